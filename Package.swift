@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Module layers (DESIGN.md): SluiceCore → SluiceFormats → (SluiceSQL, SluiceQuality,
+// SluicePipeline, SluiceStream, SluiceObserve, added by their own work) → sluice CLI.
+// A module depends only on modules below it.
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "SluiceCore", targets: ["SluiceCore"]),
+        .library(name: "SluiceFormats", targets: ["SluiceFormats"]),
+        .executable(name: "sluice", targets: ["sluice"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "CSluiceSupport"),
+        .target(
+            name: "SluiceCore",
+            dependencies: ["CSluiceSupport"]
+        ),
+        .target(
+            name: "SluiceFormats",
+            dependencies: ["SluiceCore"]
+        ),
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluiceCore", "SluiceFormats",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
+        .testTarget(
+            name: "SluiceFormatsTests",
+            dependencies: ["SluiceFormats", "SluiceCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SluiceCLITests",
+            dependencies: ["SluiceFormats", "SluiceCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

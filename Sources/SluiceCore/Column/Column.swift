@@ -1,0 +1,145 @@
+/// A typed, immutable column of values with Arrow-like storage.
+///
+/// Values live in one contiguous buffer (strings: `Int64` offsets plus one UTF-8
+/// byte buffer); nulls in an optional ``Bitmap`` where `nil` means none. Slicing
+/// shares the value buffers and copies only the (small) validity bits, so a
+/// slice costs O(rows / 64).
+///
+/// Kernels reach the buffers through ``withUnsafeValues(as:_:)`` and
+/// ``withUnsafeStrings(_:)`` — dispatch on ``type`` once, then loop over raw memory.
+///
+/// ```swift
+/// let totals = Column(float64: [12.5, nil, 99.0])
+/// totals.nullCount                     // 1
+/// totals.value(at: 0)                  // .float64(12.5)
+/// let sum = totals.withUnsafeValues(as: Double.self) { $0.reduce(0, +) }  // nulls hold 0
+/// ```
+public struct Column: Sendable {
+    /// The logical type of every value.
+    public let type: DataType
+    /// Number of rows.
+    public let count: Int
+    /// Fixed-width values, or string offsets (`count + 1` of them).
+    @usableFromInline let values: RawBuffer
+    /// Index of this column's first element in `values` (non-zero for slices).
+    @usableFromInline let start: Int
+    /// UTF-8 bytes of a string column; offsets are absolute into it.
+    @usableFromInline let bytes: RawBuffer?
+    /// Which rows hold values; `nil` when none is null.
+    public let validity: Bitmap?
+    /// Number of null rows.
+    public let nullCount: Int
+
+    /// Wraps a fixed-width values buffer (not `string`). The buffer must hold at
+    /// least `count` values and is never written again.
+    public init(type: DataType, values: RawBuffer, count: Int, validity: Bitmap?) {
+        precondition(type != .string, "string columns need offsets and bytes: use init(offsets:bytes:count:validity:)")
+        precondition(values.count >= count * type.byteWidth, "values buffer holds \(values.count) bytes, \(count) \(type) values need \(count * type.byteWidth)")
+        precondition(validity == nil || validity!.count == count, "validity covers \(validity!.count) rows, column has \(count)")
+        self.type = type
+        self.count = count
+        self.values = values
+        self.start = 0
+        self.bytes = nil
+        let nulls = validity?.nullCount ?? 0
+        self.validity = nulls == 0 ? nil : validity
+        self.nullCount = nulls
+    }
+
+    /// Wraps a string column: `offsets` holds `count + 1` `Int64` offsets into `bytes`
+    /// (value `i` is `bytes[offsets[i]..<offsets[i+1]]`, valid UTF-8).
+    public init(offsets: RawBuffer, bytes: RawBuffer, count: Int, validity: Bitmap?) {
+        precondition(offsets.count >= (count + 1) * 8, "offsets buffer too small for \(count) strings")
+        precondition(validity == nil || validity!.count == count, "validity covers \(validity!.count) rows, column has \(count)")
+        self.type = .string
+        self.count = count
+        self.values = offsets
+        self.start = 0
+        self.bytes = bytes
+        let nulls = validity?.nullCount ?? 0
+        self.validity = nulls == 0 ? nil : validity
+        self.nullCount = nulls
+    }
+
+    @usableFromInline init(type: DataType, count: Int, values: RawBuffer, start: Int, bytes: RawBuffer?, validity: Bitmap?, nullCount: Int) {
+        self.type = type
+        self.count = count
+        self.values = values
+        self.start = start
+        self.bytes = bytes
+        self.validity = validity
+        self.nullCount = nullCount
+    }
+
+    /// Whether row `index` is null. `index` must be in `0..<count`.
+    @inlinable public func isNull(_ index: Int) -> Bool {
+        precondition(index >= 0 && index < count, "row \(index) out of range 0..<\(count)")
+        guard let validity else { return false }
+        return !validity.isValid(index)
+    }
+
+    /// The fixed-width values as a typed buffer of `count` elements; null rows hold
+    /// an unspecified value (zero when written by Sluice's builders).
+    ///
+    /// `T` must match the layout of ``type`` (`Int64` for int64 and timestamp,
+    /// `Double` for float64, `Int32` for date, `UInt8` for bool).
+    @inlinable
+    public func withUnsafeValues<T: BitwiseCopyable, R>(as _: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
+        precondition(type != .string && MemoryLayout<T>.stride == type.byteWidth, "\(type) column read as \(T.self)")
+        let base = values.pointer.assumingMemoryBound(to: T.self) + start
+        return try withExtendedLifetime(values) {
+            try body(UnsafeBufferPointer(start: base, count: count))
+        }
+    }
+
+    /// The strings of a string column as offsets and bytes.
+    @inlinable
+    public func withUnsafeStrings<R>(_ body: (StringsView) throws -> R) rethrows -> R {
+        precondition(type == .string, "\(type) column read as strings")
+        let view = StringsView(
+            offsets: values.pointer.assumingMemoryBound(to: Int64.self) + start,
+            bytes: bytes!.pointer.assumingMemoryBound(to: UInt8.self),
+            count: count)
+        return try withExtendedLifetime((values, bytes)) { try body(view) }
+    }
+
+    /// Rows `range` of this column, sharing its value buffers.
+    public func slice(_ range: Range<Int>) -> Column {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "slice \(range) out of 0..<\(count)")
+        let sliced = validity?.slice(range)
+        let nulls = sliced?.nullCount ?? 0
+        return Column(type: type, count: range.count, values: values, start: start + range.lowerBound,
+                      bytes: bytes, validity: nulls == 0 ? nil : sliced, nullCount: nulls)
+    }
+
+    /// Bytes of memory this column references (shared buffers counted whole).
+    public var allocatedByteCount: Int {
+        values.capacity + (bytes?.capacity ?? 0) + (validity?.words.count ?? 0) * 8
+    }
+}
+
+/// Read-only access to the strings of a string column, valid inside
+/// ``Column/withUnsafeStrings(_:)``.
+public struct StringsView {
+    /// `count + 1` offsets; row `i` spans `offsets[i]..<offsets[i+1]` of `bytes`.
+    public let offsets: UnsafePointer<Int64>
+    public let bytes: UnsafePointer<UInt8>
+    public let count: Int
+
+    @inlinable init(offsets: UnsafePointer<Int64>, bytes: UnsafePointer<UInt8>, count: Int) {
+        self.offsets = offsets
+        self.bytes = bytes
+        self.count = count
+    }
+
+    /// The UTF-8 bytes of row `index` (unchecked; empty for nulls).
+    @inlinable public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
+        let lower = Int(offsets[index]), upper = Int(offsets[index &+ 1])
+        return UnsafeBufferPointer(start: bytes + lower, count: upper &- lower)
+    }
+
+    /// Row `index` as a Swift `String` (allocates: not for hot loops).
+    @inlinable public func string(at index: Int) -> String {
+        String(decoding: self[index], as: UTF8.self)
+    }
+}

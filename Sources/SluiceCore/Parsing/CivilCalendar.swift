@@ -1,0 +1,89 @@
+/// Proleptic Gregorian calendar arithmetic on days since 1970-01-01 (UTC).
+///
+/// The conversions are the well-known "days from civil" era arithmetic: exact for
+/// every year from -999_999 to 999_999 with no tables and no Foundation.
+public enum CivilCalendar {
+    /// Days since 1970-01-01 of `year-month-day`. `month` is 1...12, `day` 1...31
+    /// (not checked against the month's length: use ``isValid(year:month:day:)``).
+    @inlinable
+    public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let monthIndex = month > 2 ? month - 3 : month + 9
+        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The `(year, month, day)` of a count of days since 1970-01-01.
+    @inlinable
+    public static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Whether `year-month-day` names a real day.
+    @inlinable
+    public static func isValid(year: Int, month: Int, day: Int) -> Bool {
+        guard month >= 1 && month <= 12 && day >= 1 else { return false }
+        return day <= daysInMonth(year: year, month: month)
+    }
+
+    /// 28...31.
+    @inlinable
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}
+
+/// `2024-01-02` for a count of days since 1970-01-01.
+public func formatDate(daysSinceEpoch days: Int32) -> String {
+    let (y, m, d) = CivilCalendar.civil(fromDays: Int(days))
+    return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+}
+
+/// `2024-01-02T03:04:05Z`, with a fraction (`.25`, `.000123`) only when non-zero.
+public func formatTimestamp(microsecondsSinceEpoch micros: Int64) -> String {
+    let (days, rest) = floorDivide(micros, 86_400_000_000)
+    let (y, m, d) = CivilCalendar.civil(fromDays: Int(days))
+    let seconds = Int(rest / 1_000_000), fraction = Int(rest % 1_000_000)
+    var text = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T"
+        + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
+    if fraction != 0 {
+        var digits = pad(fraction, 6)
+        while digits.hasSuffix("0") { digits.removeLast() }
+        text += "." + digits
+    }
+    return text + "Z"
+}
+
+/// Shortest text that reads back to the same `Double` (`12.5`, `100.0`, `1e-07`, `nan`, `inf`).
+public func formatDouble(_ value: Double) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+    return value.description
+}
+
+@inlinable
+func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+    let q = a / b, r = a % b
+    return r < 0 ? (q - 1, r + b) : (q, r)
+}
+
+private func pad(_ value: Int, _ width: Int) -> String {
+    let digits = String(abs(value))
+    let padded = digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    return value < 0 ? "-" + padded : padded
+}

@@ -1,0 +1,117 @@
+import SluiceCore
+
+/// An error reading or writing a file format, located to the byte that caused it.
+///
+/// ```text
+/// users.csv:14:22: error: column "age" expects int64, found "thirty"
+///   hint: fix the value or declare `age:string` with --schema
+/// ```
+/// `line` and `column` are 1-based; `column` counts bytes from the start of the
+/// line (0 when unknown). `description` never shows more than 60 bytes of a value.
+public struct FormatError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// What kind of failure; match on it rather than on the text.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Base: String {
+            case unterminatedQuote, strayQuote, fieldCount, invalidUTF8, typeMismatch
+            case malformedJSON, io, invalidOption, missingHeader, unknownColumn, unknownFormat
+        }
+        private let base: Base
+        private init(_ base: Base) { self.base = base }
+        /// A quoted field runs to the end of the input.
+        public static let unterminatedQuote = Code(.unterminatedQuote)
+        /// A quote inside an unquoted field, or text after a closing quote.
+        public static let strayQuote = Code(.strayQuote)
+        /// A row with more or fewer fields than the header.
+        public static let fieldCount = Code(.fieldCount)
+        /// Bytes that are not UTF-8.
+        public static let invalidUTF8 = Code(.invalidUTF8)
+        /// A value that does not parse as its column's type.
+        public static let typeMismatch = Code(.typeMismatch)
+        /// A JSON Lines line that is not one JSON object.
+        public static let malformedJSON = Code(.malformedJSON)
+        /// Opening, reading or writing a file failed.
+        public static let io = Code(.io)
+        /// A reader or writer option is out of range or contradictory.
+        public static let invalidOption = Code(.invalidOption)
+        /// The input has no header row although one was expected.
+        public static let missingHeader = Code(.missingHeader)
+        /// A schema override names a column the input does not have.
+        public static let unknownColumn = Code(.unknownColumn)
+        /// A file's format could not be told from its name.
+        public static let unknownFormat = Code(.unknownFormat)
+        public var description: String { base.rawValue }
+    }
+
+    public var code: Code
+    /// The file (or `<stdin>`, `<memory>`).
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+    public var hint: String?
+
+    public init(_ code: Code, file: String, line: Int = 0, column: Int = 0, message: String, hint: String? = nil) {
+        self.code = code
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String {
+        var location = file
+        if line > 0 {
+            location += ":\(line)"
+            if column > 0 { location += ":\(column)" }
+        }
+        return "\(location): error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+    }
+
+    /// A value quoted for an error message, cut to `limit` bytes, control characters escaped.
+    public static func quoted(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 60) -> String {
+        let shown = bytes.prefix(limit)
+        var text = ""
+        for scalar in String(decoding: shown, as: UTF8.self).unicodeScalars {
+            switch scalar {
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case "\"": text += "\\\""
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        return "\"" + text + (bytes.count > limit ? "…" : "") + "\""
+    }
+}
+
+/// What a reader does with a row or line it cannot use.
+public enum BadRowPolicy: String, Sendable, CaseIterable {
+    /// Stop with a ``FormatError`` (the default).
+    case error
+    /// Leave the row out and count it in ``ReadReport/skippedRows``.
+    case skip
+    /// CSV only: fill missing fields with null and drop extra ones, counting the row
+    /// in ``ReadReport/paddedRows``.
+    case pad
+}
+
+/// What a reader noticed while reading: how many rows it set aside or repaired.
+public struct ReadReport: Sendable, Equatable {
+    /// Rows (or lines) read into the table.
+    public var rows = 0
+    /// Rows left out under ``BadRowPolicy/skip``.
+    public var skippedRows = 0
+    /// Rows padded or cut under ``BadRowPolicy/pad``.
+    public var paddedRows = 0
+    /// The first few problems of skipped or padded rows, for the user to look at.
+    public var samples: [FormatError] = []
+
+    public init() {}
+
+    /// Records a skipped or padded row, keeping at most 5 samples.
+    public mutating func note(_ error: FormatError, padded: Bool) {
+        if padded { paddedRows += 1 } else { skippedRows += 1 }
+        if samples.count < 5 { samples.append(error) }
+    }
+}
