@@ -49,8 +49,13 @@ public struct FormatError: Error, Sendable, CustomStringConvertible, Equatable {
     public var column: Int
     public var message: String
     public var hint: String?
+    /// For a `.typeMismatch` in an *inferred* column: the column with the type that
+    /// would accept the value. Whole-file reads use it to widen and read again.
+    public var widenedField: Field?
 
-    public init(_ code: Code, file: String, line: Int = 0, column: Int = 0, message: String, hint: String? = nil) {
+    public init(_ code: Code, file: String, line: Int = 0, column: Int = 0, message: String, hint: String? = nil,
+                widenedField: Field? = nil) {
+        self.widenedField = widenedField
         self.code = code
         self.file = file
         self.line = line

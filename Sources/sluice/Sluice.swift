@@ -1,0 +1,116 @@
+import ArgumentParser
+import SluiceCore
+import SluiceFormats
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `sluice` command: thin argument parsing over the Sluice libraries.
+///
+/// Exit codes are API: 0 success, 1 runtime failure (bad data, I/O), 2 usage or
+/// configuration error.
+@main
+struct Sluice: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "sluice",
+        abstract: "Move data reliably: read, check, transform and load tables fast.",
+        discussion: """
+        Examples:
+          sluice generate users-orders --users 100000 --seed 42 --out data
+          sluice schema data/users.csv
+          sluice head data/orders.csv -n 5
+          sluice convert data/users.csv data/users.jsonl
+          sluice scan data/orders.csv
+        """,
+        version: version,
+        subcommands: Sluice.commands
+    )
+
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let unknown = unknownSubcommand(arguments) {
+            printError(unknown)
+            Glibc.exit(ExitStatus.usage)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            Glibc.exit(report(error))
+        }
+    }
+
+    /// Prints the error the way its kind asks for and returns the exit status.
+    static func report(_ error: Error) -> Int32 {
+        switch error {
+        case let error as FormatError:
+            printError(error.description)
+            return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
+        case let error as CoreError:
+            printError(error.description)
+            return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
+        case let error as CommandFailure:
+            printError(error.description)
+            return error.status
+        default:
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                return 0
+            }
+            if !message.isEmpty { printError(message) }
+            return code == .validationFailure ? ExitStatus.usage : ExitStatus.failure
+        }
+    }
+
+    /// "did you mean" for a mistyped subcommand, before the parser gives a generic error.
+    static func unknownSubcommand(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let names = commands.compactMap { $0.configuration.commandName } + ["help"]
+        guard !names.contains(first) else { return nil }
+        var message = "Error: unknown command '\(first)'."
+        if let near = suggestion(for: first, among: names) { message += " Did you mean '\(near)'?" }
+        message += "\nCommands: \(names.joined(separator: ", ")). See 'sluice --help'."
+        return message
+    }
+}
+
+/// Process exit statuses shared by every command.
+enum ExitStatus {
+    static let failure: Int32 = 1
+    static let usage: Int32 = 2
+}
+
+/// A command's own failure with a chosen exit status.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    var status: Int32 = ExitStatus.failure
+}
+
+func printError(_ message: String) {
+    var text = message
+    if !text.hasSuffix("\n") { text += "\n" }
+    text.withCString { pointer in
+        _ = write(2, pointer, strlen(pointer))
+    }
+}
+
+extension FormatError {
+    /// Errors the user fixes by changing the command line or configuration.
+    var isUsageError: Bool {
+        code == .invalidOption || code == .unknownFormat || code == .unknownColumn
+    }
+}
+
+extension CoreError {
+    var isUsageError: Bool {
+        code == .unknownType || code == .invalidSchema || code == .duplicateColumn || code == .unknownColumn
+    }
+}
