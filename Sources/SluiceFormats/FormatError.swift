@@ -111,6 +111,9 @@ public struct ReadReport: Sendable, Equatable {
     public var paddedRows = 0
     /// The first few problems of skipped or padded rows, for the user to look at.
     public var samples: [FormatError] = []
+    /// Other things worth telling the user, e.g. a column widened after a later value
+    /// did not fit the type inferred from the first rows.
+    public var notes: [String] = []
 
     public init() {}
 

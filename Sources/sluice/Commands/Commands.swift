@@ -3,5 +3,9 @@ import ArgumentParser
 extension Sluice {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let commands: [ParsableCommand.Type] = [
+        SchemaCommand.self,
+        HeadCommand.self,
+        ConvertCommand.self,
+        ScanCommand.self,
     ]
 }

@@ -1,0 +1,200 @@
+import SluiceCore
+
+/// A file format Sluice reads and writes.
+public enum FileFormat: Sendable, Equatable, CustomStringConvertible {
+    /// Delimited text; the dialect says which delimiter, quote and header.
+    case csv(CSVDialect)
+    /// One JSON object per line.
+    case jsonLines
+
+    /// Comma-separated values with a header (RFC 4180).
+    public static let csv = FileFormat.csv(CSVDialect())
+
+    /// The format named `name`: `csv`, `tsv`, `jsonl` (also `jsonlines`, `ndjson`).
+    ///
+    /// - Throws: ``FormatError`` `.unknownFormat` with the nearest name.
+    public init(name: String) throws {
+        switch name.lowercased() {
+        case "csv": self = .csv
+        case "tsv": self = .csv(.tsv)
+        case "jsonl", "jsonlines", "json-lines", "ndjson": self = .jsonLines
+        default:
+            let names = ["csv", "tsv", "jsonl"]
+            throw FormatError(.unknownFormat, file: name, message: "unknown format \"\(name)\"",
+                              hint: (suggestion(for: name, among: names).map { "did you mean `\($0)`? " } ?? "") + "formats: csv, tsv, jsonl")
+        }
+    }
+
+    /// The format a path's extension names (`.csv`, `.tsv`, `.jsonl`, `.ndjson`;
+    /// a trailing `.txt` is not guessed).
+    ///
+    /// - Throws: ``FormatError`` `.unknownFormat`, suggesting `--format`.
+    public init(path: String) throws {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") { self = .csv; return }
+        if lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") { self = .csv(.tsv); return }
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonlines") { self = .jsonLines; return }
+        let hint = lower.hasSuffix(".json")
+            ? "Sluice reads JSON Lines (one object per line): name the file .jsonl, or pass --format jsonl if it is JSON Lines"
+            : "name the file .csv, .tsv or .jsonl, or pass --format csv|tsv|jsonl"
+        throw FormatError(.unknownFormat, file: path, message: "cannot tell the format of \"\(path)\" from its name", hint: hint)
+    }
+
+    public var description: String {
+        switch self {
+        case .csv(let dialect): dialect.delimiter == UInt8(ascii: "\t") ? "tsv" : "csv"
+        case .jsonLines: "jsonl"
+        }
+    }
+}
+
+/// Options shared by every reader.
+public struct ReadOptions: Sendable {
+    /// Column types to use instead of inferring them (only the columns named).
+    public var schemaOverride: Schema?
+    /// Rows sampled from the start to infer types.
+    public var inferenceRows = 65_536
+    /// Rows per batch when reading in batches.
+    public var batchSize = 65_536
+    /// What to do with rows that cannot be read.
+    public var badRows: BadRowPolicy = .error
+
+    public init(schemaOverride: Schema? = nil, inferenceRows: Int = 65_536, batchSize: Int = 65_536, badRows: BadRowPolicy = .error) {
+        self.schemaOverride = schemaOverride
+        self.inferenceRows = inferenceRows
+        self.batchSize = batchSize
+        self.badRows = badRows
+    }
+}
+
+/// Opening, reading, writing and converting table files by path and format.
+///
+/// ```swift
+/// let (orders, report) = try TableFile.read(path: "orders.csv")
+/// try TableFile.write(orders, to: "orders.jsonl")
+/// ```
+public enum TableFile {
+    /// A batch reader for `path` (`-` is standard input).
+    ///
+    /// - Throws: ``FormatError`` when the file cannot be opened or its start is malformed.
+    public static func openReader(path: String, format: FileFormat? = nil, options: ReadOptions = ReadOptions()) throws -> any TableReader {
+        let format = try format ?? FileFormat(path: path)
+        let source: any ByteSource = path == "-" ? FileByteSource.standardInput() : try FileByteSource(path: path)
+        return try openReader(source: source, format: format, options: options)
+    }
+
+    /// A batch reader over any byte source.
+    public static func openReader(source: any ByteSource, format: FileFormat, options: ReadOptions) throws -> any TableReader {
+        switch format {
+        case .csv(let dialect):
+            return try CSVReader(source: source, options: CSVReadOptions(
+                dialect: dialect, schemaOverride: options.schemaOverride, inferenceRows: options.inferenceRows,
+                batchSize: options.batchSize, badRows: options.badRows))
+        case .jsonLines:
+            return try JSONLinesReader(source: source, options: JSONLinesReadOptions(
+                schemaOverride: options.schemaOverride, inferenceRows: options.inferenceRows,
+                batchSize: options.batchSize, badLines: options.badRows))
+        }
+    }
+
+    /// A writer for `path` (`-` is standard output); the file appears when the writer finishes.
+    public static func openWriter(path: String, format: FileFormat? = nil) throws -> any TableWriter {
+        let format = try format ?? FileFormat(path: path)
+        let output = try OutputFile(path: path)
+        switch format {
+        case .csv(let dialect): return CSVWriter(output: output, dialect: dialect)
+        case .jsonLines: return JSONLinesWriter(output: output)
+        }
+    }
+
+    /// Reads a whole file into one table.
+    ///
+    /// When a value deep in the file does not fit a type inferred from the first
+    /// rows (an `int64` column meets `2.5`), the column is widened and the file read
+    /// again; the report's `notes` say so. Standard input cannot be read twice, so
+    /// there the error is thrown instead.
+    ///
+    /// - Throws: ``FormatError`` naming file, line and column.
+    public static func read(path: String, format: FileFormat? = nil, options: ReadOptions = ReadOptions()) throws -> (Table, ReadReport) {
+        var options = options
+        options.batchSize = Int.max
+        return try withWidening(path: path, options: options) { options in
+            var reader = try openReader(path: path, format: format, options: options)
+            var batches: [Table] = []
+            while let batch = try reader.next() { batches.append(batch) }
+            let table = batches.isEmpty ? Table(emptyWith: reader.schema) : try Table.concatenating(batches)
+            return (table, reader.report)
+        }
+    }
+
+    /// Writes a table to `path` in one go (atomically).
+    public static func write(_ table: Table, to path: String, format: FileFormat? = nil) throws {
+        var writer = try openWriter(path: path, format: format)
+        try writer.write(table)
+        try writer.finish()
+    }
+
+    /// What a conversion did.
+    public struct ConversionSummary: Sendable {
+        public var rows: Int
+        public var bytesWritten: Int
+        public var schema: Schema
+        public var report: ReadReport
+    }
+
+    /// Streams `input` into `output` batch by batch (memory stays bounded by one
+    /// batch plus the reader's window). The output appears only when everything was
+    /// read and written; on any error nothing is left behind.
+    public static func convert(input: String, inputFormat: FileFormat? = nil, output: String, outputFormat: FileFormat? = nil,
+                               options: ReadOptions = ReadOptions()) throws -> ConversionSummary {
+        let outputFormat = try outputFormat ?? FileFormat(path: output)
+        return try withWidening(path: input, options: options) { options in
+            var reader = try openReader(path: input, format: inputFormat, options: options)
+            let file = try OutputFile(path: output)
+            var writer: any TableWriter
+            switch outputFormat {
+            case .csv(let dialect): writer = CSVWriter(output: file, dialect: dialect)
+            case .jsonLines: writer = JSONLinesWriter(output: file)
+            }
+            var rows = 0
+            var wroteAny = false
+            while let batch = try reader.next() {
+                try writer.write(batch)
+                rows += batch.rowCount
+                wroteAny = true
+            }
+            if !wroteAny { try writer.write(Table(emptyWith: reader.schema)) }
+            try writer.finish()
+            return (ConversionSummary(rows: rows, bytesWritten: file.bytesWritten, schema: reader.schema, report: reader.report), reader.report)
+        }.0
+    }
+
+    /// Runs `body`, and when it fails on a value that a widened inferred column would
+    /// hold, runs it again with that column declared — as often as columns widen.
+    static func withWidening<T>(path: String, options: ReadOptions, _ body: (ReadOptions) throws -> (T, ReadReport)) throws -> (T, ReadReport) {
+        var options = options
+        var notes: [String] = []
+        while true {
+            do {
+                var (value, report) = try body(options)
+                report.notes.insert(contentsOf: notes, at: 0)
+                if var summary = value as? ConversionSummary {
+                    summary.report = report
+                    value = summary as! T
+                }
+                return (value, report)
+            } catch let error as FormatError where error.code == .typeMismatch && error.widenedField != nil && path != "-" {
+                let field = error.widenedField!
+                var fields = options.schemaOverride?.fields ?? []
+                if let i = fields.firstIndex(where: { $0.name == field.name }) {
+                    guard fields[i].type != field.type else { throw error }
+                    fields[i] = field
+                } else {
+                    fields.append(field)
+                }
+                options.schemaOverride = Schema(fields)
+                notes.append("column \"\(field.name)\" read as \(field.type): \(error.file):\(error.line) holds a value the first rows did not predict")
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import SluiceCore
+import SluiceFormats
+
+struct ScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Read whole files into typed columns and report rows, nulls and numeric sums.",
+        discussion: """
+        Every value is parsed and checked, so scan doubles as a validator: it exits 1 with the
+        file, line and column of the first malformed value. Several files are read in parallel.
+        Examples:
+          sluice scan data/users.csv data/orders.csv
+          sluice scan data/orders.csv --json
+        """
+    )
+
+    @Argument(help: "Files to read (CSV, TSV or JSON Lines).")
+    var files: [String]
+
+    @OptionGroup var input: InputOptions
+
+    @Flag(name: .long, help: "Print one JSON object per file.")
+    var json = false
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one file to scan") }
+    }
+
+    func run() async throws {
+        let started = monotonicSeconds()
+        let jobs = try files.map { file in (file, try input.fileFormat(for: file), try input.readOptions()) }
+        let results = try await withThrowingTaskGroup(of: (Int, FileScan).self) { group in
+            for (index, job) in jobs.enumerated() {
+                group.addTask {
+                    let (table, report) = try TableFile.read(path: job.0, format: job.1, options: job.2)
+                    return (index, FileScan(file: job.0, table: table, report: report))
+                }
+            }
+            var results = [FileScan?](repeating: nil, count: jobs.count)
+            for try await (index, scan) in group { results[index] = scan }
+            return results.compactMap { $0 }
+        }
+        for scan in results {
+            printReadReport(scan.report, file: scan.file)
+            print(json ? scan.json : scan.text)
+        }
+        if !json { printError("scanned \(files.count) file\(files.count == 1 ? "" : "s") in \(formatSeconds(monotonicSeconds() - started))") }
+    }
+}
+
+/// What `scan` learned about one file.
+struct FileScan: Sendable {
+    var file: String
+    var rows: Int
+    var columns: [ColumnStats]
+    var report: ReadReport
+
+    init(file: String, table: Table, report: ReadReport) {
+        self.file = file
+        self.report = report
+        rows = table.rowCount
+        columns = zip(table.schema.fields, table.columns).map { ColumnStats(field: $0.0, column: $0.1) }
+    }
+
+    var json: String {
+        let cols = columns.map { c in
+            var parts = ["\"name\": \(jsonString(c.name))", "\"type\": \"\(c.type)\"", "\"nulls\": \(c.nulls)"]
+            if let sum = c.sum { parts.append("\"sum\": \(sum)") }
+            if let min = c.min { parts.append("\"min\": \(jsonString(min))") }
+            if let max = c.max { parts.append("\"max\": \(jsonString(max))") }
+            return "{" + parts.joined(separator: ", ") + "}"
+        }
+        return "{\"file\": \(jsonString(file)), \"rows\": \(rows), \"columns\": [\(cols.joined(separator: ", "))]}"
+    }
+
+    var text: String {
+        var lines = ["\(file): \(rows) rows × \(columns.count) columns"]
+        let width = columns.map(\.name.count).max() ?? 0
+        for c in columns {
+            var line = "  \(c.name)\(String(repeating: " ", count: width - c.name.count))  \(c.type.description.padding(9))  nulls \(c.nulls)"
+            if let min = c.min, let max = c.max { line += "  min \(min)  max \(max)" }
+            if let sum = c.sum { line += "  sum \(sum)" }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Per-column facts computed with one pass over the column's buffer.
+struct ColumnStats: Sendable {
+    var name: String
+    var type: DataType
+    var nulls: Int
+    var sum: String?
+    var min: String?
+    var max: String?
+
+    init(field: Field, column: Column) {
+        name = field.name
+        type = field.type
+        nulls = column.nullCount
+        switch column.type {
+        case .int64:
+            var total = 0 as Int64, overflow = false
+            var low = Int64.max, high = Int64.min
+            column.withUnsafeValues(as: Int64.self) { values in
+                for i in 0..<values.count where column.validity?.isValid(i) ?? true {
+                    let v = values[i]
+                    let (s, o) = total.addingReportingOverflow(v)
+                    total = s
+                    overflow = overflow || o
+                    low = Swift.min(low, v)
+                    high = Swift.max(high, v)
+                }
+            }
+            sum = overflow ? nil : String(total)
+            if column.count > nulls { min = String(low); max = String(high) }
+        case .float64:
+            var total = 0.0
+            var low = Double.infinity, high = -Double.infinity
+            column.withUnsafeValues(as: Double.self) { values in
+                for i in 0..<values.count where column.validity?.isValid(i) ?? true {
+                    let v = values[i]
+                    total += v
+                    low = Swift.min(low, v)
+                    high = Swift.max(high, v)
+                }
+            }
+            sum = formatDouble(total)
+            if column.count > nulls { min = formatDouble(low); max = formatDouble(high) }
+        case .date, .timestamp:
+            var low = Int64.max, high = Int64.min
+            for i in 0..<column.count where !column.isNull(i) {
+                let v: Int64
+                if case .date(let d) = column.unsafeValue(at: i) { v = Int64(d) } else if case .timestamp(let t) = column.unsafeValue(at: i) { v = t } else { continue }
+                low = Swift.min(low, v)
+                high = Swift.max(high, v)
+            }
+            if column.count > nulls {
+                min = column.type == .date ? formatDate(daysSinceEpoch: Int32(low)) : formatTimestamp(microsecondsSinceEpoch: low)
+                max = column.type == .date ? formatDate(daysSinceEpoch: Int32(high)) : formatTimestamp(microsecondsSinceEpoch: high)
+            }
+        case .string, .bool:
+            break
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

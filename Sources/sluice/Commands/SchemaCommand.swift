@@ -1,0 +1,65 @@
+import ArgumentParser
+import SluiceCore
+import SluiceFormats
+
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print the columns and types of a table file.",
+        discussion: """
+        Types are inferred from the first rows (--infer-rows) unless given with --schema.
+        Examples:
+          sluice schema data/users.csv
+          sluice schema events.jsonl --json
+          sluice schema orders.csv --schema total:float64
+        """
+    )
+
+    @Argument(help: "The file to inspect (CSV, TSV or JSON Lines; - for standard input).")
+    var file: String
+
+    @OptionGroup var input: InputOptions
+
+    @Flag(name: .long, help: "Print the schema as JSON.")
+    var json = false
+
+    func run() throws {
+        let reader = try TableFile.openReader(path: file, format: input.fileFormat(for: file), options: input.readOptions(batchSize: 1))
+        let schema = reader.schema
+        if json {
+            let fields = schema.fields.map { "{\"name\": \(jsonString($0.name)), \"type\": \"\($0.type)\"}" }
+            print("{\"file\": \(jsonString(file)), \"columns\": [\(fields.joined(separator: ", "))]}")
+            return
+        }
+        print("\(file): \(schema.count) column\(schema.count == 1 ? "" : "s")")
+        let width = schema.names.map(displayWidthOf).max() ?? 0
+        for field in schema.fields {
+            print("  \(field.name)\(String(repeating: " ", count: width - displayWidthOf(field.name)))  \(field.type)")
+        }
+        print("--schema \(schema.compactDescription)")
+    }
+}
+
+/// A JSON string literal.
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if scalar.value < 0x20 {
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}
+
+func displayWidthOf(_ text: String) -> Int { text.count }
