@@ -1,5 +1,6 @@
 /// The candidate closest to `word` by edit distance, if it is close enough to be a
-/// plausible typo (at most a third of the word's length, and at least 1).
+/// plausible typo (at most a third of the word's length, and at least 2, so that a
+/// transposition such as `emial` → `email` is still suggested).
 ///
 /// ```swift
 /// suggestion(for: "emial", among: ["id", "email"])  // "email"

@@ -223,8 +223,9 @@ public enum ScalarParser {
                 guard i + 3 <= n, let oh = twoDigits(p + i + 1), oh < 24 else { return nil }
                 var om = 0
                 var j = i + 3
-                if j < n && p[j] == UInt8(ascii: ":") { j += 1 }
-                if j < n {
+                let colon = j < n && p[j] == UInt8(ascii: ":")
+                if colon { j += 1 }
+                if j < n || colon {
                     guard j + 2 == n, let m = twoDigits(p + j), m < 60 else { return nil }
                     om = m
                     j += 2

@@ -42,9 +42,13 @@ public struct Schema: Sendable, Hashable, CustomStringConvertible {
             if name.count >= 2, name.hasPrefix("\""), name.hasSuffix("\"") {
                 name = String(name.dropFirst().dropLast()).replacing("\"\"", with: "\"")
             }
-            let typeName = String(trimmed[trimmed.index(after: colon)...])
+            let typeName = String(trimmed[trimmed.index(after: colon)...]).trimmingASCIIWhitespace()
             guard !name.isEmpty else {
                 throw CoreError(.invalidSchema, message: "schema entry \"\(trimmed)\" has an empty column name")
+            }
+            guard !typeName.isEmpty else {
+                throw CoreError(.invalidSchema, message: "schema entry \"\(trimmed)\" has no type",
+                                hint: "write name:type, e.g. \(String(trimmed[..<colon]).trimmingASCIIWhitespace()):string")
             }
             let type: DataType
             do { type = try DataType(parsing: typeName) } catch var error as CoreError {
@@ -77,7 +81,9 @@ public struct Schema: Sendable, Hashable, CustomStringConvertible {
     /// The schema in the `--schema` syntax (`id:int64,email:string`).
     public var compactDescription: String {
         fields.map { field in
+            // Quotes also keep leading and trailing whitespace, which parsing trims.
             let needsQuotes = field.name.contains(",") || field.name.contains(":") || field.name.contains("\"")
+                || field.name != field.name.trimmingASCIIWhitespace()
             let name = needsQuotes ? "\"" + field.name.replacing("\"", with: "\"\"") + "\"" : field.name
             return "\(name):\(field.type)"
         }.joined(separator: ",")

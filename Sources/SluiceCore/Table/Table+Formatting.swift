@@ -39,10 +39,12 @@ extension Table {
             types = [""]
             cells = [[String](repeating: "", count: shown)]
         }
-        let widths = (0..<header.count).map { c in
+        var widths = (0..<header.count).map { c in
             Swift.max(displayWidth(header[c]), format.showsTypes ? displayWidth(types[c]) : 0,
                       cells[c].map(displayWidth).max() ?? 0)
         }
+        // The "…" of the truncation row needs one column even when nothing else does.
+        if shown < rowCount { widths[0] = Swift.max(widths[0], 1) }
         let rightAligned = columns.map { $0.type.isNumeric }
         func line(_ left: String, _ mid: String, _ right: String) -> String {
             left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: mid) + right

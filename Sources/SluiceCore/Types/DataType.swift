@@ -42,7 +42,8 @@ public enum DataType: String, Sendable, Hashable, CaseIterable, CustomStringConv
     ///
     /// - Throws: ``CoreError`` with code `.unknownType`, suggesting the nearest name.
     public init(parsing name: String) throws {
-        let key = name.lowercased().trimmingASCIIWhitespace()
+        let trimmed = name.trimmingASCIIWhitespace()
+        let key = trimmed.lowercased()
         if let type = DataType(rawValue: key) {
             self = type
             return
@@ -57,7 +58,7 @@ public enum DataType: String, Sendable, Hashable, CaseIterable, CustomStringConv
             let names = DataType.allCases.map(\.rawValue)
             throw CoreError(
                 .unknownType,
-                message: "unknown type \"\(name)\"",
+                message: "unknown type \"\(trimmed)\"",
                 hint: suggestion(for: key, among: names).map { "did you mean `\($0)`? Types are: \(names.joined(separator: ", "))" }
                     ?? "types are: \(names.joined(separator: ", "))"
             )

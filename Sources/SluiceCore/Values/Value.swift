@@ -60,7 +60,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .null: hasher.combine(0)
         case .bool(let v): hasher.combine(v)
         case .int64(let v): hasher.combine(v)
-        case .float64(let v): hasher.combine(v.isNaN ? Double.nan.bitPattern : v.bitPattern)
+        case .float64(let v): hasher.combine(v.isNaN ? Double.nan.bitPattern : v == 0 ? 0 : v.bitPattern)  // -0.0 == 0.0
         case .string(let v): hasher.combine(v)
         case .date(let v): hasher.combine(v)
         case .timestamp(let v): hasher.combine(v)
