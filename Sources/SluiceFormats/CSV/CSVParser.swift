@@ -47,6 +47,7 @@ final class CSVParser {
     private var types: [DataType] = []
     private var inferred: [Bool] = []
     private(set) var report = ReadReport()
+    private let powersOfTen: UnsafeMutablePointer<Double>
     private var scratch: [UInt8] = []
     private var finished = false
 
@@ -64,6 +65,8 @@ final class CSVParser {
         nullTokens = options.dialect.nullTokens.map { Array($0.utf8) }
         capacity = Swift.max(windowSize, 64)
         window = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + CSVParser.slack)
+        powersOfTen = UnsafeMutablePointer<Double>.allocate(capacity: 23)
+        for (i, power) in ScalarParser.exactPowersOfTen.enumerated() { powersOfTen[i] = power }
         special = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
         special.initialize(repeating: false, count: 256)
         special[Int(delimiter)] = true
@@ -101,6 +104,7 @@ final class CSVParser {
     deinit {
         window.deallocate()
         special.deallocate()
+        powersOfTen.deallocate()
     }
 
     // MARK: Window
@@ -300,19 +304,52 @@ final class CSVParser {
     }
 
     /// Parses up to `limit` rows into `sinks`; returns how many.
+    ///
+    /// The cursor (`pos`, `line`, `lineStart`, `end`) lives in locals while rows are
+    /// parsed and is written back around every call that moves the window, so the
+    /// loop touches no class state per byte or per row.
     private func parseRows(into sinks: UnsafeMutablePointer<CSVColumnSink>, limit: Int) throws -> Int {
         let columnCount = types.count
         let lastColumn = columnCount - 1
-        let delimiter = self.delimiter, quote = self.quote
+        let delimiter = self.delimiter, quote = self.quote, quoting = self.quoting
+        let special = UnsafePointer(self.special)
+        let powersOfTen = UnsafePointer(self.powersOfTen)
+        let hasNullTokens = !nullTokens.isEmpty
         var rows = 0
         var reserved = 0   // rows the sinks have room for
         var p = UnsafePointer(window)
+        var pos = self.pos, line = self.line, lineStart = self.lineStart
+        var end = self.end, atEOF = self.atEOF
 
         func reserve() {
             let bound = Swift.min(limit - rows, (end - pos) / minimumRowBytes + 2)
             for c in 0..<columnCount { sinks[c].reserve(rows: bound, stringBytes: end - pos + 1) }
             reserved = rows + bound
             p = UnsafePointer(window)
+        }
+        /// Moves the window so it starts at `keepFrom` and holds more input.
+        func refillKeeping(_ keepFrom: Int) throws {
+            self.pos = pos
+            self.lineStart = lineStart
+            try refill(keepFrom: keepFrom)
+            pos = self.pos
+            lineStart = self.lineStart
+            end = self.end
+            atEOF = self.atEOF
+            reserve()
+        }
+        /// Forgets the partial row and parses it again once more input is in.
+        func retryRow(_ rowStart: Int, _ rowLine: Int, _ rowLineStart: Int) throws {
+            for c in 0..<columnCount { sinks[c].truncate(toRows: rows) }
+            pos = rowStart
+            line = rowLine
+            lineStart = rowLineStart
+            try refillKeeping(rowStart)
+        }
+        defer {
+            self.pos = pos
+            self.line = line
+            self.lineStart = lineStart
         }
         reserve()
 
@@ -323,8 +360,7 @@ final class CSVParser {
         rowLoop: while rows < limit {
             if pos >= end {
                 if atEOF { break }
-                try refill(keepFrom: pos)
-                reserve()
+                try refillKeeping(pos)
                 continue
             }
             if rows >= reserved { reserve() }
@@ -335,9 +371,7 @@ final class CSVParser {
                 pos += 1
                 if c == 13 && p[pos] == 10 { pos += 1 }
                 if pos > end && !atEOF {
-                    pos = rowStart
-                    try refill(keepFrom: rowStart)
-                    reserve()
+                    try retryRow(rowStart, rowLine, rowLineStart)
                     continue
                 }
                 pos = Swift.min(pos, end)
@@ -350,6 +384,7 @@ final class CSVParser {
             var tooMany = false
             fieldLoop: while true {
                 let start = pos
+                var general = false
                 switch sinks[column].type {
                 case .int64:
                     var q = start
@@ -370,9 +405,7 @@ final class CSVParser {
                     } else if q == start && isTerminator(p[q]) {
                         sinks[column].appendNull()
                     } else {
-                        do { pos = try slowField(column, at: start, sink: &sinks[column]) } catch {
-                            problem = error; break fieldLoop
-                        }
+                        general = true
                     }
                 case .float64:
                     var q = start
@@ -401,51 +434,59 @@ final class CSVParser {
                         digits &+= fraction
                     }
                     if digits > 0 && digits <= 15 && isTerminator(p[q]) {
-                        let magnitude = Double(mantissa) / ScalarParser.exactPowersOfTen[fraction]
+                        let magnitude = Double(mantissa) / powersOfTen[fraction]
                         sinks[column].append(float64: negative ? -magnitude : magnitude)
                         pos = q
                     } else if q == start && isTerminator(p[q]) {
                         sinks[column].appendNull()
                     } else {
-                        do { pos = try slowField(column, at: start, sink: &sinks[column]) } catch {
-                            problem = error; break fieldLoop
-                        }
+                        general = true
                     }
                 case .string:
                     let (q, highBitSeen) = scanField(p, from: start)
                     let c = p[q]
                     if c == quote && quoting {
-                        do { pos = try slowField(column, at: start, sink: &sinks[column]) } catch {
-                            problem = error; break fieldLoop
-                        }
+                        general = true
                     } else if q == start {
                         sinks[column].appendNull()
-                    } else if !nullTokens.isEmpty && isNullToken(p + start, q - start) {
+                    } else if hasNullTokens && isNullToken(p + start, q - start) {
                         sinks[column].appendNull()
                         pos = q
                     } else {
                         if highBitSeen, let bad = UTF8Validation.firstInvalidOffset(p + start, q - start) {
-                            problem = .invalidUTF8(at: start + bad); break fieldLoop
+                            problem = .invalidUTF8(at: start + bad)
+                            break fieldLoop
                         }
                         sinks[column].append(string: p + start, count: q - start)
                         pos = q
                     }
-                case .timestamp:
+                case .timestamp, .date:
                     var q = start
                     while !special[Int(p[q])] { q &+= 1 }
-                    if q > start, isTerminator(p[q]), let value = ScalarParser.timestamp(p + start, q - start) {
-                        sinks[column].append(int64: value)
-                        pos = q
+                    if q > start && isTerminator(p[q]) && !(hasNullTokens && isNullToken(p + start, q - start)) {
+                        if sinks[column].type == .timestamp, let value = ScalarParser.timestamp(p + start, q - start) {
+                            sinks[column].append(int64: value)
+                            pos = q
+                        } else if sinks[column].type == .date, let value = ScalarParser.date(p + start, q - start) {
+                            sinks[column].append(date: value)
+                            pos = q
+                        } else {
+                            general = true
+                        }
                     } else if q == start && isTerminator(p[q]) {
                         sinks[column].appendNull()
                     } else {
-                        do { pos = try slowField(column, at: start, sink: &sinks[column]) } catch {
-                            problem = error; break fieldLoop
-                        }
+                        general = true
                     }
-                case .date, .bool:
-                    do { pos = try slowField(column, at: start, sink: &sinks[column]) } catch {
-                        problem = error; break fieldLoop
+                case .bool:
+                    general = true
+                }
+                if general {
+                    do {
+                        pos = try slowField(column, at: start, sink: &sinks[column], line: &line, lineStart: &lineStart)
+                    } catch {
+                        problem = error
+                        break fieldLoop
                     }
                 }
                 // pos is at the byte after the field: a delimiter or a line end.
@@ -464,8 +505,7 @@ final class CSVParser {
                 pos &+= 1
                 if c == 13 && p[pos] == 10 { pos &+= 1 }
                 if pos > end && !atEOF {
-                    try retry(rowStart: rowStart, rowLine: rowLine, rowLineStart: rowLineStart, rows: rows, sinks: sinks, columns: columnCount)
-                    reserve()
+                    try retryRow(rowStart, rowLine, rowLineStart)
                     continue rowLoop
                 }
                 pos = Swift.min(pos, end)
@@ -496,8 +536,7 @@ final class CSVParser {
 
             // A problem: first make sure the whole row is in the window.
             guard let rowEnd = tokenizeRow(at: rowStart, { _, _, _ in }) else {
-                try retry(rowStart: rowStart, rowLine: rowLine, rowLineStart: rowLineStart, rows: rows, sinks: sinks, columns: columnCount)
-                reserve()
+                try retryRow(rowStart, rowLine, rowLineStart)
                 continue rowLoop
             }
             let error: FormatError
@@ -530,16 +569,6 @@ final class CSVParser {
         return rows
     }
 
-    /// Puts back a row that ran past the window and reads more input.
-    private func retry(rowStart: Int, rowLine: Int, rowLineStart: Int, rows: Int,
-                       sinks: UnsafeMutablePointer<CSVColumnSink>, columns: Int) throws {
-        for c in 0..<columns { sinks[c].truncate(toRows: rows) }
-        pos = rowStart
-        line = rowLine
-        lineStart = rowLineStart
-        try refill(keepFrom: rowStart)
-    }
-
     /// The offset of the first delimiter, quote, CR or LF at or after `start`,
     /// eight bytes at a time, and whether a non-ASCII byte came before it.
     @inline(__always)
@@ -568,8 +597,10 @@ final class CSVParser {
 
     /// The general field parser: quoted fields, null tokens, every type, and the
     /// errors. Returns the offset of the byte after the field.
-    private func slowField(_ column: Int, at start: Int, sink: inout CSVColumnSink) throws(CSVFieldProblem) -> Int {
+    private func slowField(_ column: Int, at start: Int, sink: inout CSVColumnSink,
+                           line: inout Int, lineStart: inout Int) throws(CSVFieldProblem) -> Int {
         let p = window
+        let end = self.end
         var q = start
         var quoted = false
         var valueStart = UnsafePointer(p + start)

@@ -131,11 +131,17 @@ struct ColumnStats: Sendable {
             if column.count > nulls { min = formatDouble(low); max = formatDouble(high) }
         case .date, .timestamp:
             var low = Int64.max, high = Int64.min
-            for i in 0..<column.count where !column.isNull(i) {
-                let v: Int64
-                if case .date(let d) = column.unsafeValue(at: i) { v = Int64(d) } else if case .timestamp(let t) = column.unsafeValue(at: i) { v = t } else { continue }
-                low = Swift.min(low, v)
-                high = Swift.max(high, v)
+            func walk<T: BinaryInteger>(_ values: UnsafeBufferPointer<T>) {
+                for i in 0..<values.count where column.validity?.isValid(i) ?? true {
+                    let v = Int64(values[i])
+                    low = Swift.min(low, v)
+                    high = Swift.max(high, v)
+                }
+            }
+            if column.type == .date {
+                column.withUnsafeValues(as: Int32.self) { walk($0) }
+            } else {
+                column.withUnsafeValues(as: Int64.self) { walk($0) }
             }
             if column.count > nulls {
                 min = column.type == .date ? formatDate(daysSinceEpoch: Int32(low)) : formatTimestamp(microsecondsSinceEpoch: low)
