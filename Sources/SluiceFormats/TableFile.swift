@@ -58,6 +58,9 @@ public struct ReadOptions: Sendable {
     public var batchSize = 65_536
     /// What to do with rows that cannot be read.
     public var badRows: BadRowPolicy = .error
+    /// Whole-file CSV reads split files at least this large across two threads.
+    /// Raise it when several files are read at once and already keep the cores busy.
+    public var splitThreshold = CSVReader.parallelThreshold
 
     public init(schemaOverride: Schema? = nil, inferenceRows: Int = 65_536, batchSize: Int = 65_536, badRows: BadRowPolicy = .error) {
         self.schemaOverride = schemaOverride
@@ -118,7 +121,13 @@ public enum TableFile {
     public static func read(path: String, format: FileFormat? = nil, options: ReadOptions = ReadOptions()) throws -> (Table, ReadReport) {
         var options = options
         options.batchSize = Int.max
+        let format = try format ?? (path == "-" ? .csv : FileFormat(path: path))
         return try withWidening(path: path, options: options) { options in
+            if case .csv(let dialect) = format, path != "-" {
+                return try CSVReader.readTable(path: path, options: CSVReadOptions(
+                    dialect: dialect, schemaOverride: options.schemaOverride, inferenceRows: options.inferenceRows,
+                    batchSize: options.batchSize, badRows: options.badRows), splitThreshold: options.splitThreshold)
+            }
             var reader = try openReader(path: path, format: format, options: options)
             var batches: [Table] = []
             while let batch = try reader.next() { batches.append(batch) }

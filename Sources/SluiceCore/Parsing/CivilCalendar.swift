@@ -7,6 +7,14 @@ public enum CivilCalendar {
     /// (not checked against the month's length: use ``isValid(year:month:day:)``).
     @inlinable
     public static func days(year: Int, month: Int, day: Int) -> Int {
+        if year >= 1 && year <= 9999 && month >= 1 && month <= 12 {
+            // Common years: days before the year plus a month table (no era arithmetic).
+            let before = year - 1
+            let leapDays = before / 4 - before / 100 + before / 400
+            let isLeap = (year & 3 == 0) && (year % 100 != 0 || year % 400 == 0)
+            let monthStart = cumulativeDays(beforeMonth: month) + (month > 2 && isLeap ? 1 : 0)
+            return 365 * before + leapDays - 719_162 + monthStart + day - 1
+        }
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -14,6 +22,14 @@ public enum CivilCalendar {
         let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// Days in the months before `month` (1...12) of a common year.
+    @inlinable
+    static func cumulativeDays(beforeMonth month: Int) -> Int {
+        // (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334) without a table:
+        // 30.6-day months from March, shifted for January and February.
+        month <= 2 ? (month - 1) * 31 : (153 * (month - 3) + 2) / 5 + 59
     }
 
     /// The `(year, month, day)` of a count of days since 1970-01-01.

@@ -127,3 +127,40 @@ struct CSVColumnSink {
         return Column(type: type, values: valuesBuffer, count: count, validity: validity)
     }
 }
+
+extension CSVColumnSink {
+    /// Appends the rows of `other` (same type), growing this sink's buffers in place.
+    mutating func append(contentsOf other: CSVColumnSink) {
+        precondition(other.type == type, "merging a \(other.type) sink into a \(type) sink")
+        let base = count
+        reserve(rows: other.count, stringBytes: other.byteCount)
+        if type == .string {
+            (bytes + byteCount).copyMemory(from: other.bytes, byteCount: other.byteCount)
+            let shift = Int64(byteCount)
+            let source = other.values.assumingMemoryBound(to: Int64.self)
+            let target = values.assumingMemoryBound(to: Int64.self)
+            var i = 1
+            while i <= other.count {
+                target[base &+ i] = source[i] &+ shift
+                i &+= 1
+            }
+            byteCount += other.byteCount
+        } else {
+            (values + base * width).copyMemory(from: other.values, byteCount: other.count * width)
+        }
+        count += other.count
+        if other.nullCount > 0 {
+            for (w, word) in other.nullWords.enumerated() where word != 0 {
+                var bits = word
+                while bits != 0 {
+                    let row = base + w * 64 + bits.trailingZeroBitCount
+                    let target = row >> 6
+                    while nullWords.count <= target { nullWords.append(0) }
+                    nullWords[target] |= 1 << UInt64(row & 63)
+                    bits &= bits - 1
+                }
+            }
+            nullCount += other.nullCount
+        }
+    }
+}

@@ -33,7 +33,7 @@ final class CSVParser {
     static let slack = 72
 
     // Where we are, for error messages.
-    private var line = 1
+    private(set) var line = 1
     private var lineStart = 0
 
     let delimiter: UInt8
@@ -45,13 +45,24 @@ final class CSVParser {
 
     private(set) var schema = Schema([])
     private var types: [DataType] = []
-    private var inferred: [Bool] = []
-    private(set) var report = ReadReport()
+    private(set) var inferred: [Bool] = []
+    /// File offset of `window[0]`.
+    private(set) var windowFileOffset = 0
+    /// Parsing stops at the row that starts at this file offset (parallel reads).
+    var stopFileOffset = Int.max
+    /// Whether parsing stopped exactly at `stopFileOffset` (else it read past it).
+    private(set) var stoppedAtBoundary = false
+    var report = ReadReport()
     private let powersOfTen: UnsafeMutablePointer<Double>
     private var scratch: [UInt8] = []
     private var finished = false
 
-    init(source: any ByteSource, options: CSVReadOptions, windowSize: Int = 8 << 20) throws {
+    /// Opens `source`, reads the header and infers types from the first rows.
+    ///
+    /// With `continuing`, the source starts at a row boundary in the middle of a
+    /// file whose header and types are already known: nothing is read ahead.
+    init(source: any ByteSource, options: CSVReadOptions, windowSize: Int = 2 << 20,
+         continuing: (schema: Schema, inferred: [Bool])? = nil) throws {
         self.options = options
         self.source = source
         sourceName = source.name
@@ -74,6 +85,13 @@ final class CSVParser {
         special[13] = true
         if quoting { special[Int(quote)] = true }
         try fill()
+        if let continuing {
+            schema = continuing.schema
+            types = continuing.schema.fields.map(\.type)
+            inferred = continuing.inferred
+            minimumRowBytes = (options.badRows == .pad || types.count == 1) ? 1 : types.count
+            return
+        }
         if end >= 3 && window[0] == 0xEF && window[1] == 0xBB && window[2] == 0xBF {
             pos = 3
             lineStart = 3
@@ -130,6 +148,7 @@ final class CSVParser {
         let keep = end - keepFrom
         if keepFrom > 0 {
             memmove(window, window + keepFrom, keep)
+            windowFileOffset += keepFrom
             pos -= keepFrom
             lineStart -= keepFrom
             end = keep
@@ -289,6 +308,18 @@ final class CSVParser {
 
     // MARK: Batches
 
+    /// Every remaining row (up to `stopFileOffset`), as unfinished column sinks.
+    func readRemainingSinks() throws -> [CSVColumnSink] {
+        var sinks = (0..<types.count).map { CSVColumnSink(type: types[$0], isInferred: inferred[$0]) }
+        let rows = try sinks.withUnsafeMutableBufferPointer { try parseRows(into: $0.baseAddress!, limit: Int.max) }
+        report.rows += rows
+        finished = true
+        return sinks
+    }
+
+    /// File offset where the data rows begin (after the header).
+    var dataStartFileOffset: Int { windowFileOffset + pos }
+
     /// The next batch of up to `options.batchSize` rows, or `nil` at the end.
     func nextBatch() throws -> Table? {
         if finished { return nil }
@@ -320,6 +351,7 @@ final class CSVParser {
         var p = UnsafePointer(window)
         var pos = self.pos, line = self.line, lineStart = self.lineStart
         var end = self.end, atEOF = self.atEOF
+        var stopPos = stopFileOffset == Int.max ? Int.max : stopFileOffset - windowFileOffset
 
         func reserve() {
             let bound = Swift.min(limit - rows, (end - pos) / minimumRowBytes + 2)
@@ -336,6 +368,7 @@ final class CSVParser {
             lineStart = self.lineStart
             end = self.end
             atEOF = self.atEOF
+            if stopFileOffset != Int.max { stopPos = stopFileOffset - windowFileOffset }
             reserve()
         }
         /// Forgets the partial row and parses it again once more input is in.
@@ -364,6 +397,14 @@ final class CSVParser {
                 continue
             }
             if rows >= reserved { reserve() }
+            if pos >= stopPos {
+                if pos == stopPos {
+                    stoppedAtBoundary = true
+                    break
+                }
+                stopFileOffset = Int.max   // the guessed boundary was inside a quoted field
+                stopPos = Int.max
+            }
             let rowStart = pos, rowLine = line, rowLineStart = lineStart
             // Blank lines carry no row when there are several columns.
             if columnCount > 1 && (p[pos] == 10 || p[pos] == 13) {

@@ -36,6 +36,14 @@ public final class FileByteSource: ByteSource {
         }
     }
 
+    /// Opens `path` positioned at byte `offset` (a second reader of the same file).
+    public convenience init(path: String, offset: Int) throws {
+        try self.init(path: path)
+        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw FormatError(.io, file: path, message: "cannot seek to byte \(offset)")
+        }
+    }
+
     /// Reads standard input.
     public static func standardInput() -> FileByteSource { FileByteSource(descriptor: 0, name: "<stdin>") }
 

@@ -29,7 +29,15 @@ struct ScanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = monotonicSeconds()
-        let jobs = try files.map { file in (file, try input.fileFormat(for: file), try input.readOptions()) }
+        // Files read at once already share the cores: split only files larger than
+        // an even share, so the biggest one does not finish last on its own.
+        let sizes = files.map { (try? FileByteSource(path: $0))?.size ?? 0 }
+        let share = sizes.reduce(0, +) / activeProcessorCount()
+        let jobs = try files.enumerated().map { index, file in
+            var options = try input.readOptions()
+            if files.count > 1 { options.splitThreshold = Swift.max(CSVReader.parallelThreshold, share) }
+            return (file, try input.fileFormat(for: file), options)
+        }
         let results = try await withThrowingTaskGroup(of: (Int, FileScan).self) { group in
             for (index, job) in jobs.enumerated() {
                 group.addTask {

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+@Suite("sluice command line")
+struct CLICommandTests {
+    let sample = """
+    id,email,name,total,created_at
+    1,A@x.io,"Smith, John",12.5,2024-01-02 10:00:00
+    2,,"Bob ""B"" Lee",100,2024-01-03T11:00:00Z
+    3,c@x.io,Zoë,-3.25,2024-01-04 00:00:00
+
+    """
+
+    func withSample<R>(_ body: (URL) throws -> R) throws -> R {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try sample.write(to: dir.appendingPathComponent("users.csv"), atomically: true, encoding: .utf8)
+        return try body(dir)
+    }
+
+    @Test("--version prints the version and exits 0")
+    func version() throws {
+        let run = try CLI.run(["--version"])
+        #expect(run.status == 0)
+        #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+    }
+
+    @Test("--help lists every command with examples")
+    func help() throws {
+        let run = try CLI.run(["--help"])
+        #expect(run.status == 0)
+        for command in ["schema", "head", "convert", "scan"] {
+            #expect(run.stdout.contains(command), "help misses \(command)")
+        }
+        for command in ["schema", "head", "convert", "scan"] {
+            let sub = try CLI.run([command, "--help"])
+            #expect(sub.status == 0)
+            #expect(sub.stdout.contains("Examples:"), "\(command) --help has no examples")
+        }
+    }
+
+    @Test("an unknown option exits 2 with did you mean")
+    func unknownOption() throws {
+        try withSample { dir in
+            let run = try CLI.run(["head", "users.csv", "--widht", "10"], in: dir)
+            #expect(run.status == 2)
+            #expect(run.stderr.contains("Did you mean '--width'?"))
+        }
+    }
+
+    @Test("an unknown command exits 2 with did you mean")
+    func unknownCommand() throws {
+        let run = try CLI.run(["shema", "x.csv"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("unknown command 'shema'. Did you mean 'schema'?"))
+    }
+
+    @Test("schema prints inferred types and the --schema form")
+    func schema() throws {
+        try withSample { dir in
+            let run = try CLI.run(["schema", "users.csv"], in: dir)
+            #expect(run.status == 0)
+            #expect(run.stdout.contains("--schema id:int64,email:string,name:string,total:float64,created_at:timestamp"))
+            let json = try CLI.run(["schema", "users.csv", "--json"], in: dir)
+            #expect(json.stdout.contains("{\"name\": \"total\", \"type\": \"float64\"}"))
+        }
+    }
+
+    @Test("head shows nulls distinctly and aligns numbers")
+    func head() throws {
+        try withSample { dir in
+            let run = try CLI.run(["head", "users.csv", "-n", "2"], in: dir)
+            #expect(run.status == 0)
+            #expect(run.stdout.contains("│     2 │ ∅      │ Bob \"B\" Lee │   100.0 │"))
+            #expect(run.stdout.contains("2 rows × 5 columns"))
+        }
+    }
+
+    @Test("convert CSV to JSON Lines and back gives the same CSV")
+    func convertRoundTrip() throws {
+        try withSample { dir in
+            var run = try CLI.run(["convert", "users.csv", "users.jsonl"], in: dir)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("converted 3 rows × 5 columns"))
+            run = try CLI.run(["convert", "users.jsonl", "back.csv", "--schema", "created_at:timestamp"], in: dir)
+            #expect(run.status == 0, "\(run.stderr)")
+            let back = try String(contentsOf: dir.appendingPathComponent("back.csv"), encoding: .utf8)
+            #expect(back == """
+            id,email,name,total,created_at
+            1,A@x.io,"Smith, John",12.5,2024-01-02T10:00:00Z
+            2,,"Bob ""B"" Lee",100.0,2024-01-03T11:00:00Z
+            3,c@x.io,Zoë,-3.25,2024-01-04T00:00:00Z
+
+            """)
+        }
+    }
+
+    @Test("malformed input exits 1 with file:line:column and leaves no output behind")
+    func malformed() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "a,b\n1,2\n3,\"x\n".write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let run = try CLI.run(["convert", "bad.csv", "out.jsonl"], in: dir)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("bad.csv:3:3: error: quoted field in column \"b\" is never closed"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(leftovers == ["bad.csv"])
+    }
+
+    @Test("a bad --schema is a usage error (exit 2) with a suggestion")
+    func badSchema() throws {
+        try withSample { dir in
+            let run = try CLI.run(["scan", "users.csv", "--schema", "totl:float64"], in: dir)
+            #expect(run.status == 2)
+            #expect(run.stderr.contains("did you mean `total`?"))
+            let type = try CLI.run(["scan", "users.csv", "--schema", "total:flaot"], in: dir)
+            #expect(type.status == 2)
+            #expect(type.stderr.contains("unknown type \"flaot\""))
+        }
+    }
+
+    @Test("scan --json reports rows, nulls and sums")
+    func scanJSON() throws {
+        try withSample { dir in
+            let run = try CLI.run(["scan", "users.csv", "--json"], in: dir)
+            #expect(run.status == 0)
+            #expect(run.stdout.contains("\"rows\": 3"))
+            #expect(run.stdout.contains("{\"name\": \"id\", \"type\": \"int64\", \"nulls\": 0, \"sum\": 6, \"min\": \"1\", \"max\": \"3\"}"))
+            #expect(run.stdout.contains("{\"name\": \"email\", \"type\": \"string\", \"nulls\": 1}"))
+        }
+    }
+
+    @Test("reading from standard input")
+    func standardInput() throws {
+        let run = try CLI.run(["head", "-", "-n", "1"], input: Data(sample.utf8))
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("A@x.io"))
+    }
+}
