@@ -3,5 +3,6 @@ import ArgumentParser
 extension Sluice {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let commands: [ParsableCommand.Type] = [
+        GenerateCommand.self,
     ]
 }
