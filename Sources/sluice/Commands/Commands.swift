@@ -3,6 +3,7 @@ import ArgumentParser
 extension Sluice {
     /// Every subcommand, in the order `--help` lists them. Add new commands here.
     static let commands: [ParsableCommand.Type] = [
+        GenerateCommand.self,
         SchemaCommand.self,
         HeadCommand.self,
         ConvertCommand.self,

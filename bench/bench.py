@@ -1,0 +1,477 @@
+#!/usr/bin/env python3
+"""Sluice benchmark harness: the sluice binary against Python peers on the same data.
+
+    make bench                         # USERS=1000000 RUNS=5
+    USERS=20000 RUNS=2 python3 bench/bench.py --only pandas,pyarrow,polars,duckdb
+    python3 bench/bench.py --list
+
+Standard library only. The peers run in bench/.venv (created here, packages
+pinned below, installed only when missing). Data comes from
+`sluice generate users-orders --seed 42` into bench/data/users-$USERS (reused).
+
+Each case is an entry in CASES: how to build every tool's command and how to
+check the answers. Every command runs as its own process; wall time and peak
+RSS (wait4 rusage) are measured per run: one warm-up round, then RUNS rounds
+interleaved across tools (A B C D A B C D ...) so machine drift hits all alike.
+If the tools disagree on the answer, or one fails, the case is FAILED and the
+harness exits 1. Results go to the terminal, bench/results/*.json and
+docs/BENCHMARKS.md (one section per case; other cases' sections are kept).
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+VENV = BENCH / ".venv"
+VENV_PYTHON = VENV / "bin" / "python"
+PEERS = BENCH / "peers"
+DATA = BENCH / "data"
+RESULTS = BENCH / "results"
+DOC = ROOT / "docs" / "BENCHMARKS.md"
+RELEASE_SLUICE = ROOT / ".build" / "release" / "sluice"
+DEBUG_SLUICE = ROOT / ".build" / "debug" / "sluice"
+
+# Peer packages, pinned to versions `pip index versions` offered when pinned.
+PINNED = {"pandas": "3.1.1", "pyarrow": "26.0.1", "polars": "2.1.0", "duckdb": "2.0.1"}
+
+SEED = 42
+RUN_TIMEOUT_S = 900
+RELATIVE_TOLERANCE = 1e-9
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- environment
+
+def ensure_venv():
+    """Creates bench/.venv if needed and installs any missing pinned package."""
+    if not VENV_PYTHON.exists():
+        log(f"bench: creating {VENV.relative_to(ROOT)}")
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    installed = package_versions()
+    wanted = [f"{name}=={version}" for name, version in PINNED.items() if installed.get(name) != version]
+    if wanted:
+        log(f"bench: pip install {' '.join(wanted)}")
+        subprocess.run([str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *wanted],
+                       check=True)
+    else:
+        log("bench: venv ready (" + ", ".join(f"{n} {v}" for n, v in installed.items()) + ")")
+
+
+def package_versions():
+    """{name: version} of the pinned packages present in the venv."""
+    script = ("import importlib.metadata as m, json, sys\n"
+              "out = {}\n"
+              "for name in sys.argv[1:]:\n"
+              "    try: out[name] = m.version(name)\n"
+              "    except m.PackageNotFoundError: pass\n"
+              "print(json.dumps(out))")
+    result = subprocess.run([str(VENV_PYTHON), "-c", script, *PINNED], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+def sluice_binary():
+    return RELEASE_SLUICE if RELEASE_SLUICE.exists() else None
+
+
+def ensure_data(users):
+    """bench/data/users-N/{users,orders}.csv, generated once by sluice."""
+    directory = DATA / f"users-{users}"
+    files = [directory / "users.csv", directory / "orders.csv"]
+    if all(f.exists() for f in files):
+        log(f"bench: reusing {directory.relative_to(ROOT)}")
+        return directory
+    binary = RELEASE_SLUICE if RELEASE_SLUICE.exists() else DEBUG_SLUICE
+    if not binary.exists():
+        sys.exit(f"bench: no sluice binary to generate data with; run `swift build -c release` (or `make bench`)")
+    if binary == DEBUG_SLUICE:
+        log("bench: release sluice missing; generating with the debug build (same bytes, slower)")
+    command = [str(binary), "generate", "users-orders", "--users", str(users), "--seed", str(SEED),
+               "--out", str(directory)]
+    log("bench: " + " ".join(command))
+    subprocess.run(command, check=True)
+    return directory
+
+
+def machine_info():
+    info = {"nproc": os.cpu_count()}
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        match = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
+        info["cpu"] = match.group(1).strip() if match else platform.processor()
+    except OSError:
+        info["cpu"] = platform.processor() or "unknown"
+    try:
+        match = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
+        info["memory"] = f"{int(match.group(1)) / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        info["memory"] = "unknown"
+    try:
+        match = re.search(r'^PRETTY_NAME="?([^"\n]+)"?', Path("/etc/os-release").read_text(), re.M)
+        info["os"] = f"{match.group(1)}, kernel {platform.release()}"
+    except (OSError, AttributeError):
+        info["os"] = platform.platform()
+    try:
+        swift = subprocess.run(["swift", "--version"], capture_output=True, text=True, timeout=60)
+        info["swift"] = (swift.stdout or swift.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        info["swift"] = "unknown"
+    python = subprocess.run([str(VENV_PYTHON), "-c", "import platform; print(platform.python_version())"],
+                            capture_output=True, text=True)
+    info["python"] = python.stdout.strip()
+    info["packages"] = package_versions()
+    return info
+
+
+# ---------------------------------------------------------------- cases
+
+class Case:
+    """A benchmark: the same work done by every tool, with a check of the answers.
+
+    Subclasses set `name` and `description`, and implement `commands(data)`
+    returning {tool: argv} and `check(outputs)` returning a list of problems
+    (empty when the answers agree) and a list of warnings.
+    """
+    name = ""
+    description = ""
+
+    def commands(self, data):
+        raise NotImplementedError
+
+    def check(self, outputs):
+        raise NotImplementedError
+
+
+def parse_json_lines(text):
+    """{file basename: object} from one JSON object per line."""
+    result = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            obj = json.loads(line)
+            result[Path(obj["file"]).name] = obj
+    return result
+
+
+def close(a, b):
+    if a == b:
+        return True
+    return abs(a - b) <= RELATIVE_TOLERANCE * max(abs(a), abs(b))
+
+
+class ReadCSV(Case):
+    name = "read-csv"
+    description = ("Read users.csv and orders.csv fully into typed columns (int64, float64, string, "
+                   "timestamp), then report rows, nulls and numeric sums per column.")
+    required = [("users.csv", "id"), ("orders.csv", "total")]
+
+    def commands(self, data):
+        files = [str(data / "users.csv"), str(data / "orders.csv")]
+        binary = sluice_binary()
+        sluice = [str(binary) if binary else str(RELEASE_SLUICE), "scan", "--format", "json", *files]
+        peers = {tool: [str(VENV_PYTHON), str(PEERS / f"{tool}_read_csv.py"), *files]
+                 for tool in ("pandas", "pyarrow", "polars", "duckdb")}
+        return {"sluice": sluice, **peers}
+
+    def check(self, outputs):
+        problems, warnings = [], []
+        parsed = {}
+        for tool, text in outputs.items():
+            try:
+                parsed[tool] = parse_json_lines(text)
+            except (ValueError, KeyError) as error:
+                problems.append(f"{tool}: output is not the expected JSON lines ({error})")
+        if not parsed:
+            return problems, warnings
+        files = sorted({name for p in parsed.values() for name in p})
+        for file in ("users.csv", "orders.csv"):
+            for tool, result in parsed.items():
+                if file not in result:
+                    problems.append(f"{tool}: no result for {file}")
+        for file in files:
+            rows = {tool: p[file]["rows"] for tool, p in parsed.items() if file in p}
+            if len(set(rows.values())) > 1:
+                problems.append(f"{file}: row counts differ: {rows}")
+            sums, nulls = {}, {}
+            for tool, p in parsed.items():
+                for column in p.get(file, {}).get("columns", []):
+                    if "sum" in column and column["sum"] is not None:
+                        sums.setdefault(column["name"], {})[tool] = column["sum"]
+                    nulls.setdefault(column["name"], {})[tool] = column.get("nulls")
+            for column, by_tool in sums.items():
+                values = list(by_tool.values())
+                if not all(close(values[0], v) for v in values[1:]):
+                    problems.append(f"{file}.{column}: sums differ beyond {RELATIVE_TOLERANCE:g}: {by_tool}")
+            for column, by_tool in nulls.items():
+                if len(set(by_tool.values())) > 1:
+                    warnings.append(f"{file}.{column}: null counts differ: {by_tool}")
+        for file, column in self.required:
+            for tool, p in parsed.items():
+                columns = {c["name"]: c for c in p.get(file, {}).get("columns", [])}
+                if "sum" not in columns.get(column, {}):
+                    problems.append(f"{tool}: no sum for {file}.{column}")
+        return problems, warnings
+
+
+# Later work appends cases here (quality checks, transforms, SQL loads, ...).
+CASES = [ReadCSV()]
+
+
+# ---------------------------------------------------------------- measuring
+
+def run_once(argv):
+    """Runs argv; returns (seconds, peak RSS in KiB, exit status, stdout, stderr)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        try:
+            process = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=ROOT)
+        except OSError as error:
+            hint = " (build it: swift build -c release, or make bench)" if "sluice" in Path(argv[0]).name else ""
+            return 0.0, 0, 127, "", f"cannot start {relative(argv[0])}: {error.strerror}{hint}"
+        timer = threading.Timer(RUN_TIMEOUT_S, process.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)   # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        return (seconds, usage.ru_maxrss, process.returncode,
+                out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def run_case(case, data, tools, runs):
+    commands = {tool: argv for tool, argv in case.commands(data).items() if tool in tools}
+    measurements = {tool: [] for tool in commands}
+    outputs, errors = {}, {}
+    for round_index in range(runs + 1):
+        label = "warm-up" if round_index == 0 else f"run {round_index}/{runs}"
+        for tool, argv in commands.items():
+            if tool in errors:
+                continue
+            seconds, rss, status, stdout, stderr = run_once(argv)
+            if status != 0:
+                errors[tool] = f"exit status {status}: {stderr.strip()[-800:] or '(no message)'}"
+                log(f"  {label:12} {tool:8} ERROR {errors[tool]}")
+                continue
+            log(f"  {label:12} {tool:8} {seconds:8.3f} s {rss / 1024:8.1f} MiB")
+            if round_index == 0:
+                outputs[tool] = stdout
+            else:
+                measurements[tool].append((seconds, rss))
+                if stdout != outputs[tool]:
+                    problems, _ = case.check({f"{tool} (warm-up)": outputs[tool], f"{tool} ({label})": stdout})
+                    if problems:
+                        errors[tool] = "answer changed between runs: " + "; ".join(problems)
+    problems, warnings = case.check({t: o for t, o in outputs.items() if t not in errors})
+    problems = [f"{tool}: {message}" for tool, message in errors.items()] + problems
+    return commands, measurements, problems, warnings
+
+
+def summarize(measurements, baseline):
+    rows = []
+    medians = {tool: statistics.median(s for s, _ in runs) for tool, runs in measurements.items() if runs}
+    base = medians.get(baseline)
+    for tool, runs in measurements.items():
+        if not runs:
+            rows.append({"tool": tool, "error": True})
+            continue
+        seconds = [s for s, _ in runs]
+        rows.append({
+            "tool": tool,
+            "median_s": medians[tool],
+            "min_s": min(seconds),
+            "max_s": max(seconds),
+            "rss_mib": max(r for _, r in runs) / 1024,
+            "ratio": medians[tool] / base if base else None,
+        })
+    return rows
+
+
+def table(rows, baseline):
+    header = f"| tool | median wall s | min–max s | peak RSS MiB | ratio (tool / {baseline}) |"
+    lines = [header, "|---|---:|---:|---:|---:|"]
+    for row in rows:
+        if row.get("error"):
+            lines.append(f"| {row['tool']} | error | | | |")
+            continue
+        ratio = f"{row['ratio']:.2f}×" if row["ratio"] is not None else "n/a"
+        lines.append(f"| {row['tool']} | {row['median_s']:.3f} | {row['min_s']:.3f}–{row['max_s']:.3f} | "
+                     f"{row['rss_mib']:.0f} | {ratio} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- report
+
+DOC_INTRO = """# Benchmarks
+
+Sluice against Python peers (pandas, pyarrow, polars, DuckDB) on the same
+generated data. Written by `bench/bench.py`; each case keeps its own section, so
+running one case leaves the others' results in place.
+
+## How to run
+
+```sh
+make bench                      # 1M users (~3M orders), 5 runs per tool
+make bench USERS=100000 RUNS=3  # smaller
+python3 bench/bench.py --only pandas,polars --case read-csv   # a subset
+```
+
+`make bench` installs system packages (scripts/install-deps.sh), builds the
+release binary, creates `bench/.venv` with pinned peer packages (installed only
+when missing) and generates `bench/data/users-$USERS` with
+`sluice generate users-orders --seed 42` (reused if present). Each tool runs as
+its own process: one warm-up round, then `RUNS` rounds interleaved across tools.
+Wall time is measured around the process; peak RSS is `ru_maxrss` from
+`wait4`. Answers (row counts, sums within relative 1e-9) are checked across all
+tools; a disagreement marks the case FAILED and the harness exits 1. The ratio
+is the tool's median divided by the baseline's (sluice when it ran).
+"""
+
+
+def machine_section(info):
+    packages = ", ".join(f"{name} {version}" for name, version in sorted(info["packages"].items()))
+    return ("## Machine\n\n"
+            f"- CPU: {info['cpu']} ({info['nproc']} cores visible)\n"
+            f"- Memory: {info['memory']}\n"
+            f"- OS: {info['os']}\n"
+            f"- Swift: {info['swift']}\n"
+            f"- Python: {info['python']}; {packages}\n")
+
+
+def case_section(case, result):
+    lines = [f"## Case: {case.name}", "", case.description, "",
+             f"- Date: {result['date']}",
+             f"- Data: {result['users']:,} users (`bench/data/users-{result['users']}`), seed {SEED}",
+             f"- Runs: 1 warm-up + {result['runs']} measured per tool, interleaved",
+             f"- Status: {'FAILED' if result['problems'] else 'answers agree'}"]
+    if result["skipped"]:
+        lines.append(f"- Not run: {', '.join(result['skipped'])}")
+    lines += ["", result["table"], ""]
+    if result["problems"]:
+        lines += ["Problems:", ""] + [f"- {p}" for p in result["problems"]] + [""]
+    if result["warnings"]:
+        lines += ["Notes:", ""] + [f"- {w}" for w in result["warnings"]] + [""]
+    lines += ["Commands:", "", "```"] + [f"{tool}: {' '.join(relative(a) for a in argv)}"
+                                          for tool, argv in result["commands"].items()] + ["```", ""]
+    return "\n".join(lines)
+
+
+def relative(argument):
+    text = str(argument)
+    prefix = str(ROOT) + "/"
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def write_doc(info, sections):
+    """Rewrites the intro and machine sections; replaces the given case sections, keeps the rest."""
+    existing = {}
+    order = []
+    if DOC.exists():
+        for chunk in re.split(r"(?m)^(?=## Case: )", DOC.read_text()):
+            match = re.match(r"## Case: (\S+)", chunk)
+            if match:
+                existing[match.group(1)] = chunk.rstrip() + "\n"
+                order.append(match.group(1))
+    for name, text in sections.items():
+        if name not in existing:
+            order.append(name)
+        existing[name] = text.rstrip() + "\n"
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    body = DOC_INTRO + "\n" + machine_section(info) + "\n" + "\n".join(existing[name] for name in order)
+    DOC.write_text(body)
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=int(os.environ.get("USERS", "1000000")),
+                        help="users in the generated data (env USERS, default 1000000)")
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("RUNS", "5")),
+                        help="measured runs per tool after one warm-up (env RUNS, default 5)")
+    parser.add_argument("--only", help="comma-separated tools to run (default: all)")
+    parser.add_argument("--case", action="append", help="case to run (repeatable; default: all)")
+    parser.add_argument("--no-doc", action="store_true", help="do not update docs/BENCHMARKS.md")
+    parser.add_argument("--list", action="store_true", help="list cases and tools, then exit")
+    args = parser.parse_args()
+
+    if args.list:
+        for case in CASES:
+            print(f"{case.name}: {', '.join(case.commands(DATA / 'example'))}\n  {case.description}")
+        return 0
+    cases = CASES
+    if args.case:
+        names = {c.name for c in CASES}
+        unknown = [n for n in args.case if n not in names]
+        if unknown:
+            parser.error(f"unknown case {', '.join(unknown)}; cases: {', '.join(sorted(names))}")
+        cases = [c for c in CASES if c.name in args.case]
+    if args.users < 1 or args.runs < 1:
+        parser.error("--users and --runs must be at least 1")
+    all_tools = {t for c in cases for t in c.commands(DATA / "example")}
+    only = set(args.only.split(",")) if args.only else None
+    if only and only - all_tools:
+        parser.error(f"unknown tool {', '.join(sorted(only - all_tools))}; tools: {', '.join(sorted(all_tools))}")
+
+    ensure_venv()
+    data = ensure_data(args.users)
+    info = machine_info()
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    failed = []
+    sections = {}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for case in cases:
+        available = list(case.commands(data))
+        tools = [t for t in available if only is None or t in only]
+        skipped = [t for t in available if t not in tools]
+        log(f"bench: case {case.name}: {', '.join(tools)}; 1 warm-up + {args.runs} runs each")
+        commands, measurements, problems, warnings = run_case(case, data, tools, args.runs)
+        measured = [t for t in tools if measurements.get(t)]
+        baseline = "sluice" if "sluice" in measured else (measured[0] if measured else "sluice")
+        rows = summarize(measurements, baseline)
+        result = {"case": case.name, "date": date, "users": args.users, "runs": args.runs,
+                  "commands": commands, "rows": rows, "problems": problems, "warnings": warnings,
+                  "skipped": skipped, "machine": info, "table": table(rows, baseline),
+                  "raw": {t: [{"seconds": s, "rss_kib": r} for s, r in m] for t, m in measurements.items()}}
+        print(f"\n== {case.name}: {args.users:,} users, {args.runs} runs (median of runs, after 1 warm-up)\n")
+        print(result["table"])
+        for warning in warnings:
+            print(f"note: {warning}")
+        if problems:
+            failed.append(case.name)
+            print(f"\n!!!!!!!! CASE {case.name} FAILED !!!!!!!!")
+            for problem in problems:
+                print(f"  - {problem}")
+        else:
+            print(f"\n{case.name}: answers agree across {', '.join(t for t in tools if measurements.get(t))}")
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        (RESULTS / f"{stamp}-{case.name}-{args.users}.json").write_text(json.dumps(result, indent=2, default=str))
+        sections[case.name] = case_section(case, result)
+    if not args.no_doc:
+        write_doc(info, sections)
+        log(f"bench: wrote {DOC.relative_to(ROOT)}")
+    if failed:
+        print(f"\nFAILED: {', '.join(failed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

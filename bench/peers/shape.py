@@ -1,0 +1,34 @@
+"""The JSON shape every read-csv tool prints: one object per file per line.
+
+{"file": "...", "rows": N, "columns": [{"name": "id", "type": "int64", "nulls": 0, "sum": 123}, ...]}
+"sum" is present for int64 and float64 columns only.
+"""
+import json
+import sys
+
+
+def emit(path, rows, columns):
+    """columns: iterable of (name, type, nulls, sum_or_None)."""
+    out = []
+    for name, kind, nulls, total in columns:
+        column = {"name": name, "type": kind, "nulls": int(nulls)}
+        if kind in ("int64", "float64"):
+            column["sum"] = int(total) if kind == "int64" else float(total)
+        out.append(column)
+    sys.stdout.write(json.dumps({"file": path, "rows": int(rows), "columns": out}) + "\n")
+
+
+def type_name(text):
+    """Maps a library's type name onto Sluice's: int64, float64, string, timestamp, date, bool."""
+    t = str(text).lower()
+    if t.startswith(("int", "bigint", "long")) or t in ("int64", "i64"):
+        return "int64"
+    if t.startswith(("float", "double")) or t == "f64":
+        return "float64"
+    if "timestamp" in t or t.startswith("datetime"):
+        return "timestamp"
+    if t.startswith("date"):
+        return "date"
+    if t.startswith("bool"):
+        return "bool"
+    return "string"
