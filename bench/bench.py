@@ -181,7 +181,7 @@ class ReadCSV(Case):
     def commands(self, data):
         files = [str(data / "users.csv"), str(data / "orders.csv")]
         binary = sluice_binary()
-        sluice = [str(binary) if binary else str(RELEASE_SLUICE), "scan", "--format", "json", *files]
+        sluice = [str(binary) if binary else str(RELEASE_SLUICE), "scan", "--json", *files]
         peers = {tool: [str(VENV_PYTHON), str(PEERS / f"{tool}_read_csv.py"), *files]
                  for tool in ("pandas", "pyarrow", "polars", "duckdb")}
         return {"sluice": sluice, **peers}

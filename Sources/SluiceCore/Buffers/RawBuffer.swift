@@ -80,7 +80,7 @@ public final class RawBuffer: @unchecked Sendable {
                 } else {
                     let mapped = mmap(nil, newCapacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
                     guard let mapped, mapped != MAP_FAILED else { fatalError("out of memory growing a buffer to \(newCapacity) bytes") }
-                    mapped.copyMemory(from: base, byteCount: count)
+                    mapped.copyMemory(from: base, byteCount: capacity)   // all of it: owners may track their own count
                     munmap(base, capacity)
                     base = mapped
                 }
@@ -88,7 +88,7 @@ public final class RawBuffer: @unchecked Sendable {
                 let mapped = mmap(nil, newCapacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
                 guard let mapped, mapped != MAP_FAILED else { fatalError("out of memory allocating \(newCapacity) bytes") }
                 if capacity > 0 {
-                    mapped.copyMemory(from: base, byteCount: count)
+                    mapped.copyMemory(from: base, byteCount: capacity)   // all of it: owners may track their own count
                     free(base)
                 }
                 base = mapped

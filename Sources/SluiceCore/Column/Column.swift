@@ -103,6 +103,25 @@ public struct Column: Sendable {
         return try withExtendedLifetime((values, bytes)) { try body(view) }
     }
 
+    /// The address of the first value, valid for as long as this column or any copy
+    /// of it is alive (column buffers never move once built). For code that walks
+    /// several columns in step, such as row-oriented writers; prefer
+    /// ``withUnsafeValues(as:_:)`` elsewhere.
+    @inlinable
+    public func unsafeValuesAddress<T: BitwiseCopyable>(as _: T.Type) -> UnsafePointer<T> {
+        precondition(type != .string && MemoryLayout<T>.stride == type.byteWidth, "\(type) column read as \(T.self)")
+        return values.pointer.assumingMemoryBound(to: T.self) + start
+    }
+
+    /// The strings of a string column, valid for as long as this column or any copy
+    /// of it is alive (see ``unsafeValuesAddress(as:)``).
+    @inlinable
+    public func unsafeStrings() -> StringsView {
+        precondition(type == .string, "\(type) column read as strings")
+        return StringsView(offsets: values.pointer.assumingMemoryBound(to: Int64.self) + start,
+                           bytes: bytes!.pointer.assumingMemoryBound(to: UInt8.self), count: count)
+    }
+
     /// Rows `range` of this column, sharing its value buffers.
     public func slice(_ range: Range<Int>) -> Column {
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "slice \(range) out of 0..<\(count)")

@@ -284,13 +284,18 @@ final class CSVParser {
                 q += window[q] == 13 && q + 1 < end && window[q + 1] == 10 ? 2 : 1
                 continue
             }
+            // Classify the row's fields, but count them only once the row is whole:
+            // the last row in the window may be cut short.
+            var rowTypes: [(Int, DataType)] = []
             guard let result = tokenizeRow(at: q, { column, bytes, quoted in
                 guard column < columnCount, let base = bytes.baseAddress else { return }
                 let n = bytes.count
                 if n == 0 || (!quoted && self.isNullToken(base, n)) { return }
-                let type = ScalarParser.narrowestType(base, n)
-                types[column] = types[column].map { $0.widened(with: type) } ?? type
+                rowTypes.append((column, ScalarParser.narrowestType(base, n)))
             }) else { break }
+            for (column, type) in rowTypes {
+                types[column] = types[column].map { $0.widened(with: type) } ?? type
+            }
             q = result.next
             rows += 1
         }
@@ -542,6 +547,7 @@ final class CSVParser {
 
             if problem == nil && !tooMany {
                 // Consume the line end.
+                let lineEnd = pos
                 let c = p[pos]
                 pos &+= 1
                 if c == 13 && p[pos] == 10 { pos &+= 1 }
@@ -557,7 +563,7 @@ final class CSVParser {
                     continue rowLoop
                 }
                 // Too few fields.
-                let error = FormatError(.fieldCount, file: sourceName, line: rowLine, column: characterColumn(rowLineStart, pos),
+                let error = FormatError(.fieldCount, file: sourceName, line: line, column: characterColumn(lineStart, lineEnd),
                                         message: "row has \(column + 1) field\(column == 0 ? "" : "s"), the header has \(columnCount)",
                                         hint: "fix the row, or read with --bad-rows skip (leave it out) or --bad-rows pad (fill with nulls)")
                 switch options.badRows {

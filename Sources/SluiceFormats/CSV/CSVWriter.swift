@@ -3,9 +3,10 @@ import SluiceCore
 /// Writes tables as CSV (RFC 4180), quoting only fields that need it.
 ///
 /// Nulls are empty fields; an empty string is written `""` so it reads back as an
-/// empty string, not null. Floats use the shortest text that reads back to the
-/// same value; dates `YYYY-MM-DD`; timestamps ISO 8601 in UTC (`2024-01-02T03:04:05Z`).
-/// A file written by `CSVWriter` reads back with ``CSVReader`` into an equal table.
+/// empty string, not null (so is a string equal to a null token). Floats use the
+/// shortest text that reads back to the same value; dates `YYYY-MM-DD`; timestamps
+/// ISO 8601 in UTC (`2024-01-02T03:04:05Z`). A file written by `CSVWriter` reads
+/// back with ``CSVReader`` into an equal table.
 ///
 /// ```swift
 /// var writer = try CSVWriter(output: OutputFile(path: "out.csv"))
@@ -25,6 +26,8 @@ public struct CSVWriter: TableWriter {
     }
 
     public mutating func write(_ table: Table) throws {
+        var bytes = ByteWriter()
+        defer { bytes.deallocate() }
         if let schema {
             guard schema == table.schema else {
                 throw FormatError(.invalidOption, file: output.path,
@@ -33,30 +36,39 @@ public struct CSVWriter: TableWriter {
         } else {
             schema = table.schema
             if dialect.hasHeader {
-                try output.withBuffer { buffer in
-                    for (i, name) in table.schema.names.enumerated() {
-                        if i > 0 { buffer.append(dialect.delimiter) }
-                        var name = name
-                        name.withUTF8 { appendField($0, to: &buffer, forceQuote: false) }
-                    }
-                    buffer.append(10)
+                for (i, name) in table.schema.names.enumerated() {
+                    if i > 0 { bytes.reserve(1); bytes.put(dialect.delimiter) }
+                    var name = name
+                    name.withUTF8 { putField($0, into: &bytes, forceQuote: false) }
                 }
+                bytes.reserve(1)
+                bytes.put(10)
             }
         }
-        let chunk = 4096
-        var row = 0
-        while row < table.rowCount {
-            let upper = Swift.min(row + chunk, table.rowCount)
-            try output.withBuffer { buffer in
-                for r in row..<upper {
-                    for (c, column) in table.columns.enumerated() {
-                        if c > 0 { buffer.append(dialect.delimiter) }
-                        appendValue(column, r, to: &buffer)
+        let sources = table.columns.map(CellSource.init)
+        let validity = table.columns.map(\.validity)
+        let delimiter = dialect.delimiter
+        try withExtendedLifetime(table) {
+            for row in 0..<table.rowCount {
+                for c in 0..<sources.count {
+                    if c > 0 { bytes.reserve(1); bytes.put(delimiter) }
+                    if let bits = validity[c], !bits.isValid(row) { continue }
+                    switch sources[c] {
+                    case .int64(let values): bytes.put(int64: values[row])
+                    case .float64(let values): bytes.put(float64: values[row])
+                    case .timestamp(let values): bytes.put(timestamp: values[row])
+                    case .date(let values): bytes.put(date: values[row])
+                    case .bool(let values): bytes.put(values[row] != 0 ? "true" : "false")
+                    case .string(let strings):
+                        let value = strings[row]
+                        putField(value, into: &bytes, forceQuote: value.isEmpty || isNullToken(value))
                     }
-                    buffer.append(10)
                 }
+                bytes.reserve(1)
+                bytes.put(10)
+                if bytes.count >= 1 << 20 { try bytes.drain(to: output) }
             }
-            row = upper
+            try bytes.drain(to: output)
         }
     }
 
@@ -65,53 +77,38 @@ public struct CSVWriter: TableWriter {
         try output.commit()
     }
 
-    private func appendValue(_ column: Column, _ row: Int, to buffer: inout [UInt8]) {
-        if column.isNull(row) { return }
-        switch column.type {
-        case .string:
-            column.withUnsafeStrings { strings in
-                let bytes = strings[row]
-                appendField(bytes, to: &buffer, forceQuote: bytes.isEmpty || isNullToken(bytes))
-            }
-        case .int64:
-            TextFormatter.append(int64: column.withUnsafeValues(as: Int64.self) { $0[row] }, to: &buffer)
-        case .float64:
-            TextFormatter.append(float64: column.withUnsafeValues(as: Double.self) { $0[row] }, to: &buffer)
-        case .bool:
-            let value = column.withUnsafeValues(as: UInt8.self) { $0[row] } != 0
-            buffer.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
-        case .date:
-            TextFormatter.append(date: column.withUnsafeValues(as: Int32.self) { $0[row] }, to: &buffer)
-        case .timestamp:
-            TextFormatter.append(timestamp: column.withUnsafeValues(as: Int64.self) { $0[row] }, to: &buffer)
-        }
-    }
-
     private func isNullToken(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        nullTokens.contains { $0.elementsEqual(bytes) }
+        !nullTokens.isEmpty && nullTokens.contains { $0.elementsEqual(bytes) }
     }
 
-    private func appendField(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8], forceQuote: Bool) {
+    /// The field, quoted (with doubled quotes) only when it holds the delimiter,
+    /// the quote, CR or LF, or when `forceQuote` says so.
+    private func putField(_ field: UnsafeBufferPointer<UInt8>, into bytes: inout ByteWriter, forceQuote: Bool) {
+        let n = field.count
         guard let quote = dialect.quote else {
-            buffer.append(contentsOf: bytes)
+            bytes.reserve(n)
+            if n > 0 { bytes.put(field.baseAddress!, n) }
             return
         }
         var needsQuotes = forceQuote
         if !needsQuotes {
-            for b in bytes where b == dialect.delimiter || b == quote || b == 10 || b == 13 {
+            let delimiter = dialect.delimiter
+            for b in field where b == delimiter || b == quote || b == 10 || b == 13 {
                 needsQuotes = true
                 break
             }
         }
         guard needsQuotes else {
-            buffer.append(contentsOf: bytes)
+            bytes.reserve(n)
+            if n > 0 { bytes.put(field.baseAddress!, n) }
             return
         }
-        buffer.append(quote)
-        for b in bytes {
-            if b == quote { buffer.append(quote) }
-            buffer.append(b)
+        bytes.reserve(2 * n + 2)
+        bytes.put(quote)
+        for b in field {
+            if b == quote { bytes.put(quote) }
+            bytes.put(b)
         }
-        buffer.append(quote)
+        bytes.put(quote)
     }
 }

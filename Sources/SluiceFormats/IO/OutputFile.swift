@@ -50,6 +50,12 @@ public final class OutputFile {
 
     /// Appends bytes.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if bytes.count >= OutputFile.flushThreshold {
+            try flush()
+            try writeAll(bytes)
+            bytesWritten += bytes.count
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= OutputFile.flushThreshold { try flush() }
     }
@@ -74,19 +80,21 @@ public final class OutputFile {
 
     /// Writes out the pending bytes.
     public func flush() throws {
-        var offset = 0
-        try buffer.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let n = systemWrite(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw FormatError(.io, file: path, message: "write failed: \(String(cString: strerror(errno)))")
-                }
-                offset += n
-            }
-        }
+        try buffer.withUnsafeBytes { try writeAll($0) }
         bytesWritten += buffer.count
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < raw.count {
+            let n = systemWrite(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FormatError(.io, file: path, message: "write failed: \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
     }
 
     /// Flushes, syncs and renames the temporary file into place.

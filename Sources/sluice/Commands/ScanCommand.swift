@@ -125,16 +125,20 @@ struct ColumnStats: Sendable {
             sum = overflow ? nil : String(total)
             if column.count > nulls { min = String(low); max = String(high) }
         case .float64:
-            var total = 0.0
+            // Neumaier's compensated sum: the printed total does not drift with row order.
+            var total = 0.0, compensation = 0.0
             var low = Double.infinity, high = -Double.infinity
             column.withUnsafeValues(as: Double.self) { values in
                 for i in 0..<values.count where column.validity?.isValid(i) ?? true {
                     let v = values[i]
-                    total += v
+                    let t = total + v
+                    compensation += total.magnitude >= v.magnitude ? (total - t) + v : (v - t) + total
+                    total = t
                     low = Swift.min(low, v)
                     high = Swift.max(high, v)
                 }
             }
+            total += compensation
             sum = formatDouble(total)
             if column.count > nulls { min = formatDouble(low); max = formatDouble(high) }
         case .date, .timestamp:
