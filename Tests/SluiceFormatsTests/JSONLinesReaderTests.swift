@@ -355,7 +355,7 @@ struct JSONLinesFramingTests {
     }
 
     static func mixedInput(seed: UInt64, lines: Int) -> String {
-        var rng = SeededGenerator(seed: seed)
+        var rng = JSONLinesRandom(seed: seed)
         let strings = ["plain", "é😀\u{1F3F3}\u{FE0F}", "quote \\\" back \\\\ slash", "\\u00e9\\ud83d\\ude00", "tab\\tnew\\nline", ""]
         var out = ""
         for i in 0..<lines {
@@ -379,7 +379,7 @@ struct JSONLinesFramingTests {
         for options in [JSONLinesReadOptions(), JSONLinesReadOptions(inferenceRows: 250, batchSize: 7)] {
             let whole = try readJSONLines(text, options: options)
             #expect(whole.table.rowCount == 300)
-            var rng = SeededGenerator(seed: seed &* 31)
+            var rng = JSONLinesRandom(seed: seed &* 31)
             let randomSizes = (0..<50).map { _ in Int.random(in: 1...97, using: &rng) }
             for sizes in [[1], [2, 1, 5], randomSizes, [4096]] {
                 let split = try readJSONLines(text, chunkSizes: sizes, options: options)
@@ -403,7 +403,7 @@ struct JSONLinesFramingTests {
 
     @Test("random bytes never crash the reader: it reads or throws a FormatError")
     func randomBytes() throws {
-        var rng = SeededGenerator(seed: 42)
+        var rng = JSONLinesRandom(seed: 42)
         let alphabet = Array("{}[]\":,0123456789-+.eEtrufalsn \\u\t\r\nab".utf8) + [0xC3, 0xA9, 0xFF, 0xED, 0x00]
         let seeds = [#"{"a":1,"b":"x\u00e9","c":[1,{"d":null}],"e":-1.5e3,"f":true}"#, #"{"a":"2024-01-02","b":2}"#]
         for round in 0..<1500 {

@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// A small seeded generator (SplitMix64) so random tests are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
+struct JSONLinesRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -59,13 +59,13 @@ func jsonLinesError(_ text: String, options: JSONLinesReadOptions = .init()) -> 
 }
 
 /// A fresh path in the temporary directory.
-func temporaryPath(_ name: String) -> String {
+func jsonLinesTemporaryPath(_ name: String) -> String {
     "/tmp/sluice-jsonl-tests-\(getpid())-\(UInt64.random(in: 0...UInt64.max))-\(name)"
 }
 
 /// The bytes a ``JSONLinesWriter`` writes for `tables`.
 func writeJSONLines(_ tables: [Table]) throws -> [UInt8] {
-    let path = temporaryPath("out.jsonl")
+    let path = jsonLinesTemporaryPath("out.jsonl")
     defer { unlink(path) }
     var writer = JSONLinesWriter(output: try OutputFile(path: path))
     for table in tables { try writer.write(table) }
