@@ -22,7 +22,9 @@ import SluiceCore
 /// byte order mark are accepted; a duplicate key in one object: the last one wins.
 ///
 /// The input is read through a bounded window (1 MiB, grown only for a longer
-/// line), and the result is the same however the source splits its bytes.
+/// line), and the result is the same however the source splits its bytes. The
+/// sampled lines are kept (as bytes) until the first batches have read them again.
+/// A reader shares its window when copied: use one copy only.
 ///
 /// ```swift
 /// var reader = try JSONLinesReader(source: FileByteSource(path: "events.jsonl"))
