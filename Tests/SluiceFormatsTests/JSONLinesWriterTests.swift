@@ -1,0 +1,109 @@
+import SluiceCore
+import Testing
+@testable import SluiceFormats
+
+@Suite("JSONLinesWriter")
+struct JSONLinesWriterTests {
+    @Test("writes every type, nulls as null, keys in schema order")
+    func everyType() throws {
+        let table = try Table([
+            ("i", Column(int64: [-12, nil, .min])),
+            ("f", Column(float64: [1.5, 100, 1e-7])),
+            ("b", Column(bool: [true, false, nil])),
+            ("s", Column(string: ["x", nil, ""])),
+            ("d", Column(date: [19724, -1, nil])),
+            ("t", Column(timestamp: [1_704_164_645_000_000, 1_704_164_645_250_000, -1])),
+        ])
+        #expect(try writeJSONLinesText([table]) == """
+        {"i":-12,"f":1.5,"b":true,"s":"x","d":"2024-01-02","t":"2024-01-02T03:04:05Z"}
+        {"i":null,"f":100.0,"b":false,"s":null,"d":"1969-12-31","t":"2024-01-02T03:04:05.25Z"}
+        {"i":-9223372036854775808,"f":1e-07,"b":null,"s":"","d":null,"t":"1969-12-31T23:59:59.999999Z"}
+
+        """)
+    }
+
+    @Test("escapes quotes, backslashes and control characters; keeps non-ASCII as UTF-8")
+    func escapes() throws {
+        let table = try Table([("we\"ird\nkey", Column(string: ["a\"b\\c/\n\r\t\u{8}\u{c}\u{0}\u{1F}\u{7F} é 😀"]))])
+        #expect(try writeJSONLinesText([table])
+                == #"{"we\"ird\nkey":"a\"b\\c/\n\r\t\b\f\u0000\u001f"# + "\u{7F} é 😀\"}\n")
+    }
+
+    @Test("NaN and infinities, which JSON cannot hold, are written as null")
+    func nonFinite() throws {
+        let table = try Table([("f", Column(float64: [.nan, .infinity, -.infinity, -0.0]))])
+        #expect(try writeJSONLinesText([table]) == "{\"f\":null}\n{\"f\":null}\n{\"f\":null}\n{\"f\":-0.0}\n")
+    }
+
+    @Test("several batches append; a batch with another schema is rejected; no columns gives {}")
+    func batches() throws {
+        let a = try Table([("x", Column(int64: [1]))])
+        let b = try Table([("x", Column(int64: [2, 3]))])
+        #expect(try writeJSONLinesText([a, b, a.slice(0..<0)]) == "{\"x\":1}\n{\"x\":2}\n{\"x\":3}\n")
+        #expect(throws: CoreError.self) { try writeJSONLines([a, try Table([("y", Column(int64: [1]))])]) }
+        #expect(try writeJSONLinesText([Table.empty]) == "")
+        #expect(try writeJSONLinesText([a.slice(0..<0)]) == "")
+    }
+
+    @Test("many rows span several buffer chunks")
+    func manyRows() throws {
+        let n = JSONLinesWriter.rowsPerChunk * 3 + 7
+        let table = try Table([("i", Column(int64: (0..<n).map { Int64($0) }))])
+        let text = try writeJSONLinesText([table])
+        #expect(text == (0..<n).map { "{\"i\":\($0)}\n" }.joined())
+    }
+}
+
+@Suite("JSONLines round trip")
+struct JSONLinesRoundTripTests {
+    static let pieces = ["a", "é", "😀", "\"", "\\", "\n", "\t", "\u{1}", "/", " ", "中文", "\u{7F}", "}", "{", ",", ":", "\r", "null", "12"]
+
+    static func randomTable(rows: Int, seed: UInt64, everyColumnHasAValue: Bool) throws -> Table {
+        var rng = JSONLinesRandom(seed: seed)
+        func isNull(_ row: Int) -> Bool {
+            if everyColumnHasAValue && row == 0 { return false }
+            return Int.random(in: 0..<4, using: &rng) == 0
+        }
+        var ints: [Int64?] = [], floats: [Double?] = [], bools: [Bool?] = [], strings: [String?] = []
+        var dates: [Int32?] = [], stamps: [Int64?] = []
+        for row in 0..<rows {
+            ints.append(isNull(row) ? nil : [Int64.min, .max, 0, -1, Int64.random(in: .min ... .max, using: &rng)].randomElement(using: &rng)!)
+            var d: Double
+            repeat { d = Double(bitPattern: rng.next()) } while !d.isFinite
+            floats.append(isNull(row) ? nil : [d, 0.1, -0.0, 1e300, 5e-324, 3.0, Double(Int.random(in: -999...999, using: &rng)) / 7].randomElement(using: &rng)!)
+            bools.append(isNull(row) ? nil : Bool.random(using: &rng))
+            strings.append(isNull(row) ? nil : (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
+            dates.append(isNull(row) ? nil : Int32.random(in: -25_567...47_482, using: &rng))   // 1900...2099
+            stamps.append(isNull(row) ? nil : Int64.random(in: -2_208_988_800_000_000...4_102_444_800_000_000, using: &rng)
+                / (Bool.random(using: &rng) ? 1 : 1_000_000))
+        }
+        return try Table([
+            ("int", Column(int64: ints)), ("float", Column(float64: floats)), ("bool", Column(bool: bools)),
+            ("str \"ing\"", Column(string: strings)), ("date", Column(date: dates)), ("ts", Column(timestamp: stamps)),
+        ])
+    }
+
+    @Test("written then read with the schema gives the same table", arguments: [0, 1, 2, 63, 64, 65, 1000])
+    func withSchema(rows: Int) throws {
+        for seed in [UInt64(1), 2, 3] {
+            let table = try JSONLinesRoundTripTests.randomTable(rows: rows, seed: seed &+ UInt64(rows), everyColumnHasAValue: false)
+            let bytes = try writeJSONLines([table.slice(0..<rows / 2), table.slice(rows / 2..<rows)])
+            if rows == 0 {
+                #expect(bytes.isEmpty)
+                continue
+            }
+            let read = try readJSONLines(bytes, options: .init(schemaOverride: table.schema, batchSize: 64))
+            #expect(read.table == table)
+            let split = try readJSONLines(bytes, chunkSizes: [1, 3, 17], options: .init(schemaOverride: table.schema))
+            #expect(split.table == table)
+        }
+    }
+
+    @Test("written then read with inference gives the same schema and table", arguments: [1, 63, 64, 65])
+    func inferred(rows: Int) throws {
+        let table = try JSONLinesRoundTripTests.randomTable(rows: rows, seed: 99 &+ UInt64(rows), everyColumnHasAValue: true)
+        let read = try readJSONLines(try writeJSONLines([table]))
+        #expect(read.schema == table.schema)
+        #expect(read.table == table)
+    }
+}
