@@ -35,15 +35,17 @@ enum CLI {
         if let input { inPipe.fileHandleForWriting.write(input) }
         try inPipe.fileHandleForWriting.close()
         // Read both pipes before waiting so a chatty child cannot block on a full pipe.
-        var outData = Data(), errData = Data()
+        final class Collected: @unchecked Sendable { var data = Data() }   // written before group.wait(), read after
+        let errData = Collected()
         let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errHandle = err.fileHandleForReading
+        DispatchQueue.global().async(group: group) { errData.data = errHandle.readDataToEndOfFile() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
         return CLIRun(status: process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
     /// A fresh temporary directory, removed by the caller.

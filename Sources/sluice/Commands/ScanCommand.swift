@@ -53,7 +53,7 @@ struct ScanCommand: AsyncParsableCommand {
             printReadReport(scan.report, file: scan.file)
             print(json ? scan.json : scan.text)
         }
-        if !json { printError("scanned \(files.count) file\(files.count == 1 ? "" : "s") in \(formatSeconds(monotonicSeconds() - started))") }
+        if !json { print("scanned \(files.count) file\(files.count == 1 ? "" : "s") in \(formatSeconds(monotonicSeconds() - started))") }
     }
 }
 
