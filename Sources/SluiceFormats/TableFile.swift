@@ -58,6 +58,9 @@ public struct ReadOptions: Sendable {
     public var batchSize = 65_536
     /// What to do with rows that cannot be read.
     public var badRows: BadRowPolicy = .error
+    /// Columns of `schemaOverride` that ``TableFile/read(path:format:options:)`` widened
+    /// itself; readers keep them widenable.
+    var widenedColumns: Set<String> = []
 
     public init(schemaOverride: Schema? = nil, inferenceRows: Int = 65_536, batchSize: Int = 65_536, badRows: BadRowPolicy = .error) {
         self.schemaOverride = schemaOverride
@@ -87,9 +90,11 @@ public enum TableFile {
     public static func openReader(source: any ByteSource, format: FileFormat, options: ReadOptions) throws -> any TableReader {
         switch format {
         case .csv(let dialect):
-            return try CSVReader(source: source, options: CSVReadOptions(
+            var csvOptions = CSVReadOptions(
                 dialect: dialect, schemaOverride: options.schemaOverride, inferenceRows: options.inferenceRows,
-                batchSize: options.batchSize, badRows: options.badRows))
+                batchSize: options.batchSize, badRows: options.badRows)
+            csvOptions.widenedColumns = options.widenedColumns
+            return try CSVReader(source: source, options: csvOptions)
         case .jsonLines:
             return try JSONLinesReader(source: source, options: JSONLinesReadOptions(
                 schemaOverride: options.schemaOverride, inferenceRows: options.inferenceRows,
@@ -193,6 +198,7 @@ public enum TableFile {
                     fields.append(field)
                 }
                 options.schemaOverride = Schema(fields)
+                options.widenedColumns.insert(field.name)
                 notes.append("column \"\(field.name)\" read as \(field.type): \(error.file):\(error.line) holds a value the first rows did not predict")
             }
         }

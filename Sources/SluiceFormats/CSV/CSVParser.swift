@@ -49,6 +49,9 @@ final class CSVParser {
     private(set) var report = ReadReport()
     private let powersOfTen: UnsafeMutablePointer<Double>
     private var scratch: [UInt8] = []
+    /// Where the quoted field that ran to the end of the input started, if the last
+    /// `tokenizeRow` met one.
+    private var unterminatedQuoteStart: Int?
     private var finished = false
 
     init(source: any ByteSource, options: CSVReadOptions, windowSize: Int = 8 << 20) throws {
@@ -93,7 +96,7 @@ final class CSVParser {
                                       hint: suggestion(for: field.name, among: names).map { "did you mean `\($0)`?" })
                 }
                 fields[index].type = field.type
-                inferred[index] = false
+                inferred[index] = options.widenedColumns.contains(field.name)
             }
         }
         schema = Schema(fields)
@@ -155,11 +158,13 @@ final class CSVParser {
         var q = start
         var column = 0
         var lines = 0
+        unterminatedQuoteStart = nil
         while true {
             var quoted = false
             if quoting && q < end && window[q] == quote {
                 quoted = true
                 scratch.removeAll(keepingCapacity: true)
+                let fieldStart = q
                 q += 1
                 while true {
                     let segment = q
@@ -170,6 +175,7 @@ final class CSVParser {
                     scratch.append(contentsOf: UnsafeBufferPointer(start: window + segment, count: q - segment))
                     if q >= end {
                         if !atEOF { return nil }
+                        unterminatedQuoteStart = fieldStart
                         break
                     }
                     q += 1
@@ -223,11 +229,21 @@ final class CSVParser {
             throw FormatError(.missingHeader, file: sourceName, line: 1, message: "the file is empty: no header row",
                               hint: options.dialect.hasHeader ? "write a header line naming the columns" : nil)
         }
+        if options.dialect.hasHeader, let start = unterminatedQuoteStart {
+            let (line, lineStart) = location(of: start, rowLine: 1, rowStart: pos)
+            throw FormatError(.unterminatedQuote, file: sourceName, line: line, column: characterColumn(lineStart, start),
+                              message: "quoted column name \(fields.count) is never closed",
+                              hint: "add the closing quote; a quote inside a quoted field is written twice (\"\")")
+        }
         var names: [String] = []
         for (i, field) in fields.enumerated() {
             if options.dialect.hasHeader {
-                if let bad = field.bytes.withUnsafeBufferPointer({ UTF8Validation.firstInvalidOffset($0.baseAddress!, $0.count) }) {
-                    throw FormatError(.invalidUTF8, file: sourceName, line: 1, column: bad + 1,
+                if field.bytes.withUnsafeBufferPointer({ UTF8Validation.firstInvalidOffset($0.baseAddress!, $0.count) }) != nil {
+                    // Locate the bad bytes in the header line itself: names lose their quotes,
+                    // and the first invalid byte of the line lies in the first invalid name.
+                    let bad = pos + (UTF8Validation.firstInvalidOffset(window + pos, result.next - pos) ?? 0)
+                    let (line, start) = location(of: bad, rowLine: 1, rowStart: pos)
+                    throw FormatError(.invalidUTF8, file: sourceName, line: line, column: characterColumn(start, bad),
                                       message: "column name \(i + 1) is not valid UTF-8", hint: "save the file as UTF-8")
                 }
                 let name = String(decoding: field.bytes, as: UTF8.self)
@@ -501,6 +517,7 @@ final class CSVParser {
 
             if problem == nil && !tooMany {
                 // Consume the line end.
+                let fieldsEnd = pos
                 let c = p[pos]
                 pos &+= 1
                 if c == 13 && p[pos] == 10 { pos &+= 1 }
@@ -516,7 +533,7 @@ final class CSVParser {
                     continue rowLoop
                 }
                 // Too few fields.
-                let error = FormatError(.fieldCount, file: sourceName, line: rowLine, column: characterColumn(rowLineStart, pos),
+                let error = FormatError(.fieldCount, file: sourceName, line: line, column: characterColumn(lineStart, fieldsEnd),
                                         message: "row has \(column + 1) field\(column == 0 ? "" : "s"), the header has \(columnCount)",
                                         hint: "fix the row, or read with --bad-rows skip (leave it out) or --bad-rows pad (fill with nulls)")
                 switch options.badRows {
@@ -544,7 +561,7 @@ final class CSVParser {
             if tooMany {
                 var fieldCount = 0
                 _ = tokenizeRow(at: rowStart) { _, _, _ in fieldCount += 1 }
-                error = FormatError(.fieldCount, file: sourceName, line: rowLine, column: characterColumn(rowLineStart, pos) + 1,
+                error = FormatError(.fieldCount, file: sourceName, line: line, column: characterColumn(lineStart, pos) + 1,
                                     message: "row has \(fieldCount) fields, the header has \(columnCount)",
                                     hint: "quote fields that contain the delimiter, or read with --bad-rows skip or --bad-rows pad (drop the extra fields)")
                 padded = options.badRows == .pad
