@@ -61,6 +61,9 @@ public struct ReadOptions: Sendable {
     /// Whole-file CSV reads split files at least this large across two threads.
     /// Raise it when several files are read at once and already keep the cores busy.
     public var splitThreshold = CSVReader.parallelThreshold
+    /// Columns of `schemaOverride` that ``TableFile/read(path:format:options:)`` widened
+    /// itself; readers keep them widenable.
+    var widenedColumns: Set<String> = []
 
     public init(schemaOverride: Schema? = nil, inferenceRows: Int = 65_536, batchSize: Int = 65_536, badRows: BadRowPolicy = .error) {
         self.schemaOverride = schemaOverride
@@ -90,9 +93,11 @@ public enum TableFile {
     public static func openReader(source: any ByteSource, format: FileFormat, options: ReadOptions) throws -> any TableReader {
         switch format {
         case .csv(let dialect):
-            return try CSVReader(source: source, options: CSVReadOptions(
+            var csvOptions = CSVReadOptions(
                 dialect: dialect, schemaOverride: options.schemaOverride, inferenceRows: options.inferenceRows,
-                batchSize: options.batchSize, badRows: options.badRows))
+                batchSize: options.batchSize, badRows: options.badRows)
+            csvOptions.widenedColumns = options.widenedColumns
+            return try CSVReader(source: source, options: csvOptions)
         case .jsonLines:
             return try JSONLinesReader(source: source, options: JSONLinesReadOptions(
                 schemaOverride: options.schemaOverride, inferenceRows: options.inferenceRows,
@@ -124,9 +129,11 @@ public enum TableFile {
         let format = try format ?? (path == "-" ? .csv : FileFormat(path: path))
         return try withWidening(path: path, options: options) { options in
             if case .csv(let dialect) = format, path != "-" {
-                return try CSVReader.readTable(path: path, options: CSVReadOptions(
+                var csvOptions = CSVReadOptions(
                     dialect: dialect, schemaOverride: options.schemaOverride, inferenceRows: options.inferenceRows,
-                    batchSize: options.batchSize, badRows: options.badRows), splitThreshold: options.splitThreshold)
+                    batchSize: options.batchSize, badRows: options.badRows)
+                csvOptions.widenedColumns = options.widenedColumns
+                return try CSVReader.readTable(path: path, options: csvOptions, splitThreshold: options.splitThreshold)
             }
             var reader = try openReader(path: path, format: format, options: options)
             var batches: [Table] = []
@@ -202,6 +209,7 @@ public enum TableFile {
                     fields.append(field)
                 }
                 options.schemaOverride = Schema(fields)
+                options.widenedColumns.insert(field.name)
                 notes.append("column \"\(field.name)\" read as \(field.type): \(error.file):\(error.line) holds a value the first rows did not predict")
             }
         }

@@ -64,6 +64,9 @@ public struct CSVReadOptions: Sendable {
     /// What to do with a row that cannot be read (wrong field count, bad value in a
     /// declared column, stray quote, invalid UTF-8).
     public var badRows: BadRowPolicy = .error
+    /// Columns of `schemaOverride` whose type a whole-file read widened, not the user:
+    /// a later misfit widens them again instead of being a bad row.
+    var widenedColumns: Set<String> = []
 
     public init(dialect: CSVDialect = CSVDialect(), schemaOverride: Schema? = nil, inferenceRows: Int = 65_536,
                 batchSize: Int = 65_536, badRows: BadRowPolicy = .error) {

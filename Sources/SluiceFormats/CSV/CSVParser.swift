@@ -55,6 +55,9 @@ final class CSVParser {
     var report = ReadReport()
     private let powersOfTen: UnsafeMutablePointer<Double>
     private var scratch: [UInt8] = []
+    /// Where the quoted field that ran to the end of the input started, if the last
+    /// `tokenizeRow` met one.
+    private var unterminatedQuoteStart: Int?
     private var finished = false
 
     /// Opens `source`, reads the header and infers types from the first rows.
@@ -111,7 +114,7 @@ final class CSVParser {
                                       hint: suggestion(for: field.name, among: names).map { "did you mean `\($0)`?" })
                 }
                 fields[index].type = field.type
-                inferred[index] = false
+                inferred[index] = options.widenedColumns.contains(field.name)
             }
         }
         schema = Schema(fields)
@@ -174,11 +177,13 @@ final class CSVParser {
         var q = start
         var column = 0
         var lines = 0
+        unterminatedQuoteStart = nil
         while true {
             var quoted = false
             if quoting && q < end && window[q] == quote {
                 quoted = true
                 scratch.removeAll(keepingCapacity: true)
+                let fieldStart = q
                 q += 1
                 while true {
                     let segment = q
@@ -189,6 +194,7 @@ final class CSVParser {
                     scratch.append(contentsOf: UnsafeBufferPointer(start: window + segment, count: q - segment))
                     if q >= end {
                         if !atEOF { return nil }
+                        unterminatedQuoteStart = fieldStart
                         break
                     }
                     q += 1
@@ -242,11 +248,21 @@ final class CSVParser {
             throw FormatError(.missingHeader, file: sourceName, line: 1, message: "the file is empty: no header row",
                               hint: options.dialect.hasHeader ? "write a header line naming the columns" : nil)
         }
+        if options.dialect.hasHeader, let start = unterminatedQuoteStart {
+            let (line, lineStart) = location(of: start, rowLine: 1, rowStart: pos)
+            throw FormatError(.unterminatedQuote, file: sourceName, line: line, column: characterColumn(lineStart, start),
+                              message: "quoted column name \(fields.count) is never closed",
+                              hint: "add the closing quote; a quote inside a quoted field is written twice (\"\")")
+        }
         var names: [String] = []
         for (i, field) in fields.enumerated() {
             if options.dialect.hasHeader {
-                if let bad = field.bytes.withUnsafeBufferPointer({ UTF8Validation.firstInvalidOffset($0.baseAddress!, $0.count) }) {
-                    throw FormatError(.invalidUTF8, file: sourceName, line: 1, column: bad + 1,
+                if field.bytes.withUnsafeBufferPointer({ UTF8Validation.firstInvalidOffset($0.baseAddress!, $0.count) }) != nil {
+                    // Locate the bad bytes in the header line itself: names lose their quotes,
+                    // and the first invalid byte of the line lies in the first invalid name.
+                    let bad = pos + (UTF8Validation.firstInvalidOffset(window + pos, result.next - pos) ?? 0)
+                    let (line, start) = location(of: bad, rowLine: 1, rowStart: pos)
+                    throw FormatError(.invalidUTF8, file: sourceName, line: line, column: characterColumn(start, bad),
                                       message: "column name \(i + 1) is not valid UTF-8", hint: "save the file as UTF-8")
                 }
                 let name = String(decoding: field.bytes, as: UTF8.self)
@@ -276,7 +292,6 @@ final class CSVParser {
     /// Types seen in the first rows that fit in the window: `nil` where only nulls were seen.
     private func inferTypes(columnCount: Int) throws -> [DataType?] {
         var types = [DataType?](repeating: nil, count: columnCount)
-        let declared = Set(options.schemaOverride?.names ?? [])
         var q = pos
         var rows = 0
         while rows < options.inferenceRows && q < end {
@@ -292,14 +307,23 @@ final class CSVParser {
                 let n = bytes.count
                 if n == 0 || (!quoted && self.isNullToken(base, n)) { return }
                 rowTypes.append((column, ScalarParser.narrowestType(base, n)))
-            }) else { break }
+            }) else {
+                // Even the first data row does not fit: make room for it (the window
+                // grows when one row fills it) so inference sees at least one row.
+                if rows == 0 && !atEOF {
+                    let offset = q - pos
+                    try refill(keepFrom: pos)
+                    q = pos + offset
+                    continue
+                }
+                break
+            }
             for (column, type) in rowTypes {
                 types[column] = types[column].map { $0.widened(with: type) } ?? type
             }
             q = result.next
             rows += 1
         }
-        _ = declared
         return types
     }
 
@@ -547,7 +571,7 @@ final class CSVParser {
 
             if problem == nil && !tooMany {
                 // Consume the line end.
-                let lineEnd = pos
+                let fieldsEnd = pos
                 let c = p[pos]
                 pos &+= 1
                 if c == 13 && p[pos] == 10 { pos &+= 1 }
@@ -563,7 +587,7 @@ final class CSVParser {
                     continue rowLoop
                 }
                 // Too few fields.
-                let error = FormatError(.fieldCount, file: sourceName, line: line, column: characterColumn(lineStart, lineEnd),
+                let error = FormatError(.fieldCount, file: sourceName, line: line, column: characterColumn(lineStart, fieldsEnd),
                                         message: "row has \(column + 1) field\(column == 0 ? "" : "s"), the header has \(columnCount)",
                                         hint: "fix the row, or read with --bad-rows skip (leave it out) or --bad-rows pad (fill with nulls)")
                 switch options.badRows {
@@ -591,7 +615,7 @@ final class CSVParser {
             if tooMany {
                 var fieldCount = 0
                 _ = tokenizeRow(at: rowStart) { _, _, _ in fieldCount += 1 }
-                error = FormatError(.fieldCount, file: sourceName, line: rowLine, column: characterColumn(rowLineStart, pos) + 1,
+                error = FormatError(.fieldCount, file: sourceName, line: line, column: characterColumn(lineStart, pos) + 1,
                                     message: "row has \(fieldCount) fields, the header has \(columnCount)",
                                     hint: "quote fields that contain the delimiter, or read with --bad-rows skip or --bad-rows pad (drop the extra fields)")
                 padded = options.badRows == .pad
