@@ -69,7 +69,7 @@ struct CSVWriterTests {
         let values: [Double?] = [12.5, 100.0, -0.0, 1e-07, .nan, .infinity, -.infinity, 0.1 + 0.2, 1e20, 123_456.789, -3, nil]
         let table = try Table([("f", Column(float64: values))])
         let written = text(try csvText(table))
-        #expect(written == "f\n12.5\n100.0\n-0.0\n0.0000001\nnan\ninf\n-inf\n0.30000000000000004\n1e+20\n123456.789\n-3.0\n\n")
+        #expect(written == "f\n12.5\n100.0\n-0.0\n1e-07\nnan\ninf\n-inf\n0.30000000000000004\n1e+20\n123456.789\n-3.0\n\n")
         let back = try readCSV(try csvText(table)).table
         #expect(back == table)
         // Equality treats -0.0 and 0.0 alike: check the sign survived.

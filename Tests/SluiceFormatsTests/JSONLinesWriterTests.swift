@@ -45,9 +45,9 @@ struct JSONLinesWriterTests {
         #expect(try writeJSONLinesText([a.slice(0..<0)]) == "")
     }
 
-    @Test("many rows span several buffer chunks")
+    @Test("many rows span several 1 MiB buffer drains")
     func manyRows() throws {
-        let n = JSONLinesWriter.rowsPerChunk * 3 + 7
+        let n = 300_007   // about 4.5 MB of lines
         let table = try Table([("i", Column(int64: (0..<n).map { Int64($0) }))])
         let text = try writeJSONLinesText([table])
         #expect(text == (0..<n).map { "{\"i\":\($0)}\n" }.joined())

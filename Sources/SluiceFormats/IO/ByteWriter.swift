@@ -87,7 +87,9 @@ struct ByteWriter {
     /// The shortest text that reads back to `value` (`12.5`, `100.0`, `nan`, `inf`).
     mutating func put(float64 value: Double) {
         reserve(32)
-        if value.isFinite && value.magnitude < 1e15 {
+        // Plain decimals where Swift's own description uses them (1e-4 ≤ |v| < 1e15),
+        // so the text matches `formatDouble`; the rest go through it.
+        if value.isFinite && value.magnitude < 1e15 && (value == 0 || value.magnitude >= 1e-4) {
             var scale = 1.0
             var digits = 0
             while digits <= 8 {
