@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SluiceFormats
+import SluiceCore
 
 /// One CSV field as a strict RFC 4180 reader sees it.
 private struct Field: Equatable {
