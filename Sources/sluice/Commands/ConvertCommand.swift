@@ -44,20 +44,3 @@ struct ConvertCommand: ParsableCommand {
         }
     }
 }
-
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-}
-
-func formatSeconds(_ seconds: Double) -> String {
-    let ms = (seconds * 1000).rounded()
-    return ms < 1000 ? "\(Int(ms)) ms" : "\(Double(Int(seconds * 100)) / 100) s"
-}
-
-func formatBytes(_ bytes: Int) -> String {
-    if bytes < 1024 { return "\(bytes) B" }
-    if bytes < 1 << 20 { return "\(bytes / 1024) KiB" }
-    return "\(Double(bytes * 10 / (1 << 20)) / 10) MiB"
-}

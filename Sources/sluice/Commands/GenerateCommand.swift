@@ -73,35 +73,3 @@ struct GenerateCommand: ParsableCommand {
         }
     }
 }
-
-/// `1234567` → `1,234,567`.
-func grouped(_ value: Int) -> String {
-    let digits = Array(String(value.magnitude))
-    var text = ""
-    for (index, digit) in digits.enumerated() {
-        if index > 0 && (digits.count - index) % 3 == 0 { text.append(",") }
-        text.append(digit)
-    }
-    return (value < 0 ? "-" : "") + text
-}
-
-/// `value` with exactly `digits` decimals, rounded half away from zero.
-func fixed(_ value: Double, digits: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = Int((abs(value) * scale).rounded())
-    let whole = scaled / Int(scale), fraction = String(scaled % Int(scale))
-    let sign = value < 0 && scaled != 0 ? "-" : ""
-    guard digits > 0 else { return sign + String(whole) }
-    return sign + String(whole) + "." + String(repeating: "0", count: digits - fraction.count) + fraction
-}
-
-extension String {
-    func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
-    func leftPadding(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-}

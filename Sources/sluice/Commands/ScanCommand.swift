@@ -84,9 +84,9 @@ struct FileScan: Sendable {
 
     var text: String {
         var lines = ["\(file): \(rows) rows × \(columns.count) columns"]
-        let width = columns.map(\.name.count).max() ?? 0
+        let width = columns.map { displayWidth($0.name) }.max() ?? 0
         for c in columns {
-            var line = "  \(c.name)\(String(repeating: " ", count: width - c.name.count))  \(c.type.description.padding(9))  nulls \(c.nulls)"
+            var line = "  \(c.name.padding(to: width))  \(c.type.description.padding(to: 9))  nulls \(c.nulls)"
             if let min = c.min, let max = c.max { line += "  min \(min)  max \(max)" }
             if let sum = c.sum { line += "  sum \(sum)" }
             lines.append(line)
@@ -162,11 +162,5 @@ struct ColumnStats: Sendable {
         case .string, .bool:
             break
         }
-    }
-}
-
-extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

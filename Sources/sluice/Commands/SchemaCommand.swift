@@ -32,34 +32,10 @@ struct SchemaCommand: ParsableCommand {
             return
         }
         print("\(file): \(schema.count) column\(schema.count == 1 ? "" : "s")")
-        let width = schema.names.map(displayWidthOf).max() ?? 0
+        let width = schema.names.map(displayWidth).max() ?? 0
         for field in schema.fields {
-            print("  \(field.name)\(String(repeating: " ", count: width - displayWidthOf(field.name)))  \(field.type)")
+            print("  \(field.name.padding(to: width))  \(field.type)")
         }
         print("--schema \(schema.compactDescription)")
     }
 }
-
-/// A JSON string literal.
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
-}
-
-func displayWidthOf(_ text: String) -> Int { text.count }
