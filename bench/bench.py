@@ -148,6 +148,9 @@ class Case:
     name = ""
     description = ""
 
+    def prepare(self, data):
+        """Makes any input the case needs beyond the generated data (once, reused)."""
+
     def commands(self, data):
         raise NotImplementedError
 
@@ -226,8 +229,59 @@ class ReadCSV(Case):
         return problems, warnings
 
 
+class ConvertLarge(Case):
+    """Streaming conversion of a file far larger than a batch: speed and, above all, memory."""
+    name = "convert-1gb"
+    copies = 8
+    description = ("Convert a ~1 GB CSV (the generated orders.csv repeated 8 times) to JSON Lines, "
+                   "streaming: peak memory must stay bounded whatever the input size.")
+    tools = ("sluice", "polars", "duckdb")
+
+    def big_file(self, data):
+        return data / "orders-x8.csv"
+
+    def output(self, tool):
+        return Path(tempfile.gettempdir()) / f"sluice-bench-convert-{tool}.jsonl"
+
+    def prepare(self, data):
+        big = self.big_file(data)
+        if big.exists():
+            return
+        log(f"bench: writing {relative(big)} ({self.copies} copies of orders.csv)")
+        lines = (data / "orders.csv").read_bytes().split(b"\n", 1)
+        with open(str(big) + ".tmp", "wb") as out:
+            out.write(lines[0] + b"\n")
+            for _ in range(self.copies):
+                out.write(lines[1])
+        os.replace(str(big) + ".tmp", big)
+
+    def commands(self, data):
+        big = str(self.big_file(data))
+        binary = sluice_binary()
+        return {
+            "sluice": [str(binary) if binary else str(RELEASE_SLUICE), "convert", big, str(self.output("sluice"))],
+            "polars": [str(VENV_PYTHON), str(PEERS / "polars_convert.py"), big, str(self.output("polars"))],
+            "duckdb": [str(VENV_PYTHON), str(PEERS / "duckdb_convert.py"), big, str(self.output("duckdb"))],
+        }
+
+    def check(self, outputs):
+        problems, warnings = [], []
+        counts = {}
+        for tool in outputs:
+            name = tool.split(" ")[0]
+            path = self.output(name)
+            try:
+                with open(path, "rb") as handle:
+                    counts[tool] = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b""))
+            except OSError as error:
+                problems.append(f"{tool}: no output {path}: {error.strerror}")
+        if len(set(counts.values())) > 1:
+            problems.append(f"output line counts differ: {counts}")
+        return problems, warnings
+
+
 # Later work appends cases here (quality checks, transforms, SQL loads, ...).
-CASES = [ReadCSV()]
+CASES = [ReadCSV(), ConvertLarge()]
 
 
 # ---------------------------------------------------------------- measuring
@@ -456,6 +510,7 @@ def main():
         available = list(case.commands(data))
         tools = [t for t in available if only is None or t in only]
         skipped = [t for t in available if t not in tools]
+        case.prepare(data)
         log(f"bench: case {case.name}: {', '.join(tools)}; 1 warm-up + {args.runs} runs each")
         commands, measurements, problems, warnings = run_case(case, data, tools, args.runs)
         measured = [t for t in tools if measurements.get(t)]
