@@ -210,10 +210,14 @@ extension UsersOrdersGenerator {
         }
 
         mutating func generate(usersFile: OutputFile, ordersFile: OutputFile) throws {
-            var userText = StagingBuffer()
-            var orderText = StagingBuffer()
-            userText.append("id,email,name,created_at\n")
-            orderText.append("id,user_id,total,created_at\n")
+            var userText = ByteWriter()
+            var orderText = ByteWriter()
+            defer {
+                userText.deallocate()
+                orderText.deallocate()
+            }
+            userText.put("id,email,name,created_at\n")
+            orderText.put("id,user_id,total,created_at\n")
             let userCount = generator.users
             let slot = userCount > 0 ? max(1, Self.span / userCount) : 1
             let orphanBase = userCount + 1
@@ -224,7 +228,7 @@ extension UsersOrdersGenerator {
             parts.reserveCapacity(UsersOrdersGenerator.maximumOrdersPerUser)
 
             for row in 0..<userCount {
-                try userText.reserve(1_024, flushingTo: usersFile)
+                try userText.reserve(1_024, drainingTo: usersFile)
                 // id: a few rows reuse an earlier id.
                 let id: Int
                 if nextUserID > 1 && perMillion(UsersOrdersGenerator.duplicateIDRate) {
@@ -235,12 +239,12 @@ extension UsersOrdersGenerator {
                     nextUserID += 1
                 }
                 let created = min(Self.span - 1, row * Self.span / userCount + random.next(below: slot))
-                userText.appendDecimal(id)
-                userText.append(UInt8(ascii: ","))
+                userText.putDecimal(id)
+                userText.put(UInt8(ascii: ","))
                 writeUserFields(id: id, created: created, into: &userText)
 
                 // Orders of this user row.
-                try orderText.reserve(UsersOrdersGenerator.maximumOrdersPerUser * 128, flushingTo: ordersFile)
+                try orderText.reserve(UsersOrdersGenerator.maximumOrdersPerUser * 128, drainingTo: ordersFile)
                 let draw = random.next()
                 var count = 0
                 while draw >= orderCountThresholds[count] { count += 1 }
@@ -251,32 +255,32 @@ extension UsersOrdersGenerator {
                     anomalies.exactSumUsers += 1
                 }
                 for index in 0..<count {
-                    orderText.appendDecimal(nextOrderID)
+                    orderText.putDecimal(nextOrderID)
                     nextOrderID += 1
-                    orderText.append(UInt8(ascii: ","))
+                    orderText.put(UInt8(ascii: ","))
                     if !exactSum && perMillion(UsersOrdersGenerator.orphanOrderRate) {
-                        orderText.appendDecimal(orphanBase + random.next(below: orphanRange))
+                        orderText.putDecimal(orphanBase + random.next(below: orphanRange))
                         anomalies.orphanOrders += 1
                     } else {
-                        orderText.appendDecimal(id)
+                        orderText.putDecimal(id)
                     }
-                    orderText.append(UInt8(ascii: ","))
-                    orderText.appendCents(exactSum ? parts[index] : drawTotal())
-                    orderText.append(UInt8(ascii: ","))
+                    orderText.put(UInt8(ascii: ","))
+                    orderText.putCents(exactSum ? parts[index] : drawTotal())
+                    orderText.put(UInt8(ascii: ","))
                     let unit = random.nextUnit()
                     let placed = created + Int(Double(Self.span - 1 - created) * unit * unit)
                     appendTimestamp(placed, to: &orderText)
-                    orderText.append(UInt8(ascii: "\n"))
+                    orderText.put(UInt8(ascii: "\n"))
                 }
                 orderRows += count
             }
-            try userText.flush(to: usersFile)
-            try orderText.flush(to: ordersFile)
+            try userText.drain(to: usersFile)
+            try orderText.drain(to: ordersFile)
         }
 
         /// `email,name,created_at\n` of one user row.
         @inline(__always)
-        mutating func writeUserFields(id: Int, created: Int, into text: inout StagingBuffer) {
+        mutating func writeUserFields(id: Int, created: Int, into text: inout ByteWriter) {
             let v = vocabulary
             // Name parts first: the address is made from them.
             let nameDraw = random.next(below: 1_000_000 as UInt64)
@@ -294,10 +298,10 @@ extension UsersOrdersGenerator {
                 let sides = random.next(below: 3 as UInt64)   // 0 leading, 1 trailing, 2 both
                 if padding == 2 {
                     anomalies.tabPaddedEmails += 1
-                    if sides != 1 { text.append(random.next() & 1 == 0 ? "\t" : " \t") }
+                    if sides != 1 { text.put(random.next() & 1 == 0 ? "\t" : " \t") }
                 } else if padding == 1 {
                     anomalies.spacePaddedEmails += 1
-                    if sides != 1 { text.append(random.next() & 1 == 0 ? " " : "  ") }
+                    if sides != 1 { text.put(random.next() & 1 == 0 ? " " : "  ") }
                 }
                 let start = text.count
                 let firstASCII = isChinese ? v.chineseGivenNamesASCII : v.firstNamesASCII
@@ -305,19 +309,19 @@ extension UsersOrdersGenerator {
                 switch random.next(below: 4 as UInt64) {
                 case 0:
                     firstASCII.append(first, to: &text)
-                    text.append(UInt8(ascii: "_"))
+                    text.put(UInt8(ascii: "_"))
                     lastASCII.append(last, to: &text)
                 case 1:
                     lastASCII.append(last, to: &text)
-                    text.append(UInt8(ascii: "."))
+                    text.put(UInt8(ascii: "."))
                     firstASCII.append(first, to: &text)
                 default:
                     firstASCII.append(first, to: &text)
-                    text.append(UInt8(ascii: "."))
+                    text.put(UInt8(ascii: "."))
                     lastASCII.append(last, to: &text)
                 }
-                text.appendDecimal(id)
-                text.append(UInt8(ascii: "@"))
+                text.putDecimal(id)
+                text.put(UInt8(ascii: "@"))
                 v.domains.append(random.next(below: v.domains.count), to: &text)
                 let caseDraw = random.next(below: 1_000_000 as UInt64)
                 if caseDraw < UsersOrdersGenerator.upperCaseRate {
@@ -334,10 +338,10 @@ extension UsersOrdersGenerator {
                     }
                     anomalies.mixedCaseEmails += 1
                 }
-                if padding == 2 && sides != 0 { text.append(random.next() & 1 == 0 ? "\t" : "\t\t") }
-                if padding == 1 && sides != 0 { text.append(" ") }
+                if padding == 2 && sides != 0 { text.put(random.next() & 1 == 0 ? "\t" : "\t\t") }
+                if padding == 1 && sides != 0 { text.put(" ") }
             }
-            text.append(UInt8(ascii: ","))
+            text.put(UInt8(ascii: ","))
 
             // name
             if isChinese {
@@ -346,39 +350,39 @@ extension UsersOrdersGenerator {
                 anomalies.nonASCIINames += 1
             } else {
                 if nameDraw < UsersOrdersGenerator.multilineNameRate {
-                    text.append(UInt8(ascii: "\""))
+                    text.put(UInt8(ascii: "\""))
                     v.firstNames.append(first, to: &text)
-                    text.append(UInt8(ascii: "\n"))
+                    text.put(UInt8(ascii: "\n"))
                     v.lastNames.append(last, to: &text)
-                    text.append(UInt8(ascii: "\""))
+                    text.put(UInt8(ascii: "\""))
                     anomalies.multilineNames += 1
                 } else if nameDraw < UsersOrdersGenerator.multilineNameRate + UsersOrdersGenerator.quotedNameRate {
-                    text.append(UInt8(ascii: "\""))
+                    text.put(UInt8(ascii: "\""))
                     v.firstNames.append(first, to: &text)
-                    text.append(" \"\"")
+                    text.put(" \"\"")
                     v.nicknames.append(random.next(below: v.nicknames.count), to: &text)
-                    text.append("\"\" ")
+                    text.put("\"\" ")
                     v.lastNames.append(last, to: &text)
-                    text.append(UInt8(ascii: "\""))
+                    text.put(UInt8(ascii: "\""))
                     anomalies.quotedNames += 1
                 } else if nameDraw < UsersOrdersGenerator.multilineNameRate + UsersOrdersGenerator.quotedNameRate
                             + UsersOrdersGenerator.commaNameRate {
-                    text.append(UInt8(ascii: "\""))
+                    text.put(UInt8(ascii: "\""))
                     v.lastNames.append(last, to: &text)
-                    text.append(", ")
+                    text.put(", ")
                     v.firstNames.append(first, to: &text)
-                    text.append(UInt8(ascii: "\""))
+                    text.put(UInt8(ascii: "\""))
                     anomalies.commaNames += 1
                 } else {
                     v.firstNames.append(first, to: &text)
-                    text.append(UInt8(ascii: " "))
+                    text.put(UInt8(ascii: " "))
                     v.lastNames.append(last, to: &text)
                 }
                 if v.isNonASCII(first: first, last: last) { anomalies.nonASCIINames += 1 }
             }
-            text.append(UInt8(ascii: ","))
+            text.put(UInt8(ascii: ","))
             appendTimestamp(created, to: &text)
-            text.append(UInt8(ascii: "\n"))
+            text.put(UInt8(ascii: "\n"))
         }
 
         /// An order total in cents: skewed, with a few negatives and exact bucket edges.
@@ -423,17 +427,17 @@ extension UsersOrdersGenerator {
 
         /// `YYYY-MM-DD HH:MM:SS` for seconds since 2023-01-01 00:00:00.
         @inline(__always)
-        func appendTimestamp(_ seconds: Int, to text: inout StagingBuffer) {
+        func appendTimestamp(_ seconds: Int, to text: inout ByteWriter) {
             let day = seconds / 86_400, second = seconds % 86_400
             dates.withUnsafeBufferPointer { all in
-                text.append(UnsafeBufferPointer(rebasing: all[(day * 10)..<(day * 10 + 10)]))
+                text.put(all.baseAddress! + day * 10, 10)
             }
-            text.append(UInt8(ascii: " "))
-            text.appendTwoDigits(second / 3_600)
-            text.append(UInt8(ascii: ":"))
-            text.appendTwoDigits(second / 60 % 60)
-            text.append(UInt8(ascii: ":"))
-            text.appendTwoDigits(second % 60)
+            text.put(UInt8(ascii: " "))
+            text.putTwoDigits(second / 3_600)
+            text.put(UInt8(ascii: ":"))
+            text.putTwoDigits(second / 60 % 60)
+            text.put(UInt8(ascii: ":"))
+            text.putTwoDigits(second % 60)
         }
     }
 }

@@ -19,10 +19,10 @@ struct WordList: Sendable {
 
     /// Appends word `index`'s bytes.
     @inline(__always)
-    func append(_ index: Int, to buffer: inout StagingBuffer) {
+    func append(_ index: Int, to buffer: inout ByteWriter) {
         let start = offsets[index], end = offsets[index + 1]
         bytes.withUnsafeBufferPointer { all in
-            buffer.append(UnsafeBufferPointer(rebasing: all[start..<end]))
+            buffer.put(all.baseAddress! + start, end - start)
         }
     }
 
