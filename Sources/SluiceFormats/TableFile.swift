@@ -172,16 +172,40 @@ public enum TableFile {
             case .csv(let dialect): writer = CSVWriter(output: file, dialect: dialect)
             case .jsonLines: writer = JSONLinesWriter(output: file)
             }
+            // Read and parse on a second thread while this one formats and writes:
+            // at most two batches wait in between, so memory stays bounded.
+            let schema = reader.schema
+            let queue = BatchQueue<Table>(capacity: 2)
+            let producer = ReaderBox(reader)
             var rows = 0
             var wroteAny = false
-            while let batch = try reader.next() {
-                try writer.write(batch)
-                rows += batch.rowCount
-                wroteAny = true
-            }
-            if !wroteAny { try writer.write(Table(emptyWith: reader.schema)) }
+            var failure: (any Error)?
+            runConcurrently({
+                do {
+                    while let batch = try queue.take() {
+                        try writer.write(batch)
+                        rows += batch.rowCount
+                        wroteAny = true
+                    }
+                } catch {
+                    failure = error
+                    queue.cancel()
+                }
+            }, {
+                do {
+                    while let batch = try producer.reader.next() {
+                        if !queue.put(batch) { break }
+                    }
+                    queue.finish()
+                } catch {
+                    queue.finish(throwing: error)
+                }
+            })
+            if let failure { throw failure }
+            if !wroteAny { try writer.write(Table(emptyWith: schema)) }
             try writer.finish()
-            return (ConversionSummary(rows: rows, bytesWritten: file.bytesWritten, schema: reader.schema, report: reader.report), reader.report)
+            let report = producer.reader.report
+            return (ConversionSummary(rows: rows, bytesWritten: file.bytesWritten, schema: schema, report: report), report)
         }.0
     }
 
@@ -214,4 +238,11 @@ public enum TableFile {
             }
         }
     }
+}
+
+/// A reader handed to the producer thread of a conversion; only that thread uses
+/// it until `runConcurrently` returns (thread join orders the accesses).
+private final class ReaderBox: @unchecked Sendable {
+    var reader: any TableReader
+    init(_ reader: any TableReader) { self.reader = reader }
 }
