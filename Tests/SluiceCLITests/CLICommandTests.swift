@@ -32,7 +32,7 @@ struct CLICommandTests {
         for command in ["schema", "head", "convert", "scan"] {
             #expect(run.stdout.contains(command), "help misses \(command)")
         }
-        for command in ["schema", "head", "convert", "scan"] {
+        for command in ["generate", "schema", "head", "convert", "scan"] {
             let sub = try CLI.run([command, "--help"])
             #expect(sub.status == 0)
             #expect(sub.stdout.contains("Examples:"), "\(command) --help has no examples")
