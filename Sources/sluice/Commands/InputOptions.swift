@@ -76,6 +76,7 @@ struct InputOptions: ParsableArguments {
 
 /// Prints what a reader skipped, padded or widened, on standard error.
 func printReadReport(_ report: ReadReport, file: String) {
+    let file = file == "-" ? "<stdin>" : file
     for note in report.notes { printError("note: \(note)") }
     if report.skippedRows > 0 { printError("warning: \(file): skipped \(report.skippedRows) unreadable row\(report.skippedRows == 1 ? "" : "s")") }
     if report.paddedRows > 0 { printError("warning: \(file): padded or cut \(report.paddedRows) row\(report.paddedRows == 1 ? "" : "s") with the wrong number of fields") }
