@@ -165,7 +165,7 @@ public enum TableFile {
                                options: ReadOptions = ReadOptions()) throws -> ConversionSummary {
         let outputFormat = try outputFormat ?? FileFormat(path: output)
         return try withWidening(path: input, options: options) { options in
-            var reader = try openReader(path: input, format: inputFormat, options: options)
+            let reader = try openReader(path: input, format: inputFormat, options: options)
             let file = try OutputFile(path: output)
             var writer: any TableWriter
             switch outputFormat {

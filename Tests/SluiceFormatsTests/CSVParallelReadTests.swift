@@ -30,6 +30,34 @@ struct CSVParallelReadTests {
         }
     }
 
+    @Test("CRLF line ends, blank lines, quoted line breaks and nulls split the same as they read whole",
+          arguments: [1, 777, 5_000])
+    func mixedLineEnds(seed: Int) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanUp() }
+        var rng = SplitMix64(seed: UInt64(seed))
+        var text = "id,name,score\r\n"
+        for i in 0..<3_000 {
+            let name: String
+            switch rng.next(below: 6) {
+            case 0: name = ""
+            case 1: name = "\"two\r\nlines\""
+            case 2: name = "\"a, \"\"quoted\"\" one\""
+            default: name = "n\(i)"
+            }
+            let score = rng.next(below: 5) == 0 ? "" : "\(rng.next(below: 1000)).\(rng.next(below: 10))"
+            text += "\(i),\(name),\(score)" + (rng.next(below: 2) == 0 ? "\r\n" : "\n")
+            if rng.next(below: 50) == 0 { text += "\n" }
+        }
+        let path = directory.file("mixed.csv")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let (table, report) = try CSVReader.readTable(path: path, splitThreshold: 1)
+        let reference = try sequential(path)
+        #expect(table.rowCount == 3_000)
+        #expect(table == reference)
+        #expect(report.rows == 3_000)
+    }
+
     @Test("a split guessed inside a quoted field is detected and the file read whole")
     func splitInsideQuotes() throws {
         let directory = try TemporaryDirectory()

@@ -110,6 +110,16 @@ public final class RawBuffer: @unchecked Sendable {
         capacity = newCapacity
     }
 
+    /// Gives the memory from `byteOffset` to the end back to the system (the
+    /// contents there become zero); for buffers reserved larger than they ended up.
+    public func releasePages(from byteOffset: Int) {
+        #if os(Linux)
+        guard isMapped else { return }
+        let start = (byteOffset + RawBuffer.pageSize - 1) & ~(RawBuffer.pageSize - 1)
+        if start < capacity { madvise(base + start, capacity - start, 4 /* MADV_DONTNEED */) }
+        #endif
+    }
+
     /// Appends `byteCount` bytes from `source`.
     @inlinable public func append(_ source: UnsafeRawPointer, byteCount: Int) {
         reserve(extra: byteCount)

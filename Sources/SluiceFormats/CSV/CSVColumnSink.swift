@@ -1,4 +1,9 @@
 import SluiceCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One column being filled by the CSV parser: raw pointers into the column's
 /// buffers, cached so the hot loop stores values with no ARC traffic and no
@@ -21,6 +26,9 @@ struct CSVColumnSink {
     var nullWords: [UInt64] = []
     var nullCount = 0
     let width: Int
+    /// The buffers were reserved up front and are shared with another sink writing
+    /// elsewhere in them: `reserve` must never grow (and so move) them.
+    private(set) var hasFixedCapacity = false
 
     init(type: DataType, isInferred: Bool) {
         self.type = type
@@ -39,8 +47,33 @@ struct CSVColumnSink {
         }
     }
 
+    /// A sink that writes into `other`'s buffers, starting at row slot `rowOffset`
+    /// and string byte `byteOffset`; both sinks' buffers must already be reserved
+    /// for everything either will write (see ``reserveFixed(rows:stringBytes:)``).
+    /// Its offsets count from its own first byte; ``append(contentsOf:)`` rebases them.
+    init(sharing other: CSVColumnSink, rowOffset: Int, byteOffset: Int) {
+        precondition(other.hasFixedCapacity, "share only buffers reserved with reserveFixed")
+        type = other.type
+        isInferred = other.isInferred
+        width = other.width
+        valuesBuffer = other.valuesBuffer
+        bytesBuffer = other.bytesBuffer
+        values = valuesBuffer.mutablePointer + rowOffset * width
+        bytes = bytesBuffer.map { $0.mutablePointer + byteOffset } ?? values
+        hasFixedCapacity = true
+        if type == .string { values.storeBytes(of: Int64(0), as: Int64.self) }
+    }
+
+    /// Reserves room for `rows` values and `stringBytes` bytes in all, once, and
+    /// from then on never grows (so other sinks may share the buffers).
+    mutating func reserveFixed(rows: Int, stringBytes: Int) {
+        reserve(rows: rows - count, stringBytes: stringBytes - byteCount)
+        hasFixedCapacity = true
+    }
+
     /// Guarantees room for `rows` more values and `stringBytes` more bytes.
     mutating func reserve(rows: Int, stringBytes: Int) {
+        if hasFixedCapacity { return }   // reserved up front for everything this sink writes
         let slots = type == .string ? count + rows + 1 : count + rows
         valuesBuffer.reserve(slots * width)
         values = valuesBuffer.mutablePointer
@@ -130,12 +163,14 @@ struct CSVColumnSink {
 
 extension CSVColumnSink {
     /// Appends the rows of `other` (same type), growing this sink's buffers in place.
+    /// `other` may live further on in this sink's own buffers (a sharing sink): the
+    /// rows then move down (memmove) and the pages they leave are given back.
     mutating func append(contentsOf other: CSVColumnSink) {
         precondition(other.type == type, "merging a \(other.type) sink into a \(type) sink")
         let base = count
         reserve(rows: other.count, stringBytes: other.byteCount)
         if type == .string {
-            (bytes + byteCount).copyMemory(from: other.bytes, byteCount: other.byteCount)
+            memmove(bytes + byteCount, other.bytes, other.byteCount)   // regions may overlap
             let shift = Int64(byteCount)
             let source = other.values.assumingMemoryBound(to: Int64.self)
             let target = values.assumingMemoryBound(to: Int64.self)
@@ -146,7 +181,13 @@ extension CSVColumnSink {
             }
             byteCount += other.byteCount
         } else {
-            (values + base * width).copyMemory(from: other.values, byteCount: other.count * width)
+            memmove(values + base * width, other.values, other.count * width)   // regions may overlap
+        }
+        if other.valuesBuffer === valuesBuffer {
+            // The sharing sink's old place, past the merged rows, is now unused.
+            let slots = type == .string ? base + other.count + 1 : base + other.count
+            valuesBuffer.releasePages(from: slots * width)
+            bytesBuffer?.releasePages(from: byteCount)
         }
         count += other.count
         if other.nullCount > 0 {
@@ -164,3 +205,7 @@ extension CSVColumnSink {
         }
     }
 }
+
+/// A sink moves between threads only with the parse it belongs to (handed over by
+/// thread creation and join); sinks that share buffers write disjoint ranges of them.
+extension CSVColumnSink: @unchecked Sendable {}

@@ -41,7 +41,8 @@ final class CSVParser {
     let quoting: Bool
     private let special: UnsafeMutablePointer<Bool>
     private let nullTokens: [[UInt8]]
-    private var minimumRowBytes = 1
+    /// The fewest bytes a row can take (its delimiters and line end): bounds rows per byte.
+    private(set) var minimumRowBytes = 1
 
     private(set) var schema = Schema([])
     private var types: [DataType] = []
@@ -50,8 +51,10 @@ final class CSVParser {
     private(set) var windowFileOffset = 0
     /// Parsing stops at the row that starts at this file offset (parallel reads).
     var stopFileOffset = Int.max
-    /// Whether parsing stopped exactly at `stopFileOffset` (else it read past it).
+    /// Whether parsing stopped exactly at `stopFileOffset`.
     private(set) var stoppedAtBoundary = false
+    /// Whether parsing met a row that starts past `stopFileOffset` (and stopped there).
+    private(set) var crossedBoundary = false
     var report = ReadReport()
     private let powersOfTen: UnsafeMutablePointer<Double>
     private var scratch: [UInt8] = []
@@ -338,12 +341,20 @@ final class CSVParser {
     // MARK: Batches
 
     /// Every remaining row (up to `stopFileOffset`), as unfinished column sinks.
-    func readRemainingSinks() throws -> [CSVColumnSink] {
-        var sinks = (0..<types.count).map { CSVColumnSink(type: types[$0], isInferred: inferred[$0]) }
+    ///
+    /// - Parameter prepared: sinks to fill (e.g. over shared, pre-reserved buffers);
+    ///   fresh ones by default.
+    func readRemainingSinks(into prepared: [CSVColumnSink]? = nil) throws -> [CSVColumnSink] {
+        var sinks = prepared ?? newSinks()
         let rows = try sinks.withUnsafeMutableBufferPointer { try parseRows(into: $0.baseAddress!, limit: Int.max) }
         report.rows += rows
         finished = true
         return sinks
+    }
+
+    /// One empty sink per column, with its own buffers.
+    func newSinks() -> [CSVColumnSink] {
+        (0..<types.count).map { CSVColumnSink(type: types[$0], isInferred: inferred[$0]) }
     }
 
     /// File offset where the data rows begin (after the header).
@@ -352,8 +363,7 @@ final class CSVParser {
     /// The next batch of up to `options.batchSize` rows, or `nil` at the end.
     func nextBatch() throws -> Table? {
         if finished { return nil }
-        let columnCount = types.count
-        var sinks = (0..<columnCount).map { CSVColumnSink(type: types[$0], isInferred: inferred[$0]) }
+        var sinks = newSinks()
         let rows = try sinks.withUnsafeMutableBufferPointer { try parseRows(into: $0.baseAddress!, limit: options.batchSize) }
         if rows == 0 && pos >= end && atEOF {
             finished = true
@@ -427,12 +437,10 @@ final class CSVParser {
             }
             if rows >= reserved { reserve() }
             if pos >= stopPos {
-                if pos == stopPos {
-                    stoppedAtBoundary = true
-                    break
-                }
-                stopFileOffset = Int.max   // the guessed boundary was inside a quoted field
-                stopPos = Int.max
+                // Exactly at the boundary: the guess was a row start. Past it: the guess
+                // was inside a quoted field; stop too, the caller reads the file again.
+                if pos == stopPos { stoppedAtBoundary = true } else { crossedBoundary = true }
+                break
             }
             let rowStart = pos, rowLine = line, rowLineStart = lineStart
             // Blank lines carry no row when there are several columns.

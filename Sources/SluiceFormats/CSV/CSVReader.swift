@@ -70,22 +70,47 @@ extension CSVReader {
         first.stopFileOffset = boundary
         let second = try CSVParser(source: FileByteSource(path: path, offset: boundary), options: options,
                                    continuing: (first.schema, first.inferred))
-        let firstHalf = ParseJob(first), secondHalf = ParseJob(second)
-        runConcurrently({ firstHalf.run() }, { secondHalf.run() })
-        let firstSinks = try firstHalf.result.get()
+
+        // The first half's buffers are reserved (as address space only) for every row
+        // of the file, so the second half can write its rows straight into place
+        // further on in them instead of into buffers of its own that a merge would
+        // copy. Its place starts past the first half's line-break count, an upper
+        // bound on the first half's rows, computed while the first half parses.
+        let dataBytes = size - dataStart
+        let capacityRows = dataBytes / first.minimumRowBytes + 16
+        var firstSinks = first.newSinks()
+        let sharesBuffers = first.minimumRowBytes >= 2 && capacityRows * 8 <= maximumSharedReservation
+        if sharesBuffers {
+            for c in firstSinks.indices { firstSinks[c].reserveFixed(rows: capacityRows, stringBytes: dataBytes + 16) }
+        }
+        let template = firstSinks
+        let secondRowsBound = (size - boundary) / first.minimumRowBytes + 4
+        let firstHalf = ParseJob(first, into: firstSinks)
+        let secondHalf = ParseJob(second, into: nil)
+        runConcurrently({ firstHalf.run() }, {
+            if sharesBuffers, let breaks = try? lineBreakCount(in: path, from: dataStart, to: boundary),
+               breaks + 2 + secondRowsBound <= capacityRows {
+                secondHalf.sinks = template.map { CSVColumnSink(sharing: $0, rowOffset: breaks + 2, byteOffset: boundary - dataStart) }
+            }
+            secondHalf.run()
+        })
+        let firstResult = try firstHalf.result.get()
         guard first.stoppedAtBoundary else {
-            return (try Table(schema: first.schema, columns: firstSinks.map { $0.finish() }), first.report)
+            // The guessed boundary was inside a quoted field: read the file in one go.
+            let whole = try CSVParser(source: FileByteSource(path: path), options: options)
+            let sinks = try whole.readRemainingSinks()
+            return (try Table(schema: whole.schema, columns: sinks.map { $0.finish() }), whole.report)
         }
         let lineOffset = first.line - 1
-        let secondSinks: [CSVColumnSink]
+        let secondResult: [CSVColumnSink]
         do {
-            secondSinks = try secondHalf.result.get()
+            secondResult = try secondHalf.result.get()
         } catch var error as FormatError {
             if error.line > 0 { error.line += lineOffset }
             throw error
         }
-        var merged = firstSinks
-        for c in merged.indices { merged[c].append(contentsOf: secondSinks[c]) }
+        var merged = firstResult
+        for c in merged.indices { merged[c].append(contentsOf: secondResult[c]) }
         var report = first.report
         report.rows += second.report.rows
         report.skippedRows += second.report.skippedRows
@@ -95,6 +120,45 @@ extension CSVReader {
             report.samples.append(sample)
         }
         return (try Table(schema: first.schema, columns: merged.map { $0.finish() }), report)
+    }
+
+    /// The most address space one shared column buffer may reserve (it costs memory
+    /// only where written, but a reservation beyond what the system allows would fail).
+    static let maximumSharedReservation = 64 << 30
+
+    /// Line feeds and carriage returns in bytes `start..<end` of the file: at least
+    /// one ends every row there, so this bounds the rows.
+    private static func lineBreakCount(in path: String, from start: Int, to end: Int) throws -> Int {
+        var source = try FileByteSource(path: path, offset: start)
+        let chunk = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk + 8, alignment: 8)
+        defer { buffer.deallocate() }
+        var remaining = end - start
+        var breaks = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let lf: UInt64 = 0x0A &* ones, cr: UInt64 = 0x0D &* ones
+        while remaining > 0 {
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Swift.min(chunk, remaining)]))
+            if n == 0 { break }
+            remaining -= n
+            let bytes = buffer.baseAddress!
+            var i = 0
+            while i + 8 <= n {
+                let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                // Exact per-byte zero test (no borrow between bytes): 0x80 where the byte matched.
+                let x = w ^ lf, y = w ^ cr
+                let zx = ~(((x & ~highs) &+ ~highs) | x) & highs
+                let zy = ~(((y & ~highs) &+ ~highs) | y) & highs
+                breaks &+= (zx | zy).nonzeroBitCount
+                i &+= 8
+            }
+            while i < n {
+                let b = bytes.load(fromByteOffset: i, as: UInt8.self)
+                if b == 10 || b == 13 { breaks &+= 1 }
+                i &+= 1
+            }
+        }
+        return breaks
     }
 
     /// Files smaller than this are read on one thread.
@@ -116,12 +180,17 @@ extension CSVReader {
 /// handed over by thread creation and join (which order the memory accesses).
 private final class ParseJob: @unchecked Sendable {
     let parser: CSVParser
+    /// Sinks to fill (shared, pre-reserved buffers), or `nil` for fresh ones.
+    var sinks: [CSVColumnSink]?
     var result: Result<[CSVColumnSink], Error> = .success([])
 
-    init(_ parser: CSVParser) { self.parser = parser }
+    init(_ parser: CSVParser, into sinks: [CSVColumnSink]?) {
+        self.parser = parser
+        self.sinks = sinks
+    }
 
     func run() {
-        result = Result { try parser.readRemainingSinks() }
+        result = Result { try parser.readRemainingSinks(into: sinks) }
     }
 }
 
