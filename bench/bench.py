@@ -234,7 +234,8 @@ class ConvertLarge(Case):
     name = "convert-1gb"
     copies = 8
     description = ("Convert a ~1 GB CSV (the generated orders.csv repeated 8 times) to JSON Lines, "
-                   "streaming: peak memory must stay bounded whatever the input size.")
+                   "streaming: peak memory must stay bounded whatever the input size. Sluice also fsyncs "
+                   "the output before renaming it into place (nothing half-written after a crash); the peers do not.")
     tools = ("sluice", "polars", "duckdb")
 
     def big_file(self, data):
