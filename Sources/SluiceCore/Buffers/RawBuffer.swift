@@ -15,14 +15,18 @@ import Darwin
 /// Large buffers (≥ 1 MiB) are anonymous mappings: they grow with `mremap`
 /// (no copy) and ask for transparent huge pages, because page faults dominate
 /// the cost of filling fresh memory on the machines we measured.
+///
+/// Its fields opt out of dynamic exclusivity checks (`@exclusivity(unchecked)`):
+/// a buffer has one writer at a time by construction, and the checks cost more
+/// than the append they guard.
 public final class RawBuffer: @unchecked Sendable {
     /// Start of the memory; valid until the next `reserve` that grows it.
-    @usableFromInline var base: UnsafeMutableRawPointer
+    @usableFromInline @exclusivity(unchecked) var base: UnsafeMutableRawPointer
     /// Bytes allocated.
-    @usableFromInline var capacity: Int
+    @usableFromInline @exclusivity(unchecked) var capacity: Int
     /// Bytes in use; maintained by the owner.
-    public var count: Int
-    @usableFromInline var isMapped: Bool
+    @exclusivity(unchecked) public var count: Int
+    @usableFromInline @exclusivity(unchecked) var isMapped: Bool
 
     @usableFromInline static let mapThreshold = 1 << 20
     @usableFromInline static let pageSize = 4096

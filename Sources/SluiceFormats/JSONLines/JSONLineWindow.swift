@@ -10,18 +10,18 @@ import Darwin
 ///
 /// A class because it owns the window's memory (identity and lifetime).
 final class JSONLineWindow {
-    private var source: any ByteSource
-    private var buffer: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    @exclusivity(unchecked) private var source: any ByteSource
+    @exclusivity(unchecked) private var buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var capacity: Int
     /// Start of the next line.
-    private var start = 0
+    @exclusivity(unchecked) private var start = 0
     /// End of the bytes read so far.
-    private var end = 0
+    @exclusivity(unchecked) private var end = 0
     /// Bytes before `scanned` (from `start`) are known to hold no `\n`.
-    private var scanned = 0
-    private var atEnd = false
+    @exclusivity(unchecked) private var scanned = 0
+    @exclusivity(unchecked) private var atEnd = false
     /// 1-based number of the line last returned.
-    private(set) var lineNumber = 0
+    @exclusivity(unchecked) private(set) var lineNumber = 0
 
     var sourceName: String { source.name }
 

@@ -180,9 +180,12 @@ public struct JSONLinesReader: TableReader {
                 report.note(formatError, padded: false)
                 continue
             }
+            // Read the decoder's state once per line, not once per value.
+            let slots = decoder.slots, stamp = decoder.stamp
+            let scratch = decoder.scratch.pointer.assumingMemoryBound(to: UInt8.self)
             for column in 0..<columnCount {
-                let slot = decoder.slots[column]
-                guard slot.stamp == decoder.stamp, slot.kind != .null else { builders[column].appendNull(); continue }
+                let slot = slots[column]
+                guard slot.stamp == stamp, slot.kind != .null else { builders[column].appendNull(); continue }
                 switch types[column] {
                 case .bool: builders[column].append(bool: slot.payload != 0)
                 case .int64: builders[column].append(int64: Int64(bitPattern: slot.payload))
@@ -191,7 +194,8 @@ public struct JSONLinesReader: TableReader {
                 case .timestamp: builders[column].append(timestamp: Int64(bitPattern: slot.payload))
                 case .string:
                     if slot.kind == .string {
-                        builders[column].append(utf8: UnsafeRawBufferPointer(start: decoder.text(slot, line: base), count: slot.textCount))
+                        let text = slot.inScratch ? scratch + slot.textStart : base + slot.textStart
+                        builders[column].append(utf8: UnsafeRawBufferPointer(start: text, count: slot.textCount))
                     } else {
                         builders[column].append(utf8: UnsafeRawBufferPointer(start: base + slot.start, count: slot.end - slot.start))
                     }
@@ -214,8 +218,9 @@ public struct JSONLinesReader: TableReader {
     /// returns the first column whose value does not fit.
     private func firstMisfit(line: UnsafePointer<UInt8>) -> Int? {
         let stamp = decoder.stamp
+        let slots = decoder.slots
         for column in 0..<types.count {
-            let slot = decoder.slots[column]
+            let slot = slots[column]
             guard slot.stamp == stamp, slot.kind != .null else { continue }
             var payload: UInt64 = 0
             switch types[column] {
@@ -245,7 +250,7 @@ public struct JSONLinesReader: TableReader {
                     return column
                 }
             }
-            decoder.setPayload(payload, column: column)
+            slots[column].payload = payload
         }
         return nil
     }

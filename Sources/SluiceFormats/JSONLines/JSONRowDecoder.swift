@@ -24,18 +24,42 @@ struct JSONValueSlot {
 /// become new columns; afterwards they are a ``JSONLineProblem``. A duplicate key
 /// overwrites its slot (last wins). A class: it owns the reusable scratch memory.
 final class JSONRowDecoder {
-    private(set) var keys = JSONKeyTable()
-    private(set) var slots: [JSONValueSlot] = []
+    @exclusivity(unchecked) private(set) var keys = JSONKeyTable()
+    /// One slot per column, in memory the decoder owns: writing a slot per value
+    /// through a pointer costs no copy-on-write or exclusivity check.
+    @exclusivity(unchecked) private var slotStorage = UnsafeMutablePointer<JSONValueSlot>.allocate(capacity: 16)
+    @exclusivity(unchecked) private var slotCapacity = 16
+    @exclusivity(unchecked) private var slotCount = 0
+    /// The slots, one per column seen so far.
+    var slots: UnsafeMutableBufferPointer<JSONValueSlot> { UnsafeMutableBufferPointer(start: slotStorage, count: slotCount) }
     /// Decoded bytes of escaped strings on the current line.
     let scratch = RawBuffer(capacity: 4096)
     private let keyScratch = RawBuffer(capacity: 256)
     /// Stamp of the current line.
-    private(set) var stamp = 0
+    @exclusivity(unchecked) private(set) var stamp = 0
     /// Whether unseen keys become columns (while sampling).
-    var acceptsNewKeys = true
+    @exclusivity(unchecked) var acceptsNewKeys = true
 
     /// Stores the converted value of column `column` for the current line.
-    @inline(__always) func setPayload(_ payload: UInt64, column: Int) { slots[column].payload = payload }
+    @inline(__always) func setPayload(_ payload: UInt64, column: Int) { slotStorage[column].payload = payload }
+
+    deinit {
+        slotStorage.deinitialize(count: slotCount)
+        slotStorage.deallocate()
+    }
+
+    /// Adds a slot for a new column.
+    private func appendSlot() {
+        if slotCount == slotCapacity {
+            let bigger = UnsafeMutablePointer<JSONValueSlot>.allocate(capacity: slotCapacity * 2)
+            bigger.moveInitialize(from: slotStorage, count: slotCount)
+            slotStorage.deallocate()
+            slotStorage = bigger
+            slotCapacity *= 2
+        }
+        (slotStorage + slotCount).initialize(to: JSONValueSlot())
+        slotCount += 1
+    }
 
     /// The decoded text of a string slot.
     @inline(__always)
@@ -82,7 +106,7 @@ final class JSONRowDecoder {
                     column = found
                 } else if acceptsNewKeys {
                     column = keys.insert(keyPointer, keyCount)
-                    slots.append(JSONValueSlot())
+                    appendSlot()
                 } else {
                     let name = String(decoding: UnsafeBufferPointer(start: keyPointer, count: keyCount), as: UTF8.self)
                     throw JSONLineProblem(kind: .unknownKey(name), offset: keyStart, message: "")
@@ -127,7 +151,7 @@ final class JSONRowDecoder {
                 default:
                     throw s.syntax(i, "expected a JSON value, found \(s.found(i))")
                 }
-                slots[column] = slot
+                slotStorage[column] = slot
                 i = s.skipWhitespace(slot.end)
                 guard i < n else { throw s.syntax(i, "expected `,` or `}`, found end of line") }
                 if p[i] == 0x7D { i &+= 1; break }
