@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Module layers (DESIGN.md): SluiceCore → SluiceFormats → (SluiceSQL, SluiceQuality,
+// Module layers (DESIGN.md): SluiceCore → SluiceFormats → SluiceSQL → (SluiceQuality,
 // SluicePipeline, SluiceStream, SluiceObserve, added by their own work) → sluice CLI.
 // A module depends only on modules below it.
 let package = Package(
@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .library(name: "SluiceCore", targets: ["SluiceCore"]),
         .library(name: "SluiceFormats", targets: ["SluiceFormats"]),
+        .library(name: "SluiceSQL", targets: ["SluiceSQL"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
@@ -25,10 +26,15 @@ let package = Package(
             name: "SluiceFormats",
             dependencies: ["SluiceCore"]
         ),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "SluiceSQL",
+            dependencies: ["SluiceCore", "SluiceFormats", "CSQLite"]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceFormats",
+                "SluiceCore", "SluiceFormats", "SluiceSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,9 +44,10 @@ let package = Package(
             dependencies: ["SluiceFormats", "SluiceCore"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL", "SluiceFormats", "SluiceCore"]),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["SluiceFormats", "SluiceCore"]
+            dependencies: ["SluiceFormats", "SluiceCore", "SluiceSQL"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 # Packages every checkout needs, one word each.
-APT_PACKAGES=""
+APT_PACKAGES="libsqlite3-dev"
 
 # python3 -m venv is needed by bench/bench.py; pyenv's Python has it built in,
 # Debian's python3 needs python3-venv.

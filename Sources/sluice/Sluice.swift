@@ -1,6 +1,7 @@
 import ArgumentParser
 import SluiceCore
 import SluiceFormats
+import SluiceSQL
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,6 +54,9 @@ struct Sluice: AsyncParsableCommand {
             printError(error.description)
             return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
         case let error as CoreError:
+            printError(error.description)
+            return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
+        case let error as SQLError:
             printError(error.description)
             return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
         case let error as CommandFailure:
