@@ -26,6 +26,20 @@ public enum SQLiteTypes {
         }
     }
 
+    /// The Sluice type of a declared column type (SQLite's affinity rules, with
+    /// BOOLEAN, DATE and TIMESTAMP recognised); `nil` for no declared type.
+    public static func dataType(forDeclared declared: String) -> DataType? {
+        let d = declared.uppercased()
+        if d.isEmpty { return nil }
+        if d.contains("BOOL") { return .bool }
+        if d.contains("TIMESTAMP") || d.contains("DATETIME") { return .timestamp }
+        if d == "DATE" { return .date }
+        if d.contains("INT") { return .int64 }
+        if d.contains("CHAR") || d.contains("CLOB") || d.contains("TEXT") { return .string }
+        if d.contains("REAL") || d.contains("FLOA") || d.contains("DOUB") || d.contains("NUMERIC") || d.contains("DECIMAL") { return .float64 }
+        return .string
+    }
+
     /// Whether a column declared `declared` can hold values of `type` without loss.
     public static func accepts(_ declared: String, _ type: DataType) -> Bool {
         let d = declared.uppercased()
