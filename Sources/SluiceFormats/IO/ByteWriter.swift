@@ -4,21 +4,21 @@ import SluiceCore
 /// check per value (``reserve(_:)``), then plain stores.
 ///
 /// Full buffers are handed to an ``OutputFile`` with ``drain(to:)``.
-struct ByteWriter {
-    private(set) var base: UnsafeMutablePointer<UInt8>
+package struct ByteWriter {
+    package private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
-    var count = 0
+    package var count = 0
 
-    init(capacity: Int = 1 << 20) {
+    package init(capacity: Int = 1 << 20) {
         self.capacity = capacity
         base = .allocate(capacity: capacity)
     }
 
     /// Frees the memory; the writer must not be used afterwards.
-    func deallocate() { base.deallocate() }
+    package func deallocate() { base.deallocate() }
 
     /// Makes room for `n` more bytes.
-    @inline(__always) mutating func reserve(_ n: Int) {
+    @inline(__always) package mutating func reserve(_ n: Int) {
         if count &+ n > capacity { grow(count + n) }
     }
 
@@ -32,25 +32,25 @@ struct ByteWriter {
     }
 
     /// Appends one byte (room must have been reserved).
-    @inline(__always) mutating func put(_ byte: UInt8) {
+    @inline(__always) package mutating func put(_ byte: UInt8) {
         base[count] = byte
         count &+= 1
     }
 
     /// Appends `n` bytes (room must have been reserved).
-    @inline(__always) mutating func put(_ source: UnsafePointer<UInt8>, _ n: Int) {
+    @inline(__always) package mutating func put(_ source: UnsafePointer<UInt8>, _ n: Int) {
         (base + count).update(from: source, count: n)
         count &+= n
     }
 
     /// Appends a static ASCII word, reserving room.
-    mutating func put(_ word: StaticString) {
+    package mutating func put(_ word: StaticString) {
         reserve(word.utf8CodeUnitCount)
         put(word.utf8Start, word.utf8CodeUnitCount)
     }
 
     /// Writes the buffered bytes to `output` and empties the buffer.
-    mutating func drain(to output: OutputFile) throws {
+    package mutating func drain(to output: OutputFile) throws {
         guard count > 0 else { return }
         try output.write(UnsafeRawBufferPointer(start: base, count: count))
         count = 0
@@ -59,14 +59,14 @@ struct ByteWriter {
     // MARK: Numbers and times
 
     /// Decimal digits of `value` (reserves room).
-    @inline(__always) mutating func put(int64 value: Int64) {
+    @inline(__always) package mutating func put(int64 value: Int64) {
         reserve(20)
         if value < 0 { put(UInt8(ascii: "-")) }
         putDigits(value.magnitude, minimumWidth: 1)
     }
 
     /// At least `minimumWidth` digits, zero-padded (room must have been reserved: 20 bytes).
-    @inline(__always) mutating func putDigits(_ value: UInt64, minimumWidth: Int) {
+    @inline(__always) package mutating func putDigits(_ value: UInt64, minimumWidth: Int) {
         var width = 1
         var limit: UInt64 = 10
         while width < 20 && value >= limit {
@@ -85,7 +85,7 @@ struct ByteWriter {
     }
 
     /// The shortest text that reads back to `value` (`12.5`, `100.0`, `nan`, `inf`).
-    mutating func put(float64 value: Double) {
+    package mutating func put(float64 value: Double) {
         reserve(32)
         // Plain decimals where Swift's own description uses them (1e-4 ≤ |v| < 1e15),
         // so the text matches `formatDouble`; the rest go through it.
@@ -114,7 +114,7 @@ struct ByteWriter {
     }
 
     /// `YYYY-MM-DD` (reserves room).
-    mutating func put(date days: Int32) {
+    package mutating func put(date days: Int32) {
         reserve(24)
         let (y, m, d) = CivilCalendar.civil(fromDays: Int(days))
         putDate(y, m, d)
@@ -130,7 +130,7 @@ struct ByteWriter {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`, the fraction only when non-zero (reserves room).
-    mutating func put(timestamp micros: Int64) {
+    package mutating func put(timestamp micros: Int64) {
         reserve(48)
         var days = micros / 86_400_000_000
         var rest = micros % 86_400_000_000

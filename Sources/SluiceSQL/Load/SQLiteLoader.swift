@@ -202,9 +202,14 @@ public enum SQLiteLoader {
 
     static func insertRows(of batch: Table, with insert: SQLiteStatement) throws {
         let columns = batch.columns
+        // Dates and timestamps are formatted into one scratch buffer per row, sized
+        // up front so it never moves while SQLite holds pointers into it.
+        var scratch = ByteWriter(capacity: 64 * Swift.max(columns.count, 1))
+        defer { scratch.deallocate() }
         try withExtendedLifetime(batch) {
             let strings = columns.map { $0.type == .string ? $0.unsafeStrings() : nil }
             for row in 0..<batch.rowCount {
+                scratch.count = 0
                 for (c, column) in columns.enumerated() {
                     let index = Int32(c + 1)
                     if let validity = column.validity, !validity.isValid(row) {
@@ -219,9 +224,13 @@ public enum SQLiteLoader {
                         let bytes = strings[c]![row]
                         try insert.bind(utf8: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: bytes.count, at: index)
                     case .date:
-                        try insert.bind(text: formatDate(daysSinceEpoch: column.unsafeValuesAddress(as: Int32.self)[row]), at: index)
+                        let start = scratch.count
+                        scratch.put(date: column.unsafeValuesAddress(as: Int32.self)[row])
+                        try insert.bind(utf8: scratch.base + start, count: scratch.count - start, at: index)
                     case .timestamp:
-                        try insert.bind(text: formatTimestamp(microsecondsSinceEpoch: column.unsafeValuesAddress(as: Int64.self)[row]), at: index)
+                        let start = scratch.count
+                        scratch.put(timestamp: column.unsafeValuesAddress(as: Int64.self)[row])
+                        try insert.bind(utf8: scratch.base + start, count: scratch.count - start, at: index)
                     }
                 }
                 try insert.step()
