@@ -281,8 +281,49 @@ class ConvertLarge(Case):
         return problems, warnings
 
 
-# Later work appends cases here (quality checks, transforms, SQL loads, ...).
-CASES = [ReadCSV(), ConvertLarge()]
+class LoadSQLite(Case):
+    """The seed's load step: a 1M-row table into SQLite, against pandas' to_sql."""
+    name = "load-sqlite"
+    description = ("Load users.csv (all rows) into a new SQLite table. pandas runs the seed's "
+                   "`to_sql(method='multi', chunksize=1000)` and, as a fairer peer, the largest chunk "
+                   "SQLite's variable limit allows for 4 columns (62,500 rows).")
+
+    def database(self, tool):
+        return Path(tempfile.gettempdir()) / f"sluice-bench-load-{tool}.db"
+
+    def commands(self, data):
+        source = str(data / "users.csv")
+        binary = sluice_binary()
+        # Each run starts from an empty database: the command removes the previous file first.
+        def fresh(tool, argv):
+            db = self.database(tool)
+            return ["sh", "-c", f'rm -f "{db}" && exec "$0" "$@"', *argv]
+        return {
+            "sluice": fresh("sluice", [str(binary) if binary else str(RELEASE_SLUICE), "load", source,
+                                       "--to", f"sqlite:{self.database('sluice')}", "--table", "users"]),
+            "pandas-1000": fresh("pandas-1000", [str(VENV_PYTHON), str(PEERS / "pandas_to_sql.py"), source,
+                                                 str(self.database("pandas-1000")), "1000"]),
+            "pandas-62500": fresh("pandas-62500", [str(VENV_PYTHON), str(PEERS / "pandas_to_sql.py"), source,
+                                                   str(self.database("pandas-62500")), "62500"]),
+        }
+
+    def check(self, outputs):
+        import sqlite3
+        problems, warnings, counts = [], [], {}
+        for tool in outputs:
+            name = tool.split(" ")[0]
+            try:
+                with sqlite3.connect(self.database(name)) as connection:
+                    counts[tool] = connection.execute("SELECT count(*), sum(id) FROM users").fetchone()
+            except sqlite3.Error as error:
+                problems.append(f"{tool}: cannot read the loaded table: {error}")
+        if len(set(counts.values())) > 1:
+            problems.append(f"row counts or id sums differ: {counts}")
+        return problems, warnings
+
+
+# Later work appends cases here (quality checks, transforms, ...).
+CASES = [ReadCSV(), ConvertLarge(), LoadSQLite()]
 
 
 # ---------------------------------------------------------------- measuring
