@@ -29,6 +29,14 @@ demo: deps build
 	$(SLUICE) convert $(DEMO)/users.csv $(DEMO)/users.jsonl
 	$(SLUICE) scan $(DEMO)/users.csv
 	$(SLUICE) scan $(DEMO)/users.jsonl
+	@echo "--- the seed's extract and load, on SQLite (transform and quality gates come next)"
+	$(SLUICE) load $(DEMO)/users.csv --to sqlite:$(DEMO)/source.db --table users --mode replace
+	$(SLUICE) load $(DEMO)/orders.csv --to sqlite:$(DEMO)/source.db --table orders --mode replace
+	$(SLUICE) extract --from sqlite:$(DEMO)/source.db --query-file examples/user_analytics/extract.sql \
+	    --param ds=2024-06-01 --out $(DEMO)/user_analytics.csv
+	$(SLUICE) load $(DEMO)/user_analytics.csv --to sqlite:$(DEMO)/warehouse.db --table user_analytics --mode upsert --key id
+	$(SLUICE) load $(DEMO)/user_analytics.csv --to sqlite:$(DEMO)/warehouse.db --table user_analytics --mode upsert --key id
+	$(SLUICE) head -n 5 $(DEMO)/user_analytics.csv
 
 bench: deps
 	$(SWIFT) build -c release
