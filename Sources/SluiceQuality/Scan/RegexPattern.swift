@@ -35,25 +35,31 @@ public struct RegexPattern: Hashable, Sendable, CustomStringConvertible {
 /// A compiled `regex_t`. `@unchecked Sendable`: compiled once, then only read by
 /// `regexec`, which glibc documents as thread-safe (MT-Safe) on a shared `regex_t`.
 final class CompiledRegex: @unchecked Sendable {
-    private var regex = regex_t()
+    /// Heap-allocated so that `regcomp` and `regexec` always see the same address.
+    private let regex: UnsafeMutablePointer<regex_t>
     private var scratch: UnsafeMutablePointer<CChar>
     private var scratchCapacity = 256
 
     init(_ source: String) throws {
-        let status = regcomp(&regex, source, REG_EXTENDED | REG_NOSUB)
-        scratch = .allocate(capacity: scratchCapacity)
+        let regex = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
+        regex.initialize(to: regex_t())
+        let status = regcomp(regex, source, REG_EXTENDED | REG_NOSUB)
         if status != 0 {
             var buffer = [CChar](repeating: 0, count: 256)
-            regerror(status, &regex, &buffer, buffer.count)
+            regerror(status, regex, &buffer, buffer.count)
             let reason = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            scratch.deallocate()
+            regex.deallocate()
+            // Thrown before any stored property is set, so deinit does not run.
             throw QualityError(.invalidOption, message: "invalid pattern \"\(source)\": \(reason)",
                                hint: "patterns are POSIX extended regular expressions, e.g. ^[A-Z]{3}-[0-9]+$")
         }
+        self.regex = regex
+        scratch = .allocate(capacity: scratchCapacity)
     }
 
     deinit {
-        regfree(&regex)
+        regfree(regex)
+        regex.deallocate()
         scratch.deallocate()
     }
 
@@ -69,6 +75,6 @@ final class CompiledRegex: @unchecked Sendable {
             UnsafeMutableRawPointer(scratch).copyMemory(from: base, byteCount: bytes.count)
         }
         scratch[bytes.count] = 0
-        return regexec(&regex, scratch, 0, nil, 0) == 0
+        return regexec(regex, scratch, 0, nil, 0) == 0
     }
 }
