@@ -32,6 +32,13 @@ final class BytesHashSet: @unchecked Sendable {
 
     /// Inserts a copy of `bytes`; returns whether it was new.
     @inline(__always) func insert(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let before = count
+        _ = entry(inserting: bytes)
+        return count > before
+    }
+
+    /// The index of `bytes`' entry (0-based, in order of first insertion), inserting it if new.
+    @inline(__always) func entry(inserting bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let hash = hashBytes(bytes)
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
@@ -43,11 +50,16 @@ final class BytesHashSet: @unchecked Sendable {
                 slots[i] = Int32(count)
                 slotHashes[i] = hash
                 if count * 2 > slots.count { grow() }
-                return true
+                return count - 1
             }
-            if slotHashes[i] == hash && equals(entry: slot - 1, bytes) { return false }
+            if slotHashes[i] == hash && equals(entry: slot - 1, bytes) { return slot - 1 }
             i = (i + 1) & mask
         }
+    }
+
+    /// Entry `index` as a string.
+    func string(at index: Int) -> String {
+        String(decoding: arena[starts[index]..<starts[index + 1]], as: UTF8.self)
     }
 
     /// Whether `bytes` is in the set.

@@ -9,5 +9,7 @@ extension Sluice {
         ConvertCommand.self,
         ScanCommand.self,
         CheckCommand.self,
+        ProfileCommand.self,
+        SuggestCommand.self,
     ]
 }
