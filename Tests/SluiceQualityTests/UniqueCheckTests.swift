@@ -54,6 +54,23 @@ struct UniqueCheckTests {
         #expect(try failingIndices(check, on: t) == [3, 5])
     }
 
+    @Test("sparse keys (hash set) and dense keys (bitmap) give the same answers, Int64.min included")
+    func sparseAndDense() throws {
+        var rng = SplitMix64(seed: 77)
+        let dense: [Int64?] = (0..<5_000).map { _ in rng.chance(probability: 0.05) ? nil : Int64(rng.next(below: 4_000)) }
+        let spread = dense.map { $0.map { $0 == 0 ? Int64.min : $0 == 1 ? Int64.max : $0 &* 0x1234_5678_9AB } }
+        for values in [dense, spread] {
+            var seen = Set<Int64>(), repeats: [Int] = []
+            for (i, v) in values.enumerated() { if let v, !seen.insert(v).inserted { repeats.append(i) } }
+            let t = table("k", Column(int64: values))
+            #expect(try failingIndices(UniqueCheck(columns: ["k"]), on: t) == repeats)
+            let reference = Column(int64: Array(seen.prefix(seen.count / 2)))
+            let members = Set(seen.prefix(seen.count / 2))
+            let check = try ReferentialCheck(column: "k", reference: reference, referenceName: "r.k")
+            #expect(try failingIndices(check, on: t) == values.indices.filter { values[$0].map { !members.contains($0) } ?? false })
+        }
+    }
+
     @Test("empty table is not evaluated")
     func empty() throws {
         #expect(try evaluate(try UniqueCheck(columns: ["x"]), on: table("x", Column(string: []))).outcome == .notEvaluated)

@@ -235,7 +235,9 @@ final class FixedDistinctKernel<T: ScanElement>: FailingRowsKernel, BlockKernel 
 
     init(_ column: Column) {
         values = column.unsafeValuesAddress(as: T.self)
-        set = Int64HashSet(expected: Swift.min(column.count, 1 << 16))
+        // Integer keys in a narrow interval (ids) go to a bitmap; others to a hash set.
+        set = T.self == Double.self ? Int64HashSet(expected: Swift.min(column.count, 1 << 16))
+            : Int64HashSet(expected: column.count, keysIn: keyRange(of: column))
         super.init(count: column.count)
     }
 

@@ -33,7 +33,8 @@ public final class ValueSet: Sendable, Hashable {
             strings = set
             integers = nil
         } else {
-            let set = Int64HashSet(expected: Swift.min(column.count, 1 << 20))
+            let set = column.type == .float64 ? Int64HashSet(expected: Swift.min(column.count, 1 << 20))
+                : Int64HashSet(expected: column.count, keysIn: keyRange(of: column))
             forEachKey(of: column) { _, key in _ = set.insert(key) }
             integers = set
             strings = nil

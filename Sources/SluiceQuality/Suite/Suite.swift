@@ -1,3 +1,4 @@
+import Dispatch
 import SluiceCore
 
 /// A set of checks run together on one table.
@@ -67,17 +68,34 @@ public struct Suite: Sendable {
             }
             throw error
         }
-        // Execute: one pass per column.
-        var values: [Metric: MetricValue] = [:]
-        for column in columnOrder {
-            let scanned = try ColumnScan.run(try table.qualityColumn(column), name: column, metrics: perColumn[column]!)
-            values.merge(scanned) { a, _ in a }
-        }
-        for metric in multiColumn {
-            if case .distinctRows(let names) = metric {
-                values[metric] = DistinctRows.compute(try names.map { try table.qualityColumn($0) })
+        // Execute: one pass per column (and one per multi-column metric), columns in parallel.
+        let jobs: [(name: String?, metrics: [Metric])] = columnOrder.map { ($0, perColumn[$0]!) } + multiColumn.map { (nil, [$0]) }
+        // Slot i is written only by iteration i and read after every iteration has
+        // finished (concurrentPerform returns then): no lock needed.
+        final class Slots: @unchecked Sendable {
+            let results: UnsafeMutableBufferPointer<Result<[Metric: MetricValue], Error>?>
+            init(_ count: Int) {
+                results = .allocate(capacity: count)
+                results.initialize(repeating: nil)
+            }
+            deinit {
+                results.deinitialize()
+                results.deallocate()
             }
         }
+        let slots = Slots(jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            let job = jobs[i]
+            slots.results[i] = Result {
+                if let name = job.name {
+                    return try ColumnScan.run(try table.qualityColumn(name), name: name, metrics: job.metrics)
+                }
+                guard case .distinctRows(let names) = job.metrics[0] else { return [:] }
+                return [job.metrics[0]: DistinctRows.compute(try names.map { try table.qualityColumn($0) })]
+            }
+        }
+        var values: [Metric: MetricValue] = [:]
+        for slot in slots.results { values.merge(try slot!.get()) { a, _ in a } }
         let context = EvaluationContext(table: table, sampleLimit: sampleLimit, now: now, metrics: values)
         var results: [CheckResult] = []
         var failing: [Bitmap?] = []
