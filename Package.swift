@@ -11,10 +11,12 @@ let package = Package(
         .library(name: "SluiceCore", targets: ["SluiceCore"]),
         .library(name: "SluiceFormats", targets: ["SluiceFormats"]),
         .library(name: "SluiceSQL", targets: ["SluiceSQL"]),
+        .library(name: "SluiceQuality", targets: ["SluiceQuality"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "CSluiceSupport"),
@@ -31,10 +33,14 @@ let package = Package(
             name: "SluiceSQL",
             dependencies: ["SluiceCore", "SluiceFormats", "CSQLite"]
         ),
+        .target(
+            name: "SluiceQuality",
+            dependencies: ["SluiceCore", "SluiceFormats", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceSQL",
+                "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +51,10 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL", "SluiceFormats", "SluiceCore"]),
+        .testTarget(
+            name: "SluiceQualityTests",
+            dependencies: ["SluiceQuality", "SluiceFormats", "SluiceCore"]
+        ),
         .testTarget(
             name: "SluiceCLITests",
             dependencies: ["SluiceFormats", "SluiceCore", "SluiceSQL"]

@@ -2,6 +2,7 @@ import ArgumentParser
 import SluiceCore
 import SluiceFormats
 import SluiceSQL
+import SluiceQuality
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,7 @@ import Glibc
 /// The `sluice` command: thin argument parsing over the Sluice libraries.
 ///
 /// Exit codes are API: 0 success, 1 runtime failure (bad data, I/O), 2 usage or
-/// configuration error.
+/// configuration error, 3 data-quality checks failed (`sluice check`).
 @main
 struct Sluice: AsyncParsableCommand {
     static let version = "0.1.0"
@@ -24,6 +25,7 @@ struct Sluice: AsyncParsableCommand {
           sluice head data/orders.csv -n 5
           sluice convert data/users.csv data/users.jsonl
           sluice scan data/orders.csv
+          sluice check data/orders.csv --suite examples/quality/checks.yaml
         """,
         version: version,
         subcommands: Sluice.commands
@@ -59,6 +61,10 @@ struct Sluice: AsyncParsableCommand {
         case let error as SQLError:
             printError(error.description)
             return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
+        case let error as QualityError:
+            // Suites and checks are configuration: every quality error is a usage error.
+            printError(error.description)
+            return ExitStatus.usage
         case let error as CommandFailure:
             printError(error.description)
             return error.status
@@ -90,6 +96,8 @@ struct Sluice: AsyncParsableCommand {
 enum ExitStatus {
     static let failure: Int32 = 1
     static let usage: Int32 = 2
+    /// `sluice check`: a check at or above the `--fail-on` severity failed.
+    static let checksFailed: Int32 = 3
 }
 
 /// A command's own failure with a chosen exit status.

@@ -10,5 +10,8 @@ extension Sluice {
         ScanCommand.self,
         ExtractCommand.self,
         LoadCommand.self,
+        CheckCommand.self,
+        ProfileCommand.self,
+        SuggestCommand.self,
     ]
 }

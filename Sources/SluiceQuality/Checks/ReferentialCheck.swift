@@ -1,0 +1,62 @@
+import SluiceCore
+
+/// Passes when the fraction of rows whose value is absent from a reference column
+/// (another table's key) is at most `threshold` (default 0.01, the seed's
+/// `check_referential_integrity`). As with SQL foreign keys, a null refers to
+/// nothing and is not counted absent; `not_null` judges nulls. Severity defaults
+/// to `critical`, as in the seed.
+///
+/// ```swift
+/// let check = try ReferentialCheck(column: "user_id", reference: try users.column("id"), referenceName: "users.id")
+/// ```
+public struct ReferentialCheck: Check {
+    public var column: String
+    /// The reference column's values.
+    public var reference: ValueSet
+    /// How reports name the reference (`users.csv:id`).
+    public var referenceName: String
+    public var threshold: Double
+    public var severity: Severity
+    public var name: String
+    public var kind: String { "referential" }
+    public var columns: [String] { [column] }
+    public var isRowLevel: Bool { true }
+
+    /// - Throws: ``QualityError`` `.invalidOption` when `threshold` is not in 0...1.
+    public init(column: String, reference: Column, referenceName: String, threshold: Double = 0.01,
+                severity: Severity = .critical, name: String? = nil) throws {
+        try validateFraction(threshold, "referential threshold")
+        self.column = column
+        self.reference = ValueSet(column: reference, key: "reference:\(referenceName)")
+        self.referenceName = referenceName
+        self.threshold = threshold
+        self.severity = severity
+        self.name = name ?? "referential(\(column) -> \(referenceName))"
+    }
+
+    var metric: Metric { .notIn(column: column, set: reference) }
+
+    public func metrics(for table: Table) throws -> [Metric] {
+        let type = try table.qualityColumn(column).type
+        let fits = type == reference.type || (type.isNumeric && reference.type.isNumeric)
+        guard fits else {
+            throw QualityError(.incompatibleType,
+                               message: "column \"\(column)\" is \(type) but its reference \(referenceName) is \(reference.type)",
+                               hint: "declare matching types with --schema or in the dataset's schema")
+        }
+        return [metric]
+    }
+
+    public func evaluate(in context: EvaluationContext) throws -> CheckResult {
+        _ = try metrics(for: context.table)
+        let value = try context.value(of: metric)
+        return failureFractionResult(
+            name: name, kind: kind, columns: columns, severity: severity, failing: value.count,
+            rows: context.table.rowCount, threshold: threshold,
+            samples: context.samples(value.failing, columns: columns), what: "missing in \(referenceName)")
+    }
+
+    public func failingRows(in context: EvaluationContext) throws -> Bitmap? {
+        try context.value(of: metric).failing
+    }
+}

@@ -1,0 +1,56 @@
+import SluiceCore
+
+/// Renders column profiles as text (one block per column) or JSON.
+///
+/// JSON (schema version 1): `{"schema_version": 1, "dataset": "…", "rows": N,
+/// "columns": [{"name", "type", "count", "nulls", "null_fraction", "distinct",
+/// "distinct_exact": true, "nan_count", "min", "max", "mean", "stddev",
+/// "quantiles": {"p05": …, "p25": …, "p50": …, "p75": …, "p95": …},
+/// "top_values": [{"value", "count"}], "length": {"min", "max", "mean"} | null}]}`;
+/// values are JSON strings as Sluice prints them, statistics are numbers or `null`.
+public enum ProfileReport {
+    public static func text(dataset: String, rows: Int, profiles: [ColumnProfile]) -> String {
+        var lines = ["\(dataset): \(rows) rows × \(profiles.count) columns (distinct counts and quantiles are exact)"]
+        for p in profiles {
+            lines.append("")
+            lines.append("\(p.name)  \(p.type)")
+            lines.append("  count \(p.count)  nulls \(p.nulls) (\(p.nullFraction.map(percent) ?? "n/a"))  distinct \(p.distinct)" + (p.nanCount > 0 ? "  NaN \(p.nanCount)" : ""))
+            if let min = p.min, let max = p.max { lines.append("  min \(shorten(min.description))  max \(shorten(max.description))") }
+            if let mean = p.mean, let sd = p.standardDeviation { lines.append("  mean \(formatDouble(mean))  stddev \(formatDouble(sd))") }
+            if !p.quantiles.isEmpty {
+                lines.append("  quantiles " + p.quantiles.map { "p\(Int(($0.probability * 100).rounded())) \($0.value)" }.joined(separator: "  "))
+            }
+            if let lengths = p.lengths {
+                lines.append("  length min \(lengths.min)  max \(lengths.max)  mean \(formatDouble((lengths.mean * 100).rounded() / 100))")
+            }
+            if !p.topValues.isEmpty {
+                lines.append("  top " + p.topValues.map { "\(shorten($0.value.description)) (\($0.count))" }.joined(separator: ", "))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func json(dataset: String, rows: Int, profiles: [ColumnProfile]) -> String {
+        func value(_ v: Value?) -> String { v.map { jsonString($0.description) } ?? "null" }
+        let columns = profiles.map { p -> String in
+            let quantiles = p.quantiles.map { q -> String in
+                let label = Int((q.probability * 100).rounded())
+                return "\"p\(label < 10 ? "0" : "")\(label)\": \(value(q.value))"
+            }.joined(separator: ", ")
+            let top = p.topValues.map { "{\"value\": \(value($0.value)), \"count\": \($0.count)}" }.joined(separator: ", ")
+            let length = p.lengths.map { "{\"min\": \($0.min), \"max\": \($0.max), \"mean\": \(jsonNumber($0.mean))}" } ?? "null"
+            return "{\"name\": \(jsonString(p.name)), \"type\": \"\(p.type)\", \"count\": \(p.count), \"nulls\": \(p.nulls), "
+                + "\"null_fraction\": \(jsonNumber(p.nullFraction)), \"distinct\": \(p.distinct), \"distinct_exact\": true, "
+                + "\"nan_count\": \(p.nanCount), \"min\": \(value(p.min)), \"max\": \(value(p.max)), "
+                + "\"mean\": \(jsonNumber(p.mean)), \"stddev\": \(jsonNumber(p.standardDeviation)), "
+                + "\"quantiles\": {\(quantiles)}, \"top_values\": [\(top)], \"length\": \(length)}"
+        }
+        return "{\"schema_version\": 1, \"dataset\": \(jsonString(dataset)), \"rows\": \(rows), \"columns\": [\n  "
+            + columns.joined(separator: ",\n  ") + "]}\n"
+    }
+
+    static func shorten(_ text: String) -> String {
+        let flat = text.replacing("\n", with: "\\n").replacing("\t", with: "\\t")
+        return flat.count > 30 ? String(flat.prefix(29)) + "…" : flat
+    }
+}

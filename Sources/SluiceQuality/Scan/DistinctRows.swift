@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SluiceCore
+
+/// Distinct combinations of several columns, column-at-a-time: each column folds
+/// its values into one 64-bit hash per row, then rows are grouped by hash and
+/// confirmed equal column by column. Nulls group together (as `GROUP BY` does).
+enum DistinctRows {
+    static func compute(_ columns: [Column]) -> MetricValue {
+        let count = columns.first?.count ?? 0
+        var hashes = [UInt64](repeating: 0x243F_6A88_85A3_08D3, count: count)
+        for column in columns { fold(column, into: &hashes) }
+        // Open addressing over row indices (row + 1; 0 = empty).
+        var capacity = 16
+        while capacity < count * 2 { capacity <<= 1 }
+        var slots = [Int32](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        var failing = [UInt64](repeating: 0, count: (count + 63) >> 6)
+        var distinct = 0, repeats = 0
+        for row in 0..<count {
+            let hash = hashes[row]
+            var i = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let slot = Int(slots[i])
+                if slot == 0 {
+                    slots[i] = Int32(row + 1)
+                    distinct += 1
+                    break
+                }
+                let other = slot - 1
+                if hashes[other] == hash && rowsEqual(columns, row, other) {
+                    failing[row >> 6] |= 1 << UInt64(row & 63)
+                    repeats += 1
+                    break
+                }
+                i = (i + 1) & mask
+            }
+        }
+        return MetricValue(count: distinct, failing: Bitmap(words: failing, count: count))
+    }
+
+    private static func fold(_ column: Column, into hashes: inout [UInt64]) {
+        let nullHash: UInt64 = 0x9E37_79B9_7F4A_7C15
+        hashes.withUnsafeMutableBufferPointer { h in
+            if column.type == .string {
+                let view = column.unsafeStrings()
+                for i in 0..<column.count {
+                    let v = column.isNull(i) ? nullHash : hashBytes(view[i])
+                    h[i] = mix64(h[i] &* 31 ^ v)
+                }
+            } else {
+                func walk<T: ScanElement>(_: T.Type) {
+                    let values = column.unsafeValuesAddress(as: T.self)
+                    for i in 0..<column.count {
+                        let v = column.isNull(i) ? nullHash : UInt64(bitPattern: values[i].scanKey)
+                        h[i] = mix64(h[i] &* 31 ^ v)
+                    }
+                }
+                switch column.type {
+                case .bool: walk(UInt8.self)
+                case .int64, .timestamp: walk(Int64.self)
+                case .date: walk(Int32.self)
+                case .float64: walk(Double.self)
+                case .string: break
+                }
+            }
+        }
+    }
+
+    private static func rowsEqual(_ columns: [Column], _ a: Int, _ b: Int) -> Bool {
+        for column in columns {
+            let nullA = column.isNull(a), nullB = column.isNull(b)
+            if nullA != nullB { return false }
+            if nullA { continue }
+            switch column.type {
+            case .string:
+                let view = column.unsafeStrings()
+                let x = view[a], y = view[b]
+                if x.count != y.count { return false }
+                if x.count > 0 && memcmp(x.baseAddress!, y.baseAddress!, x.count) != 0 { return false }
+            case .bool: if column.unsafeValuesAddress(as: UInt8.self)[a] != column.unsafeValuesAddress(as: UInt8.self)[b] { return false }
+            case .int64, .timestamp: if column.unsafeValuesAddress(as: Int64.self)[a] != column.unsafeValuesAddress(as: Int64.self)[b] { return false }
+            case .date: if column.unsafeValuesAddress(as: Int32.self)[a] != column.unsafeValuesAddress(as: Int32.self)[b] { return false }
+            case .float64:
+                let p = column.unsafeValuesAddress(as: Double.self)
+                if p[a].scanKey != p[b].scanKey { return false }
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,113 @@
+import SluiceCore
+
+extension SuiteSpec {
+    /// Reads every reference dataset the checks use.
+    ///
+    /// - Throws: ``FormatError`` from reading.
+    public func readReferences() throws -> [String: Table] {
+        var used = Set<String>()
+        for check in checks {
+            if case .text(let reference)? = check.options["reference"] {
+                used.insert(reference.split(separator: ".").dropLast().joined(separator: "."))
+            }
+        }
+        var tables: [String: Table] = [:]
+        for name in used.sorted() { tables[name] = try references[name]!.read().0 }
+        return tables
+    }
+
+    /// The suite of checks, with `referential` checks bound to `references` (as
+    /// returned by ``readReferences()``).
+    ///
+    /// - Throws: ``QualityError`` located at the check that cannot be built.
+    public func makeSuite(references tables: [String: Table]) throws -> Suite {
+        Suite(checks: try checks.map { try $0.makeCheck(references: tables, file: file) }, sampleLimit: sampleRows)
+    }
+}
+
+extension CheckSpec {
+    /// The check this spec describes.
+    ///
+    /// - Throws: ``QualityError`` located at the check.
+    public func makeCheck(references: [String: Table], file: String) throws -> any Check {
+        do {
+            return try build(references)
+        } catch var error as QualityError where error.file == nil {
+            error.file = file
+            error.line = line
+            error.column = column
+            throw error
+        }
+    }
+
+    private func text(_ key: String) throws -> String {
+        guard case .text(let value)? = options[key] else {
+            throw QualityError(.invalidSuite, message: "\(kind) check needs `\(key)`",
+                               hint: "write e.g. `- \(kind): { \(key): ... }`")
+        }
+        return value
+    }
+
+    private func build(_ references: [String: Table]) throws -> any Check {
+        switch kind {
+        case "not_null":
+            return try NotNullCheck(column: try text("column"), threshold: threshold ?? 0.01, severity: severity, name: name)
+        case "unique":
+            var columns: [String]
+            if case .texts(let list)? = options["columns"] { columns = list } else { columns = [try text("column")] }
+            if case .text(let one)? = options["column"], options["columns"] != nil { columns.insert(one, at: 0) }
+            return try UniqueCheck(columns: columns, threshold: threshold ?? 0.99, severity: severity ?? .error, name: name)
+        case "range":
+            var min: Value?, max: Value?
+            if case .value(let v)? = options["min"] { min = v }
+            if case .value(let v)? = options["max"] { max = v }
+            return try RangeCheck(column: try text("column"), min: min, max: max, threshold: threshold ?? 0.01,
+                                  severity: severity ?? .error, name: name)
+        case "accepted_values":
+            guard case .values(let values)? = options["values"] else {
+                throw QualityError(.invalidSuite, message: "accepted_values check needs `values`", hint: "write e.g. `values: [paid, open]`")
+            }
+            return try AcceptedValuesCheck(column: try text("column"), values: values, threshold: threshold ?? 0,
+                                           severity: severity ?? .error, name: name)
+        case "referential":
+            let reference = try text("reference")
+            let parts = reference.split(separator: ".")
+            guard parts.count >= 2 else {
+                throw QualityError(.invalidSuite, message: "reference \"\(reference)\" must be dataset.column, e.g. users.id")
+            }
+            let dataset = parts.dropLast().joined(separator: "."), columnName = String(parts.last!)
+            guard let table = references[dataset] else {
+                throw QualityError(.invalidSuite, message: "reference dataset \"\(dataset)\" was not read")
+            }
+            guard let column = table.column(named: columnName) else {
+                throw QualityError(.unknownColumn, message: "reference dataset \"\(dataset)\" has no column \"\(columnName)\" (columns: \(table.schema.names.joined(separator: ", ")))",
+                                   hint: suggestion(for: columnName, among: table.schema.names).map { "did you mean `\(dataset).\($0)`?" })
+            }
+            return try ReferentialCheck(column: try text("column"), reference: column, referenceName: reference,
+                                        threshold: threshold ?? 0.01, severity: severity ?? .critical, name: name)
+        case "row_count":
+            var min: Int?, max: Int?
+            if case .integer(let v)? = options["min"] { min = v }
+            if case .integer(let v)? = options["max"] { max = v }
+            return try RowCountCheck(min: min, max: max, severity: severity ?? .error, name: name)
+        case "schema":
+            guard case .fields(let fields)? = options["columns"] else {
+                throw QualityError(.invalidSuite, message: "schema check needs `columns`", hint: "write e.g. `schema: { columns: { id: int64, email: string } }`")
+            }
+            var allowExtra = true
+            if case .flag(let flag)? = options["allow_extra"] { allowExtra = flag }
+            return SchemaCheck(expected: fields.map { (name: $0.0, type: $0.1) }, allowExtraColumns: allowExtra,
+                               severity: severity ?? .error, name: name)
+        case "pattern":
+            return try PatternCheck(column: try text("column"), pattern: try text("regex"), threshold: threshold ?? 0,
+                                    severity: severity ?? .error, name: name)
+        case "freshness":
+            guard case .number(let age)? = options["max_age"] else {
+                throw QualityError(.invalidSuite, message: "freshness check needs `max_age`", hint: "write e.g. `max_age: 24h`")
+            }
+            return try FreshnessCheck(column: try text("column"), maxAge: age, severity: severity ?? .error, name: name)
+        default:
+            throw QualityError(.unknownCheck, message: "unknown check \"\(kind)\"")
+        }
+    }
+}

@@ -1,0 +1,317 @@
+import SluiceCore
+import SluiceFormats
+import Yams
+
+/// A table file a suite reads: a path (relative to the suite file) and how to read it.
+public struct DatasetSpec: Sendable, Equatable {
+    public var path: String
+    /// `csv`, `tsv` or `jsonl`; `nil`: from the extension.
+    public var format: String?
+    /// Column types instead of inference (`id:int64,email:string`).
+    public var schema: String?
+
+    public init(path: String, format: String? = nil, schema: String? = nil) {
+        self.path = path
+        self.format = format
+        self.schema = schema
+    }
+
+    /// Reads the whole file.
+    ///
+    /// - Throws: ``FormatError`` or ``CoreError`` from reading.
+    public func read() throws -> (Table, ReadReport) {
+        var options = ReadOptions()
+        if let schema { options.schemaOverride = try Schema(parsing: schema) }
+        return try TableFile.read(path: path, format: try format.map { try FileFormat(name: $0) }, options: options)
+    }
+}
+
+/// One check as written in a suite file, before it meets a table.
+public struct CheckSpec: Sendable {
+    /// `not_null`, `unique`, … (see ``SuiteSpec/checkKinds``).
+    public var kind: String
+    public var name: String?
+    public var severity: Severity?
+    /// The check's own threshold, in the check's measure.
+    public var threshold: Double?
+    /// Where the check starts in the file (for errors).
+    public var line: Int
+    public var column: Int
+    var options: [String: OptionValue]
+}
+
+/// An option value of a check spec.
+enum OptionValue: Sendable {
+    case text(String)
+    case texts([String])
+    case number(Double)
+    case integer(Int)
+    case flag(Bool)
+    case values([Value])
+    case value(Value)
+    case fields([(String, DataType?)])
+}
+
+/// A parsed `checks.yaml`: the dataset, named reference datasets and the checks.
+///
+/// ```yaml
+/// dataset: orders.csv
+/// references:
+///   users: users.csv
+/// checks:
+///   - not_null: user_id
+///     threshold: 0
+///   - unique: id
+///     threshold: 1.0
+///   - range: { column: total, min: 0, max: 1000000 }
+///   - referential: { column: user_id, reference: users.id }
+/// ```
+public struct SuiteSpec: Sendable {
+    /// The dataset the checks run on (a path relative to the suite file); may be
+    /// given on the command line instead.
+    public var dataset: DatasetSpec?
+    /// Named datasets that `referential` checks refer to as `name.column`.
+    public var references: [String: DatasetSpec]
+    public var checks: [CheckSpec]
+    /// Failing rows kept per check (default 5).
+    public var sampleRows: Int
+    /// The file it came from.
+    public var file: String
+
+    /// Check kinds a suite file may use.
+    public static let checkKinds = ["not_null", "unique", "range", "accepted_values", "referential", "row_count", "schema", "pattern", "freshness"]
+    static let commonKeys = ["name", "severity", "threshold", "mostly"]
+    static let optionKeys: [String: [String]] = [
+        "not_null": ["column"],
+        "unique": ["column", "columns"],
+        "range": ["column", "min", "max"],
+        "accepted_values": ["column", "values"],
+        "referential": ["column", "reference"],
+        "row_count": ["min", "max"],
+        "schema": ["columns", "allow_extra"],
+        "pattern": ["column", "regex"],
+        "freshness": ["column", "max_age"],
+    ]
+
+    /// Reads and parses a suite file.
+    ///
+    /// - Throws: ``QualityError`` located `file:line:column`, with "did you mean" for unknown keys.
+    public static func load(path: String) throws -> SuiteSpec {
+        let bytes: [UInt8]
+        do {
+            let source = try FileByteSource(path: path)
+            var all: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+                if n == 0 { break }
+                all.append(contentsOf: chunk[0..<n])
+            }
+            bytes = all
+        } catch let error as FormatError {
+            throw QualityError(.invalidSuite, file: path, message: error.message, hint: error.hint)
+        }
+        return try parse(String(decoding: bytes, as: UTF8.self), file: path)
+    }
+
+    /// Parses suite text; relative dataset paths are resolved against `file`'s directory.
+    ///
+    /// - Throws: ``QualityError`` located `file:line:column`.
+    public static func parse(_ text: String, file: String) throws -> SuiteSpec {
+        let reader = YAMLReader(file: file)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw QualityError(.invalidSuite, file: file, line: 1, column: 1, message: "the suite file is empty",
+                                   hint: "start with `checks:` and a list of checks")
+            }
+            root = node
+        } catch let error as YamlError {
+            throw yamlError(error, file: file)
+        }
+        let directory = file.contains("/") ? String(file[...file.lastIndex(of: "/")!]) : ""
+        func resolve(_ path: String) -> String { path.hasPrefix("/") || path == "-" ? path : directory + path }
+
+        var spec = SuiteSpec(dataset: nil, references: [:], checks: [], sampleRows: 5, file: file)
+        var sawChecks = false
+        for (key, _, value) in try reader.mapping(root, "the suite", allowed: ["dataset", "references", "checks", "sample_rows"]) {
+            switch key {
+            case "dataset": spec.dataset = try dataset(value, "dataset", reader, resolve)
+            case "references":
+                for (name, _, ref) in try reader.mapping(value, "references", allowed: try referenceNames(value, reader)) {
+                    spec.references[name] = try dataset(ref, "reference \"\(name)\"", reader, resolve)
+                }
+            case "sample_rows":
+                spec.sampleRows = try reader.integer(value, "sample_rows")
+                guard spec.sampleRows >= 0 else { throw reader.error(.invalidOption, at: value, "sample_rows must be 0 or more") }
+            case "checks":
+                sawChecks = true
+                guard case .sequence(let items) = value else {
+                    throw reader.error(.wrongType, at: value, "checks must be a list (each item starting with `- `), found \(reader.describe(value))")
+                }
+                for item in items { spec.checks.append(try check(item, reader)) }
+            default: break
+            }
+        }
+        guard sawChecks else {
+            throw QualityError(.invalidSuite, file: file, line: 1, column: 1, message: "the suite has no `checks:` list")
+        }
+        for check in spec.checks {
+            if case .text(let reference)? = check.options["reference"] {
+                let name = reference.split(separator: ".").dropLast().joined(separator: ".")
+                guard spec.references[name] != nil else {
+                    let names = Array(spec.references.keys).sorted()
+                    throw QualityError(.invalidSuite, file: file, line: check.line, column: check.column,
+                                       message: "referential check refers to \"\(reference)\" but no reference dataset is named \"\(name)\"",
+                                       hint: suggestion(for: name, among: names).map { "did you mean `\($0)`?" }
+                                           ?? "declare it under `references:`, e.g. `references: { \(name.isEmpty ? "users" : name): \(name.isEmpty ? "users" : name).csv }`")
+                }
+            }
+        }
+        return spec
+    }
+
+    private static func referenceNames(_ node: Node, _ reader: YAMLReader) throws -> [String] {
+        guard case .mapping(let mapping) = node else {
+            throw reader.error(.wrongType, at: node, "references must be a mapping of name: path, found \(reader.describe(node))")
+        }
+        return mapping.keys.compactMap(\.string)
+    }
+
+    private static func dataset(_ node: Node, _ what: String, _ reader: YAMLReader, _ resolve: (String) -> String) throws -> DatasetSpec {
+        if case .scalar = node { return DatasetSpec(path: resolve(try reader.string(node, what))) }
+        var spec = DatasetSpec(path: "")
+        var sawPath = false
+        for (key, _, value) in try reader.mapping(node, what, allowed: ["path", "format", "schema"]) {
+            switch key {
+            case "path": spec.path = resolve(try reader.string(value, "path")); sawPath = true
+            case "format":
+                let name = try reader.string(value, "format")
+                do { _ = try FileFormat(name: name) } catch let error as FormatError {
+                    throw reader.error(.invalidOption, at: value, error.message, hint: error.hint)
+                }
+                spec.format = name
+            case "schema":
+                let text = try reader.string(value, "schema")
+                do { _ = try Schema(parsing: text) } catch let error as CoreError {
+                    throw reader.error(.invalidOption, at: value, error.message, hint: error.hint)
+                }
+                spec.schema = text
+            default: break
+            }
+        }
+        guard sawPath else { throw reader.error(.invalidSuite, at: node, "\(what) needs a path") }
+        return spec
+    }
+
+    private static func check(_ node: Node, _ reader: YAMLReader) throws -> CheckSpec {
+        guard case .mapping(let mapping) = node else {
+            throw reader.error(.wrongType, at: node, "a check must be a mapping such as `- not_null: email`, found \(reader.describe(node))")
+        }
+        let keys = mapping.keys.compactMap(\.string)
+        let kinds = keys.filter { checkKinds.contains($0) }
+        guard kinds.count == 1, let kind = kinds.first else {
+            if kinds.count > 1 {
+                throw reader.error(.invalidSuite, at: node, "one check per list item: found \(kinds.joined(separator: " and "))",
+                                   hint: "start a new item with `- ` for each check")
+            }
+            let unknown = keys.first { !commonKeys.contains($0) }
+            let keyNode = mapping.keys.first { $0.string == unknown }
+            throw reader.error(.unknownCheck, at: keyNode ?? node, "unknown check \"\(unknown ?? "")\"",
+                               hint: (unknown.flatMap { suggestion(for: $0, among: checkKinds) }.map { "did you mean `\($0)`? " } ?? "")
+                                   + "checks: \(checkKinds.joined(separator: ", "))")
+        }
+        var spec = CheckSpec(kind: kind, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, options: [:])
+        let allowedOptions = optionKeys[kind]!
+        func common(_ key: String, _ value: Node) throws {
+            switch key {
+            case "name": spec.name = try reader.string(value, "name")
+            case "severity":
+                let text = try reader.string(value, "severity")
+                guard let severity = Severity(rawValue: text.lowercased()) else {
+                    let names = Severity.allCases.map(\.rawValue)
+                    throw reader.error(.invalidOption, at: value, "unknown severity \"\(text)\"",
+                                       hint: (suggestion(for: text, among: names).map { "did you mean `\($0)`? " } ?? "") + "severities: \(names.joined(separator: ", "))")
+                }
+                spec.severity = severity
+            case "threshold", "mostly":
+                if spec.threshold != nil { throw reader.error(.invalidOption, at: value, "give threshold or mostly, not both") }
+                let number = try reader.number(value, key)
+                guard number >= 0 && number <= 1 else { throw reader.error(.invalidOption, at: value, "\(key) must be between 0 and 1, found \(formatDouble(number))") }
+                // mostly = the fraction of rows that must pass; thresholds are in the check's own measure.
+                spec.threshold = key == "mostly" && kind != "unique" ? 1 - number : number
+            default: break
+            }
+        }
+        func option(_ key: String, _ value: Node) throws {
+            switch key {
+            case "column", "regex", "reference": spec.options[key] = .text(try reader.string(value, key))
+            case "columns" where kind == "schema":
+                var fields: [(String, DataType?)] = []
+                if case .sequence(let items) = value {
+                    for item in items { fields.append((try reader.string(item, "a column name"), nil)) }
+                } else {
+                    for (name, _, typeNode) in try reader.mapping(value, "schema columns", allowed: try referenceNames(value, reader)) {
+                        if case .scalar(let s) = typeNode, s.tagName == .null { fields.append((name, nil)); continue }
+                        let typeName = try reader.string(typeNode, "the type of \(name)")
+                        do { fields.append((name, try DataType(parsing: typeName))) } catch let error as CoreError {
+                            throw reader.error(.invalidOption, at: typeNode, error.message, hint: error.hint)
+                        }
+                    }
+                }
+                spec.options[key] = .fields(fields)
+            case "columns": spec.options[key] = .texts(try reader.strings(value, key))
+            case "min", "max":
+                if kind == "row_count" { spec.options[key] = .integer(try reader.integer(value, key)) }
+                else { spec.options[key] = .value(try reader.value(value, key)) }
+            case "values":
+                guard case .sequence(let items) = value, !items.isEmpty else {
+                    throw reader.error(.wrongType, at: value, "values must be a non-empty list, found \(reader.describe(value))")
+                }
+                spec.options[key] = .values(try items.map { try reader.value($0, "an accepted value") })
+            case "allow_extra": spec.options[key] = .flag(try reader.bool(value, key))
+            case "max_age":
+                let text = try reader.string(value, key)
+                guard let seconds = parseDuration(text) else {
+                    throw reader.error(.invalidOption, at: value, "max_age \"\(text)\" is not a duration", hint: "write e.g. 90s, 30m, 24h, 7d")
+                }
+                spec.options[key] = .number(seconds)
+            default: break
+            }
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            if key == kind {
+                switch value {
+                case .scalar:
+                    if kind == "row_count" || kind == "schema" {
+                        throw reader.error(.wrongType, at: value, "\(kind) takes a mapping, e.g. `\(kind == "row_count" ? "row_count: { min: 1 }" : "schema: { columns: { id: int64 } }")`")
+                    }
+                    spec.options["column"] = .text(try reader.string(value, "the column"))
+                case .sequence where kind == "unique":
+                    spec.options["columns"] = .texts(try reader.strings(value, "columns"))
+                default:
+                    for (k, _, v) in try reader.mapping(value, "a \(kind) check", allowed: allowedOptions + commonKeys) {
+                        if commonKeys.contains(k) { try common(k, v) } else { try option(k, v) }
+                    }
+                }
+            } else if commonKeys.contains(key) {
+                try common(key, value)
+            } else {
+                let allowed = [kind] + commonKeys + allowedOptions
+                throw reader.error(.unknownKey, at: keyNode, "unknown key \"\(key)\" in a \(kind) check",
+                                   hint: suggestion(for: key, among: allowed).map { "did you mean `\($0)`?" } ?? "keys: \(allowed.joined(separator: ", "))")
+            }
+        }
+        return spec
+    }
+
+    private static func yamlError(_ error: YamlError, file: String) -> QualityError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return QualityError(.invalidSuite, file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
+        default:
+            return QualityError(.invalidSuite, file: file, message: "not valid YAML: \(error)")
+        }
+    }
+}

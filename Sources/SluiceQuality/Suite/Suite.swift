@@ -1,0 +1,158 @@
+import Dispatch
+import SluiceCore
+
+/// A set of checks run together on one table.
+///
+/// Running plans the work first: every check declares its ``Metric``s, the suite
+/// removes duplicates, groups them by column and computes each column's metrics
+/// in one pass (``SuiteResult/columnScans`` says how many passes there were). Then
+/// each check reads its numbers.
+///
+/// ```swift
+/// let suite = Suite(checks: [
+///     try NotNullCheck(column: "user_id", threshold: 0),
+///     try UniqueCheck(columns: ["id"], threshold: 1),
+///     try RangeCheck(column: "total", min: .int64(0), max: .int64(1_000_000)),
+/// ])
+/// let result = try suite.run(on: orders)
+/// print(result.summary.passRate ?? 0)
+/// ```
+public struct Suite: Sendable {
+    public var checks: [any Check]
+    /// Failing rows kept as samples per check.
+    public var sampleLimit: Int
+
+    public init(checks: [any Check], sampleLimit: Int = 5) {
+        self.checks = checks
+        self.sampleLimit = sampleLimit
+    }
+
+    /// Runs every check on `table`.
+    ///
+    /// - Parameters:
+    ///   - now: "now" for freshness, microseconds since the epoch.
+    /// - Throws: ``QualityError`` when checks do not fit the table (unknown columns,
+    ///   wrong types), listing every problem at once; or when two checks share a name.
+    public func run(on table: Table, now: Int64 = currentMicroseconds()) throws -> SuiteResult {
+        var seen = Set<String>()
+        for check in checks where !seen.insert(check.name).inserted {
+            throw QualityError(.invalidOption, message: "two checks are named \"\(check.name)\"",
+                               hint: "give one of them its own name: so that reports and _failed_checks can tell them apart")
+        }
+        // Plan: metrics per column, each once.
+        var problems: [String] = []
+        var firstProblem: QualityError?
+        var perColumn: [String: [Metric]] = [:]
+        var columnOrder: [String] = []
+        var multiColumn: [Metric] = []
+        var planned = Set<Metric>()
+        for check in checks {
+            do {
+                for metric in try check.metrics(for: table) where planned.insert(metric).inserted {
+                    if let column = metric.column {
+                        if perColumn[column] == nil { columnOrder.append(column) }
+                        perColumn[column, default: []].append(metric)
+                    } else {
+                        multiColumn.append(metric)
+                    }
+                }
+            } catch let error as QualityError {
+                firstProblem = firstProblem ?? error
+                problems.append("\(check.name): \(error.message)" + (error.hint.map { " (\($0))" } ?? ""))
+            }
+        }
+        if var error = firstProblem {
+            if problems.count > 1 {
+                error.message = "\(problems.count) checks do not fit the table:\n  " + problems.joined(separator: "\n  ")
+                error.hint = nil
+            }
+            throw error
+        }
+        // Execute: one pass per column (and one per multi-column metric), columns in parallel.
+        let jobs: [(name: String?, metrics: [Metric])] = columnOrder.map { ($0, perColumn[$0]!) } + multiColumn.map { (nil, [$0]) }
+        // Slot i is written only by iteration i and read after every iteration has
+        // finished (concurrentPerform returns then): no lock needed.
+        final class Slots: @unchecked Sendable {
+            let results: UnsafeMutableBufferPointer<Result<[Metric: MetricValue], Error>?>
+            init(_ count: Int) {
+                results = .allocate(capacity: count)
+                results.initialize(repeating: nil)
+            }
+            deinit {
+                results.deinitialize()
+                results.deallocate()
+            }
+        }
+        let slots = Slots(jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            let job = jobs[i]
+            slots.results[i] = Result {
+                if let name = job.name {
+                    return try ColumnScan.run(try table.qualityColumn(name), name: name, metrics: job.metrics)
+                }
+                guard case .distinctRows(let names) = job.metrics[0] else { return [:] }
+                return [job.metrics[0]: DistinctRows.compute(try names.map { try table.qualityColumn($0) })]
+            }
+        }
+        var values: [Metric: MetricValue] = [:]
+        for slot in slots.results { values.merge(try slot!.get()) { a, _ in a } }
+        let context = EvaluationContext(table: table, sampleLimit: sampleLimit, now: now, metrics: values)
+        var results: [CheckResult] = []
+        var failing: [Bitmap?] = []
+        for check in checks {
+            results.append(try check.evaluate(in: context))
+            failing.append(check.isRowLevel ? try check.failingRows(in: context) : nil)
+        }
+        return SuiteResult(results: results, failingRows: failing, rowCount: table.rowCount,
+                           columnScans: columnOrder.count + multiColumn.count)
+    }
+}
+
+/// The results of a suite run, in check order, with what the run cost.
+public struct SuiteResult: Sendable {
+    public var results: [CheckResult]
+    /// For each result: the rows it failed (row-level checks), else `nil`.
+    public var failingRows: [Bitmap?]
+    public var rowCount: Int
+    /// Passes over column data the run made (one per column that any check read,
+    /// plus one per multi-column uniqueness check).
+    public var columnScans: Int
+
+    public init(results: [CheckResult], failingRows: [Bitmap?], rowCount: Int, columnScans: Int) {
+        self.results = results
+        self.failingRows = failingRows
+        self.rowCount = rowCount
+        self.columnScans = columnScans
+    }
+
+    /// Totals as the seed's report gives them.
+    public var summary: Summary { Summary(results) }
+
+    /// Whether any check at or above `bar` failed (the gate).
+    public func failed(atOrAbove bar: Severity) -> Bool { results.contains { $0.fails(atOrAbove: bar) } }
+
+    /// Totals: checks, passed, failed, not evaluated, and the pass rate.
+    public struct Summary: Sendable, Equatable {
+        public var total: Int
+        public var passed: Int
+        public var failed: Int
+        public var notEvaluated: Int
+        /// Failed checks by severity.
+        public var failedBySeverity: [Severity: Int]
+
+        init(_ results: [CheckResult]) {
+            total = results.count
+            passed = results.count { $0.outcome == .passed }
+            failed = results.count { $0.outcome == .failed }
+            notEvaluated = results.count { $0.outcome == .notEvaluated }
+            failedBySeverity = [:]
+            for result in results where result.outcome == .failed { failedBySeverity[result.severity, default: 0] += 1 }
+        }
+
+        /// passed / evaluated checks; `nil` when no check was evaluated (never a division by zero).
+        public var passRate: Double? {
+            let evaluated = passed + failed
+            return evaluated == 0 ? nil : Double(passed) / Double(evaluated)
+        }
+    }
+}

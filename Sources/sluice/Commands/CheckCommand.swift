@@ -1,0 +1,108 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import SluiceCore
+import SluiceFormats
+import SluiceQuality
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run a data-quality suite (checks.yaml) on a table file and gate on the result.",
+        discussion: """
+        Exit codes: 0 when no check at or above --fail-on failed; 3 when one did (the
+        report is still written); 2 for usage or suite errors (unknown keys, columns,
+        types: file:line:column with did you mean); 1 when the data cannot be read.
+        --quarantine writes the rows that failed any row-level check (not_null, unique,
+        range, accepted_values, referential, pattern), with a _failed_checks column naming
+        the checks; --passed writes every other row. Together they hold every input row once.
+        Examples:
+          sluice check data/orders.csv --suite examples/quality/checks.yaml
+          sluice check data/orders.csv --suite checks.yaml --format junit --output quality.xml
+          sluice check data/orders.csv --suite checks.yaml --fail-on critical --quarantine bad.csv --passed good.csv
+        """
+    )
+
+    @Argument(help: "The table file to check (CSV, TSV or JSON Lines); default: the suite's `dataset`.")
+    var data: String?
+
+    @Option(name: .long, help: ArgumentHelp("The suite file (YAML).", valueName: "checks.yaml"))
+    var suite: String
+
+    @Option(name: .long, help: ArgumentHelp("Report format: text, json, junit or html.", valueName: "format"))
+    var format: String = "text"
+
+    @Option(name: .long, help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("The gate: fail (exit 3) when a check at or above this severity fails: warning, error or critical.", valueName: "severity"))
+    var failOn: String = "error"
+
+    @Option(name: .long, help: ArgumentHelp("Write rows that failed row-level checks here, with a _failed_checks column.", valueName: "file"))
+    var quarantine: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the rows that failed no row-level check here.", valueName: "file"))
+    var passed: String?
+
+    @Option(name: .long, help: ArgumentHelp("Input format of DATA: csv, tsv or jsonl (default: from the extension).", valueName: "format"))
+    var inputFormat: String?
+
+    @Option(name: .long, help: ArgumentHelp("Column types of DATA instead of inference, e.g. id:int64,total:float64.", valueName: "name:type,..."))
+    var schema: String?
+
+    func validate() throws {
+        do { _ = try ReportFormat(name: format) } catch let error as QualityError {
+            throw ValidationError("--format: \(error.message)" + (error.hint.map { " (\($0))" } ?? ""))
+        }
+        guard Severity(rawValue: failOn.lowercased()) != nil else {
+            let names = Severity.allCases.map(\.rawValue)
+            throw ValidationError("--fail-on must be one of \(names.joined(separator: ", ")), not '\(failOn)'"
+                                  + (suggestion(for: failOn, among: names).map { " (did you mean '\($0)'?)" } ?? ""))
+        }
+    }
+
+    func run() throws {
+        let spec = try SuiteSpec.load(path: suite)
+        var dataset: DatasetSpec
+        if let data {
+            dataset = DatasetSpec(path: data, format: inputFormat, schema: schema)
+        } else if let named = spec.dataset {
+            dataset = named
+            if let inputFormat { dataset.format = inputFormat }
+            if let schema { dataset.schema = schema }
+        } else {
+            throw CommandFailure(description: "error: no data to check: give a file (sluice check DATA --suite \(suite)) or a `dataset:` in the suite",
+                                 status: ExitStatus.usage)
+        }
+        let (table, report) = try dataset.read()
+        printReadReport(report, file: dataset.path)
+        let references = try spec.readReferences()
+        let checks = try spec.makeSuite(references: references)
+        let started = monotonicSeconds()
+        let result = try checks.run(on: table)
+        let bar = Severity(rawValue: failOn.lowercased())!
+        let run = QualityRun(dataset: dataset.path, suite: suite, result: result, failOn: bar, seconds: monotonicSeconds() - started)
+        let reportFormat = try ReportFormat(name: format)
+        let colour = reportFormat == .text && output == nil && isatty(1) == 1
+        let text = reportFormat.render(run, colour: colour)
+        if let output {
+            let file = try OutputFile(path: output)
+            try file.write(text)
+            try file.commit()
+        } else {
+            print(text, terminator: "")
+        }
+        if quarantine != nil || passed != nil {
+            let split = Quarantine.split(table, by: result)
+            if let quarantine { try TableFile.write(split.quarantined, to: quarantine) }
+            if let passed { try TableFile.write(split.passed, to: passed) }
+            printError("quarantined \(split.quarantined.rowCount) row\(split.quarantined.rowCount == 1 ? "" : "s"), passed \(split.passed.rowCount)")
+        }
+        if !run.gatePassed {
+            let failed = result.results.filter { $0.fails(atOrAbove: bar) }
+            throw CommandFailure(description: "error: \(failed.count) check\(failed.count == 1 ? "" : "s") at \(bar.rawValue) or above failed: \(failed.map(\.name).joined(separator: ", "))",
+                                 status: ExitStatus.checksFailed)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import SluiceCore
+import SluiceFormats
+import SluiceQuality
+
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Per-column statistics: type, nulls, distinct (exact), min/max/mean/stddev, quantiles, top values, string lengths.",
+        discussion: """
+        Distinct counts and quantiles are exact (nearest rank over the sorted values), so
+        memory grows with the number of distinct values.
+        Examples:
+          sluice profile data/orders.csv
+          sluice profile data/users.csv --format json --top 10
+        """
+    )
+
+    @Argument(help: "The table file to profile (CSV, TSV or JSON Lines).")
+    var data: String
+
+    @Option(name: .long, help: ArgumentHelp("Output: text or json.", valueName: "format"))
+    var format: String = "text"
+
+    @Option(name: .long, help: ArgumentHelp("Most frequent values to show per column.", valueName: "n"))
+    var top: Int = 5
+
+    @Option(name: .long, help: ArgumentHelp("Input format of DATA: csv, tsv or jsonl (default: from the extension).", valueName: "format"))
+    var inputFormat: String?
+
+    @Option(name: .long, help: ArgumentHelp("Column types instead of inference, e.g. id:int64,total:float64.", valueName: "name:type,..."))
+    var schema: String?
+
+    func validate() throws {
+        guard ["text", "json"].contains(format) else {
+            throw ValidationError("--format must be text or json, not '\(format)'"
+                                  + (suggestion(for: format, among: ["text", "json"]).map { " (did you mean '\($0)'?)" } ?? ""))
+        }
+        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+    }
+
+    func run() throws {
+        let (table, report) = try DatasetSpec(path: data, format: inputFormat, schema: schema).read()
+        printReadReport(report, file: data)
+        let profiles = Profiler.profile(table, topCount: top)
+        if format == "json" {
+            print(ProfileReport.json(dataset: data, rows: table.rowCount, profiles: profiles), terminator: "")
+        } else {
+            print(ProfileReport.text(dataset: data, rows: table.rowCount, profiles: profiles), terminator: "")
+        }
+    }
+}
