@@ -16,11 +16,13 @@ public struct DatasetSpec: Sendable, Equatable {
         self.schema = schema
     }
 
-    /// Reads the whole file.
+    /// Reads the whole file (`splitLargeFiles`: large CSV files are parsed on two
+    /// threads; turn it off when other files are read at the same time).
     ///
     /// - Throws: ``FormatError`` or ``CoreError`` from reading.
-    public func read() throws -> (Table, ReadReport) {
+    public func read(splitLargeFiles: Bool = true) throws -> (Table, ReadReport) {
         var options = ReadOptions()
+        if !splitLargeFiles { options.splitThreshold = Int.max }
         if let schema { options.schemaOverride = try Schema(parsing: schema) }
         return try TableFile.read(path: path, format: try format.map { try FileFormat(name: $0) }, options: options)
     }
