@@ -44,7 +44,7 @@ struct SuiteSpecTests {
         #expect(spec.checks.map(\.kind) == ["not_null", "unique", "unique", "range", "accepted_values", "referential", "row_count", "schema", "pattern", "freshness"])
         #expect(spec.checks[0].threshold == 0)
         #expect(spec.checks[2].threshold == 0.5)                  // unique: mostly is the ratio itself
-        #expect(abs((spec.checks[8].threshold ?? 0) - 0.05) < 1e-12)   // mostly 0.95 = at most 5% failing
+        #expect(spec.checks[8].threshold == 0.05)   // mostly 0.95 = at most 5% failing, exactly
         #expect(spec.checks[3].severity == .warning)
         #expect(spec.checks[9].name == "fresh")
         #expect(spec.checks[0].line == 6)

@@ -241,7 +241,8 @@ public struct SuiteSpec: Sendable {
                 let number = try reader.number(value, key)
                 guard number >= 0 && number <= 1 else { throw reader.error(.invalidOption, at: value, "\(key) must be between 0 and 1, found \(formatDouble(number))") }
                 // mostly = the fraction of rows that must pass; thresholds are in the check's own measure.
-                spec.threshold = key == "mostly" && kind != "unique" ? 1 - number : number
+                // Rounded so that `mostly: 0.99` means exactly 0.01, not 0.010000000000000009.
+                spec.threshold = key == "mostly" && kind != "unique" ? ((1 - number) * 1e12).rounded() / 1e12 : number
             default: break
             }
         }
