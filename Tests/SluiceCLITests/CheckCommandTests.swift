@@ -168,5 +168,18 @@ struct CheckCommandTests {
         let referential = checks.first { $0["kind"] as? String == "referential" }!
         #expect((referential["failing_rows"] as! Int) > 0)
         #expect(referential["outcome"] as? String == "passed")
+
+        // The users suite finds the planted dirt, as warnings: the gate passes, rows are set aside.
+        let usersSuite = try String(contentsOf: example.deletingLastPathComponent().appendingPathComponent("users.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "../../data/", with: "data/")
+        try usersSuite.write(to: dir.appendingPathComponent("users.yaml"), atomically: true, encoding: .utf8)
+        let users = try CLI.run(["check", "--suite", "users.yaml", "--quarantine", "bad.csv", "--passed", "ok.csv"], in: dir)
+        #expect(users.status == 0, "\(users.stdout)\n\(users.stderr)")
+        #expect(users.stdout.contains("FAIL    warning   unique(id)"))
+        #expect(users.stdout.contains("FAIL    warning   pattern(email)"))
+        let bad = try String(contentsOf: dir.appendingPathComponent("bad.csv"), encoding: .utf8)
+        #expect(bad.hasPrefix("id,email,name,created_at,_failed_checks\n"))
+        #expect(bad.contains(",unique(id)\n"))
+        #expect(try CLI.run(["check", "--suite", "users.yaml", "--fail-on", "warning"], in: dir).status == 3)
     }
 }

@@ -19,6 +19,10 @@ struct ProfileCommandTests {
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         #expect((object["columns"] as! [[String: Any]]).map { $0["name"] as! String } == ["id", "email", "name", "created_at"])
         #expect(try CLI.run(["profile", "data/users.csv", "--format", "jsn"], in: dir).status == 2)
+        let html = try CLI.run(["profile", "data/orders.csv", "--format", "html"], in: dir)
+        #expect(html.status == 0)
+        #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.stdout.components(separatedBy: "<svg").count - 1 == 4)   // id, user_id, total, created_at
 
         let suggest = try CLI.run(["suggest", "data/orders.csv"], in: dir)
         #expect(suggest.status == 0)

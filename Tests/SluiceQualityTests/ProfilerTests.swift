@@ -34,6 +34,15 @@ struct ProfilerTests {
             #expect(i.mean == nil)
             #expect(i.quantiles.isEmpty)
         }
+        #expect(i.histogram.map(\.count).reduce(0, +) == presentInts.count)
+        #expect(f.histogram.map(\.count).reduce(0, +) == doubles.compactMap { $0 }.count { !$0.isNaN })
+        if let first = presentInts.first, let last = presentInts.last, first < last {
+            #expect(i.histogram.count == 10)
+            #expect(i.histogram.first?.lower == Double(first))
+            #expect(i.histogram.last?.upper == Double(last))
+            let width = (Double(last) - Double(first)) / 10
+            #expect(i.histogram[0].count == presentInts.count { Double($0) < Double(first) + width })
+        }
         let presentStrings = strings.compactMap { $0 }
         #expect(s.distinct == Set(presentStrings).count)
         #expect(s.lengths?.min == presentStrings.map(\.unicodeScalars.count).min())
@@ -79,5 +88,16 @@ struct ProfilerTests {
         #expect((columns[0]["quantiles"] as! [String: String])["p50"] == "1.0")
         #expect(columns[0]["min"] as? String == "1.0")
         #expect(columns[1]["min"] is NSNull)
+        #expect((columns[0]["histogram"] as! [[String: Any]]).map { $0["count"] as! Int } == [1])
+    }
+
+    @Test("profile HTML: every column, inline SVG histograms, nothing fetched")
+    func html() throws {
+        let table = try Table([("amount <x>", Column(float64: (0..<100).map { Double($0) })), ("name", Column(string: ["a", nil] + Array(repeating: "b", count: 98)))])
+        let html = ProfileReport.html(dataset: "t.csv", rows: 100, profiles: Profiler.profile(table))
+        #expect(html.contains("<h2>amount &lt;x&gt; <span class=\"type\">float64</span></h2>"))
+        #expect(html.contains("<h2>name <span class=\"type\">string</span></h2>"))
+        #expect(html.components(separatedBy: "<rect").count - 1 == 10)
+        #expect(!html.contains("<script") && !html.contains("http"))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceQuality
@@ -43,7 +44,7 @@ struct SuiteSpecTests {
         #expect(spec.checks.map(\.kind) == ["not_null", "unique", "unique", "range", "accepted_values", "referential", "row_count", "schema", "pattern", "freshness"])
         #expect(spec.checks[0].threshold == 0)
         #expect(spec.checks[2].threshold == 0.5)                  // unique: mostly is the ratio itself
-        #expect(abs((spec.checks[8].threshold ?? 0) - 0.05) < 1e-12)   // mostly 0.95 = at most 5% failing
+        #expect(spec.checks[8].threshold == 0.05)   // mostly 0.95 = at most 5% failing, exactly
         #expect(spec.checks[3].severity == .warning)
         #expect(spec.checks[9].name == "fresh")
         #expect(spec.checks[0].line == 6)
@@ -61,6 +62,19 @@ struct SuiteSpecTests {
         #expect(schema.expected.map(\.name) == ["id", "total"])
         #expect(schema.expected.map(\.type) == [.int64, nil])
         #expect(!schema.allowExtraColumns)
+    }
+
+    @Test("the README's suite parses and builds")
+    func readmeSuite() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let start = try #require(text.range(of: "```yaml\n# checks.yaml\n"))
+        let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
+        let spec = try SuiteSpec.parse(String(text[start.upperBound..<end.lowerBound]), file: "checks.yaml")
+        #expect(spec.checks.count == 9)
+        let suite = try spec.makeSuite(references: ["users": try Table([("id", Column(int64: [1]))])])
+        #expect(suite.checks.map(\.kind) == ["not_null", "unique", "range", "referential", "accepted_values", "pattern", "row_count", "schema", "freshness"])
     }
 
     @Test("unknown keys: file:line:column and did you mean")

@@ -131,3 +131,44 @@ struct SuiteTests {
         #expect(try split.passed.column("id").allValues == kept.map { table.columns[0].unsafeValue(at: $0) })
     }
 }
+
+/// A check written outside the module, through the public protocol only.
+struct NoEmptyStrings: Check {
+    var column: String
+    var name: String { "no_empty(\(column))" }
+    var kind: String { "custom" }
+    var columns: [String] { [column] }
+    var severity: Severity { .warning }
+    var isRowLevel: Bool { true }
+
+    func failingRows(in context: EvaluationContext) throws -> Bitmap? {
+        let values = try context.column(column)
+        var bits = Bitmap(count: values.count, allValid: false)
+        values.withUnsafeStrings { view in
+            for i in 0..<values.count where !values.isNull(i) && view[i].isEmpty { bits.set(i, valid: true) }
+        }
+        return bits
+    }
+
+    func evaluate(in context: EvaluationContext) throws -> CheckResult {
+        let failing = try failingRows(in: context)!
+        return CheckResult(name: name, kind: kind, columns: columns, outcome: failing.validCount == 0 ? .passed : .failed,
+                           severity: severity, observed: Double(failing.validCount), threshold: 0, failingRows: failing.validCount,
+                           rowCount: context.table.rowCount, samples: context.samples(failing, columns: columns),
+                           message: "\(failing.validCount) empty strings")
+    }
+}
+
+@Suite("custom checks")
+struct CustomCheckTests {
+    @Test("a custom check runs in a suite beside built-in ones and feeds quarantine")
+    func custom() throws {
+        let table = try Table([("s", Column(string: ["a", "", nil, ""]))])
+        let result = try Suite(checks: [NoEmptyStrings(column: "s"), try NotNullCheck(column: "s", threshold: 0.5)]).run(on: table)
+        #expect(result.results[0].outcome == .failed)
+        #expect(result.results[0].samples.map(\.row) == [2, 4])
+        #expect(result.columnScans == 0)   // neither check asked for a scan
+        let split = Quarantine.split(table, by: result)
+        #expect(try split.quarantined.column("_failed_checks").allValues == [.string("no_empty(s)"), .string("not_null(s)"), .string("no_empty(s)")])
+    }
+}

@@ -71,6 +71,16 @@ struct UniqueCheckTests {
         }
     }
 
+    @Test("several columns that include a key column are distinct on every row")
+    func combinationWithKey() throws {
+        let t = try Table([("s", Column(string: ["x", "x", "x", "y"])), ("id", Column(int64: [4, 3, 2, 1]))])
+        let result = try evaluate(try UniqueCheck(columns: ["s", "id"], threshold: 1), on: t)
+        #expect(result.observed == 1)
+        #expect(result.failingRows == 0)
+        let repeated = try Table([("s", Column(string: ["x", "x", "x", "y"])), ("id", Column(int64: [4, 4, 2, 1]))])
+        #expect(try failingIndices(UniqueCheck(columns: ["s", "id"]), on: repeated) == [1])
+    }
+
     @Test("empty table is not evaluated")
     func empty() throws {
         #expect(try evaluate(try UniqueCheck(columns: ["x"]), on: table("x", Column(string: []))).outcome == .notEvaluated)

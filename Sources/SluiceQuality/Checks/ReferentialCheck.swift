@@ -27,7 +27,8 @@ public struct ReferentialCheck: Check {
                 severity: Severity = .critical, name: String? = nil) throws {
         try validateFraction(threshold, "referential threshold")
         self.column = column
-        self.reference = ValueSet(column: reference, key: "reference:\(referenceName)")
+        // A fresh key: two references with one name but different columns never share a metric.
+        self.reference = ValueSet(column: reference)
         self.referenceName = referenceName
         self.threshold = threshold
         self.severity = severity

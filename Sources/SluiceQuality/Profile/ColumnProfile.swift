@@ -25,6 +25,9 @@ public struct ColumnProfile: Sendable, Equatable {
     public var topValues: [(value: Value, count: Int)]
     /// String length in Unicode scalars: min, max and mean (string columns).
     public var lengths: (min: Int, max: Int, mean: Double)?
+    /// Equal-width bins from min to max (numeric, date and timestamp columns; dates
+    /// and timestamps binned by their day or microsecond numbers), NaN excluded.
+    public var histogram: [HistogramBin] = []
 
     /// Null rows as a fraction of rows; `nil` for an empty column.
     public var nullFraction: Double? { count == 0 ? nil : Double(nulls) / Double(count) }
@@ -35,4 +38,24 @@ public struct ColumnProfile: Sendable, Equatable {
             && lhs.quantiles.map(\.value) == rhs.quantiles.map(\.value) && lhs.topValues.map(\.value) == rhs.topValues.map(\.value)
             && lhs.topValues.map(\.count) == rhs.topValues.map(\.count)
     }
+}
+
+/// One bin of a histogram: values in `[lower, upper)` (the last bin includes `upper`).
+public struct HistogramBin: Sendable, Equatable {
+    public var lower: Double
+    public var upper: Double
+    public var count: Int
+}
+
+/// `bins` equal-width bins over sorted `values` (which must be finite and non-empty).
+func histogram(sorted values: [Double], bins: Int = 10) -> [HistogramBin] {
+    guard let lo = values.first, let hi = values.last, lo.isFinite, hi.isFinite else { return [] }
+    if lo == hi { return [HistogramBin(lower: lo, upper: hi, count: values.count)] }
+    let width = (hi - lo) / Double(bins)
+    var result = (0..<bins).map { HistogramBin(lower: lo + Double($0) * width, upper: $0 == bins - 1 ? hi : lo + Double($0 + 1) * width, count: 0) }
+    for v in values {
+        let index = Swift.min(bins - 1, Int((v - lo) / width))
+        result[index].count += 1
+    }
+    return result
 }

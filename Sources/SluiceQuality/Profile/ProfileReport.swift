@@ -6,7 +6,8 @@ import SluiceCore
 /// "columns": [{"name", "type", "count", "nulls", "null_fraction", "distinct",
 /// "distinct_exact": true, "nan_count", "min", "max", "mean", "stddev",
 /// "quantiles": {"p05": …, "p25": …, "p50": …, "p75": …, "p95": …},
-/// "top_values": [{"value", "count"}], "length": {"min", "max", "mean"} | null}]}`;
+/// "top_values": [{"value", "count"}], "length": {"min", "max", "mean"} | null,
+/// "histogram": [{"lower", "upper", "count"}]}]}`;
 /// values are JSON strings as Sluice prints them, statistics are numbers or `null`.
 public enum ProfileReport {
     public static func text(dataset: String, rows: Int, profiles: [ColumnProfile]) -> String {
@@ -38,15 +39,57 @@ public enum ProfileReport {
                 return "\"p\(label < 10 ? "0" : "")\(label)\": \(value(q.value))"
             }.joined(separator: ", ")
             let top = p.topValues.map { "{\"value\": \(value($0.value)), \"count\": \($0.count)}" }.joined(separator: ", ")
+            let bins = p.histogram.map { "{\"lower\": \(jsonNumber($0.lower)), \"upper\": \(jsonNumber($0.upper)), \"count\": \($0.count)}" }.joined(separator: ", ")
             let length = p.lengths.map { "{\"min\": \($0.min), \"max\": \($0.max), \"mean\": \(jsonNumber($0.mean))}" } ?? "null"
             return "{\"name\": \(jsonString(p.name)), \"type\": \"\(p.type)\", \"count\": \(p.count), \"nulls\": \(p.nulls), "
                 + "\"null_fraction\": \(jsonNumber(p.nullFraction)), \"distinct\": \(p.distinct), \"distinct_exact\": true, "
                 + "\"nan_count\": \(p.nanCount), \"min\": \(value(p.min)), \"max\": \(value(p.max)), "
                 + "\"mean\": \(jsonNumber(p.mean)), \"stddev\": \(jsonNumber(p.standardDeviation)), "
-                + "\"quantiles\": {\(quantiles)}, \"top_values\": [\(top)], \"length\": \(length)}"
+                + "\"quantiles\": {\(quantiles)}, \"top_values\": [\(top)], \"length\": \(length), \"histogram\": [\(bins)]}"
         }
         return "{\"schema_version\": 1, \"dataset\": \(jsonString(dataset)), \"rows\": \(rows), \"columns\": [\n  "
             + columns.joined(separator: ",\n  ") + "]}\n"
+    }
+
+    /// One self-contained page: a table per column and an inline SVG histogram for
+    /// numeric, date and timestamp columns (no scripts, no network).
+    public static func html(dataset: String, rows: Int, profiles: [ColumnProfile]) -> String {
+        var out = """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>Profile: \(markupEscaped(dataset))</title>
+        <style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}section{margin-bottom:2em}
+        td{padding:2px 10px 2px 0;vertical-align:top}h2{margin-bottom:.3em}.type{color:#666;font-weight:normal}</style></head><body>
+        <h1>Profile: \(markupEscaped(dataset))</h1><p>\(rows) rows × \(profiles.count) columns. Distinct counts and quantiles are exact.</p>
+
+        """
+        for p in profiles {
+            out += "<section><h2>\(markupEscaped(p.name)) <span class=\"type\">\(p.type)</span></h2><table>\n"
+            func row(_ label: String, _ value: String) { out += "<tr><td>\(label)</td><td>\(markupEscaped(value))</td></tr>\n" }
+            row("count", String(p.count))
+            row("nulls", "\(p.nulls) (\(p.nullFraction.map(percent) ?? "n/a"))")
+            row("distinct", String(p.distinct))
+            if let min = p.min, let max = p.max { row("min / max", "\(shorten(min.description)) / \(shorten(max.description))") }
+            if let mean = p.mean, let sd = p.standardDeviation { row("mean / stddev", "\(formatDouble(mean)) / \(formatDouble(sd))") }
+            if !p.quantiles.isEmpty { row("quantiles", p.quantiles.map { "p\(Int(($0.probability * 100).rounded())) \($0.value)" }.joined(separator: ", ")) }
+            if let l = p.lengths { row("length", "min \(l.min), max \(l.max), mean \(formatDouble((l.mean * 100).rounded() / 100))") }
+            if !p.topValues.isEmpty { row("top values", p.topValues.map { "\(shorten($0.value.description)) (\($0.count))" }.joined(separator: ", ")) }
+            out += "</table>\n"
+            if !p.histogram.isEmpty { out += histogramSVG(p.histogram) }
+            out += "</section>\n"
+        }
+        return out + "</body></html>\n"
+    }
+
+    static func histogramSVG(_ bins: [HistogramBin]) -> String {
+        let height = 80.0, barWidth = 30.0
+        let top = Double(bins.map(\.count).max() ?? 1)
+        var out = "<svg width=\"\(Int(barWidth * Double(bins.count)))\" height=\"\(Int(height) + 2)\" role=\"img\">"
+        for (i, bin) in bins.enumerated() {
+            let h = top > 0 ? (Double(bin.count) / top * height).rounded() : 0
+            out += "<rect x=\"\(Int(Double(i) * barWidth))\" y=\"\(Int(height - h))\" width=\"\(Int(barWidth) - 2)\" height=\"\(Int(h))\" fill=\"#4c78a8\">"
+                + "<title>\(formatDouble(bin.lower)) to \(formatDouble(bin.upper)): \(bin.count)</title></rect>"
+        }
+        return out + "</svg>\n"
     }
 
     static func shorten(_ text: String) -> String {

@@ -88,6 +88,7 @@ public enum Profiler {
         }
         if column.type != .bool {
             profile.quantiles = probabilities.map { ($0, value(keys[nearestRank($0, keys.count)])) }
+            profile.histogram = histogram(sorted: keys.map(Double.init))
         }
         var runs: [(key: Int64, count: Int)] = []
         var start = 0
@@ -132,6 +133,7 @@ public enum Profiler {
             profile.standardDeviation = (squares / Double(values.count)).squareRoot()
         }
         profile.quantiles = probabilities.map { ($0, .float64(values[nearestRank($0, values.count)])) }
+        profile.histogram = histogram(sorted: values)
         var runs: [(value: Double, count: Int)] = []
         var start = 0
         for i in 1...values.count where i == values.count || values[i] != values[start] {

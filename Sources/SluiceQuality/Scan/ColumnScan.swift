@@ -41,16 +41,12 @@ enum ColumnScan {
         case .distinct:
             switch column.type {
             case .string: return StringDistinctKernel(column)
-            case .bool: return FixedDistinctKernel<UInt8>(column)
-            case .int64, .timestamp: return FixedDistinctKernel<Int64>(column)
-            case .date: return FixedDistinctKernel<Int32>(column)
-            case .float64: return FixedDistinctKernel<Double>(column)
+            case .bool, .int64, .timestamp, .date, .float64: return FixedDistinctKernel(column)
             }
         case .outOfRange(_, let bounds):
             switch (column.type, bounds) {
-            case (.int64, .integers(let lo, let hi)), (.timestamp, .integers(let lo, let hi)):
-                return IntegerRangeKernel<Int64>(column, lo, hi)
-            case (.date, .integers(let lo, let hi)): return IntegerRangeKernel<Int32>(column, lo, hi)
+            case (.int64, .integers(let lo, let hi)), (.timestamp, .integers(let lo, let hi)), (.date, .integers(let lo, let hi)):
+                return IntegerRangeKernel(column, lo, hi)
             case (.float64, .reals(let lo, let hi)): return RealRangeKernel(column, lo, hi)
             default: throw mismatch("a range check")
             }
@@ -58,11 +54,9 @@ enum ColumnScan {
             switch (column.type, set.type) {
             case (.string, .string): return StringMembershipKernel(column, set.strings!)
             case (.string, _), (_, .string): throw mismatch("a set of \(set.type) values")
-            case (.bool, .bool): return FixedMembershipKernel<UInt8>(column, set.integers!, asDouble: false)
-            case (.int64, .int64), (.timestamp, .timestamp): return FixedMembershipKernel<Int64>(column, set.integers!, asDouble: false)
-            case (.int64, .float64): return FixedMembershipKernel<Int64>(column, set.integers!, asDouble: true)
-            case (.date, .date): return FixedMembershipKernel<Int32>(column, set.integers!, asDouble: false)
-            case (.float64, .float64): return FixedMembershipKernel<Double>(column, set.integers!, asDouble: false)
+            case (.bool, .bool), (.int64, .int64), (.timestamp, .timestamp), (.date, .date), (.float64, .float64):
+                return FixedMembershipKernel(column, set.integers!, asDouble: false)
+            case (.int64, .float64): return FixedMembershipKernel(column, set.integers!, asDouble: true)
             case (.float64, .int64): return IntegralMembershipKernel(column, set.integers!)
             default: throw mismatch("a set of \(set.type) values")
             }
@@ -71,9 +65,7 @@ enum ColumnScan {
             return PatternKernel(column, try CompiledRegex(pattern.source))
         case .maximum:
             switch column.type {
-            case .int64, .timestamp: return MaximumKernel<Int64>(column)
-            case .date: return MaximumKernel<Int32>(column)
-            case .float64: return MaximumKernel<Double>(column)
+            case .int64, .timestamp, .date, .float64: return MaximumKernel(column)
             case .bool, .string: throw mismatch("a maximum")
             }
         case .distinctRows:
@@ -132,19 +124,49 @@ class FailingRowsKernel {
     }
 }
 
+/// The values buffer of a fixed-width column with its element type, so that a
+/// kernel switches on the type once per block and then runs a loop specialised
+/// for it (a generic class would run unspecialised code behind the existential).
+enum FixedValues {
+    case int64(UnsafePointer<Int64>)
+    case int32(UnsafePointer<Int32>)
+    case uint8(UnsafePointer<UInt8>)
+    case double(UnsafePointer<Double>)
+
+    init(_ column: Column) {
+        switch column.type {
+        case .int64, .timestamp: self = .int64(column.unsafeValuesAddress(as: Int64.self))
+        case .date: self = .int32(column.unsafeValuesAddress(as: Int32.self))
+        case .bool: self = .uint8(column.unsafeValuesAddress(as: UInt8.self))
+        case .float64: self = .double(column.unsafeValuesAddress(as: Double.self))
+        case .string: preconditionFailure("string columns have no fixed-width values")
+        }
+    }
+}
+
 /// Bounds checks on integer-like values: branch-free per word, masked by validity.
-final class IntegerRangeKernel<T: ScanElement>: FailingRowsKernel, BlockKernel {
-    let values: UnsafePointer<T>
+final class IntegerRangeKernel: FailingRowsKernel, BlockKernel {
+    let values: FixedValues
     let lo: Int64, hi: Int64
 
     init(_ column: Column, _ lo: Int64, _ hi: Int64) {
-        values = column.unsafeValuesAddress(as: T.self)
+        values = FixedValues(column)
         self.lo = lo
         self.hi = hi
         super.init(count: column.count)
     }
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
+        switch values {
+        case .int64(let p): consume(p, start, end, validity)
+        case .int32(let p): consume(p, start, end, validity)
+        case .uint8(let p): consume(p, start, end, validity)
+        case .double: preconditionFailure("integer bounds on a float64 column")
+        }
+    }
+
+    @inline(__always) private func consume<T: ScanElement>(_ values: UnsafePointer<T>, _ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
+        let lo = self.lo, hi = self.hi
         var total = 0
         failing.withUnsafeMutableBufferPointer { failing in
             var row = start
@@ -228,21 +250,31 @@ final class RealRangeKernel: FailingRowsKernel, BlockKernel {
     }
 }
 
-/// Distinct fixed-width values through a typed hash set; repeats are the failing rows.
-final class FixedDistinctKernel<T: ScanElement>: FailingRowsKernel, BlockKernel {
-    let values: UnsafePointer<T>
+/// Distinct fixed-width values through a typed hash set (a bitmap for dense
+/// integer keys); repeats are the failing rows.
+final class FixedDistinctKernel: FailingRowsKernel, BlockKernel {
+    let values: FixedValues
     let set: Int64HashSet
 
     init(_ column: Column) {
-        values = column.unsafeValuesAddress(as: T.self)
+        values = FixedValues(column)
         // Integer keys in a narrow interval (ids) go to a bitmap; others to a hash set.
-        set = T.self == Double.self ? Int64HashSet(expected: Swift.min(column.count, 1 << 16))
+        set = column.type == .float64 ? Int64HashSet(expected: Swift.min(column.count, 1 << 16))
             : Int64HashSet(expected: column.count, keysIn: keyRange(of: column))
         super.init(count: column.count)
     }
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
-        let set = self.set, values = self.values
+        switch values {
+        case .int64(let p): consume(p, start, end, validity)
+        case .int32(let p): consume(p, start, end, validity)
+        case .uint8(let p): consume(p, start, end, validity)
+        case .double(let p): consume(p, start, end, validity)
+        }
+    }
+
+    @inline(__always) private func consume<T: ScanElement>(_ values: UnsafePointer<T>, _ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
+        let set = self.set
         var total = 0
         failing.withUnsafeMutableBufferPointer { failing in
             forEachValidRow(start, end, validity) { row in
@@ -291,25 +323,48 @@ final class StringDistinctKernel: FailingRowsKernel, BlockKernel {
 }
 
 /// Membership of fixed-width values in a typed set (`asDouble`: int64 values looked up as doubles).
-final class FixedMembershipKernel<T: ScanElement>: FailingRowsKernel, BlockKernel {
-    let values: UnsafePointer<T>
+final class FixedMembershipKernel: FailingRowsKernel, BlockKernel {
+    let values: FixedValues
     let set: Int64HashSet
     let asDouble: Bool
 
     init(_ column: Column, _ set: Int64HashSet, asDouble: Bool) {
-        values = column.unsafeValuesAddress(as: T.self)
+        values = FixedValues(column)
         self.set = set
         self.asDouble = asDouble
         super.init(count: column.count)
     }
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
-        let set = self.set, values = self.values, asDouble = self.asDouble
+        switch values {
+        case .int64(let p):
+            if asDouble { consumeAsDouble(p, start, end, validity) } else { consume(p, start, end, validity) }
+        case .int32(let p): consume(p, start, end, validity)
+        case .uint8(let p): consume(p, start, end, validity)
+        case .double(let p): consume(p, start, end, validity)
+        }
+    }
+
+    @inline(__always) private func consume<T: ScanElement>(_ values: UnsafePointer<T>, _ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
+        let set = self.set
         var total = 0
         failing.withUnsafeMutableBufferPointer { failing in
             forEachValidRow(start, end, validity) { row in
-                let key = asDouble ? doubleKey(Double(values[row].integerValue)) : values[row].scanKey
-                if !set.contains(key) {
+                if !set.contains(values[row].scanKey) {
+                    failing[row >> 6] |= 1 << UInt64(row & 63)
+                    total &+= 1
+                }
+            }
+        }
+        failures += total
+    }
+
+    private func consumeAsDouble(_ values: UnsafePointer<Int64>, _ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
+        let set = self.set
+        var total = 0
+        failing.withUnsafeMutableBufferPointer { failing in
+            forEachValidRow(start, end, validity) { row in
+                if !set.contains(doubleKey(Double(values[row]))) {
                     failing[row >> 6] |= 1 << UInt64(row & 63)
                     total &+= 1
                 }
@@ -400,27 +455,50 @@ final class PatternKernel: FailingRowsKernel, BlockKernel {
 }
 
 /// The greatest non-null value (NaN never wins).
-final class MaximumKernel<T: ScanElement>: BlockKernel {
-    let values: UnsafePointer<T>
+final class MaximumKernel: BlockKernel {
+    let values: FixedValues
     let type: DataType
-    var best: T?
+    var bestInteger: Int64?
+    var bestDouble: Double?
 
     init(_ column: Column) {
-        values = column.unsafeValuesAddress(as: T.self)
+        values = FixedValues(column)
         type = column.type
     }
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
-        let values = self.values
-        var best = self.best
-        forEachValidRow(start, end, validity) { row in
-            let v = values[row]
-            if v == v, best == nil || v > best! { best = v }   // v == v skips NaN
+        switch values {
+        case .int64(let p): bestInteger = maximum(p, start, end, validity, bestInteger)
+        case .int32(let p): bestInteger = maximum(p, start, end, validity, bestInteger)
+        case .uint8(let p): bestInteger = maximum(p, start, end, validity, bestInteger)
+        case .double(let p):
+            var best = bestDouble
+            forEachValidRow(start, end, validity) { row in
+                let v = p[row]
+                if !v.isNaN, best == nil || v > best! { best = v }
+            }
+            bestDouble = best
         }
-        self.best = best
+    }
+
+    @inline(__always) private func maximum<T: ScanElement>(_ values: UnsafePointer<T>, _ start: Int, _ end: Int,
+                                                          _ validity: UnsafePointer<UInt64>?, _ current: Int64?) -> Int64? {
+        var best = current ?? .min
+        var any = current != nil
+        forEachValidRow(start, end, validity) { row in
+            best = Swift.max(best, values[row].integerValue)
+            any = true
+        }
+        return any ? best : nil
     }
 
     func finish() -> MetricValue {
-        MetricValue(count: 0, maximum: best.map { $0.value(as: type) })
+        switch type {
+        case .float64: return MetricValue(count: 0, maximum: bestDouble.map(Value.float64))
+        case .date: return MetricValue(count: 0, maximum: bestInteger.map { .date(Int32($0)) })
+        case .timestamp: return MetricValue(count: 0, maximum: bestInteger.map(Value.timestamp))
+        case .bool: return MetricValue(count: 0, maximum: bestInteger.map { .bool($0 != 0) })
+        default: return MetricValue(count: 0, maximum: bestInteger.map(Value.int64))
+        }
     }
 }

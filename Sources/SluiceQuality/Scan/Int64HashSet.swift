@@ -24,6 +24,8 @@ final class Int64HashSet: @unchecked Sendable {
     /// `Int64.min` marks an empty slot; the key itself is tracked here.
     private var hasEmptyMarker = false
     private(set) var count = 0
+    /// Whether the set is a bitmap over a narrow key interval.
+    var isDense: Bool { denseBits != nil }
     private static let empty = Int64.min
 
     /// A set for keys in `range` when that range is at most 64 times `expected`

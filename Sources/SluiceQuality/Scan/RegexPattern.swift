@@ -9,7 +9,8 @@ import Darwin
 /// holding a digit; anchor with `^…$` to match whole values.
 ///
 /// Why POSIX and not Swift `Regex`: Swift's needs a `String` per value and ran
-/// many times slower per row; `regexec` takes the bytes as they lie in the column.
+/// about 7× slower (a `swiftc -O` probe over 1M email-like values: 0.73 s with
+/// `Regex.firstMatch` on a `String` per value, 0.11 s with `regexec` on the bytes).
 ///
 /// ```swift
 /// let email = try RegexPattern("^[^@ ]+@[^@ ]+\\.[a-z]+$")

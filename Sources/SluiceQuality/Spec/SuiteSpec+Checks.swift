@@ -1,19 +1,56 @@
+import Dispatch
 import SluiceCore
+import SluiceFormats
 
 extension SuiteSpec {
-    /// Reads every reference dataset the checks use.
-    ///
-    /// - Throws: ``FormatError`` from reading.
-    public func readReferences() throws -> [String: Table] {
+    /// The names of the reference datasets that checks use.
+    var usedReferences: [String] {
         var used = Set<String>()
         for check in checks {
             if case .text(let reference)? = check.options["reference"] {
                 used.insert(reference.split(separator: ".").dropLast().joined(separator: "."))
             }
         }
+        return used.sorted()
+    }
+
+    /// Reads every reference dataset the checks use.
+    ///
+    /// - Throws: ``FormatError`` from reading.
+    public func readReferences() throws -> [String: Table] {
+        try read(nil).references
+    }
+
+    /// Reads `dataset` and every reference dataset the checks use, at the same time.
+    ///
+    /// - Returns: the dataset's table and read report, and the reference tables by name.
+    /// - Throws: ``FormatError`` from reading (the first failing file's).
+    public func read(_ dataset: DatasetSpec?) throws -> (table: Table?, report: ReadReport?, references: [String: Table]) {
+        let names = usedReferences
+        let specs = (dataset.map { [$0] } ?? []) + names.map { references[$0]! }
+        // Slot i is written only by iteration i, read once all have finished.
+        final class Slots: @unchecked Sendable {
+            let results: UnsafeMutableBufferPointer<Result<(Table, ReadReport), Error>?>
+            init(_ count: Int) {
+                results = .allocate(capacity: count)
+                results.initialize(repeating: nil)
+            }
+            deinit {
+                results.deinitialize()
+                results.deallocate()
+            }
+        }
+        let slots = Slots(specs.count)
+        DispatchQueue.concurrentPerform(iterations: specs.count) { i in
+            slots.results[i] = Result { try specs[i].read(splitLargeFiles: specs.count == 1) }
+        }
         var tables: [String: Table] = [:]
-        for name in used.sorted() { tables[name] = try references[name]!.read().0 }
-        return tables
+        var main: (Table, ReadReport)?
+        for (i, slot) in slots.results.enumerated() {
+            let value = try slot!.get()
+            if dataset != nil && i == 0 { main = value } else { tables[names[i - (dataset == nil ? 0 : 1)]] = value.0 }
+        }
+        return (main?.0, main?.1, tables)
     }
 
     /// The suite of checks, with `referential` checks bound to `references` (as

@@ -16,11 +16,13 @@ public struct DatasetSpec: Sendable, Equatable {
         self.schema = schema
     }
 
-    /// Reads the whole file.
+    /// Reads the whole file (`splitLargeFiles`: large CSV files are parsed on two
+    /// threads; turn it off when other files are read at the same time).
     ///
     /// - Throws: ``FormatError`` or ``CoreError`` from reading.
-    public func read() throws -> (Table, ReadReport) {
+    public func read(splitLargeFiles: Bool = true) throws -> (Table, ReadReport) {
         var options = ReadOptions()
+        if !splitLargeFiles { options.splitThreshold = Int.max }
         if let schema { options.schemaOverride = try Schema(parsing: schema) }
         return try TableFile.read(path: path, format: try format.map { try FileFormat(name: $0) }, options: options)
     }
@@ -239,7 +241,8 @@ public struct SuiteSpec: Sendable {
                 let number = try reader.number(value, key)
                 guard number >= 0 && number <= 1 else { throw reader.error(.invalidOption, at: value, "\(key) must be between 0 and 1, found \(formatDouble(number))") }
                 // mostly = the fraction of rows that must pass; thresholds are in the check's own measure.
-                spec.threshold = key == "mostly" && kind != "unique" ? 1 - number : number
+                // Rounded so that `mostly: 0.99` means exactly 0.01, not 0.010000000000000009.
+                spec.threshold = key == "mostly" && kind != "unique" ? ((1 - number) * 1e12).rounded() / 1e12 : number
             default: break
             }
         }

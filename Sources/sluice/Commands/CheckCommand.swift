@@ -75,12 +75,11 @@ struct CheckCommand: ParsableCommand {
             throw CommandFailure(description: "error: no data to check: give a file (sluice check DATA --suite \(suite)) or a `dataset:` in the suite",
                                  status: ExitStatus.usage)
         }
-        let (table, report) = try dataset.read()
-        printReadReport(report, file: dataset.path)
-        let references = try spec.readReferences()
+        let (table, report, references) = try spec.read(dataset)
+        printReadReport(report!, file: dataset.path)
         let checks = try spec.makeSuite(references: references)
         let started = monotonicSeconds()
-        let result = try checks.run(on: table)
+        let result = try checks.run(on: table!)
         let bar = Severity(rawValue: failOn.lowercased())!
         let run = QualityRun(dataset: dataset.path, suite: suite, result: result, failOn: bar, seconds: monotonicSeconds() - started)
         let reportFormat = try ReportFormat(name: format)
@@ -94,7 +93,7 @@ struct CheckCommand: ParsableCommand {
             print(text, terminator: "")
         }
         if quarantine != nil || passed != nil {
-            let split = Quarantine.split(table, by: result)
+            let split = Quarantine.split(table!, by: result)
             if let quarantine { try TableFile.write(split.quarantined, to: quarantine) }
             if let passed { try TableFile.write(split.passed, to: passed) }
             printError("quarantined \(split.quarantined.rowCount) row\(split.quarantined.rowCount == 1 ? "" : "s"), passed \(split.passed.rowCount)")

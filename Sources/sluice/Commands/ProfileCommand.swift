@@ -13,13 +13,14 @@ struct ProfileCommand: ParsableCommand {
         Examples:
           sluice profile data/orders.csv
           sluice profile data/users.csv --format json --top 10
+          sluice profile data/orders.csv --format html > orders-profile.html
         """
     )
 
     @Argument(help: "The table file to profile (CSV, TSV or JSON Lines).")
     var data: String
 
-    @Option(name: .long, help: ArgumentHelp("Output: text or json.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output: text, json or html (one self-contained page with histograms).", valueName: "format"))
     var format: String = "text"
 
     @Option(name: .long, help: ArgumentHelp("Most frequent values to show per column.", valueName: "n"))
@@ -32,9 +33,9 @@ struct ProfileCommand: ParsableCommand {
     var schema: String?
 
     func validate() throws {
-        guard ["text", "json"].contains(format) else {
-            throw ValidationError("--format must be text or json, not '\(format)'"
-                                  + (suggestion(for: format, among: ["text", "json"]).map { " (did you mean '\($0)'?)" } ?? ""))
+        guard ["text", "json", "html"].contains(format) else {
+            throw ValidationError("--format must be text, json or html, not '\(format)'"
+                                  + (suggestion(for: format, among: ["text", "json", "html"]).map { " (did you mean '\($0)'?)" } ?? ""))
         }
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
     }
@@ -43,7 +44,9 @@ struct ProfileCommand: ParsableCommand {
         let (table, report) = try DatasetSpec(path: data, format: inputFormat, schema: schema).read()
         printReadReport(report, file: data)
         let profiles = Profiler.profile(table, topCount: top)
-        if format == "json" {
+        if format == "html" {
+            print(ProfileReport.html(dataset: data, rows: table.rowCount, profiles: profiles), terminator: "")
+        } else if format == "json" {
             print(ProfileReport.json(dataset: data, rows: table.rowCount, profiles: profiles), terminator: "")
         } else {
             print(ProfileReport.text(dataset: data, rows: table.rowCount, profiles: profiles), terminator: "")
