@@ -10,10 +10,12 @@ let package = Package(
     products: [
         .library(name: "SluiceCore", targets: ["SluiceCore"]),
         .library(name: "SluiceFormats", targets: ["SluiceFormats"]),
+        .library(name: "SluiceTransform", targets: ["SluiceTransform"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "CSluiceSupport"),
@@ -25,10 +27,14 @@ let package = Package(
             name: "SluiceFormats",
             dependencies: ["SluiceCore"]
         ),
+        .target(
+            name: "SluiceTransform",
+            dependencies: ["SluiceCore", "SluiceFormats", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceFormats",
+                "SluiceCore", "SluiceFormats", "SluiceTransform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +43,10 @@ let package = Package(
             name: "SluiceFormatsTests",
             dependencies: ["SluiceFormats", "SluiceCore"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SluiceTransformTests",
+            dependencies: ["SluiceTransform", "SluiceFormats", "SluiceCore"]
         ),
         .testTarget(
             name: "SluiceCLITests",

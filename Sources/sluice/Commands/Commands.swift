@@ -8,5 +8,6 @@ extension Sluice {
         HeadCommand.self,
         ConvertCommand.self,
         ScanCommand.self,
+        TransformCommand.self,
     ]
 }
