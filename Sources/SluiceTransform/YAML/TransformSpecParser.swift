@@ -85,9 +85,11 @@ struct TransformSpecParser {
     /// Checks a map's keys against the allowed ones; returns a lookup.
     func options(_ node: Node, _ step: String, allowed: [String], required: [String]) throws -> [String: Node] {
         var result: [String: Node] = [:]
-        for (key, value) in try pairs(node, step) {
+        guard let mapping = node.mapping else { throw fail(node, "\(step) must be a map, e.g. { \(required.first ?? allowed[0]): … }") }
+        for (keyNode, value) in mapping {
+            let key = try string(keyNode, "a key")
             guard allowed.contains(key) else {
-                throw fail(value, "unknown key '\(key)' in \(step)",
+                throw fail(keyNode, "unknown key '\(key)' in \(step)",
                            hint: suggestion(for: key, among: allowed).map { "did you mean '\($0)'? Keys: \(allowed.joined(separator: ", "))" } ?? "keys: \(allowed.joined(separator: ", "))")
             }
             result[key] = value
