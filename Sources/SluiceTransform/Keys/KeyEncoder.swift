@@ -24,14 +24,13 @@ struct KeyEncoder {
                 continue
             }
             // Combine, then re-densify so codes stay small.
-            var map = [Int: Int]()
-            map.reserveCapacity(Swift.min(count, cardinality * columnCardinality))
+            var map = Int64KeyTable(capacity: Swift.min(count, cardinality &* columnCardinality))
+            var next = 0
             for i in 0..<count {
                 if codes[i] < 0 || columnCodes[i] < 0 { codes[i] = -1; continue }
-                let combined = codes[i] &* columnCardinality &+ columnCodes[i]
-                if let existing = map[combined] { codes[i] = existing } else { let next = map.count; map[combined] = next; codes[i] = next }
+                codes[i] = map.code(Int64(codes[i] &* columnCardinality &+ columnCodes[i]), next: &next)
             }
-            cardinality = map.count
+            cardinality = next
         }
         if columns.isEmpty { cardinality = count > 0 ? 1 : 0 }
         self.codes = codes
@@ -59,8 +58,7 @@ struct KeyEncoder {
                 }
             }
         default:
-            var map = [Int64: Int]()
-            map.reserveCapacity(Swift.min(count, 1 << 20))
+            var map = Int64KeyTable(capacity: count)
             let load: (Int) -> Int64
             switch column.type {
             case .bool: let p = column.unsafeValuesAddress(as: UInt8.self); load = { Int64(p[$0]) }
@@ -73,12 +71,64 @@ struct KeyEncoder {
             withExtendedLifetime(column) {
                 for i in 0..<count {
                     if column.isNull(i) { nullRow(i); continue }
-                    let key = load(i)
-                    if let existing = map[key] { codes[i] = existing } else { map[key] = next; codes[i] = next; next += 1 }
+                    codes[i] = map.code(load(i), next: &next)
                 }
             }
         }
         return (codes, next)
+    }
+}
+
+/// Open-addressing hash table from 64-bit keys to dense codes (linear probing,
+/// load factor ≤ 1/2, grows by doubling).
+struct Int64KeyTable {
+    var keys: [Int64]
+    var slotCodes: [Int]     // -1 = empty
+    var mask: Int
+    var used = 0
+
+    init(capacity: Int) {
+        var size = 16
+        while size < Swift.min(capacity, 1 << 26) * 2 { size <<= 1 }
+        keys = [Int64](repeating: 0, count: size)
+        slotCodes = [Int](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always) static func slot(_ key: Int64, _ mask: Int) -> Int {
+        var z = UInt64(bitPattern: key) &* 0x9e37_79b9_7f4a_7c15
+        z ^= z >> 32
+        return Int(truncatingIfNeeded: z) & mask
+    }
+
+    mutating func code(_ key: Int64, next: inout Int) -> Int {
+        var slot = Self.slot(key, mask)
+        while true {
+            let c = slotCodes[slot]
+            if c < 0 {
+                keys[slot] = key
+                slotCodes[slot] = next
+                next += 1
+                used += 1
+                if used * 2 > keys.count { grow() }
+                return next - 1
+            }
+            if keys[slot] == key { return c }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    mutating func grow() {
+        let oldKeys = keys, oldCodes = slotCodes
+        keys = [Int64](repeating: 0, count: oldKeys.count * 2)
+        slotCodes = [Int](repeating: -1, count: oldKeys.count * 2)
+        mask = keys.count - 1
+        for i in 0..<oldKeys.count where oldCodes[i] >= 0 {
+            var slot = Self.slot(oldKeys[i], mask)
+            while slotCodes[slot] >= 0 { slot = (slot + 1) & mask }
+            keys[slot] = oldKeys[i]
+            slotCodes[slot] = oldCodes[i]
+        }
     }
 }
 
