@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SluiceFormats", targets: ["SluiceFormats"]),
         .library(name: "SluiceSQL", targets: ["SluiceSQL"]),
         .library(name: "SluiceQuality", targets: ["SluiceQuality"]),
+        .library(name: "SluiceTransform", targets: ["SluiceTransform"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
@@ -37,10 +38,14 @@ let package = Package(
             name: "SluiceQuality",
             dependencies: ["SluiceCore", "SluiceFormats", .product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "SluiceTransform",
+            dependencies: ["SluiceCore", "SluiceFormats", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality",
+                "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +59,10 @@ let package = Package(
         .testTarget(
             name: "SluiceQualityTests",
             dependencies: ["SluiceQuality", "SluiceFormats", "SluiceCore"]
+        ),
+        .testTarget(
+            name: "SluiceTransformTests",
+            dependencies: ["SluiceTransform", "SluiceFormats", "SluiceCore"]
         ),
         .testTarget(
             name: "SluiceCLITests",

@@ -13,5 +13,6 @@ extension Sluice {
         CheckCommand.self,
         ProfileCommand.self,
         SuggestCommand.self,
+        TransformCommand.self,
     ]
 }

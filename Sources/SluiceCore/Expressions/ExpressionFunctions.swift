@@ -1,0 +1,299 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension ExpressionEvaluator {
+    /// Evaluates a scalar function call; each argument is a whole column.
+    func call(_ function: ScalarFunction, _ arguments: [BoundExpression], _ e: BoundExpression) throws -> Column {
+        if function == .extract || function == .dateTrunc {
+            guard case .literal(.string(let name)) = arguments[0].node, let field = ExtractField(rawValue: name) else { fatalError("bound") }
+            return dateFunction(function, field, try evaluate(arguments[1]))
+        }
+        let args = try arguments.map(evaluate)
+        let views = args.map { $0.type == .string ? $0.unsafeStrings() : nil }
+        return try withExtendedLifetime(args) { () throws -> Column in
+            let s = views.first.flatMap { $0 }
+            let inputBytes = s.map { Int($0.offsets[count] - $0.offsets[0]) } ?? 0
+            switch function {
+            case .lower, .upper:
+                let toUpper = function == .upper
+                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
+                    if args[0].isNull(i) { return false }
+                    let bytes = s![i]
+                    if bytes.allSatisfy({ $0 < 0x80 }) {
+                        for b in bytes {
+                            let isLower = b >= 0x61 && b <= 0x7A, isUpper = b >= 0x41 && b <= 0x5A
+                            out.append(byte: toUpper ? (isLower ? b - 32 : b) : (isUpper ? b + 32 : b))
+                        }
+                    } else {
+                        let text = String(decoding: bytes, as: UTF8.self)
+                        out.append(toUpper ? text.uppercased() : text.lowercased())
+                    }
+                    return true
+                }
+            case .trim, .ltrim, .rtrim:
+                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
+                    if args[0].isNull(i) { return false }
+                    let bytes = s![i]
+                    var lower = 0, upper = bytes.count
+                    if function != .rtrim { while lower < upper && isTrimmable(bytes[lower]) { lower += 1 } }
+                    if function != .ltrim { while upper > lower && isTrimmable(bytes[upper - 1]) { upper -= 1 } }
+                    out.append(UnsafeBufferPointer(rebasing: bytes[lower..<upper]))
+                    return true
+                }
+            case .length:
+                return Kernels.fixed(.int64, Int64.self, count: count, validity: args[0].validity) { out in
+                    for i in 0..<count {
+                        var n: Int64 = 0
+                        for b in s![i] where b & 0xC0 != 0x80 { n += 1 }
+                        out[i] = n
+                    }
+                }
+            case .substr:
+                let start = args[1].unsafeValuesAddress(as: Int64.self)
+                let length = args.count > 2 ? args[2].unsafeValuesAddress(as: Int64.self) : nil
+                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
+                    if args.contains(where: { $0.isNull(i) }) { return false }
+                    let bytes = s![i]
+                    // 1-based start in code points; positions before 1 count toward the length (SQL).
+                    var first = start[i] - 1
+                    var last = length.map { first + Swift.max($0[i], 0) } ?? Int64.max
+                    first = Swift.max(first, 0)
+                    last = Swift.max(last, first)
+                    var scalar: Int64 = -1, lowerByte = bytes.count, upperByte = bytes.count
+                    for (offset, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
+                        scalar += 1
+                        if scalar == first { lowerByte = offset }
+                        if scalar == last { upperByte = offset; break }
+                    }
+                    if lowerByte < upperByte { out.append(UnsafeBufferPointer(rebasing: bytes[lowerByte..<upperByte])) }
+                    return true
+                }
+            case .replace:
+                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
+                    if args.contains(where: { $0.isNull(i) }) { return false }
+                    let bytes = s![i], from = views[1]![i], to = views[2]![i]
+                    var k = 0
+                    while k < bytes.count {
+                        if !from.isEmpty, k + from.count <= bytes.count,
+                           memcmp(bytes.baseAddress! + k, from.baseAddress!, from.count) == 0 {
+                            out.append(to)
+                            k += from.count
+                        } else {
+                            out.append(byte: bytes[k])
+                            k += 1
+                        }
+                    }
+                    return true
+                }
+            case .splitPart:
+                let index = args[2].unsafeValuesAddress(as: Int64.self)
+                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
+                    if args.contains(where: { $0.isNull(i) }) { return false }
+                    let bytes = s![i], delimiter = views[1]![i]
+                    let wanted = index[i]
+                    guard wanted >= 1 else { return false }
+                    if delimiter.isEmpty { if wanted == 1 { out.append(bytes) }; return true }
+                    var part: Int64 = 1, k = 0, partStart = 0
+                    while k <= bytes.count {
+                        let atDelimiter = k + delimiter.count <= bytes.count && memcmp(bytes.baseAddress! + k, delimiter.baseAddress!, delimiter.count) == 0
+                        if atDelimiter || k == bytes.count {
+                            if part == wanted { out.append(UnsafeBufferPointer(rebasing: bytes[partStart..<k])); return true }
+                            part += 1
+                            k += atDelimiter ? delimiter.count : 1
+                            partStart = k
+                        } else {
+                            k += 1
+                        }
+                    }
+                    return true  // past the last part: empty string (PostgreSQL)
+                }
+            case .concat:
+                return concatenate(args, skipNulls: true)
+            case .coalesce:
+                var choice = [Int](repeating: -1, count: count)
+                for i in 0..<count { choice[i] = args.firstIndex { !$0.isNull(i) } ?? -1 }
+                return choose(args, choice, type: e.type)
+            case .nullif:
+                let equal = compare(.equal, args[0], args[1])
+                var choice = [Int](repeating: 0, count: count)
+                equal.withUnsafeValues(as: UInt8.self) { flags in
+                    for i in 0..<count where flags[i] != 0 && !equal.isNull(i) { choice[i] = -1 }
+                }
+                return choose([args[0]], choice.enumerated().map { $0.element < 0 ? -1 : 0 }, type: e.type)
+            case .greatest, .least:
+                // Nulls are ignored; null only when every argument is null (PostgreSQL).
+                var choice = [Int](repeating: -1, count: count)
+                let wantGreater: BinaryOperator = function == .greatest ? .greater : .less
+                for (k, column) in args.enumerated() {
+                    if k == 0 { for i in 0..<count where !column.isNull(i) { choice[i] = 0 }; continue }
+                    // Compare the argument against the current best, row by row.
+                    let best = choose(args, choice, type: e.type)
+                    let better = compare(wantGreater, column, best)
+                    better.withUnsafeValues(as: UInt8.self) { flags in
+                        for i in 0..<count where !column.isNull(i) && (choice[i] < 0 || flags[i] != 0) { choice[i] = k }
+                    }
+                }
+                return choose(args, choice, type: e.type)
+            case .abs:
+                if e.type == .float64 { return map(args[0], Double.self, .float64) { Swift.abs($0) } }
+                return try arithmeticInt(.multiply, args[0], map(args[0], Int64.self, .int64) { $0 < 0 ? -1 : 1 }, e)
+            case .floor, .ceil:
+                if e.type == .int64 { return args[0] }
+                let rule: FloatingPointRoundingRule = function == .floor ? .down : .up
+                return map(args[0], Double.self, .float64) { $0.rounded(rule) }
+            case .round:
+                // Half away from zero, like PostgreSQL's numeric round.
+                if e.type == .int64 {
+                    guard args.count == 2 else { return args[0] }
+                    let digits = args[1].unsafeValuesAddress(as: Int64.self)
+                    return Kernels.fixed(.int64, Int64.self, count: count, validity: Kernels.and(args[0].validity, args[1].validity)) { out in
+                        args[0].withUnsafeValues(as: Int64.self) { x in
+                            for i in 0..<count {
+                                guard digits[i] < 0 else { out[i] = x[i]; continue }
+                                let scale = digits[i] < -18 ? Int64.max : (0..<(-digits[i])).reduce(Int64(1)) { a, _ in a * 10 }
+                                let q = (Double(x[i]) / Double(scale)).rounded(.toNearestOrAwayFromZero)
+                                out[i] = Int64(exactly: q * Double(scale)) ?? 0
+                            }
+                        }
+                    }
+                }
+                let digits = args.count == 2 ? args[1].unsafeValuesAddress(as: Int64.self) : nil
+                return Kernels.fixed(.float64, Double.self, count: count, validity: args.count == 2 ? Kernels.and(args[0].validity, args[1].validity) : args[0].validity) { out in
+                    args[0].withUnsafeValues(as: Double.self) { x in
+                        for i in 0..<count { out[i] = roundHalfAway(x[i], digits: Int(digits?[i] ?? 0)) }
+                    }
+                }
+            case .hash:
+                return Kernels.fixed(.int64, Int64.self, count: count, validity: nil) { out in
+                    for i in 0..<count {
+                        var h = StableHash()
+                        for (column, view) in zip(args, views) { h.combine(column, view, i) }
+                        out[i] = Int64(bitPattern: h.finish())
+                    }
+                }
+            case .now, .extract, .dateTrunc:
+                fatalError("handled elsewhere")
+            }
+        }
+    }
+
+    func dateFunction(_ function: ScalarFunction, _ field: ExtractField, _ x: Column) -> Column {
+        let microsPerDay: Int64 = 86_400_000_000
+        func parts(_ micros: Int64) -> (days: Int64, timeOfDay: Int64) {
+            let days = micros >= 0 ? micros / microsPerDay : (micros - microsPerDay + 1) / microsPerDay
+            return (days, micros - days * microsPerDay)
+        }
+        let isDate = x.type == .date
+        func micros(_ i: Int) -> Int64 {
+            isDate ? Int64(x.unsafeValuesAddress(as: Int32.self)[i]) * microsPerDay : x.unsafeValuesAddress(as: Int64.self)[i]
+        }
+        return withExtendedLifetime(x) {
+            if function == .extract {
+                return Kernels.fixed(.int64, Int64.self, count: count, validity: x.validity) { out in
+                    for i in 0..<count {
+                        let (days, time) = parts(micros(i))
+                        let civil = CivilCalendar.civil(fromDays: Int(days))
+                        switch field {
+                        case .year: out[i] = Int64(civil.year)
+                        case .month: out[i] = Int64(civil.month)
+                        case .day: out[i] = Int64(civil.day)
+                        case .hour: out[i] = time / 3_600_000_000
+                        case .minute: out[i] = time / 60_000_000 % 60
+                        case .second: out[i] = time / 1_000_000 % 60
+                        }
+                    }
+                }
+            }
+            let truncated = { (i: Int) -> Int64 in
+                let (days, time) = parts(micros(i))
+                let civil = CivilCalendar.civil(fromDays: Int(days))
+                switch field {
+                case .year: return Int64(CivilCalendar.days(year: civil.year, month: 1, day: 1)) * microsPerDay
+                case .month: return Int64(CivilCalendar.days(year: civil.year, month: civil.month, day: 1)) * microsPerDay
+                case .day: return days * microsPerDay
+                case .hour: return days * microsPerDay + time / 3_600_000_000 * 3_600_000_000
+                case .minute: return days * microsPerDay + time / 60_000_000 * 60_000_000
+                case .second: return days * microsPerDay + time / 1_000_000 * 1_000_000
+                }
+            }
+            if isDate {
+                return Kernels.fixed(.date, Int32.self, count: count, validity: x.validity) { out in
+                    for i in 0..<count { out[i] = Int32(truncated(i) / microsPerDay) }
+                }
+            }
+            return Kernels.fixed(.timestamp, Int64.self, count: count, validity: x.validity) { out in
+                for i in 0..<count { out[i] = truncated(i) }
+            }
+        }
+    }
+}
+
+/// ASCII whitespace `trim` removes: space, tab, LF, VT, FF, CR.
+@inline(__always) func isTrimmable(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+
+/// `value` rounded to `digits` decimals, halves away from zero. A value that is a
+/// half *as written* (its shortest decimal form ends in 5 at digit `digits + 1`, like
+/// 2.675 stored as 2.67499999…) rounds away from zero too, as a user reading it expects.
+func roundHalfAway(_ value: Double, digits: Int) -> Double {
+    guard value.isFinite else { return value }
+    if digits == 0 { return value.rounded(.toNearestOrAwayFromZero) }
+    let scale = pow10(digits)
+    let scaled = value * scale
+    let fraction = (scaled - scaled.rounded(.towardZero)).magnitude
+    if digits > 0, Swift.abs(fraction - 0.5) < 1e-6 {
+        let text = formatDouble(value)
+        if let dot = text.firstIndex(of: "."), !text.contains("e"), text[text.index(after: dot)...].count == digits + 1, text.last == "5" {
+            return (scaled.rounded(.towardZero) + (value > 0 ? 1 : -1)) / scale
+        }
+    }
+    return scaled.rounded(.toNearestOrAwayFromZero) / scale
+}
+
+func pow10(_ n: Int) -> Double {
+    var r = 1.0
+    for _ in 0..<Swift.abs(n) { r *= 10 }
+    return n >= 0 ? r : 1 / r
+}
+
+/// A stable 64-bit hash (FNV-1a over type-tagged bytes, then a SplitMix64 finaliser):
+/// the same values give the same hash on every machine and in every release.
+struct StableHash {
+    var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func byte(_ b: UInt8) {
+        state = (state ^ UInt64(b)) &* 0x100_0000_01b3
+    }
+
+    mutating func word(_ w: UInt64) {
+        for k in 0..<8 { byte(UInt8(truncatingIfNeeded: w >> UInt64(k * 8))) }
+    }
+
+    mutating func combine(_ column: Column, _ view: StringsView?, _ i: Int) {
+        if column.isNull(i) { byte(0); return }
+        switch column.type {
+        case .string:
+            byte(1)
+            let bytes = view![i]
+            word(UInt64(bytes.count))
+            for b in bytes { byte(b) }
+        case .bool: byte(2); byte(column.unsafeValuesAddress(as: UInt8.self)[i])
+        case .int64: byte(3); word(UInt64(bitPattern: column.unsafeValuesAddress(as: Int64.self)[i]))
+        case .float64:
+            byte(4)
+            let v = column.unsafeValuesAddress(as: Double.self)[i]
+            word(v == 0 ? 0 : v.isNaN ? Double.nan.bitPattern : v.bitPattern)
+        case .date: byte(5); word(UInt64(bitPattern: Int64(column.unsafeValuesAddress(as: Int32.self)[i])))
+        case .timestamp: byte(6); word(UInt64(bitPattern: column.unsafeValuesAddress(as: Int64.self)[i]))
+        }
+    }
+
+    func finish() -> UInt64 {
+        var z = state &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}

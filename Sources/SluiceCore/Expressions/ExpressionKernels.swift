@@ -1,0 +1,123 @@
+/// Building blocks for the expression evaluator: typed output buffers, validity
+/// combination, broadcasting literals. Each kernel dispatches on the type once and
+/// loops over raw memory.
+enum Kernels {
+    /// A fixed-width column of `count` values written by `fill`; null slots are zeroed
+    /// afterwards so that the "null slots hold zero" invariant holds.
+    static func fixed<T: BitwiseCopyable & Numeric>(_ type: DataType, _: T.Type, count: Int, validity: Bitmap?,
+                                                    _ fill: (UnsafeMutablePointer<T>) throws -> Void) rethrows -> Column {
+        let buffer = RawBuffer(capacity: Swift.max(count, 1) * MemoryLayout<T>.stride)
+        let out = buffer.mutablePointer.assumingMemoryBound(to: T.self)
+        try fill(out)
+        buffer.count = count * MemoryLayout<T>.stride
+        if let validity {
+            var row = 0
+            for word in validity.words where row < count {
+                if word != .max {
+                    let end = Swift.min(row + 64, count)
+                    for i in row..<end where (word >> UInt64(i - row)) & 1 == 0 { out[i] = 0 }
+                }
+                row += 64
+            }
+        }
+        return Column(type: type, values: buffer, count: count, validity: validity)
+    }
+
+    /// Rows valid in both (`nil` = all valid).
+    static func and(_ a: Bitmap?, _ b: Bitmap?) -> Bitmap? {
+        guard let a else { return b }
+        guard let b else { return a }
+        var words = a.words
+        for i in words.indices { words[i] &= b.words[i] }
+        return Bitmap(words: words, count: a.count)
+    }
+
+    /// `value` repeated `count` times as a column of `type`.
+    static func broadcast(_ value: Value, _ type: DataType, count: Int) -> Column {
+        if value.isNull {
+            var builder = ColumnBuilder(type: type, capacity: count)
+            for _ in 0..<count { builder.appendNull() }
+            return builder.finish()
+        }
+        switch value {
+        case .bool(let v): return fixed(.bool, UInt8.self, count: count, validity: nil) { $0.update(repeating: v ? 1 : 0, count: count) }
+        case .int64(let v): return fixed(.int64, Int64.self, count: count, validity: nil) { $0.update(repeating: v, count: count) }
+        case .float64(let v): return fixed(.float64, Double.self, count: count, validity: nil) { $0.update(repeating: v, count: count) }
+        case .date(let v): return fixed(.date, Int32.self, count: count, validity: nil) { $0.update(repeating: v, count: count) }
+        case .timestamp(let v): return fixed(.timestamp, Int64.self, count: count, validity: nil) { $0.update(repeating: v, count: count) }
+        case .string(let s):
+            let utf8 = Array(s.utf8)
+            let offsets = RawBuffer(capacity: (count + 1) * 8)
+            let bytes = RawBuffer(capacity: Swift.max(utf8.count * count, 1))
+            let o = offsets.mutablePointer.assumingMemoryBound(to: Int64.self)
+            let b = bytes.mutablePointer.assumingMemoryBound(to: UInt8.self)
+            o[0] = 0
+            utf8.withUnsafeBufferPointer { src in
+                for i in 0..<count {
+                    if !src.isEmpty { (b + i * src.count).update(from: src.baseAddress!, count: src.count) }
+                    o[i + 1] = Int64((i + 1) * src.count)
+                }
+            }
+            offsets.count = (count + 1) * 8
+            bytes.count = utf8.count * count
+            return Column(offsets: offsets, bytes: bytes, count: count, validity: nil)
+        case .null: fatalError("unreachable")
+        }
+    }
+
+    /// A bool column from a per-row predicate over rows valid in `validity`.
+    static func bools(count: Int, validity: Bitmap?, _ body: (Int) -> Bool) -> Column {
+        fixed(.bool, UInt8.self, count: count, validity: validity) { out in
+            for i in 0..<count { out[i] = body(i) ? 1 : 0 }
+        }
+    }
+
+    /// A string column built row by row: `body` returns `false` for null.
+    static func strings(count: Int, capacity: Int, _ body: (Int, inout StringOutput) -> Bool) -> Column {
+        var output = StringOutput(count: count, capacity: capacity)
+        var validity = ValidityBuilder()
+        for i in 0..<count {
+            if body(i, &output) { validity.appendValid() } else { validity.appendNull() }
+            output.endRow(i)
+        }
+        return output.finish(validity: validity.finish())
+    }
+}
+
+/// The growing bytes and offsets of a string column under construction.
+struct StringOutput {
+    let offsets: RawBuffer
+    let bytes: RawBuffer
+    let count: Int
+
+    init(count: Int, capacity: Int) {
+        self.count = count
+        offsets = RawBuffer(capacity: (count + 1) * 8)
+        offsets.mutablePointer.storeBytes(of: Int64(0), as: Int64.self)
+        bytes = RawBuffer(capacity: Swift.max(capacity, 16))
+    }
+
+    mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        if n > 0 { bytes.append(UnsafeRawPointer(p), byteCount: n) }
+    }
+
+    mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        if let base = buffer.baseAddress { append(base, buffer.count) }
+    }
+
+    mutating func append(byte: UInt8) { bytes.append(byte) }
+
+    mutating func append(_ string: String) {
+        var string = string
+        string.withUTF8 { append($0) }
+    }
+
+    func endRow(_ i: Int) {
+        offsets.mutablePointer.assumingMemoryBound(to: Int64.self)[i + 1] = Int64(bytes.count)
+    }
+
+    func finish(validity: Bitmap?) -> Column {
+        offsets.count = (count + 1) * 8
+        return Column(offsets: offsets, bytes: bytes, count: count, validity: validity)
+    }
+}

@@ -1,0 +1,79 @@
+import SluiceCore
+
+/// A hash join of the input (left) with another table (right).
+///
+/// Null keys never match. `left` keeps unmatched left rows with nulls on the right;
+/// `semi` keeps left rows that have a match, `anti` those that have none (neither
+/// adds columns). Right columns whose names clash with left ones get `_right`.
+public struct JoinSpec: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case inner, left, semi, anti }
+    public var right: Table
+    /// Key column pairs (left name, right name).
+    public var on: [(String, String)]
+    public var kind: Kind
+
+    public init(right: Table, on: [(String, String)], kind: Kind = .inner) {
+        self.right = right
+        self.on = on
+        self.kind = kind
+    }
+
+    func apply(to left: Table) throws -> Table {
+        guard !on.isEmpty else { throw TransformError(.invalidStep, message: "join needs at least one key in `on`") }
+        var keyColumns: [Column] = []
+        for (leftName, rightName) in on {
+            let l = try left.requireColumn(leftName)
+            guard let r = right.column(named: rightName) else {
+                let error = right.unknownColumn(rightName)
+                throw TransformError(.unknownColumn, message: "join: \(error.message) on the right side", hint: error.hint)
+            }
+            guard l.type == r.type else {
+                throw TransformError(.keyTypeMismatch, message: "join key \"\(leftName)\" is \(l.type) on the left, \"\(rightName)\" is \(r.type) on the right",
+                                     hint: "cast one side first, e.g. - cast: { \(rightName): \(l.type) }")
+            }
+            let both = try Table.concatenating([try Table([("k", l)]), try Table([("k", r)])])
+            keyColumns.append(both.columns[0])
+        }
+        let encoder = KeyEncoder(keyColumns, nullsMatch: false)
+        let n = left.rowCount, m = right.rowCount
+        // Right rows grouped by code (CSR layout).
+        var starts = [Int](repeating: 0, count: encoder.cardinality + 1)
+        for j in 0..<m where encoder.codes[n + j] >= 0 { starts[encoder.codes[n + j] + 1] += 1 }
+        for c in 0..<encoder.cardinality { starts[c + 1] += starts[c] }
+        var fill = starts
+        var rightRows = [Int](repeating: 0, count: starts[encoder.cardinality])
+        for j in 0..<m where encoder.codes[n + j] >= 0 {
+            let c = encoder.codes[n + j]
+            rightRows[fill[c]] = j
+            fill[c] += 1
+        }
+        var outLeft: [Int] = [], outRight: [Int] = []
+        outLeft.reserveCapacity(n)
+        for i in 0..<n {
+            let c = encoder.codes[i]
+            let matches = c >= 0 ? starts[c + 1] - starts[c] : 0
+            switch kind {
+            case .semi: if matches > 0 { outLeft.append(i) }
+            case .anti: if matches == 0 { outLeft.append(i) }
+            case .inner, .left:
+                if matches == 0 {
+                    if kind == .left { outLeft.append(i); outRight.append(-1) }
+                } else {
+                    for k in starts[c]..<starts[c + 1] { outLeft.append(i); outRight.append(rightRows[k]) }
+                }
+            }
+        }
+        let leftPart = left.gathering(outLeft)
+        if kind == .semi || kind == .anti { return leftPart }
+        var pairs = Array(zip(leftPart.schema.names, leftPart.columns))
+        let rightKeys = Set(on.map(\.1))
+        var taken = Set(pairs.map(\.0))
+        for (name, column) in zip(right.schema.names, right.columns) where !rightKeys.contains(name) {
+            var outName = name
+            while taken.contains(outName) { outName += "_right" }
+            taken.insert(outName)
+            pairs.append((outName, column.gathering(outRight)))
+        }
+        return try Table(pairs)
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import SluiceCore
+import SluiceFormats
+import SluiceTransform
+
+struct TransformCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transform",
+        abstract: "Apply transform steps (derive, filter, bucket, join, aggregate, …) to a table file.",
+        discussion: """
+        Steps come from a YAML file (--steps) and/or one-off --step options, applied in
+        that order. OUTPUT is written only when every step succeeded.
+        Examples:
+          sluice transform users.csv out.csv --steps steps.yaml
+          sluice transform orders.csv big.csv --step 'filter: total >= 100'
+          sluice transform users.csv out.jsonl --step 'derive: { email: "lower(trim(email))" }'
+        """
+    )
+
+    @Argument(help: "The input file.")
+    var input: String
+
+    @Argument(help: "The output file (- for standard output).")
+    var output: String
+
+    @Option(name: .long, help: ArgumentHelp("A YAML file with a list of steps.", valueName: "file"))
+    var steps: String?
+
+    @Option(name: .long, help: ArgumentHelp("One step as `name: settings` (repeatable), e.g. 'filter: total >= 0'.", valueName: "step"))
+    var step: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Output format: csv, tsv or jsonl (default: from the output extension).", valueName: "format"))
+    var to: String?
+
+    @OptionGroup var inputOptions: InputOptions
+
+    func validate() throws {
+        if steps == nil && step.isEmpty { throw ValidationError("give --steps FILE or at least one --step") }
+    }
+
+    func run() throws {
+        let started = monotonicSeconds()
+        var transform = Transform([])
+        do {
+            if let steps {
+                guard let text = readTextFile(steps) else { throw CommandFailure(description: "error: cannot read steps file \(steps)", status: ExitStatus.usage) }
+                let directory = steps.contains("/") ? String(steps[..<steps.lastIndex(of: "/")!]) : "."
+                transform.steps += try Transform(yaml: text, file: steps, baseDirectory: directory).steps
+            }
+            for text in step { transform.steps += try Transform(oneStep: text).steps }
+        } catch let error as TransformError {
+            throw CommandFailure(description: error.description, status: ExitStatus.usage)
+        }
+        let (table, report) = try TableFile.read(path: input, format: inputOptions.fileFormat(for: input), options: inputOptions.readOptions())
+        printReadReport(report, file: input)
+        let result: Table
+        do { result = try transform.apply(to: table) } catch let error as TransformError {
+            // Problems found before touching rows (names, types) are usage errors; the rest are data errors.
+            let runtime = error.code == .overflow || ((error.underlying as? ExpressionError).map { [.overflow, .invalidCast].contains($0.code) } ?? false)
+            throw CommandFailure(description: error.description, status: runtime ? ExitStatus.failure : ExitStatus.usage)
+        }
+        let format: FileFormat
+        if let to { format = try FileFormat(name: to) } else if output == "-" { format = .csv } else { format = try FileFormat(path: output) }
+        try TableFile.write(result, to: output, format: format)
+        if output != "-" {
+            printError("transformed \(table.rowCount) rows into \(result.rowCount) rows × \(result.columnCount) columns in \(output) in \(formatSeconds(monotonicSeconds() - started))")
+        }
+    }
+}
+
+/// The whole of a small text file, or nil.
+func readTextFile(_ path: String) -> String? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = fread(&chunk, 1, chunk.count, file)
+        if n <= 0 { break }
+        bytes += chunk[0..<n]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
