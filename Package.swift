@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .library(name: "SluiceCore", targets: ["SluiceCore"]),
         .library(name: "SluiceFormats", targets: ["SluiceFormats"]),
+        .library(name: "SluiceSQL", targets: ["SluiceSQL"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
@@ -25,10 +26,24 @@ let package = Package(
             name: "SluiceFormats",
             dependencies: ["SluiceCore"]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "SluiceSQL",
+            dependencies: ["SluiceCore", "SluiceFormats", "CSQLite", "CLibPQ"]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceFormats",
+                "SluiceCore", "SluiceFormats", "SluiceSQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +52,10 @@ let package = Package(
             name: "SluiceFormatsTests",
             dependencies: ["SluiceFormats", "SluiceCore"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "SluiceSQLTests",
+            dependencies: ["SluiceSQL", "SluiceFormats", "SluiceCore"]
         ),
         .testTarget(
             name: "SluiceCLITests",
