@@ -1,6 +1,7 @@
 import ArgumentParser
 import SluiceCore
 import SluiceFormats
+import SluiceSQL
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,6 +24,8 @@ struct Sluice: AsyncParsableCommand {
           sluice head data/orders.csv -n 5
           sluice convert data/users.csv data/users.jsonl
           sluice scan data/orders.csv
+          sluice load data/users.csv --to sqlite:warehouse.db --table users --mode replace
+          sluice extract --from sqlite:warehouse.db --query 'SELECT * FROM users' --out users.jsonl
         """,
         version: version,
         subcommands: Sluice.commands
@@ -53,6 +56,9 @@ struct Sluice: AsyncParsableCommand {
             printError(error.description)
             return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
         case let error as CoreError:
+            printError(error.description)
+            return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
+        case let error as SQLError:
             printError(error.description)
             return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
         case let error as CommandFailure:

@@ -80,8 +80,15 @@ extension SQLConnection {
                 let updates = schema.names.filter { !options.key.contains($0) }.map { "\(d.quote($0)) = excluded.\(d.quote($0))" }
                 let action = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
                 // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint.
-                try engine.execute("INSERT INTO \(d.quote(table)) (\(columns)) SELECT \(columns) FROM \(d.quote(target)) WHERE true "
-                                   + "ON CONFLICT (\(options.key.map(d.quote).joined(separator: ", "))) \(action)", parameters: [])
+                let keyList = options.key.map(d.quote).joined(separator: ", ")
+                do {
+                    try engine.execute("INSERT INTO \(d.quote(table)) (\(columns)) SELECT \(columns) FROM \(d.quote(target)) WHERE true "
+                                       + "ON CONFLICT (\(keyList)) \(action)", parameters: [])
+                } catch var error as SQLError where existing != nil && (error.message.contains("ON CONFLICT") || error.sqlState == "42P10") {
+                    error.hint = "upsert needs a PRIMARY KEY or UNIQUE constraint on (\(keyList)) in \(d.quote(table)): "
+                        + "add one (CREATE UNIQUE INDEX ON \(d.quote(table)) (\(keyList))), or load once with --mode replace --key \(options.key.joined(separator: ","))"
+                    throw error
+                }
                 try engine.execute("DROP TABLE \(d.quote(target))", parameters: [])
             case .append, .replacePartition:
                 break

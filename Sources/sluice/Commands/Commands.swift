@@ -8,5 +8,7 @@ extension Sluice {
         HeadCommand.self,
         ConvertCommand.self,
         ScanCommand.self,
+        ExtractCommand.self,
+        LoadCommand.self,
     ]
 }
