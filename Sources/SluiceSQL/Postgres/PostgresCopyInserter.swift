@@ -41,8 +41,8 @@ final class PostgresCopyInserter: BulkInserter {
                         }
                     case .bool: buffer.append(column.unsafeValuesAddress(as: UInt8.self)[row] != 0 ? UInt8(ascii: "t") : UInt8(ascii: "f"))
                     case .string: appendEscaped(column.unsafeStrings()[row])
-                    case .date: buffer.append(contentsOf: formatDate(daysSinceEpoch: column.unsafeValuesAddress(as: Int32.self)[row]).utf8)
-                    case .timestamp: buffer.append(contentsOf: formatTimestamp(microsecondsSinceEpoch: column.unsafeValuesAddress(as: Int64.self)[row]).utf8)
+                    case .date: appendFormatted { SQLTextFormat.writeDate(column.unsafeValuesAddress(as: Int32.self)[row], to: $0) }
+                    case .timestamp: appendFormatted { SQLTextFormat.writeTimestamp(column.unsafeValuesAddress(as: Int64.self)[row], to: $0) }
                     }
                 }
                 buffer.append(10)
@@ -70,6 +70,14 @@ final class PostgresCopyInserter: BulkInserter {
             }
             if value < 0 { buffer.append(UInt8(ascii: "-")) }
             buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(24 - count)...]))
+        }
+    }
+
+    @inline(__always)
+    private func appendFormatted(_ write: (UnsafeMutablePointer<UInt8>) -> Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: SQLTextFormat.maxTimestampLength) { scratch in
+            let n = write(scratch.baseAddress!)
+            buffer.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: n))
         }
     }
 

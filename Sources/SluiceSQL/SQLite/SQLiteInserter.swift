@@ -13,7 +13,7 @@ final class SQLiteInserter: BulkInserter {
         let columns = batch.columns
         // Dispatch on the type once per column and batch; each binder reads raw memory.
         var binders: [(Int32, Int) -> Int32] = []
-        var dateText: [[UInt8]] = []
+        var scratch: [UnsafeMutableRawPointer] = []   // per-batch text for dates/timestamps, freed after the batch
         for column in columns {
             let validity = column.validity
             func valid(_ row: Int) -> Bool { validity?.isValid(row) ?? true }
@@ -40,29 +40,27 @@ final class SQLiteInserter: BulkInserter {
             case .date, .timestamp:
                 // Formatted once per batch into one buffer of fixed-width slots, then bound statically.
                 let isDate = column.type == .date
-                let width = isDate ? 10 : 32
-                var buffer = [UInt8](repeating: 0, count: max(column.count * width, 1))
-                var lengths = [Int32](repeating: 0, count: column.count)
-                for row in 0..<column.count where valid(row) {
-                    let text = isDate ? formatDate(daysSinceEpoch: column.unsafeValuesAddress(as: Int32.self)[row])
-                        : formatTimestamp(microsecondsSinceEpoch: column.unsafeValuesAddress(as: Int64.self)[row])
-                    let bytes = Array(text.utf8.prefix(width))
-                    buffer.replaceSubrange(row * width ..< row * width + bytes.count, with: bytes)
-                    lengths[row] = Int32(bytes.count)
+                let width = isDate ? 16 : SQLTextFormat.maxTimestampLength
+                let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(column.count * width, 1))
+                let lengths = UnsafeMutablePointer<Int32>.allocate(capacity: max(column.count, 1))
+                scratch.append(UnsafeMutableRawPointer(buffer))
+                scratch.append(UnsafeMutableRawPointer(lengths))
+                if isDate {
+                    let values = column.unsafeValuesAddress(as: Int32.self)
+                    for row in 0..<column.count where valid(row) { lengths[row] = Int32(SQLTextFormat.writeDate(values[row], to: buffer + row * width)) }
+                } else {
+                    let values = column.unsafeValuesAddress(as: Int64.self)
+                    for row in 0..<column.count where valid(row) { lengths[row] = Int32(SQLTextFormat.writeTimestamp(values[row], to: buffer + row * width)) }
                 }
-                let slot = dateText.count
-                dateText.append(buffer)
-                let lengthsCopy = lengths
                 binders.append { i, row in
                     guard valid(row) else { return sqlite3_bind_null(handle, i) }
-                    return dateText[slot].withUnsafeBufferPointer { base in
-                        UnsafeRawPointer(base.baseAddress! + row * width).withMemoryRebound(to: CChar.self, capacity: width) {
-                            sqlite3_bind_text(handle, i, $0, lengthsCopy[row], SQLiteStatement.transient)
-                        }
+                    return UnsafeRawPointer(buffer + row * width).withMemoryRebound(to: CChar.self, capacity: width) {
+                        sqlite3_bind_text(handle, i, $0, lengths[row], nil)
                     }
                 }
             }
         }
+        defer { for pointer in scratch { pointer.deallocate() } }
         try withExtendedLifetime(batch) {
             for row in 0..<batch.rowCount {
                 for (c, bind) in binders.enumerated() {
