@@ -205,6 +205,13 @@ struct ConnectorConformanceTests {
         #expect(error?.code == .typeConflict)
         #expect(error?.message == "load into \"\(table)\": column \"age\" is \(engine == .sqlite ? "TEXT" : "text") (string) in the table, the data has int64")
         #expect(try db.count(connection, table) == 1)
+        // Text into an integer column: allowed only while every value is null (an empty CSV column infers string).
+        let text = #expect(throws: SQLError.self) {
+            try connection.load(try Table([("id", Column(string: [nil, "7"]))]), into: table, options: LoadOptions())
+        }
+        #expect(text?.message == "load into \"\(table)\": column \"id\" is \(engine == .sqlite ? "BIGINT" : "bigint") (int64) in the table, the data has string")
+        try connection.load(try Table([("id", Column(string: [nil, nil]))]), into: table, options: LoadOptions())
+        #expect(try db.count(connection, table) == 3)
         // int64 data into a float column is allowed.
         try connection.load(try Table([("id", Column(float64: [3]))]), into: db.table("widen"), options: LoadOptions())
         try connection.load(try Table([("id", Column(int64: [4]))]), into: db.table("widen"), options: LoadOptions())

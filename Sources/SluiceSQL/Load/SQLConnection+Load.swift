@@ -32,6 +32,9 @@ extension SQLConnection {
             var summary = LoadSummary(rows: 0, createdTable: false, addedColumns: [])
             let existing = options.mode == .replace ? nil : try columns(ofTable: table)
             var target = table
+            // Data columns typed string only because every value seen was null (CSV inference of an empty
+            // column) may go into a typed column while they stay all null: checked per batch.
+            var nullOnly: [(index: Int, error: SQLError)] = []
             switch options.mode {
             case .replace:
                 target = table + "__sluice_staging"
@@ -40,7 +43,7 @@ extension SQLConnection {
                 summary.createdTable = try columns(ofTable: table) == nil
             case .append, .upsert, .replacePartition:
                 if let existing {
-                    summary.addedColumns = try evolve(table, existing: existing, schema: schema, policy: options.onSchemaChange)
+                    (summary.addedColumns, nullOnly) = try evolve(table, existing: existing, schema: schema, policy: options.onSchemaChange)
                 } else {
                     try engine.execute(d.createTableSQL(table, schema: schema, key: options.mode == .upsert ? options.key : []), parameters: [])
                     summary.createdTable = true
@@ -65,6 +68,7 @@ extension SQLConnection {
                 if let partitionIndex, let partitionValue, let partition = options.partition {
                     try checkPartition(batch.columns[partitionIndex], equals: partitionValue, column: partition.column, rowsBefore: summary.rows)
                 }
+                for (index, error) in nullOnly where batch.columns[index].nullCount != batch.rowCount { throw error }
                 try inserter.insert(batch)
                 summary.rows += batch.rowCount
                 progress?(summary.rows)
@@ -178,19 +182,23 @@ extension SQLConnection {
         }
     }
 
-    /// Checks column types and adds missing columns; returns the added names.
+    /// Checks column types and adds missing columns; returns the added names, and the string
+    /// columns that conflict unless all their values are null (with the error to throw if not).
     private func evolve(_ table: String, existing: [(name: String, declaredType: String)], schema: Schema,
-                        policy: SchemaChangePolicy) throws -> [String] {
+                        policy: SchemaChangePolicy) throws -> ([String], [(index: Int, error: SQLError)]) {
         var missing: [Field] = []
-        for field in schema.fields {
+        var nullOnly: [(index: Int, error: SQLError)] = []
+        for (index, field) in schema.fields.enumerated() {
             guard let column = existing.first(where: { $0.name == field.name }) else { missing.append(field); continue }
             guard let tableType = dialect.dataType(declared: column.declaredType) else { continue }
             if tableType == field.type || (tableType == .float64 && field.type == .int64) { continue }
-            throw SQLError(.typeConflict,
-                           message: "load into \"\(table)\": column \"\(field.name)\" is \(column.declaredType) (\(tableType)) in the table, the data has \(field.type)",
-                           hint: "convert the column in the data (e.g. --schema \(field.name):\(tableType)) or alter the table")
+            let error = SQLError(.typeConflict,
+                                 message: "load into \"\(table)\": column \"\(field.name)\" is \(column.declaredType) (\(tableType)) in the table, the data has \(field.type)",
+                                 hint: "convert the column in the data (e.g. --schema \(field.name):\(tableType)) or alter the table")
+            if field.type == .string { nullOnly.append((index, error)); continue }
+            throw error
         }
-        guard !missing.isEmpty else { return [] }
+        guard !missing.isEmpty else { return ([], nullOnly) }
         if policy == .fail {
             throw SQLError(.schemaChange,
                            message: "load into \"\(table)\": the data has column\(missing.count == 1 ? "" : "s") \(missing.map { "\"\($0.name)\"" }.joined(separator: ", ")) the table lacks",
@@ -199,6 +207,6 @@ extension SQLConnection {
         for field in missing {
             try engine.execute("ALTER TABLE \(dialect.quote(table)) ADD COLUMN \(dialect.quote(field.name)) \(dialect.columnType(for: field.type))", parameters: [])
         }
-        return missing.map(\.name)
+        return (missing.map(\.name), nullOnly)
     }
 }
