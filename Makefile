@@ -20,7 +20,7 @@ build:
 
 test: deps
 	$(SWIFT) build
-	$(SWIFT) test
+	bash scripts/with-postgres.sh $(SWIFT) test
 
 demo: deps build
 	$(SLUICE) generate users-orders --users 100000 --seed 42 --out $(DEMO)

@@ -1,9 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Module layers (DESIGN.md): SluiceCore → SluiceFormats → SluiceSQL → (SluiceQuality,
-// SluicePipeline, SluiceStream, SluiceObserve, added by their own work) → sluice CLI.
-// A module depends only on modules below it.
+// Module layers (DESIGN.md): SluiceCore → SluiceFormats → SluiceSQL / SluiceTransform /
+// SluiceQuality → (SluicePipeline, SluiceStream, SluiceObserve, added by their own work)
+// → sluice CLI. A module depends only on modules below it.
 let package = Package(
     name: "Sluice",
     platforms: [.macOS(.v14)],
@@ -29,10 +29,19 @@ let package = Package(
             name: "SluiceFormats",
             dependencies: ["SluiceCore"]
         ),
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .target(
             name: "SluiceSQL",
-            dependencies: ["SluiceCore", "SluiceFormats", "CSQLite"]
+            dependencies: ["SluiceCore", "SluiceFormats", "CSQLite", "CLibPQ"]
         ),
         .target(
             name: "SluiceQuality",
@@ -55,7 +64,10 @@ let package = Package(
             dependencies: ["SluiceFormats", "SluiceCore"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "SluiceSQLTests", dependencies: ["SluiceSQL", "SluiceFormats", "SluiceCore"]),
+        .testTarget(
+            name: "SluiceSQLTests",
+            dependencies: ["SluiceSQL", "SluiceFormats", "SluiceCore"]
+        ),
         .testTarget(
             name: "SluiceQualityTests",
             dependencies: ["SluiceQuality", "SluiceFormats", "SluiceCore"]
@@ -66,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["SluiceFormats", "SluiceCore", "SluiceSQL"]
+            dependencies: ["SluiceFormats", "SluiceCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

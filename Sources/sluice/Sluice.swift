@@ -26,6 +26,8 @@ struct Sluice: AsyncParsableCommand {
           sluice convert data/users.csv data/users.jsonl
           sluice scan data/orders.csv
           sluice check data/orders.csv --suite examples/quality/checks.yaml
+          sluice load data/users.csv --to sqlite:warehouse.db --table users --mode replace
+          sluice extract --from sqlite:warehouse.db --query 'SELECT * FROM users' --out users.jsonl
         """,
         version: version,
         subcommands: Sluice.commands

@@ -1,0 +1,84 @@
+import SluiceCore
+import SluiceFormats
+
+/// An open connection to SQLite or PostgreSQL.
+///
+/// ```swift
+/// let connection = try SQLConnection(url: ConnectionURL("sqlite:warehouse.db"))
+/// let users = try connection.extract(SQLTemplate("SELECT * FROM users WHERE ds = {{ ds }}"),
+///                                    parameters: ["ds": .string("2024-01-02")])
+/// ```
+/// A connection is used by one task at a time; it closes when released.
+public final class SQLConnection {
+    /// Where it is connected, password masked in `description`.
+    public let url: ConnectionURL
+    let engine: any SQLEngine
+
+    /// Opens `url` (creating a SQLite file when missing).
+    /// - Throws: ``SQLError`` `.connection` when the database cannot be opened or reached.
+    public init(url: ConnectionURL) throws {
+        self.url = url
+        switch url.engine {
+        case .sqlite: engine = try SQLiteEngine(path: url.path)
+        case .postgres: engine = try PostgresEngine(url: url)
+        }
+    }
+
+    /// The engine's SQL dialect.
+    public var dialect: SQLDialect { engine.dialect }
+
+    /// Runs one statement (several for SQLite and PostgreSQL without parameters), binding `parameters`.
+    /// - Throws: ``SQLError`` `.query` with the engine's code and message.
+    public func execute(_ template: SQLTemplate, parameters: [String: Value] = [:]) throws {
+        try engine.execute(template.sql(for: dialect), parameters: template.arguments(parameters))
+    }
+
+    /// Runs a query and hands its rows to `body` in tables of at most `batchSize` rows,
+    /// so memory stays bounded. `body` is called at least once (with zero rows for an empty result).
+    /// - Returns: The result schema.
+    /// - Throws: ``SQLError`` from the engine, or a value that does not fit its column's type.
+    @discardableResult
+    public func extract(_ template: SQLTemplate, parameters: [String: Value] = [:], batchSize: Int = 65_536,
+                        _ body: (Table) throws -> Void) throws -> Schema {
+        precondition(batchSize > 0, "batchSize must be positive")
+        return try engine.query(template.sql(for: dialect), parameters: template.arguments(parameters), batchSize: batchSize, body)
+    }
+
+    /// Runs a query and returns all its rows as one table.
+    public func extract(_ template: SQLTemplate, parameters: [String: Value] = [:]) throws -> Table {
+        var batches: [Table] = []
+        let schema = try extract(template, parameters: parameters, batchSize: 65_536) { batches.append($0) }
+        let nonEmpty = batches.filter { $0.rowCount > 0 }
+        return nonEmpty.isEmpty ? Table(emptyWith: schema) : try Table.concatenating(nonEmpty)
+    }
+
+    /// Runs a query and writes its rows to a table file (CSV, JSON Lines) batch by batch.
+    /// - Returns: The number of rows written.
+    public func extract(_ template: SQLTemplate, parameters: [String: Value] = [:], to path: String, format: FileFormat? = nil) throws -> Int {
+        var writer = try TableFile.openWriter(path: path, format: format)
+        var rows = 0
+        try extract(template, parameters: parameters, batchSize: 65_536) { batch in
+            try writer.write(batch)
+            rows += batch.rowCount
+        }
+        try writer.finish()
+        return rows
+    }
+
+    /// The columns of `table` with their declared types, or nil when it does not exist.
+    public func columns(ofTable table: String) throws -> [(name: String, declaredType: String)]? {
+        var found: [(String, String)] = []
+        try engine.query(dialect.tableColumnsSQL, parameters: [.string(table)], batchSize: 4096) { batch in
+            guard batch.columnCount == 2 else { return }
+            let names = batch.columns[0], types = batch.columns[1]
+            for row in 0..<batch.rowCount {
+                let name: String
+                switch names.unsafeValue(at: row) { case .string(let s): name = s; default: continue }
+                let type: String
+                switch types.unsafeValue(at: row) { case .string(let s): type = s; default: type = "" }
+                found.append((name, type))
+            }
+        }
+        return found.isEmpty ? nil : found.map { (name: $0.0, declaredType: $0.1) }
+    }
+}

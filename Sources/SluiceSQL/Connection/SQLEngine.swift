@@ -1,0 +1,22 @@
+import SluiceCore
+
+/// One engine's driver behind ``SQLConnection``; no C type crosses this line.
+protocol SQLEngine: AnyObject {
+    var dialect: SQLDialect { get }
+    /// Runs one statement with positional parameters (`?1`/`$1`), discarding rows.
+    func execute(_ sql: String, parameters: [Value]) throws
+    /// Runs a query and hands its rows to `body` in tables of at most `batchSize` rows
+    /// (at least one call, possibly with zero rows). Returns the result schema.
+    @discardableResult
+    func query(_ sql: String, parameters: [Value], batchSize: Int, _ body: (Table) throws -> Void) throws -> Schema
+    /// Starts a bulk insert of rows with `schema` into `table` (inside the caller's transaction).
+    func makeInserter(table: String, schema: Schema) throws -> any BulkInserter
+}
+
+/// Writes batches of rows into one table as fast as the engine allows.
+protocol BulkInserter: AnyObject {
+    /// Appends every row of `batch` (its schema equals the one the inserter was made for).
+    func insert(_ batch: Table) throws
+    /// Flushes and checks the engine accepted everything.
+    func finish() throws
+}

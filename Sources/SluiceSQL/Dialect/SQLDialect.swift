@@ -1,0 +1,99 @@
+import SluiceCore
+
+/// How one SQL engine spells identifiers, parameters, types and statements.
+///
+/// Identifiers are always quoted: `"order"`, `"Name With Space"`, and a `"`
+/// inside a name is doubled, so `x"; DROP TABLE y; --` stays one column name.
+///
+/// ```swift
+/// SQLDialect.postgres.quote("x\"; DROP TABLE y; --")   // "x""; DROP TABLE y; --"
+/// ```
+///
+/// ## Type mapping
+///
+/// | Sluice `DataType` | SQLite column (stored as) | PostgreSQL column |
+/// |---|---|---|
+/// | `bool` | `BOOLEAN` (integer 0/1) | `boolean` |
+/// | `int64` | `BIGINT` (integer) | `bigint` |
+/// | `float64` | `DOUBLE PRECISION` (real) | `double precision` |
+/// | `string` | `TEXT` | `text` |
+/// | `date` | `DATE` (text `2024-01-02`) | `date` |
+/// | `timestamp` | `TIMESTAMP` (text `2024-01-02T03:04:05.5Z`, UTC) | `timestamp` (without time zone, UTC) |
+///
+/// Reading back, declared types map as follows (SQLite by its affinity rules,
+/// PostgreSQL by type): `bool`/`boolean` → bool; any integer type → int64;
+/// `real`, `double`, `float`, `numeric`, `decimal` → float64; `date` → date;
+/// `timestamp`, `timestamptz`, `datetime` → timestamp (a `timestamptz` is read in
+/// UTC); text, varchar, char and everything else (json, uuid, …) → string.
+/// A PostgreSQL `numeric` is read as float64: digits beyond float64's 15–17
+/// significant digits are rounded, and a value beyond ±1.8e308 is an error
+/// naming the column; cast it to `text` in the query to keep it exact.
+/// SQLite result columns without a declared type (expressions such as
+/// `SUM(x)`) take the widest storage class seen in the first batch.
+public struct SQLDialect: Sendable, Equatable {
+    /// Which engine.
+    public let engine: ConnectionURL.Engine
+
+    /// SQLite's dialect.
+    public static let sqlite = SQLDialect(engine: .sqlite)
+    /// PostgreSQL's dialect.
+    public static let postgres = SQLDialect(engine: .postgres)
+
+    /// `name` as a quoted identifier; embedded `"` are doubled.
+    public func quote(_ name: String) -> String {
+        "\"" + name.replacing("\"", with: "\"\"") + "\""
+    }
+
+    /// The `n`th (1-based) bound parameter: `?1` or `$1`.
+    public func placeholder(_ n: Int) -> String {
+        engine == .sqlite ? "?\(n)" : "$\(n)"
+    }
+
+    /// The column type created for `type`.
+    public func columnType(for type: DataType) -> String {
+        switch (engine, type) {
+        case (_, .bool): "BOOLEAN"
+        case (_, .int64): "BIGINT"
+        case (_, .float64): "DOUBLE PRECISION"
+        case (_, .string): "TEXT"
+        case (_, .date): "DATE"
+        case (_, .timestamp): "TIMESTAMP"
+        }
+    }
+
+    /// The Sluice type of a declared column type, or nil when it says nothing (SQLite `BLOB`, no type).
+    public func dataType(declared: String) -> DataType? {
+        let name = declared.uppercased()
+        if name.isEmpty || name.contains("BLOB") || name == "BYTEA" { return nil }
+        if name.hasPrefix("BOOL") { return .bool }
+        if name.hasPrefix("INTERVAL") || name.hasPrefix("POINT") { return .string }
+        if name.contains("INT") { return .int64 }
+        if name.hasPrefix("TIMESTAMP") || name.contains("DATETIME") { return .timestamp }
+        if name == "DATE" { return .date }
+        if name.contains("CHAR") || name.contains("CLOB") || name.contains("TEXT") { return .string }
+        if name.contains("REAL") || name.contains("FLOA") || name.contains("DOUB") || name.hasPrefix("NUMERIC") || name.hasPrefix("DECIMAL") {
+            return .float64
+        }
+        return .string
+    }
+
+    /// Starts a write transaction (SQLite takes the write lock at once).
+    var beginSQL: String { engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN" }
+
+    /// A query listing `(name, declared type)` of table `?1`/`$1`; no rows when the table is missing.
+    var tableColumnsSQL: String {
+        switch engine {
+        case .sqlite: "SELECT name, type FROM pragma_table_info(?1)"
+        case .postgres:
+            "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+                + "WHERE a.attrelid = to_regclass(quote_ident($1)) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"
+        }
+    }
+
+    /// `CREATE TABLE` for `schema`, with a primary key on `key` when not empty.
+    func createTableSQL(_ table: String, schema: Schema, key: [String], temporary: Bool = false) -> String {
+        var parts = schema.fields.map { quote($0.name) + " " + columnType(for: $0.type) + (key.contains($0.name) ? " NOT NULL" : "") }
+        if !key.isEmpty { parts.append("PRIMARY KEY (" + key.map(quote).joined(separator: ", ") + ")") }
+        return "CREATE " + (temporary ? "TEMPORARY " : "") + "TABLE " + quote(table) + " (" + parts.joined(separator: ", ") + ")"
+    }
+}

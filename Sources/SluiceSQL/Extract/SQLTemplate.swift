@@ -1,0 +1,81 @@
+import SluiceCore
+
+/// A query whose `{{ name }}` markers become bound parameters, never pasted text.
+///
+/// ```swift
+/// let template = try SQLTemplate("SELECT * FROM users WHERE created_at >= {{ data_interval_start }}")
+/// template.sql(for: .postgres)   // SELECT * FROM users WHERE created_at >= $1
+/// template.parameterNames        // ["data_interval_start"]
+/// ```
+public struct SQLTemplate: Sendable, Equatable {
+    /// Text between markers; `pieces.count == markers.count + 1`.
+    let pieces: [String]
+    /// The parameter name at each marker, in order (a name may repeat).
+    let markers: [String]
+
+    /// Distinct parameter names in first-use order.
+    public var parameterNames: [String] {
+        var seen: [String] = []
+        for name in markers where !seen.contains(name) { seen.append(name) }
+        return seen
+    }
+
+    /// Parses `text`.
+    /// - Throws: ``SQLError`` `.invalidArgument` for an unclosed `{{`, an empty or
+    ///   invalid name, or a marker inside a quoted literal (`'{{ ds }}'` would bind nothing).
+    public init(_ text: String) throws {
+        var pieces: [String] = [], markers: [String] = []
+        var current = ""
+        var inLiteral = false
+        var rest = Substring(text)
+        while let ch = rest.first {
+            if ch == "'" { inLiteral.toggle() }
+            if ch == "{", rest.hasPrefix("{{") {
+                guard let close = rest.firstRange(of: "}}") else {
+                    throw SQLError(.invalidArgument, message: "query has \"{{\" without a closing \"}}\"", hint: "write {{ name }}")
+                }
+                let name = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close.lowerBound]).trimmingASCIIWhitespace()
+                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                    throw SQLError(.invalidArgument, message: "query parameter \"{{\(name)}}\" is not a name",
+                                   hint: "parameter names are letters, digits and _, e.g. {{ ds }}")
+                }
+                if inLiteral {
+                    throw SQLError(.invalidArgument, message: "query parameter {{ \(name) }} is inside a quoted literal",
+                                   hint: "remove the quotes: parameters are bound as values, e.g. WHERE ds = {{ \(name) }}")
+                }
+                pieces.append(current)
+                current = ""
+                markers.append(name)
+                rest = rest[close.upperBound...]
+                continue
+            }
+            current.append(ch)
+            rest = rest.dropFirst()
+        }
+        pieces.append(current)
+        self.pieces = pieces
+        self.markers = markers
+    }
+
+    /// The SQL text for `dialect`, each distinct name numbered in ``parameterNames`` order.
+    public func sql(for dialect: SQLDialect) -> String {
+        let names = parameterNames
+        var text = pieces[0]
+        for (i, name) in markers.enumerated() {
+            text += dialect.placeholder(names.firstIndex(of: name)! + 1) + pieces[i + 1]
+        }
+        return text
+    }
+
+    /// The values in ``parameterNames`` order.
+    /// - Throws: ``SQLError`` `.invalidArgument` naming a parameter without a value.
+    public func arguments(_ values: [String: Value]) throws -> [Value] {
+        try parameterNames.map { name in
+            guard let value = values[name] else {
+                throw SQLError(.invalidArgument, message: "query parameter {{ \(name) }} has no value",
+                               hint: "pass --param \(name)=VALUE" + (suggestion(for: name, among: Array(values.keys)).map { " (did you mean \($0)?)" } ?? ""))
+            }
+            return value
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import SluiceCore
+import SluiceFormats
+import SluiceSQL
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Run a query on SQLite or PostgreSQL and write the rows to a table file.",
+        discussion: """
+        {{ name }} in the query is a parameter, bound as a value (never pasted into the SQL);
+        give each with --param name=value. Rows are read and written in batches, so memory
+        stays bounded. ${VAR} in the URL reads the environment; passwords are shown as ***.
+        Examples:
+          sluice extract --from sqlite:source.db --query 'SELECT * FROM users' --out users.csv
+          sluice extract --from 'postgres://app:${PGPASSWORD}@localhost/app' --query-file users.sql --param ds=2024-01-02 --out users.jsonl
+        """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Source: sqlite:path.db or postgres://user@host:port/db.", valueName: "url"))
+    var from: String
+
+    @Option(name: .long, help: ArgumentHelp("The query.", valueName: "sql"))
+    var query: String?
+
+    @Option(name: .long, help: ArgumentHelp("A file holding the query.", valueName: "file"))
+    var queryFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("A query parameter (repeatable).", valueName: "name=value"))
+    var param: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The output file (- for standard output).", valueName: "file"))
+    var out: String
+
+    @Option(name: .customLong("format"), help: ArgumentHelp("Output format: csv, tsv or jsonl (default: from the extension).", valueName: "format"))
+    var format: String?
+
+    func validate() throws {
+        guard (query == nil) != (queryFile == nil) else { throw ValidationError("give exactly one of --query and --query-file") }
+        for p in param where !p.contains("=") { throw ValidationError("--param must be name=value, not '\(p)'") }
+    }
+
+    func run() throws {
+        let started = monotonicSeconds()
+        let text: String
+        if let query { text = query } else {
+            guard let contents = readWholeFile(queryFile!) else { throw CommandFailure(description: "error: cannot read query file \(queryFile!)", status: ExitStatus.usage) }
+            text = contents
+        }
+        var parameters: [String: Value] = [:]
+        for p in param {
+            let eq = p.firstIndex(of: "=")!
+            let value = String(p[p.index(after: eq)...])
+            // Numbers bind as numbers (SQLite compares by storage class); everything else as text the server converts.
+            let parsed: Value = Int64(value).map(Value.int64) ?? (value.contains(".") ? Double(value).map(Value.float64) : nil) ?? .string(value)
+            parameters[String(p[..<eq])] = parsed
+        }
+        let template = try SQLTemplate(text)
+        let outputFormat: FileFormat
+        if let format { outputFormat = try FileFormat(name: format) } else if out == "-" { outputFormat = .csv } else { outputFormat = try FileFormat(path: out) }
+        let url = try ConnectionURL(from)
+        let connection = try SQLConnection(url: url)
+        let rows = try connection.extract(template, parameters: parameters, to: out, format: outputFormat)
+        let seconds = monotonicSeconds() - started
+        if out != "-" { print("extracted \(rows) rows from \(url) to \(out) in \(formatSeconds(seconds))") } else {
+            printError("extracted \(rows) rows from \(url) in \(formatSeconds(seconds))")
+        }
+    }
+}
+
+/// The whole file as UTF-8 text, or nil when it cannot be read.
+func readWholeFile(_ path: String) -> String? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = fread(&chunk, 1, chunk.count, file)
+        if n > 0 { bytes += chunk[0..<n] }
+        if n < chunk.count { break }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}

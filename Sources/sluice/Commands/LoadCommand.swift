@@ -1,0 +1,95 @@
+import ArgumentParser
+import SluiceCore
+import SluiceFormats
+import SluiceSQL
+
+struct LoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load a table file into a SQLite or PostgreSQL table, in one transaction.",
+        discussion: """
+        Modes: append (insert after the existing rows), replace (a staging table swapped in
+        atomically), upsert (insert or update on --key, ON CONFLICT … DO UPDATE) and
+        replace_partition (delete the rows where --partition col=value, then insert: a
+        rerun converges). The table is created when missing; new columns in the data are
+        added as nullable unless --on-schema-change fail. On any error, or if the process
+        is killed, the table keeps its old rows. ${VAR} in the URL reads the environment;
+        passwords are shown as ***.
+        Examples:
+          sluice load data/users.csv --to sqlite:warehouse.db --table users --mode replace
+          sluice load users.csv --to 'postgres://app:${PGPASSWORD}@localhost/app' --table users --mode upsert --key id
+          sluice load daily.csv --to sqlite:w.db --table events --mode replace_partition --partition ds=2024-01-02
+        """
+    )
+
+    @Argument(help: "The table file to load (CSV, TSV or JSON Lines).")
+    var file: String
+
+    @Option(name: .long, help: ArgumentHelp("Destination: sqlite:path.db or postgres://user@host:port/db.", valueName: "url"))
+    var to: String
+
+    @Option(name: .long, help: ArgumentHelp("Destination table name.", valueName: "name"))
+    var table: String
+
+    @Option(name: .long, help: ArgumentHelp("append, replace, upsert or replace_partition.", valueName: "mode"))
+    var mode: String = "append"
+
+    @Option(name: .long, help: ArgumentHelp("Key columns for upsert, comma-separated.", valueName: "cols"))
+    var key: String?
+
+    @Option(name: .long, help: ArgumentHelp("The partition replace_partition replaces, e.g. ds=2024-01-02.", valueName: "col=value"))
+    var partition: String?
+
+    @Option(name: .long, help: ArgumentHelp("New columns in the data: add (nullable) or fail.", valueName: "policy"))
+    var onSchemaChange: String = "add"
+
+    @Flag(name: .long, help: "Print the rows loaded so far after each batch, on standard error.")
+    var progress = false
+
+    @OptionGroup var inputOptions: InputOptions
+
+    func validate() throws {
+        guard LoadMode(rawValue: mode) != nil else {
+            let names = LoadMode.allCases.map(\.rawValue)
+            var message = "--mode must be one of \(names.joined(separator: ", ")), not '\(mode)'"
+            if let near = suggestion(for: mode, among: names) { message += " (did you mean '\(near)'?)" }
+            throw ValidationError(message)
+        }
+        guard SchemaChangePolicy(rawValue: onSchemaChange) != nil else {
+            throw ValidationError("--on-schema-change must be add or fail, not '\(onSchemaChange)'")
+        }
+        if let partition, !partition.contains("=") {
+            throw ValidationError("--partition must be col=value, e.g. ds=2024-01-02, not '\(partition)'")
+        }
+        if mode == "upsert" && key == nil { throw ValidationError("--mode upsert needs --key (comma-separated key columns)") }
+        if mode == "replace_partition" && partition == nil { throw ValidationError("--mode replace_partition needs --partition col=value") }
+    }
+
+    func run() throws {
+        let started = monotonicSeconds()
+        let url = try ConnectionURL(to)
+        var options = LoadOptions(mode: LoadMode(rawValue: mode)!, onSchemaChange: SchemaChangePolicy(rawValue: onSchemaChange)!)
+        options.key = key.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } } ?? []
+        if let partition, let eq = partition.firstIndex(of: "=") {
+            options.partition = (String(partition[..<eq]), String(partition[partition.index(after: eq)...]))
+        }
+        let connection = try SQLConnection(url: url)
+        let summary = try connection.load(file: file, format: inputOptions.fileFormat(for: file), readOptions: inputOptions.readOptions(),
+                                          into: table, options: options,
+                                          progress: progress ? { printError("loaded \($0) rows…") } : nil)
+        let seconds = monotonicSeconds() - started
+        var notes: [String] = []
+        if summary.createdTable { notes.append("created the table") }
+        if !summary.addedColumns.isEmpty { notes.append("added column\(summary.addedColumns.count == 1 ? "" : "s") \(summary.addedColumns.joined(separator: ", "))") }
+        print("loaded \(summary.rows) rows into \(table) at \(url) (\(mode)\(notes.isEmpty ? "" : "; " + notes.joined(separator: "; "))) in \(formatSeconds(seconds))")
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s = s.dropFirst() }
+        while s.last == set { s = s.dropLast() }
+        return String(s)
+    }
+}
