@@ -77,6 +77,18 @@ struct SQLTemplateTests {
         #expect(try t.arguments(["end": .int64(2), "start": .int64(1)]) == [.int64(1), .int64(2)])
     }
 
+    @Test("apostrophes in comments and quoted identifiers do not open a literal")
+    func commentsAndIdentifiers() throws {
+        let t = try SQLTemplate("""
+            -- the run's logical date
+            /* it's bound */ SELECT "o'brien" FROM t WHERE ds >= date({{ ds }}, '-1 day')
+            """)
+        #expect(t.parameterNames == ["ds"])
+        #expect(t.sql(for: .sqlite).hasSuffix("WHERE ds >= date(?1, '-1 day')"))
+        #expect(t.sql(for: .sqlite).hasPrefix("-- the run's logical date\n/* it's bound */ SELECT \"o'brien\""))
+        #expect(throws: SQLError.self) { try SQLTemplate("-- fine\nSELECT '{{ ds }}'") }
+    }
+
     @Test("a marker inside quotes, an unclosed marker and a missing value are errors")
     func errors() throws {
         let quoted = #expect(throws: SQLError.self) { try SQLTemplate("SELECT 1 WHERE ds = '{{ ds }}'") }

@@ -1,5 +1,5 @@
--- The seed's extract step (user analytics), in SQLite's dialect.
--- {{ ds }} is the run's logical date, bound as a parameter (never pasted in).
+-- The seed extract step (user analytics), in the SQLite dialect.
+-- The ds parameter is the logical date of the run, bound as a value (never pasted in).
 SELECT
     u.id,
     u.email,

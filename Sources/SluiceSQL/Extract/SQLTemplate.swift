@@ -29,6 +29,13 @@ public struct SQLTemplate: Sendable, Equatable {
         var inLiteral = false
         var rest = Substring(text)
         while let ch = rest.first {
+            // Comments and quoted identifiers are copied as they are: an apostrophe in
+            // `-- the run's date` or `"o'brien"` does not open a string literal.
+            if !inLiteral, let end = SQLTemplate.skippedSpan(rest) {
+                current += rest[..<end]
+                rest = rest[end...]
+                continue
+            }
             if ch == "'" { inLiteral.toggle() }
             if ch == "{", rest.hasPrefix("{{") {
                 guard let close = rest.firstRange(of: "}}") else {
@@ -55,6 +62,30 @@ public struct SQLTemplate: Sendable, Equatable {
         pieces.append(current)
         self.pieces = pieces
         self.markers = markers
+    }
+
+    /// Where a `-- …` comment (to the line end), a `/* … */` comment or a `"…"` quoted
+    /// identifier starting at `text` ends; `nil` when none starts there.
+    static func skippedSpan(_ text: Substring) -> Substring.Index? {
+        if text.hasPrefix("--") {
+            return text.firstIndex(of: "\n") ?? text.endIndex
+        }
+        if text.hasPrefix("/*") {
+            return text.dropFirst(2).firstRange(of: "*/")?.upperBound ?? text.endIndex
+        }
+        if text.first == "\"" {
+            var index = text.index(after: text.startIndex)
+            while index < text.endIndex {
+                if text[index] == "\"" {
+                    let next = text.index(after: index)
+                    if next < text.endIndex && text[next] == "\"" { index = text.index(after: next); continue }
+                    return next
+                }
+                index = text.index(after: index)
+            }
+            return text.endIndex
+        }
+        return nil
     }
 
     /// The SQL text for `dialect`, each distinct name numbered in ``parameterNames`` order.
