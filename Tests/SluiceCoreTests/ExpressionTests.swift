@@ -35,6 +35,9 @@ struct ExpressionBindingTests {
         #expect(error?.position == 4)
         #expect(throws: ExpressionError.self) { try BoundExpression("f and a", schema: sample.schema) }
         #expect(throws: ExpressionError.self) { try BoundExpression("s = 1", schema: sample.schema) }
+        #expect(throws: ExpressionError.self) { try BoundExpression("d = s", schema: sample.schema) }
+        #expect(throws: ExpressionError.self) { try BoundExpression("s < d", schema: sample.schema) }
+        #expect(throws: ExpressionError.self) { try BoundExpression("d = 'not a date'", schema: sample.schema) }
         #expect(throws: ExpressionError.self) { try BoundExpression("upper(a)", schema: sample.schema) }
         let unknown = #expect(throws: ExpressionError.self) { try BoundExpression("lowr(s)", schema: sample.schema) }
         #expect(unknown?.hint == "did you mean lower()?")

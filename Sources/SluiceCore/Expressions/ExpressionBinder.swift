@@ -162,8 +162,8 @@ struct ExpressionBinder {
             switch (current, item.type) {
             case (.int64, .float64), (.float64, .int64): result = .float64
             case (.date, .timestamp), (.timestamp, .date): result = .timestamp
-            case (.date, .string), (.timestamp, .string) where item.literalValue != nil: continue
-            case (.string, .date), (.string, .timestamp) where firstItem.literalValue != nil: result = item.type
+            case (.date, .string) where item.literalValue != nil, (.timestamp, .string) where item.literalValue != nil: continue
+            case (.string, .date) where firstItem.literalValue != nil, (.string, .timestamp) where firstItem.literalValue != nil: result = item.type
             default:
                 throw fail(.typeMismatch, "\(what) cannot compare or combine \(current) with \(item.type)", at: item.position,
                            hint: "convert one side with cast(… as \(current))")
