@@ -147,6 +147,26 @@ struct ExpressionEvaluationTests {
         #expect(try eval("cast(a as string)", sample)[0] == .string("1"))
     }
 
+    @Test("regular expressions; bad patterns are found when binding")
+    func regex() throws {
+        #expect(try eval("regexp_matches(s, '^[a-z]+$')", sample) == [.bool(false), .null, .bool(true), .bool(false), .bool(false)])
+        #expect(try eval("regexp_replace(s, '[aeiou]', '*')", sample) == [.string(" Ab\t"), .null, .string("*bc"), .string(""), .string("ÉCOLE")])
+        #expect(try eval("regexp_replace(s, '\\s+', '')", sample)[0] == .string("Ab"))
+        let error = #expect(throws: ExpressionError.self) { try BoundExpression("regexp_matches(s, '(')", schema: sample.schema) }
+        #expect(error?.code == .invalidArgument)
+        #expect(error?.position == 18)
+    }
+
+    @Test("now() is a timestamp fixed at bind time")
+    func now() throws {
+        let plan = try BoundExpression("now()", schema: sample.schema)
+        #expect(plan.type == .timestamp)
+        let values = try plan.evaluate(on: sample).allValues
+        guard case .timestamp(let t) = values[0] else { Issue.record("not a timestamp"); return }
+        #expect(t > 1_700_000_000_000_000)
+        #expect(Set(values).count == 1)
+    }
+
     @Test("dates: extract and date_trunc")
     func dates() throws {
         let t = try Table([("t", Column(timestamp: [1_718_000_000_000_000, nil])), ("d", Column(date: [19_723, nil]))])

@@ -63,4 +63,5 @@ enum ScalarFunction: String, Sendable, CaseIterable {
     case lower, upper, trim, ltrim, rtrim, length, substr, replace, concat, coalesce, nullif
     case abs, round, floor, ceil, greatest, least
     case splitPart = "split_part", hash, now, extract, dateTrunc = "date_trunc"
+    case regexpMatches = "regexp_matches", regexpReplace = "regexp_replace"
 }

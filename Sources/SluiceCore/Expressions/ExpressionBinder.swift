@@ -243,6 +243,16 @@ struct ExpressionBinder {
             try arity(1...1); type = try numeric(0)
         case .round:
             try arity(1...2); type = try numeric(0); if args.count == 2 { try arg(1, .int64) }
+        case .regexpMatches, .regexpReplace:
+            try arity(function == .regexpMatches ? 2...2 : 3...3)
+            for i in args.indices { try arg(i, .string) }
+            guard case .literal(.string(let pattern)) = args[1].node else {
+                throw fail(.invalidArgument, "the pattern of \(function.rawValue)() must be a string literal", at: args[1].position)
+            }
+            do { _ = try Regex(pattern) } catch {
+                throw fail(.invalidArgument, "invalid regular expression '\(pattern)': \(error)", at: args[1].position)
+            }
+            type = function == .regexpMatches ? .bool : .string
         case .hash:
             try arity(1...Int.max)
             for i in args.indices where args[i].isUntypedNull { args[i] = typedNull(.string, at: args[i].position) }

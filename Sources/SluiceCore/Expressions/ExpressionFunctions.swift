@@ -174,6 +174,20 @@ extension ExpressionEvaluator {
                         out[i] = Int64(bitPattern: h.finish())
                     }
                 }
+            case .regexpMatches, .regexpReplace:
+                // Swift Regex syntax; the pattern is compiled once. Rows are converted to
+                // String for matching (regex functions are not a hot path).
+                guard case .literal(.string(let pattern)) = arguments[1].node, let regex = try? Regex(pattern) else { fatalError("checked when bound") }
+                if function == .regexpMatches {
+                    return Kernels.bools(count: count, validity: args[0].validity) { i in
+                        String(decoding: s![i], as: UTF8.self).contains(regex)
+                    }
+                }
+                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
+                    if args[0].isNull(i) || args[2].isNull(i) { return false }
+                    out.append(String(decoding: s![i], as: UTF8.self).replacing(regex, with: views[2]!.string(at: i)))
+                    return true
+                }
             case .now, .extract, .dateTrunc:
                 fatalError("handled elsewhere")
             }
