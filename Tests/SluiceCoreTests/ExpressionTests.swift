@@ -177,6 +177,22 @@ struct ExpressionEvaluationTests {
         #expect(try eval("date_trunc('day', t)", t)[0] == .timestamp(1_717_977_600_000_000))
     }
 
+    @Test("intervals, strftime and strptime")
+    func intervals() throws {
+        // 2024-01-31 and 2024-01-31T10:30:00Z
+        let t = try Table([("d", Column(date: [19_753, nil])), ("t", Column(timestamp: [1_706_697_000_000_000, nil]))])
+        #expect(try eval("d + interval '1 month'", t) == [.date(19_782), .null])            // clamped to 2024-02-29
+        #expect(try eval("d - interval '1 year 2 days'", t) == [.date(19_753 - 365 - 2), .null])
+        #expect(try eval("d + interval '2 hours'", t) == [.timestamp(19_753 * 86_400_000_000 + 7_200_000_000), .null])
+        #expect(try eval("strftime(t + interval '1 day 30 minutes', '%Y-%m-%d %H:%M:%S')", t) == [.string("2024-02-01 11:00:00"), .null])
+        #expect(try eval("strftime(d, '%d/%m/%Y %%')", t) == [.string("31/01/2024 %"), .null])
+        #expect(try eval("strptime('31/01/2024 10:30', '%d/%m/%Y %H:%M') = t", t) == [.bool(true), .null])
+        let bad = #expect(throws: ExpressionError.self) { try eval("strptime('2024-13-01', '%Y-%m-%d')", t) }
+        #expect(bad?.code == .invalidCast)
+        #expect((#expect(throws: ExpressionError.self) { try BoundExpression("d + interval '3 fortnights'", schema: t.schema) })?.code == .invalidArgument)
+        #expect(throws: ExpressionError.self) { try BoundExpression("1 + interval '1 day'", schema: t.schema) }
+    }
+
     @Test("hash is stable and distinguishes types and nulls")
     func hash() throws {
         let values = try eval("hash(a, s)", sample)
