@@ -35,6 +35,9 @@ struct ExpressionBindingTests {
         #expect(error?.position == 4)
         #expect(throws: ExpressionError.self) { try BoundExpression("f and a", schema: sample.schema) }
         #expect(throws: ExpressionError.self) { try BoundExpression("s = 1", schema: sample.schema) }
+        #expect(throws: ExpressionError.self) { try BoundExpression("d = s", schema: sample.schema) }
+        #expect(throws: ExpressionError.self) { try BoundExpression("s < d", schema: sample.schema) }
+        #expect(throws: ExpressionError.self) { try BoundExpression("d = 'not a date'", schema: sample.schema) }
         #expect(throws: ExpressionError.self) { try BoundExpression("upper(a)", schema: sample.schema) }
         let unknown = #expect(throws: ExpressionError.self) { try BoundExpression("lowr(s)", schema: sample.schema) }
         #expect(unknown?.hint == "did you mean lower()?")
@@ -144,6 +147,26 @@ struct ExpressionEvaluationTests {
         #expect(try eval("cast(a as string)", sample)[0] == .string("1"))
     }
 
+    @Test("regular expressions; bad patterns are found when binding")
+    func regex() throws {
+        #expect(try eval("regexp_matches(s, '^[a-z]+$')", sample) == [.bool(false), .null, .bool(true), .bool(false), .bool(false)])
+        #expect(try eval("regexp_replace(s, '[aeiou]', '*')", sample) == [.string(" Ab\t"), .null, .string("*bc"), .string(""), .string("ÉCOLE")])
+        #expect(try eval("regexp_replace(s, '\\s+', '')", sample)[0] == .string("Ab"))
+        let error = #expect(throws: ExpressionError.self) { try BoundExpression("regexp_matches(s, '(')", schema: sample.schema) }
+        #expect(error?.code == .invalidArgument)
+        #expect(error?.position == 18)
+    }
+
+    @Test("now() is a timestamp fixed at bind time")
+    func now() throws {
+        let plan = try BoundExpression("now()", schema: sample.schema)
+        #expect(plan.type == .timestamp)
+        let values = try plan.evaluate(on: sample).allValues
+        guard case .timestamp(let t) = values[0] else { Issue.record("not a timestamp"); return }
+        #expect(t > 1_700_000_000_000_000)
+        #expect(Set(values).count == 1)
+    }
+
     @Test("dates: extract and date_trunc")
     func dates() throws {
         let t = try Table([("t", Column(timestamp: [1_718_000_000_000_000, nil])), ("d", Column(date: [19_723, nil]))])
@@ -152,6 +175,22 @@ struct ExpressionEvaluationTests {
         #expect(try eval("extract(month from d)", t)[0] == .int64(1))
         #expect(try eval("date_trunc('month', d)", t)[0] == .date(19_723))
         #expect(try eval("date_trunc('day', t)", t)[0] == .timestamp(1_717_977_600_000_000))
+    }
+
+    @Test("intervals, strftime and strptime")
+    func intervals() throws {
+        // 2024-01-31 and 2024-01-31T10:30:00Z
+        let t = try Table([("d", Column(date: [19_753, nil])), ("t", Column(timestamp: [1_706_697_000_000_000, nil]))])
+        #expect(try eval("d + interval '1 month'", t) == [.date(19_782), .null])            // clamped to 2024-02-29
+        #expect(try eval("d - interval '1 year 2 days'", t) == [.date(19_753 - 365 - 2), .null])
+        #expect(try eval("d + interval '2 hours'", t) == [.timestamp(19_753 * 86_400_000_000 + 7_200_000_000), .null])
+        #expect(try eval("strftime(t + interval '1 day 30 minutes', '%Y-%m-%d %H:%M:%S')", t) == [.string("2024-02-01 11:00:00"), .null])
+        #expect(try eval("strftime(d, '%d/%m/%Y %%')", t) == [.string("31/01/2024 %"), .null])
+        #expect(try eval("strptime('31/01/2024 10:30', '%d/%m/%Y %H:%M') = t", t) == [.bool(true), .null])
+        let bad = #expect(throws: ExpressionError.self) { try eval("strptime('2024-13-01', '%Y-%m-%d')", t) }
+        #expect(bad?.code == .invalidCast)
+        #expect((#expect(throws: ExpressionError.self) { try BoundExpression("d + interval '3 fortnights'", schema: t.schema) })?.code == .invalidArgument)
+        #expect(throws: ExpressionError.self) { try BoundExpression("1 + interval '1 day'", schema: t.schema) }
     }
 
     @Test("hash is stable and distinguishes types and nulls")

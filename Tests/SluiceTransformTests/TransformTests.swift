@@ -272,3 +272,34 @@ struct YAMLStepTests {
         #expect(error?.description.contains("did you mean `total`?") == true)
     }
 }
+
+@Suite("Key encoding")
+struct KeyEncoderTests {
+    @Test("string and multi-column keys against a dictionary model", arguments: [0, 1, 63, 64, 65, 5000])
+    func strings(size: Int) throws {
+        var rng = SplitMix64(seed: UInt64(size) + 3)
+        var words: [String?] = [], numbers: [Int64?] = []
+        for _ in 0..<size {
+            let w = rng.next(below: 400)
+            words.append(w == 0 ? nil : String(repeating: "k", count: w % 13) + "\(w)")
+            numbers.append(rng.next(below: 10) == 0 ? nil : Int64(rng.next(below: 3)))
+        }
+        let columns = [Column(string: words), Column(int64: numbers)]
+        for nullsMatch in [true, false] {
+            let encoder = KeyEncoder(columns, nullsMatch: nullsMatch)
+            var model: [String: Int] = [:]
+            for i in 0..<size {
+                if !nullsMatch && (words[i] == nil || numbers[i] == nil) {
+                    #expect(encoder.codes[i] == -1)
+                    continue
+                }
+                let key = "\(words[i] ?? "∅")|\(numbers[i].map(String.init) ?? "∅")"
+                if let code = model[key] { #expect(encoder.codes[i] == code) } else {
+                    #expect(encoder.codes[i] == model.count)   // dense, first-seen order
+                    model[key] = encoder.codes[i]
+                }
+            }
+            #expect(encoder.cardinality == model.count)
+        }
+    }
+}

@@ -63,4 +63,8 @@ enum ScalarFunction: String, Sendable, CaseIterable {
     case lower, upper, trim, ltrim, rtrim, length, substr, replace, concat, coalesce, nullif
     case abs, round, floor, ceil, greatest, least
     case splitPart = "split_part", hash, now, extract, dateTrunc = "date_trunc"
+    case regexpMatches = "regexp_matches", regexpReplace = "regexp_replace"
+    case strftime, strptime
+    /// `x ± interval '…'` (not callable by name): arguments are x, months, microseconds.
+    case addInterval = "+interval"
 }

@@ -110,6 +110,9 @@ struct ExpressionBinder {
     }
 
     func bindBinary(_ op: BinaryOperator, _ l: ExpressionNode, _ r: ExpressionNode, at p: Int) throws -> BoundExpression {
+        if case .call("interval", let items, let ip) = r, op == .add || op == .subtract {
+            return try bindInterval(op, l, items, at: ip, operatorPosition: p)
+        }
         var left = try bind(l)
         var right = try bind(r)
         switch op {
@@ -152,6 +155,27 @@ struct ExpressionBinder {
         }
     }
 
+    /// `x ± interval 'N unit …'`: months and microseconds applied to a date or timestamp.
+    func bindInterval(_ op: BinaryOperator, _ l: ExpressionNode, _ items: [ExpressionNode], at position: Int, operatorPosition: Int) throws -> BoundExpression {
+        guard items.count == 1, case .literal(.string(let text), _) = items[0] else {
+            throw fail(.syntax, "write an interval as interval '3 days'", at: position)
+        }
+        guard let (months, micros) = parseInterval(text) else {
+            throw fail(.invalidArgument, "cannot read interval '\(text)'", at: position,
+                       hint: "write e.g. interval '1 month 2 days', units: year, month, week, day, hour, minute, second")
+        }
+        let sign: Int64 = op == .subtract ? -1 : 1
+        var left = try bind(l)
+        if left.isUntypedNull { left = typedNull(.timestamp, at: left.position) }
+        guard left.type == .date || left.type == .timestamp else {
+            throw fail(.typeMismatch, "an interval can be added to a date or timestamp, not \(left.type)", at: l.position)
+        }
+        let wholeDays = micros % 86_400_000_000 == 0
+        let type: DataType = left.type == .date && wholeDays ? .date : .timestamp
+        return make(.function(.addInterval, [left, make(.literal(.int64(sign * months)), .int64, at: position),
+                                             make(.literal(.int64(sign * micros)), .int64, at: position)]), type, at: operatorPosition)
+    }
+
     /// The type all of `items` can be coerced to; `nil` when all are untyped nulls.
     func commonType(_ items: [BoundExpression], what: String) throws -> DataType? {
         var result: DataType?
@@ -162,8 +186,8 @@ struct ExpressionBinder {
             switch (current, item.type) {
             case (.int64, .float64), (.float64, .int64): result = .float64
             case (.date, .timestamp), (.timestamp, .date): result = .timestamp
-            case (.date, .string), (.timestamp, .string) where item.literalValue != nil: continue
-            case (.string, .date), (.string, .timestamp) where firstItem.literalValue != nil: result = item.type
+            case (.date, .string) where item.literalValue != nil, (.timestamp, .string) where item.literalValue != nil: continue
+            case (.string, .date) where firstItem.literalValue != nil, (.string, .timestamp) where firstItem.literalValue != nil: result = item.type
             default:
                 throw fail(.typeMismatch, "\(what) cannot compare or combine \(current) with \(item.type)", at: item.position,
                            hint: "convert one side with cast(… as \(current))")
@@ -195,8 +219,13 @@ struct ExpressionBinder {
     }
 
     func bindCall(_ name: String, _ nodes: [ExpressionNode], at p: Int) throws -> BoundExpression {
-        guard let function = ScalarFunction(rawValue: name) ?? (name == "substring" ? .substr : name == "ceiling" ? .ceil : nil) else {
-            let names = ScalarFunction.allCases.map(\.rawValue)
+        if name == "interval" {
+            throw fail(.syntax, "an interval can only be added to or subtracted from a date or timestamp", at: p,
+                       hint: "write e.g. created_at + interval '1 day'")
+        }
+        guard let function = ScalarFunction(rawValue: name) ?? (name == "substring" ? .substr : name == "ceiling" ? .ceil : nil),
+              function != .addInterval else {
+            let names = ScalarFunction.allCases.filter { $0 != .addInterval }.map(\.rawValue)
             throw fail(.unknownFunction, "unknown function \(name)()", at: p,
                        hint: suggestion(for: name, among: names).map { "did you mean \($0)()?" } ?? "functions: \(names.joined(separator: ", "))")
         }
@@ -243,6 +272,31 @@ struct ExpressionBinder {
             try arity(1...1); type = try numeric(0)
         case .round:
             try arity(1...2); type = try numeric(0); if args.count == 2 { try arg(1, .int64) }
+        case .regexpMatches, .regexpReplace:
+            try arity(function == .regexpMatches ? 2...2 : 3...3)
+            for i in args.indices { try arg(i, .string) }
+            guard case .literal(.string(let pattern)) = args[1].node else {
+                throw fail(.invalidArgument, "the pattern of \(function.rawValue)() must be a string literal", at: args[1].position)
+            }
+            do { _ = try Regex(pattern) } catch {
+                throw fail(.invalidArgument, "invalid regular expression '\(pattern)': \(error)", at: args[1].position)
+            }
+            type = function == .regexpMatches ? .bool : .string
+        case .strftime:
+            try arity(2...2)
+            if args[0].isUntypedNull { args[0] = typedNull(.timestamp, at: args[0].position) }
+            guard args[0].type == .date || args[0].type == .timestamp else {
+                throw fail(.typeMismatch, "strftime() expects a date or timestamp, found \(args[0].type)", at: args[0].position)
+            }
+            try arg(1, .string)
+            type = .string
+        case .strptime:
+            try arity(2...2)
+            try arg(0, .string)
+            try arg(1, .string)
+            type = .timestamp
+        case .addInterval:
+            fatalError("bound by bindInterval")
         case .hash:
             try arity(1...Int.max)
             for i in args.indices where args[i].isUntypedNull { args[i] = typedNull(.string, at: args[i].position) }
@@ -277,6 +331,29 @@ struct ExpressionBinder {
         }
         return make(.function(function, args), type, at: p)
     }
+}
+
+/// Months and microseconds of an interval text such as `1 month 2 days` or `-3 hours`.
+func parseInterval(_ text: String) -> (months: Int64, micros: Int64)? {
+    let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" })
+    guard !words.isEmpty, words.count % 2 == 0 else { return nil }
+    var months: Int64 = 0, micros: Int64 = 0
+    for k in stride(from: 0, to: words.count, by: 2) {
+        guard let n = Int64(words[k]) else { return nil }
+        var unit = String(words[k + 1])
+        if unit.hasSuffix("s") { unit.removeLast() }
+        switch unit {
+        case "year": months += n * 12
+        case "month": months += n
+        case "week": micros += n * 7 * 86_400_000_000
+        case "day": micros += n * 86_400_000_000
+        case "hour": micros += n * 3_600_000_000
+        case "minute": micros += n * 60_000_000
+        case "second": micros += n * 1_000_000
+        default: return nil
+        }
+    }
+    return (months, micros)
 }
 
 /// The fields `extract` and `date_trunc` understand.

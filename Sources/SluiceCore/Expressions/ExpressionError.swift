@@ -34,14 +34,18 @@ public struct ExpressionError: Error, Sendable, CustomStringConvertible, Equatab
         public var description: String { base.rawValue }
     }
 
+    /// What kind of failure this is.
     public var code: Code
+    /// What went wrong, without the expression text.
     public var message: String
     /// The whole expression text.
     public var expression: String
     /// Character offset in ``expression`` the error points at.
     public var position: Int
+    /// What to do about it, when there is something to suggest.
     public var hint: String?
 
+    /// Creates an error pointing at character `position` of `expression`.
     public init(_ code: Code, message: String, expression: String, position: Int, hint: String? = nil) {
         self.code = code
         self.message = message

@@ -27,7 +27,10 @@ struct ExpressionEvaluator {
 
     func evaluate(_ e: BoundExpression) throws -> Column {
         switch e.node {
-        case .column(let index): return table.columns[index]
+        case .column(let index):
+            precondition(index < table.columnCount && table.columns[index].type == e.type,
+                         "expression \"\(e.text)\" evaluated on a table whose schema differs from the one it was bound to")
+            return table.columns[index]
         case .literal(let value): return Kernels.broadcast(value, e.type, count: count)
         case .cast(let inner): return try cast(try evaluate(inner), to: e.type, inner)
         case .negate(let inner):

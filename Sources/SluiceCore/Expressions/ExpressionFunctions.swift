@@ -174,6 +174,61 @@ extension ExpressionEvaluator {
                         out[i] = Int64(bitPattern: h.finish())
                     }
                 }
+            case .regexpMatches, .regexpReplace:
+                // Swift Regex syntax; the pattern is compiled once. Rows are converted to
+                // String for matching (regex functions are not a hot path).
+                guard case .literal(.string(let pattern)) = arguments[1].node, let regex = try? Regex(pattern) else { fatalError("checked when bound") }
+                if function == .regexpMatches {
+                    return Kernels.bools(count: count, validity: args[0].validity) { i in
+                        String(decoding: s![i], as: UTF8.self).contains(regex)
+                    }
+                }
+                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
+                    if args[0].isNull(i) || args[2].isNull(i) { return false }
+                    out.append(String(decoding: s![i], as: UTF8.self).replacing(regex, with: views[2]!.string(at: i)))
+                    return true
+                }
+            case .strftime:
+                let micros = args[0].type == .date ? try cast(args[0], to: .timestamp, e) : args[0]
+                let t = micros.unsafeValuesAddress(as: Int64.self)
+                return withExtendedLifetime(micros) {
+                    Kernels.strings(count: count, capacity: count * 20) { i, out in
+                        if micros.isNull(i) || args[1].isNull(i) { return false }
+                        formatTimestamp(t[i], views[1]![i], into: &out)
+                        return true
+                    }
+                }
+            case .strptime:
+                return try Kernels.fixed(.timestamp, Int64.self, count: count, validity: Kernels.and(args[0].validity, args[1].validity)) { out in
+                    for i in 0..<count {
+                        if args[0].isNull(i) || args[1].isNull(i) { out[i] = 0; continue }
+                        guard let t = parseTimestamp(s![i], format: views[1]![i]) else {
+                            throw fail(.invalidCast, "'\(s!.string(at: i))' at row \(i) does not match the format '\(views[1]!.string(at: i))'", e,
+                                       hint: "directives: %Y %m %d %H %M %S %%; other characters must match exactly")
+                        }
+                        out[i] = t
+                    }
+                }
+            case .addInterval:
+                guard case .int64(let months) = arguments[1].literalValue, case .int64(let micros) = arguments[2].literalValue else { fatalError("bound as literals") }
+                let isDate = args[0].type == .date
+                let step = { (value: Int64) -> Int64 in
+                    // value in microseconds; add months with the day clamped to the month's length.
+                    var days = value >= 0 ? value / 86_400_000_000 : (value - 86_399_999_999) / 86_400_000_000
+                    let time = value - days * 86_400_000_000
+                    if months != 0 {
+                        let c = CivilCalendar.civil(fromDays: Int(days))
+                        let total = Int64(c.year) * 12 + Int64(c.month - 1) + months
+                        let year = Int(total >= 0 ? total / 12 : (total - 11) / 12), month = Int(total - Int64(year) * 12) + 1
+                        days = Int64(CivilCalendar.days(year: year, month: month, day: Swift.min(c.day, CivilCalendar.daysInMonth(year: year, month: month))))
+                    }
+                    return days * 86_400_000_000 + time + micros
+                }
+                if isDate && e.type == .date {
+                    return map(args[0], Int32.self, .date) { Int32(truncatingIfNeeded: step(Int64($0) * 86_400_000_000) / 86_400_000_000) }
+                }
+                let source = isDate ? try cast(args[0], to: .timestamp, e) : args[0]
+                return map(source, Int64.self, .timestamp) { step($0) }
             case .now, .extract, .dateTrunc:
                 fatalError("handled elsewhere")
             }
@@ -229,6 +284,75 @@ extension ExpressionEvaluator {
             }
         }
     }
+}
+
+/// Appends `micros` formatted with strftime-style directives (%Y %m %d %H %M %S %f %%).
+func formatTimestamp(_ micros: Int64, _ format: UnsafeBufferPointer<UInt8>, into out: inout StringOutput) {
+    let days = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_399_999_999) / 86_400_000_000
+    let time = micros - days * 86_400_000_000
+    let c = CivilCalendar.civil(fromDays: Int(days))
+    func number(_ value: Int64, width: Int) {
+        var digits = Array(String(Swift.abs(value)).utf8)
+        while digits.count < width { digits.insert(UInt8(ascii: "0"), at: 0) }
+        if value < 0 { out.append(byte: UInt8(ascii: "-")) }
+        for d in digits { out.append(byte: d) }
+    }
+    var k = 0
+    while k < format.count {
+        let b = format[k]
+        if b == UInt8(ascii: "%") && k + 1 < format.count {
+            switch format[k + 1] {
+            case UInt8(ascii: "Y"): number(Int64(c.year), width: 4)
+            case UInt8(ascii: "m"): number(Int64(c.month), width: 2)
+            case UInt8(ascii: "d"): number(Int64(c.day), width: 2)
+            case UInt8(ascii: "H"): number(time / 3_600_000_000, width: 2)
+            case UInt8(ascii: "M"): number(time / 60_000_000 % 60, width: 2)
+            case UInt8(ascii: "S"): number(time / 1_000_000 % 60, width: 2)
+            case UInt8(ascii: "f"): number(time % 1_000_000, width: 6)
+            case UInt8(ascii: "%"): out.append(byte: b)
+            default: out.append(byte: b); out.append(byte: format[k + 1])
+            }
+            k += 2
+        } else {
+            out.append(byte: b)
+            k += 1
+        }
+    }
+}
+
+/// Parses `text` with strftime-style directives (%Y %m %d %H %M %S %%); nil when it does not match.
+func parseTimestamp(_ text: UnsafeBufferPointer<UInt8>, format: UnsafeBufferPointer<UInt8>) -> Int64? {
+    var year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0
+    var t = 0, k = 0
+    func digits(_ maxCount: Int) -> Int? {
+        var value = 0, n = 0
+        while n < maxCount, t < text.count, text[t] >= 48, text[t] <= 57 { value = value * 10 + Int(text[t] - 48); t += 1; n += 1 }
+        return n > 0 ? value : nil
+    }
+    while k < format.count {
+        if format[k] == UInt8(ascii: "%") && k + 1 < format.count && format[k + 1] != UInt8(ascii: "%") {
+            let value: Int?
+            switch format[k + 1] {
+            case UInt8(ascii: "Y"): value = digits(4); year = value ?? 0
+            case UInt8(ascii: "m"): value = digits(2); month = value ?? 0
+            case UInt8(ascii: "d"): value = digits(2); day = value ?? 0
+            case UInt8(ascii: "H"): value = digits(2); hour = value ?? 0
+            case UInt8(ascii: "M"): value = digits(2); minute = value ?? 0
+            case UInt8(ascii: "S"): value = digits(2); second = value ?? 0
+            default: return nil
+            }
+            guard value != nil else { return nil }
+            k += 2
+            continue
+        }
+        let expected = format[k]
+        k += expected == UInt8(ascii: "%") ? 2 : 1
+        guard t < text.count, text[t] == expected else { return nil }
+        t += 1
+    }
+    guard t == text.count, CivilCalendar.isValid(year: year, month: month, day: day), hour < 24, minute < 60, second < 60 else { return nil }
+    let days = Int64(CivilCalendar.days(year: year, month: month, day: day))
+    return days * 86_400_000_000 + Int64(hour * 3600 + minute * 60 + second) * 1_000_000
 }
 
 /// ASCII whitespace `trim` removes: space, tab, LF, VT, FF, CR.

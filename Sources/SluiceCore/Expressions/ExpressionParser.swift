@@ -313,6 +313,13 @@ struct ExpressionParser {
                 }
                 try expect(symbol: ")")
                 return .cast(inner, type, position: p)
+            case "interval":
+                if case .string(let text)? = tokens[safe: index + 1]?.kind {
+                    advance()
+                    let literalPosition = current.position
+                    advance()
+                    return .call("interval", [.literal(.string(text), position: literalPosition)], position: p)
+                }
             case "extract" where tokens[safe: index + 1]?.kind == .symbol("("):
                 advance()
                 advance()

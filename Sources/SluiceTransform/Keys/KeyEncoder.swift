@@ -26,9 +26,18 @@ struct KeyEncoder {
             // Combine, then re-densify so codes stay small.
             var map = Int64KeyTable(capacity: Swift.min(count, cardinality &* columnCardinality))
             var next = 0
-            for i in 0..<count {
-                if codes[i] < 0 || columnCodes[i] < 0 { codes[i] = -1; continue }
-                codes[i] = map.code(Int64(codes[i] &* columnCardinality &+ columnCodes[i]), next: &next)
+            var previousCombined = -1, previousCode = -1
+            codes.withUnsafeMutableBufferPointer { codes in
+                columnCodes.withUnsafeBufferPointer { columnCodes in
+                    for i in 0..<count {
+                        if codes[i] < 0 || columnCodes[i] < 0 { codes[i] = -1; continue }
+                        let combined = codes[i] &* columnCardinality &+ columnCodes[i]
+                        if combined == previousCombined { codes[i] = previousCode; continue }
+                        codes[i] = map.code(Int64(combined), next: &next)
+                        previousCombined = combined
+                        previousCode = codes[i]
+                    }
+                }
             }
             cardinality = next
         }
@@ -40,42 +49,72 @@ struct KeyEncoder {
     static func encode(_ column: Column, nullsMatch: Bool) -> ([Int], Int) {
         let count = column.count
         var codes = [Int](repeating: 0, count: count)
-        var nullCode = -1
         var next = 0
-        func nullRow(_ i: Int) {
-            if !nullsMatch { codes[i] = -1; return }
-            if nullCode < 0 { nullCode = next; next += 1 }
-            codes[i] = nullCode
-        }
-        switch column.type {
-        case .string:
-            var table = StringKeyTable(capacity: count)
-            let view = column.unsafeStrings()
-            withExtendedLifetime(column) {
-                for i in 0..<count {
-                    if column.isNull(i) { nullRow(i); continue }
-                    codes[i] = table.code(view, i, next: &next)
-                }
+        // Null rows get their own code (allocated when first seen) or -1.
+        var nullCode = -1
+        let validity = column.validity
+        codes.withUnsafeMutableBufferPointer { out in
+            @inline(__always) func isNull(_ i: Int) -> Bool {
+                guard let validity else { return false }
+                return !validity.isValid(i)
             }
-        default:
-            var map = Int64KeyTable(capacity: count)
-            let load: (Int) -> Int64
             switch column.type {
-            case .bool: let p = column.unsafeValuesAddress(as: UInt8.self); load = { Int64(p[$0]) }
-            case .date: let p = column.unsafeValuesAddress(as: Int32.self); load = { Int64(p[$0]) }
-            case .float64:
-                let p = column.unsafeValuesAddress(as: Double.self)
-                load = { let v = p[$0]; return Int64(bitPattern: v == 0 ? 0 : v.isNaN ? Double.nan.bitPattern : v.bitPattern) }
-            default: let p = column.unsafeValuesAddress(as: Int64.self); load = { p[$0] }
-            }
-            withExtendedLifetime(column) {
-                for i in 0..<count {
-                    if column.isNull(i) { nullRow(i); continue }
-                    codes[i] = map.code(load(i), next: &next)
+            case .string:
+                var table = StringKeyTable(capacity: count)
+                let view = column.unsafeStrings()
+                withExtendedLifetime(column) {
+                    // Rows often repeat the previous row's key (joined or sorted data): compare
+                    // with it before hashing.
+                    var previous = -1
+                    for i in 0..<count {
+                        if isNull(i) {
+                            if nullsMatch && nullCode < 0 { nullCode = next; next += 1 }
+                            out[i] = nullsMatch ? nullCode : -1
+                            continue
+                        }
+                        if previous >= 0 && bytesEqual(view[previous], view[i]) { out[i] = out[previous]; continue }
+                        out[i] = table.code(view, i, next: &next)
+                        previous = i
+                    }
+                }
+            default:
+                withExtendedLifetime(column) {
+                    switch column.type {
+                    case .bool: next = encodeFixed(column.unsafeValuesAddress(as: UInt8.self), validity, nullsMatch, out) { Int64($0) }
+                    case .date: next = encodeFixed(column.unsafeValuesAddress(as: Int32.self), validity, nullsMatch, out) { Int64($0) }
+                    case .float64:
+                        next = encodeFixed(column.unsafeValuesAddress(as: Double.self), validity, nullsMatch, out) { v in
+                            Int64(bitPattern: v == 0 ? 0 : v.isNaN ? Double.nan.bitPattern : v.bitPattern)
+                        }
+                    default: next = encodeFixed(column.unsafeValuesAddress(as: Int64.self), validity, nullsMatch, out) { $0 }
+                    }
                 }
             }
         }
         return (codes, next)
+    }
+
+    /// Codes for a fixed-width column whose values map to 64-bit keys; returns the cardinality.
+    static func encodeFixed<T>(_ p: UnsafePointer<T>, _ validity: Bitmap?, _ nullsMatch: Bool,
+                               _ out: UnsafeMutableBufferPointer<Int>, _ key: (T) -> Int64) -> Int {
+        var map = Int64KeyTable(capacity: out.count)
+        var next = 0, nullCode = -1
+        var hasPrevious = false
+        var previousKey: Int64 = 0, previousCode = 0
+        for i in 0..<out.count {
+            if let validity, !validity.isValid(i) {
+                if nullsMatch && nullCode < 0 { nullCode = next; next += 1 }
+                out[i] = nullsMatch ? nullCode : -1
+                continue
+            }
+            let k = key(p[i])
+            if hasPrevious && k == previousKey { out[i] = previousCode; continue }
+            previousCode = map.code(k, next: &next)
+            out[i] = previousCode
+            previousKey = k
+            hasPrevious = true
+        }
+        return next
     }
 }
 
@@ -89,7 +128,7 @@ struct Int64KeyTable {
 
     init(capacity: Int) {
         var size = 16
-        while size < Swift.min(capacity, 1 << 26) * 2 { size <<= 1 }
+        while size < Swift.min(capacity, 1 << 16) * 2 { size <<= 1 }   // grows by doubling as keys arrive
         keys = [Int64](repeating: 0, count: size)
         slotCodes = [Int](repeating: -1, count: size)
         mask = size - 1
@@ -132,40 +171,86 @@ struct Int64KeyTable {
     }
 }
 
-/// Open-addressing hash table from string bytes to codes, storing only row indices.
+/// Open-addressing hash table from string bytes to codes, storing only row indices
+/// (and the hash, to skip most byte comparisons); grows by doubling.
 struct StringKeyTable {
     var slots: [Int]      // row index + 1, 0 = empty
     var slotCodes: [Int]
+    var hashes: [UInt64]
     var mask: Int
+    var used = 0
 
     init(capacity: Int) {
         var size = 16
-        while size < capacity * 2 { size <<= 1 }
+        while size < Swift.min(capacity, 1 << 16) * 2 { size <<= 1 }
         slots = [Int](repeating: 0, count: size)
         slotCodes = [Int](repeating: 0, count: size)
+        hashes = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
     mutating func code(_ view: StringsView, _ row: Int, next: inout Int) -> Int {
         let bytes = view[row]
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        let h = hashBytes(bytes)
+        var slot = Int(truncatingIfNeeded: h) & mask
         while true {
             let occupant = slots[slot]
             if occupant == 0 {
                 slots[slot] = row + 1
                 slotCodes[slot] = next
+                hashes[slot] = h
                 next += 1
+                used += 1
+                if used * 2 > slots.count { grow() }
                 return next - 1
             }
-            let other = view[occupant - 1]
-            if other.count == bytes.count && (bytes.isEmpty || memcmp(other.baseAddress!, bytes.baseAddress!, bytes.count) == 0) {
-                return slotCodes[slot]
-            }
+            if hashes[slot] == h && bytesEqual(view[occupant - 1], bytes) { return slotCodes[slot] }
             slot = (slot + 1) & mask
         }
     }
+
+    mutating func grow() {
+        let oldSlots = slots, oldCodes = slotCodes, oldHashes = hashes
+        let size = oldSlots.count * 2
+        slots = [Int](repeating: 0, count: size)
+        slotCodes = [Int](repeating: 0, count: size)
+        hashes = [UInt64](repeating: 0, count: size)
+        mask = size - 1
+        for i in 0..<oldSlots.count where oldSlots[i] != 0 {
+            var slot = Int(truncatingIfNeeded: oldHashes[i]) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = oldSlots[i]
+            slotCodes[slot] = oldCodes[i]
+            hashes[slot] = oldHashes[i]
+        }
+    }
+}
+
+/// Whether two byte strings are equal.
+@inline(__always) func bytesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+}
+
+/// A fast 64-bit hash of bytes, 8 at a time (for hash tables in memory; not stable across releases).
+@inline(__always) func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var h: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(bytes.count)
+    guard let base = bytes.baseAddress else { return h }
+    let raw = UnsafeRawPointer(base)
+    var i = 0
+    let n = bytes.count
+    while i + 8 <= n {
+        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xbf58_476d_1ce4_e5b9
+        h ^= h >> 29
+        i += 8
+    }
+    if i < n {
+        var tail: UInt64 = 0
+        for k in i..<n { tail |= UInt64(base[k]) << UInt64((k - i) * 8) }
+        h = (h ^ tail) &* 0x94d0_49bb_1331_11eb
+    }
+    h ^= h >> 32
+    h = h &* 0xd6e8_feb8_6659_fd93
+    return h ^ (h >> 32)
 }
 
 #if canImport(Glibc)

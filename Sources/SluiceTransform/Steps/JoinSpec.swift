@@ -4,7 +4,13 @@ import SluiceCore
 ///
 /// Null keys never match. `left` keeps unmatched left rows with nulls on the right;
 /// `semi` keeps left rows that have a match, `anti` those that have none (neither
-/// adds columns). Right columns whose names clash with left ones get `_right`.
+/// adds columns). The right key columns are left out (they equal the left keys);
+/// other right columns whose names clash with left ones get `_right`.
+/// Keys must have the same type on both sides (a clear error otherwise).
+///
+/// ```swift
+/// let joined = try Step.join(JoinSpec(right: orders, on: [("id", "user_id")], kind: .left)).apply(to: users)
+/// ```
 public struct JoinSpec: Sendable {
     public enum Kind: String, Sendable, CaseIterable { case inner, left, semi, anti }
     public var right: Table
