@@ -120,7 +120,11 @@ extension SQLConnection {
     public func load(file path: String, format: FileFormat? = nil, readOptions: ReadOptions = ReadOptions(), into table: String,
                      options: LoadOptions, progress: ((Int) -> Void)? = nil) throws -> LoadSummary {
         var reader = try TableFile.openReader(path: path, format: format, options: readOptions)
-        return try load(into: table, schema: reader.schema, options: options, progress: progress) { try reader.next() }
+        let schema = reader.schema
+        // The file is parsed one batch ahead on another thread while this one inserts.
+        let prefetcher = BatchPrefetcher { try reader.next() }
+        defer { prefetcher.close() }
+        return try load(into: table, schema: schema, options: options, progress: progress) { try prefetcher.next() }
     }
 
     private func validate(table: String, schema: Schema, options: LoadOptions) throws {
