@@ -18,6 +18,12 @@ struct ConnectorConformanceTests {
         let back = try db.rows(connection, table, orderBy: "id")
         #expect(back.schema == data.schema)
         #expect(back == data)
+        // Into an existing table the engine takes its general path (PostgreSQL: text COPY, not binary).
+        let existing = db.table("types_existing")
+        try connection.load(data.slice(0..<0), into: existing, options: LoadOptions(mode: .append))
+        let second = try connection.load(data, into: existing, options: LoadOptions(mode: .append))
+        #expect(!second.createdTable)
+        #expect(try db.rows(connection, existing, orderBy: "id") == data)
     }
 
     @Test("extract reads in batches of the requested size", arguments: TestEngine.allCases)

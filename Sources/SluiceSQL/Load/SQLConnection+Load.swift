@@ -59,7 +59,9 @@ extension SQLConnection {
                 }
             }
 
-            let inserter = try engine.makeInserter(table: target, schema: schema)
+            // Staging tables and tables created just now have exactly the data's column types.
+            let exactTypes = target != table || summary.createdTable
+            let inserter = try engine.makeInserter(table: target, schema: schema, exactTypes: exactTypes)
             let partitionIndex = options.partition.flatMap { schema.index(of: $0.column) }
             while let batch = try batches() {
                 guard batch.schema == schema else {
