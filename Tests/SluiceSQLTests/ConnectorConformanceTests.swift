@@ -242,5 +242,14 @@ struct ConnectorConformanceTests {
         #expect(badKey?.message == "key column \"idd\" is not in the data")
         #expect(badKey?.hint == "did you mean id?")
         #expect(try connection.columns(ofTable: db.table("e")) == nil)
+        // PostgreSQL would truncate a name past 63 bytes; SQLite keeps it whole.
+        let long = db.table(String(repeating: "n", count: 60))
+        if engine == .postgres {
+            let tooLong = #expect(throws: SQLError.self) { try connection.load(data, into: long, options: LoadOptions(mode: .replace)) }
+            #expect(tooLong?.isUsageError == true)
+        } else {
+            try connection.load(data, into: long, options: LoadOptions(mode: .replace))
+            #expect(try db.count(connection, long) == 1)
+        }
     }
 }

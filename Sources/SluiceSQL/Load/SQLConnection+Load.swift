@@ -144,6 +144,11 @@ extension SQLConnection {
         for name in [table] + schema.names where name.isEmpty || name.utf8.contains(0) {
             throw SQLError(.invalidArgument, message: "identifier \"\(name)\" is empty or contains a NUL byte")
         }
+        // PostgreSQL silently truncates longer names, which would load into a different table or column.
+        if dialect.engine == .postgres, let long = ([table] + schema.names).first(where: { $0.utf8.count > 63 }) {
+            throw SQLError(.invalidArgument, message: "identifier \"\(long)\" is longer than PostgreSQL's 63 bytes",
+                           hint: "rename it (e.g. --table, or the file's column header)")
+        }
         guard schema.count > 0 else { throw SQLError(.invalidArgument, message: "the data has no columns to load into \"\(table)\"") }
         func requireColumn(_ name: String, _ role: String) throws {
             guard schema.index(of: name) != nil else {

@@ -29,7 +29,7 @@ final class SQLiteEngine: SQLEngine {
         }
         // Columns without a declared type (expressions) are buffered as values for the
         // first batch, then take the widest storage class seen; later batches read typed.
-        var pending: [[Value]] = types.map { $0 == nil ? [] : [] }
+        var pending = [[Value]](repeating: [], count: count)
         var builders: [ColumnBuilder] = types.map { ColumnBuilder(type: $0 ?? .string, capacity: 0) }
         var rows = 0
         var batches = 0
