@@ -18,6 +18,12 @@ struct ConnectorConformanceTests {
         let back = try db.rows(connection, table, orderBy: "id")
         #expect(back.schema == data.schema)
         #expect(back == data)
+        // Into an existing table the engine takes its general path (PostgreSQL: text COPY, not binary).
+        let existing = db.table("types_existing")
+        try connection.load(data.slice(0..<0), into: existing, options: LoadOptions(mode: .append))
+        let second = try connection.load(data, into: existing, options: LoadOptions(mode: .append))
+        #expect(!second.createdTable)
+        #expect(try db.rows(connection, existing, orderBy: "id") == data)
     }
 
     @Test("extract reads in batches of the requested size", arguments: TestEngine.allCases)
@@ -98,6 +104,13 @@ struct ConnectorConformanceTests {
         #expect(once == expected)
         try connection.load(second, into: table, options: options)
         #expect(try db.rows(connection, table, orderBy: "id") == once)
+        // A key repeated within one load: the last row wins on every engine.
+        let repeated = try Table([("id", Column(int64: [4, 5, 4, 5, 4])), ("name", Column(string: ["x", "y", "z", nil, "last"])),
+                                  ("n", Column(int64: [1, 2, 3, 4, 5]))])
+        try connection.load(repeated, into: table, options: options)
+        let afterRepeats = try Table([("id", Column(int64: [1, 2, 3, 4, 5])), ("name", Column(string: ["a", "b", "c", "last", nil])),
+                                      ("n", Column(int64: [10, 20, nil, 5, 4]))])
+        #expect(try db.rows(connection, table, orderBy: "id") == afterRepeats)
         // A random table upserted twice equals loading it once.
         let random = try randomTable(rows: 65, seed: 6)
         let table2 = db.table("upsert_random")
@@ -229,5 +242,14 @@ struct ConnectorConformanceTests {
         #expect(badKey?.message == "key column \"idd\" is not in the data")
         #expect(badKey?.hint == "did you mean id?")
         #expect(try connection.columns(ofTable: db.table("e")) == nil)
+        // PostgreSQL would truncate a name past 63 bytes; SQLite keeps it whole.
+        let long = db.table(String(repeating: "n", count: 60))
+        if engine == .postgres {
+            let tooLong = #expect(throws: SQLError.self) { try connection.load(data, into: long, options: LoadOptions(mode: .replace)) }
+            #expect(tooLong?.isUsageError == true)
+        } else {
+            try connection.load(data, into: long, options: LoadOptions(mode: .replace))
+            #expect(try db.count(connection, long) == 1)
+        }
     }
 }

@@ -10,7 +10,9 @@ protocol SQLEngine: AnyObject {
     @discardableResult
     func query(_ sql: String, parameters: [Value], batchSize: Int, _ body: (Table) throws -> Void) throws -> Schema
     /// Starts a bulk insert of rows with `schema` into `table` (inside the caller's transaction).
-    func makeInserter(table: String, schema: Schema) throws -> any BulkInserter
+    /// `exactTypes`: the table's columns have exactly `dialect.columnType(for:)` of the schema's
+    /// types (it was created from `schema`), so an engine may use a typed binary format.
+    func makeInserter(table: String, schema: Schema, exactTypes: Bool) throws -> any BulkInserter
 }
 
 /// Writes batches of rows into one table as fast as the engine allows.

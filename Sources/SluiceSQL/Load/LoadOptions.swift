@@ -6,7 +6,8 @@ public enum LoadMode: String, Sendable, CaseIterable, CustomStringConvertible {
     case append
     /// The table's contents become exactly the rows: a staging table is loaded and swapped in.
     case replace
-    /// Insert, or update the row with the same key (`ON CONFLICT (key) DO UPDATE`).
+    /// Insert, or update the row with the same key (`ON CONFLICT (key) DO UPDATE`);
+    /// a key repeated within the data: the last row wins.
     case upsert
     /// Delete the partition's rows (`WHERE column = value`), then insert: a rerun converges.
     case replacePartition = "replace_partition"

@@ -2,6 +2,9 @@ import SluiceCore
 import SluiceFormats
 
 extension SQLConnection {
+    /// The arrival-order column of PostgreSQL's upsert staging table.
+    static let sequenceColumn = "__sluice_seq"
+
     /// Loads batches of rows into `table` in one transaction using `options.mode`.
     ///
     /// The table is created from `schema` when missing; with `.add` new columns of the
@@ -52,6 +55,10 @@ extension SQLConnection {
                     target = "sluice_upsert_staging"
                     try engine.execute("DROP TABLE IF EXISTS \(d.quote(target))", parameters: [])
                     try engine.execute(d.createTableSQL(target, schema: schema, key: [], temporary: true), parameters: [])
+                    if d.engine == .postgres {
+                        // Numbers rows in arrival order so the last row of a repeated key wins (as on SQLite).
+                        try engine.execute("ALTER TABLE \(d.quote(target)) ADD COLUMN \(d.quote(Self.sequenceColumn)) BIGSERIAL", parameters: [])
+                    }
                 }
                 if options.mode == .replacePartition, let partition = options.partition, let partitionValue {
                     try engine.execute("DELETE FROM \(d.quote(table)) WHERE \(d.quote(partition.column)) = \(d.placeholder(1))",
@@ -59,7 +66,9 @@ extension SQLConnection {
                 }
             }
 
-            let inserter = try engine.makeInserter(table: target, schema: schema)
+            // Staging tables and tables created just now have exactly the data's column types.
+            let exactTypes = target != table || summary.createdTable
+            let inserter = try engine.makeInserter(table: target, schema: schema, exactTypes: exactTypes)
             let partitionIndex = options.partition.flatMap { schema.index(of: $0.column) }
             while let batch = try batches() {
                 guard batch.schema == schema else {
@@ -83,11 +92,15 @@ extension SQLConnection {
                 let columns = schema.fields.map { d.quote($0.name) }.joined(separator: ", ")
                 let updates = schema.names.filter { !options.key.contains($0) }.map { "\(d.quote($0)) = excluded.\(d.quote($0))" }
                 let action = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
-                // `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint.
                 let keyList = options.key.map(d.quote).joined(separator: ", ")
                 do {
-                    try engine.execute("INSERT INTO \(d.quote(table)) (\(columns)) SELECT \(columns) FROM \(d.quote(target)) WHERE true "
-                                       + "ON CONFLICT (\(keyList)) \(action)", parameters: [])
+                    // A key repeated in the data: the last row wins. SQLite applies rows in order; PostgreSQL
+                    // rejects touching a row twice, so keep only each key's last row. `WHERE true` keeps
+                    // SQLite from reading ON CONFLICT as a join constraint.
+                    let select = d.engine == .postgres
+                        ? "SELECT DISTINCT ON (\(keyList)) \(columns) FROM \(d.quote(target)) ORDER BY \(keyList), \(d.quote(Self.sequenceColumn)) DESC"
+                        : "SELECT \(columns) FROM \(d.quote(target)) WHERE true"
+                    try engine.execute("INSERT INTO \(d.quote(table)) (\(columns)) \(select) ON CONFLICT (\(keyList)) \(action)", parameters: [])
                 } catch var error as SQLError where existing != nil && (error.message.contains("ON CONFLICT") || error.sqlState == "42P10") {
                     error.hint = "upsert needs a PRIMARY KEY or UNIQUE constraint on (\(keyList)) in \(d.quote(table)): "
                         + "add one (CREATE UNIQUE INDEX ON \(d.quote(table)) (\(keyList))), or load once with --mode replace --key \(options.key.joined(separator: ","))"
@@ -120,12 +133,21 @@ extension SQLConnection {
     public func load(file path: String, format: FileFormat? = nil, readOptions: ReadOptions = ReadOptions(), into table: String,
                      options: LoadOptions, progress: ((Int) -> Void)? = nil) throws -> LoadSummary {
         var reader = try TableFile.openReader(path: path, format: format, options: readOptions)
-        return try load(into: table, schema: reader.schema, options: options, progress: progress) { try reader.next() }
+        let schema = reader.schema
+        // The file is parsed one batch ahead on another thread while this one inserts.
+        let prefetcher = BatchPrefetcher { try reader.next() }
+        defer { prefetcher.close() }
+        return try load(into: table, schema: schema, options: options, progress: progress) { try prefetcher.next() }
     }
 
     private func validate(table: String, schema: Schema, options: LoadOptions) throws {
         for name in [table] + schema.names where name.isEmpty || name.utf8.contains(0) {
             throw SQLError(.invalidArgument, message: "identifier \"\(name)\" is empty or contains a NUL byte")
+        }
+        // PostgreSQL silently truncates longer names, which would load into a different table or column.
+        if dialect.engine == .postgres, let long = ([table] + schema.names).first(where: { $0.utf8.count > 63 }) {
+            throw SQLError(.invalidArgument, message: "identifier \"\(long)\" is longer than PostgreSQL's 63 bytes",
+                           hint: "rename it (e.g. --table, or the file's column header)")
         }
         guard schema.count > 0 else { throw SQLError(.invalidArgument, message: "the data has no columns to load into \"\(table)\"") }
         func requireColumn(_ name: String, _ role: String) throws {

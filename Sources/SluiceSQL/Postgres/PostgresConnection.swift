@@ -43,7 +43,6 @@ final class PostgresConnection {
                 PQexecParams(handle, sql, Int32(parameters.count), nil, parameters.isEmpty ? nil : $0, nil, nil, 0)
             }
         }
-        _ = cStrings
         let result = PostgresResult(raw)
         try check(result, sql: sql)
         return result

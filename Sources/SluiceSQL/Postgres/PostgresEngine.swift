@@ -115,10 +115,13 @@ final class PostgresEngine: SQLEngine {
         }
     }
 
-    func makeInserter(table: String, schema: Schema) throws -> any BulkInserter {
+    /// `COPY … FROM STDIN`: binary when the column types are exactly ours, text otherwise
+    /// (text lets the server convert, e.g. int64 data into an `integer` or `numeric` column).
+    func makeInserter(table: String, schema: Schema, exactTypes: Bool) throws -> any BulkInserter {
         let columns = schema.fields.map { dialect.quote($0.name) }.joined(separator: ", ")
-        let sql = "COPY \(dialect.quote(table)) (\(columns)) FROM STDIN"
+        let sql = "COPY \(dialect.quote(table)) (\(columns)) FROM STDIN" + (exactTypes ? " (FORMAT binary)" : "")
         try connection.execute(sql)
-        return PostgresCopyInserter(connection: connection, sql: sql)
+        return exactTypes ? PostgresBinaryCopyInserter(connection: connection, sql: sql) as any BulkInserter
+            : PostgresCopyInserter(connection: connection, sql: sql)
     }
 }

@@ -29,7 +29,7 @@ final class SQLiteEngine: SQLEngine {
         }
         // Columns without a declared type (expressions) are buffered as values for the
         // first batch, then take the widest storage class seen; later batches read typed.
-        var pending: [[Value]] = types.map { $0 == nil ? [] : [] }
+        var pending = [[Value]](repeating: [], count: count)
         var builders: [ColumnBuilder] = types.map { ColumnBuilder(type: $0 ?? .string, capacity: 0) }
         var rows = 0
         var batches = 0
@@ -123,7 +123,7 @@ final class SQLiteEngine: SQLEngine {
         }
     }
 
-    func makeInserter(table: String, schema: Schema) throws -> any BulkInserter {
+    func makeInserter(table: String, schema: Schema, exactTypes: Bool) throws -> any BulkInserter {
         let columns = schema.fields.map { dialect.quote($0.name) }.joined(separator: ", ")
         let placeholders = (1...max(schema.count, 1)).map { dialect.placeholder($0) }.joined(separator: ", ")
         let statement = try database.prepare("INSERT INTO \(dialect.quote(table)) (\(columns)) VALUES (\(placeholders))")

@@ -60,7 +60,11 @@ final class SQLiteInserter: BulkInserter {
                 }
             }
         }
-        defer { for pointer in scratch { pointer.deallocate() } }
+        defer {
+            // Bindings outlive sqlite3_reset: drop them before the batch's memory goes.
+            sqlite3_clear_bindings(handle)
+            for pointer in scratch { pointer.deallocate() }
+        }
         try withExtendedLifetime(batch) {
             for row in 0..<batch.rowCount {
                 for (c, bind) in binders.enumerated() {
