@@ -322,8 +322,55 @@ class LoadSQLite(Case):
         return problems, warnings
 
 
-# Later work appends cases here (quality checks, transforms, ...).
-CASES = [ReadCSV(), ConvertLarge(), LoadSQLite()]
+class TransformUserAnalytics(Case):
+    """The seed's extract + transform in memory: join, aggregate, normalise, bucket."""
+    name = "transform"
+    description = ("The seed's extract and transform from the generated CSVs, whole process to an "
+                   "output CSV: users LEFT JOIN orders, grouped to order_count and total_spent, email "
+                   "lower(trim()), customer_segment bucketed like pd.cut (examples/transform).")
+
+    def output(self, tool):
+        return Path(tempfile.gettempdir()) / f"sluice-bench-transform-{tool}.csv"
+
+    def prepare(self, data):
+        steps = data / "steps.yaml"
+        source = ROOT / "examples" / "transform" / "steps.yaml"
+        if not steps.exists() or steps.read_bytes() != source.read_bytes():
+            steps.write_bytes(source.read_bytes())
+
+    def commands(self, data):
+        binary = sluice_binary()
+        examples = ROOT / "examples" / "transform"
+        return {
+            "sluice": [str(binary) if binary else str(RELEASE_SLUICE), "transform", str(data / "users.csv"),
+                       str(self.output("sluice")), "--steps", str(data / "steps.yaml")],
+            "pandas": [str(VENV_PYTHON), str(examples / "pandas_reference.py"), str(data), str(self.output("pandas"))],
+            "polars": [str(VENV_PYTHON), str(examples / "polars_reference.py"), str(data), str(self.output("polars"))],
+        }
+
+    def check(self, outputs):
+        import csv
+        problems, warnings, summaries = [], [], {}
+        for tool in outputs:
+            name = tool.split(" ")[0]
+            try:
+                with open(self.output(name), newline="", encoding="utf-8") as handle:
+                    reader = csv.DictReader(handle)
+                    rows, segments = 0, {}
+                    for row in reader:
+                        rows += 1
+                        segment = row.get("customer_segment") or ""
+                        segments[segment] = segments.get(segment, 0) + 1
+                summaries[tool] = (rows, tuple(sorted(segments.items())))
+            except OSError as error:
+                problems.append(f"{tool}: no output: {error.strerror}")
+        if len(set(summaries.values())) > 1:
+            problems.append(f"row or segment counts differ: {summaries}")
+        return problems, warnings
+
+
+# Later work appends cases here (quality checks, ...).
+CASES = [ReadCSV(), ConvertLarge(), LoadSQLite(), TransformUserAnalytics()]
 
 
 # ---------------------------------------------------------------- measuring
