@@ -47,7 +47,7 @@ struct ExtractCommand: ParsableCommand {
         let started = monotonicSeconds()
         let text: String
         if let query { text = query } else {
-            guard let contents = readWholeFile(queryFile!) else { throw CommandFailure(description: "error: cannot read query file \(queryFile!)", status: ExitStatus.usage) }
+            guard let contents = readTextFile(queryFile!) else { throw CommandFailure(description: "error: cannot read query file \(queryFile!)", status: ExitStatus.usage) }
             text = contents
         }
         var parameters: [String: Value] = [:]
@@ -69,18 +69,4 @@ struct ExtractCommand: ParsableCommand {
             printError("extracted \(rows) rows from \(url) in \(formatSeconds(seconds))")
         }
     }
-}
-
-/// The whole file as UTF-8 text, or nil when it cannot be read.
-func readWholeFile(_ path: String) -> String? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, file)
-        if n > 0 { bytes += chunk[0..<n] }
-        if n < chunk.count { break }
-    }
-    return String(decoding: bytes, as: UTF8.self)
 }
