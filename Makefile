@@ -40,7 +40,7 @@ demo: deps build
 
 bench: deps
 	$(SWIFT) build -c release
-	USERS=$(USERS) RUNS=$(RUNS) $(PYTHON) bench/bench.py
+	USERS=$(USERS) RUNS=$(RUNS) bash scripts/with-postgres.sh $(PYTHON) bench/bench.py
 
 clean:
 	$(SWIFT) package clean

@@ -369,8 +369,49 @@ class TransformUserAnalytics(Case):
         return problems, warnings
 
 
+class LoadPostgres(Case):
+    """A 1M-row load into PostgreSQL against psql's \\copy, on the same throwaway server."""
+    name = "load-postgres"
+    description = ("Load users.csv (all rows) into a new PostgreSQL table: `sluice load --mode replace` "
+                   "(binary COPY) against `psql -c \\copy … csv header` into a table created first, on the "
+                   "same throwaway server (`make bench` starts it through scripts/with-postgres.sh; "
+                   "fsync off for both).")
+
+    @staticmethod
+    def url():
+        return os.environ.get("SLUICE_TEST_POSTGRES_URL")
+
+    def commands(self, data):
+        url = self.url() or "postgres://unset"
+        source = str(data / "users.csv")
+        binary = sluice_binary()
+        psql = ("psql -q -v ON_ERROR_STOP=1 \"$0\" "
+                "-c 'DROP TABLE IF EXISTS users_psql' "
+                "-c 'CREATE TABLE users_psql (id bigint, email text, name text, created_at timestamp)' "
+                f"-c \"\\\\copy users_psql from '{source}' csv header\"")
+        return {
+            "sluice": [str(binary) if binary else str(RELEASE_SLUICE), "load", source, "--to", url,
+                       "--table", "users_sluice", "--mode", "replace"],
+            "psql": ["sh", "-c", psql, url],
+        }
+
+    def check(self, outputs):
+        problems, counts = [], {}
+        for tool in outputs:
+            table = "users_sluice" if tool.startswith("sluice") else "users_psql"
+            result = subprocess.run(["psql", "-tA", self.url() or "", "-c", f"SELECT count(*), sum(id) FROM {table}"],
+                                    capture_output=True, text=True)
+            if result.returncode != 0:
+                problems.append(f"{tool}: cannot read {table}: {result.stderr.strip()}")
+            else:
+                counts[tool] = result.stdout.strip()
+        if len(set(counts.values())) > 1:
+            problems.append(f"row counts or id sums differ: {counts}")
+        return problems, []
+
+
 # Later work appends cases here (quality checks, ...).
-CASES = [ReadCSV(), ConvertLarge(), LoadSQLite(), TransformUserAnalytics()]
+CASES = [ReadCSV(), ConvertLarge(), LoadSQLite(), TransformUserAnalytics(), LoadPostgres()]
 
 
 # ---------------------------------------------------------------- measuring
@@ -596,6 +637,9 @@ def main():
     sections = {}
     RESULTS.mkdir(parents=True, exist_ok=True)
     for case in cases:
+        if isinstance(case, LoadPostgres) and not LoadPostgres.url():
+            log(f"bench: case {case.name}: skipped, no server (run it through `make bench`, which starts one)")
+            continue
         available = list(case.commands(data))
         tools = [t for t in available if only is None or t in only]
         skipped = [t for t in available if t not in tools]
