@@ -164,7 +164,7 @@ public enum TableFile {
     public static func convert(input: String, inputFormat: FileFormat? = nil, output: String, outputFormat: FileFormat? = nil,
                                options: ReadOptions = ReadOptions()) throws -> ConversionSummary {
         let outputFormat = try outputFormat ?? FileFormat(path: output)
-        return try withWidening(path: input, options: options) { options in
+        var (summary, report) = try withWidening(path: input, options: options) { options in
             let reader = try openReader(path: input, format: inputFormat, options: options)
             let file = try OutputFile(path: output)
             var writer: any TableWriter
@@ -206,7 +206,9 @@ public enum TableFile {
             try writer.finish()
             let report = producer.reader.report
             return (ConversionSummary(rows: rows, bytesWritten: file.bytesWritten, schema: schema, report: report), report)
-        }.0
+        }
+        summary.report = report   // with the widening notes
+        return summary
     }
 
     /// Runs `body`, and when it fails on a value that a widened inferred column would
@@ -216,12 +218,9 @@ public enum TableFile {
         var notes: [String] = []
         while true {
             do {
-                var (value, report) = try body(options)
+                let (value, bodyReport) = try body(options)
+                var report = bodyReport
                 report.notes.insert(contentsOf: notes, at: 0)
-                if var summary = value as? ConversionSummary {
-                    summary.report = report
-                    value = summary as! T
-                }
                 return (value, report)
             } catch let error as FormatError where error.code == .typeMismatch && error.widenedField != nil && path != "-" {
                 let field = error.widenedField!
