@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "SluiceSQL", targets: ["SluiceSQL"]),
         .library(name: "SluiceQuality", targets: ["SluiceQuality"]),
         .library(name: "SluiceTransform", targets: ["SluiceTransform"]),
+        .library(name: "SluicePipeline", targets: ["SluicePipeline"]),
+        .library(name: "SluiceStream", targets: ["SluiceStream"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
@@ -51,10 +53,30 @@ let package = Package(
             name: "SluiceTransform",
             dependencies: ["SluiceCore", "SluiceFormats", .product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "SluicePipeline",
+            dependencies: [
+                "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "SluiceStream",
+            dependencies: [
+                "SluiceCore", "SluiceFormats", "SluiceTransform", "CRdKafka",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform",
+                "SluicePipeline", "SluiceStream",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +97,14 @@ let package = Package(
         .testTarget(
             name: "SluiceTransformTests",
             dependencies: ["SluiceTransform", "SluiceFormats", "SluiceCore"]
+        ),
+        .testTarget(
+            name: "SluicePipelineTests",
+            dependencies: ["SluicePipeline", "SluiceSQL", "SluiceFormats", "SluiceCore"]
+        ),
+        .testTarget(
+            name: "SluiceStreamTests",
+            dependencies: ["SluiceStream", "CRdKafka", "SluiceFormats", "SluiceCore"]
         ),
         .testTarget(
             name: "SluiceCLITests",

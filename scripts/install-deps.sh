@@ -7,8 +7,9 @@ set -euo pipefail
 
 # Packages every checkout needs, one word each.
 # pkg-config, libsqlite3-dev and libpq-dev: the CSQLite and CLibPQ system-library targets;
+# librdkafka-dev: the CRdKafka system-library target (Kafka streams);
 # postgresql: the throwaway server scripts/with-postgres.sh starts for `make test`.
-APT_PACKAGES="pkg-config libsqlite3-dev libpq-dev postgresql"
+APT_PACKAGES="pkg-config libsqlite3-dev libpq-dev postgresql librdkafka-dev"
 
 # python3 -m venv is needed by bench/bench.py; pyenv's Python has it built in,
 # Debian's python3 needs python3-venv.
