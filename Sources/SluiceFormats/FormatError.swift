@@ -13,7 +13,7 @@ public struct FormatError: Error, Sendable, CustomStringConvertible, Equatable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Base: String {
             case unterminatedQuote, strayQuote, fieldCount, invalidUTF8, typeMismatch
-            case malformedJSON, io, invalidOption, missingHeader, unknownColumn, unknownFormat
+            case malformedJSON, io, invalidOption, missingHeader, unknownColumn, unknownFormat, corruptFile
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -39,6 +39,8 @@ public struct FormatError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let unknownColumn = Code(.unknownColumn)
         /// A file's format could not be told from its name.
         public static let unknownFormat = Code(.unknownFormat)
+        /// A binary file that is truncated, damaged, or not of the format its name says.
+        public static let corruptFile = Code(.corruptFile)
         public var description: String { base.rawValue }
     }
 

@@ -6,11 +6,13 @@ public enum FileFormat: Sendable, Equatable, CustomStringConvertible {
     case csv(CSVDialect)
     /// One JSON object per line.
     case jsonLines
+    /// Sluice's binary columnar file (`.sluice`, see ``SluiceTableWriter``).
+    case sluice
 
     /// Comma-separated values with a header (RFC 4180).
     public static let csv = FileFormat.csv(CSVDialect())
 
-    /// The format named `name`: `csv`, `tsv`, `jsonl` (also `jsonlines`, `ndjson`).
+    /// The format named `name`: `csv`, `tsv`, `jsonl` (also `jsonlines`, `ndjson`), `sluice`.
     ///
     /// - Throws: ``FormatError`` `.unknownFormat` with the nearest name.
     public init(name: String) throws {
@@ -18,14 +20,15 @@ public enum FileFormat: Sendable, Equatable, CustomStringConvertible {
         case "csv": self = .csv
         case "tsv": self = .csv(.tsv)
         case "jsonl", "jsonlines", "json-lines", "ndjson": self = .jsonLines
+        case "sluice": self = .sluice
         default:
-            let names = ["csv", "tsv", "jsonl"]
+            let names = ["csv", "tsv", "jsonl", "sluice"]
             throw FormatError(.unknownFormat, file: name, message: "unknown format \"\(name)\"",
-                              hint: (suggestion(for: name, among: names).map { "did you mean `\($0)`? " } ?? "") + "formats: csv, tsv, jsonl")
+                              hint: (suggestion(for: name, among: names).map { "did you mean `\($0)`? " } ?? "") + "formats: csv, tsv, jsonl, sluice")
         }
     }
 
-    /// The format a path's extension names (`.csv`, `.tsv`, `.jsonl`, `.ndjson`;
+    /// The format a path's extension names (`.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.sluice`;
     /// a trailing `.txt` is not guessed).
     ///
     /// - Throws: ``FormatError`` `.unknownFormat`, suggesting `--format`.
@@ -34,9 +37,10 @@ public enum FileFormat: Sendable, Equatable, CustomStringConvertible {
         if lower.hasSuffix(".csv") { self = .csv; return }
         if lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") { self = .csv(.tsv); return }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonlines") { self = .jsonLines; return }
+        if lower.hasSuffix(".sluice") { self = .sluice; return }
         let hint = lower.hasSuffix(".json")
             ? "Sluice reads JSON Lines (one object per line): name the file .jsonl, or pass --format jsonl if it is JSON Lines"
-            : "name the file .csv, .tsv or .jsonl, or pass --format csv|tsv|jsonl"
+            : "name the file .csv, .tsv, .jsonl or .sluice, or pass --format csv|tsv|jsonl|sluice"
         throw FormatError(.unknownFormat, file: path, message: "cannot tell the format of \"\(path)\" from its name", hint: hint)
     }
 
@@ -44,6 +48,7 @@ public enum FileFormat: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .csv(let dialect): dialect.delimiter == UInt8(ascii: "\t") ? "tsv" : "csv"
         case .jsonLines: "jsonl"
+        case .sluice: "sluice"
         }
     }
 }
@@ -85,6 +90,7 @@ public enum TableFile {
     /// - Throws: ``FormatError`` when the file cannot be opened or its start is malformed.
     public static func openReader(path: String, format: FileFormat? = nil, options: ReadOptions = ReadOptions()) throws -> any TableReader {
         let format = try format ?? FileFormat(path: path)
+        if format == .sluice, path != "-" { return try SluiceTableReader(path: path, options: options) }
         let source: any ByteSource = path == "-" ? FileByteSource.standardInput() : try FileByteSource(path: path)
         return try openReader(source: source, format: format, options: options)
     }
@@ -102,16 +108,23 @@ public enum TableFile {
             return try JSONLinesReader(source: source, options: JSONLinesReadOptions(
                 schemaOverride: options.schemaOverride, inferenceRows: options.inferenceRows,
                 batchSize: options.batchSize, badLines: options.badRows))
+        case .sluice:
+            return try SluiceTableReader(source: source, options: options)
         }
     }
 
     /// A writer for `path` (`-` is standard output); the file appears when the writer finishes.
     public static func openWriter(path: String, format: FileFormat? = nil) throws -> any TableWriter {
         let format = try format ?? FileFormat(path: path)
-        let output = try OutputFile(path: path)
+        return makeWriter(output: try OutputFile(path: path), format: format)
+    }
+
+    /// The writer of `format` into `output`.
+    static func makeWriter(output: OutputFile, format: FileFormat) -> any TableWriter {
         switch format {
-        case .csv(let dialect): return CSVWriter(output: output, dialect: dialect)
-        case .jsonLines: return JSONLinesWriter(output: output)
+        case .csv(let dialect): CSVWriter(output: output, dialect: dialect)
+        case .jsonLines: JSONLinesWriter(output: output)
+        case .sluice: SluiceTableWriter(output: output)
         }
     }
 
@@ -127,6 +140,7 @@ public enum TableFile {
         var options = options
         options.batchSize = Int.max
         let format = try format ?? (path == "-" ? .csv : FileFormat(path: path))
+        if format == .sluice, path != "-" { return try SluiceTableReader.readTable(path: path, options: options) }
         return try withWidening(path: path, options: options) { options in
             if case .csv(let dialect) = format, path != "-" {
                 var csvOptions = CSVReadOptions(
@@ -167,11 +181,7 @@ public enum TableFile {
         var (summary, report) = try withWidening(path: input, options: options) { options in
             let reader = try openReader(path: input, format: inputFormat, options: options)
             let file = try OutputFile(path: output)
-            var writer: any TableWriter
-            switch outputFormat {
-            case .csv(let dialect): writer = CSVWriter(output: file, dialect: dialect)
-            case .jsonLines: writer = JSONLinesWriter(output: file)
-            }
+            var writer = makeWriter(output: file, format: outputFormat)
             // Read and parse on a second thread while this one formats and writes:
             // at most two batches wait in between, so memory stays bounded.
             let schema = reader.schema

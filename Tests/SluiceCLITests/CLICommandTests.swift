@@ -136,4 +136,29 @@ struct CLICommandTests {
         #expect(run.status == 0)
         #expect(run.stdout.contains("A@x.io"))
     }
+
+    @Test("a .sluice file converts, shows and scans like text; a cut one exits 1 naming it")
+    func sluiceFiles() throws {
+        try withSample { dir in
+            #expect(try CLI.run(["convert", "users.csv", "users.sluice"], in: dir).status == 0)
+            let schema = try CLI.run(["schema", "users.sluice"], in: dir)
+            #expect(schema.stdout.contains("--schema id:int64,email:string,name:string,total:float64,created_at:timestamp"))
+            let head = try CLI.run(["head", "users.sluice", "-n", "2"], in: dir)
+            #expect(head.status == 0)
+            #expect(head.stdout.contains("Smith, John"))
+            #expect(!head.stdout.contains("Zoë"))
+            let scan = try CLI.run(["scan", "users.sluice", "--json"], in: dir)
+            #expect(scan.stdout.contains("{\"name\": \"total\", \"type\": \"float64\", \"nulls\": 0, \"sum\": 109.25, \"min\": \"-3.25\", \"max\": \"100.0\"}"))
+            #expect(try CLI.run(["convert", "users.sluice", "back.csv"], in: dir).status == 0)
+            #expect(try CLI.run(["convert", "users.csv", "direct.csv"], in: dir).status == 0)
+            let direct = try Data(contentsOf: dir.appendingPathComponent("direct.csv"))
+            #expect(try Data(contentsOf: dir.appendingPathComponent("back.csv")) == direct)
+
+            let full = try Data(contentsOf: dir.appendingPathComponent("users.sluice"))
+            try full.prefix(full.count - 10).write(to: dir.appendingPathComponent("cut.sluice"))
+            let cut = try CLI.run(["scan", "cut.sluice"], in: dir)
+            #expect(cut.status == 1)
+            #expect(cut.stderr.hasPrefix("cut.sluice: error: truncated .sluice file"))
+        }
+    }
 }

@@ -24,7 +24,7 @@ struct CheckCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The table file to check (CSV, TSV or JSON Lines); default: the suite's `dataset`.")
+    @Argument(help: "The table file to check (CSV, TSV, JSON Lines or .sluice); default: the suite's `dataset`.")
     var data: String?
 
     @Option(name: .long, help: ArgumentHelp("The suite file (YAML).", valueName: "checks.yaml"))
@@ -45,7 +45,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the rows that failed no row-level check here.", valueName: "file"))
     var passed: String?
 
-    @Option(name: .long, help: ArgumentHelp("Input format of DATA: csv, tsv or jsonl (default: from the extension).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Input format of DATA: csv, tsv, jsonl or sluice (default: from the extension).", valueName: "format"))
     var inputFormat: String?
 
     @Option(name: .long, help: ArgumentHelp("Column types of DATA instead of inference, e.g. id:int64,total:float64.", valueName: "name:type,..."))

@@ -8,7 +8,7 @@ import Glibc
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a table file between CSV, TSV and JSON Lines, streaming in batches.",
+        abstract: "Convert a table file between CSV, TSV, JSON Lines and .sluice, streaming in batches.",
         discussion: """
         Formats come from the extensions unless --format / --to say otherwise. Memory stays
         bounded whatever the input size, and OUTPUT appears only when the whole input was
@@ -26,7 +26,7 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The output file (- for standard output).")
     var output: String
 
-    @Option(name: .long, help: ArgumentHelp("Output format: csv, tsv or jsonl (default: from the output extension).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format: csv, tsv, jsonl or sluice (default: from the output extension).", valueName: "format"))
     var to: String?
 
     @OptionGroup var inputOptions: InputOptions

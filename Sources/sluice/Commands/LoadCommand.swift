@@ -22,7 +22,7 @@ struct LoadCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The table file to load (CSV, TSV or JSON Lines).")
+    @Argument(help: "The table file to load (CSV, TSV, JSON Lines or .sluice).")
     var file: String
 
     @Option(name: .long, help: ArgumentHelp("Destination: sqlite:path.db or postgres://user@host:port/db.", valueName: "url"))

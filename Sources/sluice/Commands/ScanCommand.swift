@@ -15,7 +15,7 @@ struct ScanCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: "Files to read (CSV, TSV or JSON Lines).")
+    @Argument(help: "Files to read (CSV, TSV, JSON Lines or .sluice).")
     var files: [String]
 
     @OptionGroup var input: InputOptions
