@@ -81,7 +81,7 @@ public final class PipelineRunner: @unchecked Sendable {
     public var heartbeatInterval: Int64 = 10_000_000
 
     /// The table file format of run artifacts.
-    public static let artifactExtension = "jsonl"
+    public static let artifactExtension = "sluice"
 
     public init(pipeline: Pipeline, store: StateStore, clock: any PipelineClock = SystemClock()) {
         self.pipeline = pipeline
