@@ -120,7 +120,14 @@ struct PipelineCommandTests {
             if data.isEmpty { break }
             seen += String(decoding: data, as: UTF8.self)
         }
-        usleep(30_000)
+        // Kill once the state store says the load is running and the table it reads is safely stored.
+        for _ in 0..<100 {
+            let status = try CLI.run(["status", "2024-01-02", "--pipeline", "pipeline.yaml", "--format", "json"], in: dir)
+            let tasks = (try? JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])?["tasks"] as? [[String: Any]] ?? []
+            let state = Dictionary(tasks.map { ($0["task"] as? String ?? "", $0["state"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+            if state["load"] == "running" && state["clean"] == "success" { break }
+            usleep(5_000)
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal, "the run finished before it could be killed: \(seen)")

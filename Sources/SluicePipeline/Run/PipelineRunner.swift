@@ -216,6 +216,7 @@ public final class PipelineRunner: @unchecked Sendable {
                 states[taskName] = state
             }
         }
+        await shared.waitForWrites()
         let failed = pipeline.tasks.contains { states[$0.name] != .success }
         let finalState: RunState = failed ? .failed : .success
         try store.setRunState(pipeline: name, runID: runID, state: finalState, now: clock.now(),
@@ -264,14 +265,20 @@ public final class PipelineRunner: @unchecked Sendable {
             var retryable = true
             var output: TaskOutput?
             var checks: [CheckResult] = []
+            var pendingArtifact: (Table, String)?
             do {
                 var result = try await attemptWithTimeout(task, context, timeout: settings.timeout)
-                if let table = result.table {
+                if let source = result.passthroughOf {
+                    // The table is the input's, unchanged: share its artifact instead of writing a copy.
+                    try shared.alias(task.name, to: source)
+                } else if let table = result.table {
+                    // Downstream tasks use the table in memory at once; the artifact is written
+                    // meanwhile, and the task's success is recorded once it is durable.
                     let path = artifacts + "/" + task.name + "." + Self.artifactExtension
-                    try await onThread(context) { try TableFile.write(table, to: path) }
                     shared.store(task.name, table: table, path: path)
-                    result.table = nil
+                    pendingArtifact = (table, path)
                 }
+                result.table = nil
                 output = result
                 checks = result.checks
                 state = .success
@@ -299,9 +306,12 @@ public final class PipelineRunner: @unchecked Sendable {
             emit(.tryFinished(task: task.name, tryNumber: tryNumber, state: state, seconds: monotonicSeconds() - began,
                               rowsOut: output?.rowsOut, error: message))
             if state == .success {
-                try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .success, tries: tryNumber,
-                                        startedAt: firstStart, endedAt: now, rowsIn: output?.rowsIn, rowsOut: output?.rowsOut,
-                                        artifact: shared.path(of: task.name))
+                let (store, rowsIn, rowsOut, artifact) = (self.store, output?.rowsIn, output?.rowsOut, shared.path(of: task.name))
+                let record: @Sendable () -> Void = { [tryNumber] in
+                    try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .success, tries: tryNumber,
+                                            startedAt: firstStart, endedAt: now, rowsIn: rowsIn, rowsOut: rowsOut, artifact: artifact)
+                }
+                if let (table, path) = pendingArtifact { shared.persist(table, to: path, then: record) } else { record() }
                 return .success
             }
             let last = attempt == attempts || !retryable
@@ -352,6 +362,37 @@ final class RunShared: @unchecked Sendable {
     }
 
     func path(of task: String) -> String? { lock.locked { paths[task] } }
+
+    private var writes: [Task<Void, Never>] = []
+
+    /// `task`'s table is `source`'s, unchanged (a check without quarantine).
+    func alias(_ task: String, to source: String) throws {
+        let table = try self.table(of: source)
+        lock.locked {
+            tables[task] = table
+            paths[task] = paths[source]
+        }
+    }
+
+    /// Writes `table` to `path` on its own thread, then calls `then` (only if the write succeeded).
+    func persist(_ table: Table, to path: String, then: @escaping @Sendable () -> Void) {
+        let write = Task.detached {
+            let ok = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                startThread { continuation.resume(returning: (try? TableFile.write(table, to: path)) != nil) }
+            }
+            if ok { then() }
+        }
+        lock.locked { writes.append(write) }
+    }
+
+    /// Waits until every artifact started so far is written.
+    func waitForWrites() async {
+        while true {
+            let pending: [Task<Void, Never>] = lock.locked { defer { writes = [] }; return writes }
+            if pending.isEmpty { return }
+            for write in pending { await write.value }
+        }
+    }
 
     /// The table of `task`: kept in memory when this process made it, else read from its artifact.
     func table(of task: String) throws -> Table {

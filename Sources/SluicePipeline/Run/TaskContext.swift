@@ -93,6 +93,8 @@ public struct TaskOutput: Sendable {
     public var rowsOut: Int?
     /// Quality results to record with the try.
     public var checks: [CheckResult]
+    /// The table is this task's input, unchanged (its artifact is shared, not copied).
+    var passthroughOf: String?
 
     public init(table: Table? = nil, rowsIn: Int? = nil, rowsOut: Int? = nil, checks: [CheckResult] = []) {
         self.table = table

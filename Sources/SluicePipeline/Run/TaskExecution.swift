@@ -93,6 +93,7 @@ enum TaskExecution {
                 return TaskOutput(table: table, rowsIn: input.rowCount)
             }
         case .check(let action):
+            let inputName = try pipeline.inputTask(of: task)
             let input = try context.input()
             return try await onThread(context) {
                 let suite = try action.suite.makeSuite(references: try action.suite.readReferences())
@@ -101,7 +102,9 @@ enum TaskExecution {
                 context.log("checks: \(summary.total) total, \(summary.passed) passed, \(summary.failed) failed, \(summary.notEvaluated) not evaluated")
                 for r in result.results { context.log("  \(r.outcome.rawValue) [\(r.severity.rawValue)] \(r.name): \(r.message)") }
                 var output = TaskOutput(table: input, rowsIn: input.rowCount, checks: result.results)
+                output.passthroughOf = inputName
                 if let quarantine = action.quarantine {
+                    output.passthroughOf = nil
                     let split = Quarantine.split(input, by: result)
                     let path = pipeline.resolve(try variables.render(quarantine))
                     if let slash = path.lastIndex(of: "/") { try makeDirectories(String(path[..<slash])) }
