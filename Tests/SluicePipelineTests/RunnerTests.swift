@@ -71,7 +71,7 @@ struct RunnerTests {
         pipeline: slow
         tasks:
           sleepy:
-            shell: "echo started; sleep 30; echo never"
+            shell: "echo started; sleep 120; echo never"
             timeout: 0.3s
             retries: 1
             retry_delay: 0s
@@ -79,7 +79,8 @@ struct RunnerTests {
         let runner = PipelineRunner(pipeline: p, store: try ws.store())
         let started = Date()
         let summary = try await runner.run(RunRequest(logicalDate: day("2024-01-02")))
-        #expect(Date().timeIntervalSince(started) < 20, "the sleep was not cancelled")
+        // Generous: other suites' synchronous tests can hold the shared concurrency threads for a while.
+        #expect(Date().timeIntervalSince(started) < 100, "the sleep was not cancelled")
         #expect(!summary.succeeded)
         let tries = try runner.store.tries(pipeline: "slow", runID: "2024-01-02", task: "sleepy")
         #expect(tries.map(\.state) == [.timedOut, .timedOut])

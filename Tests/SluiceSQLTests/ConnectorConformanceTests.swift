@@ -252,4 +252,52 @@ struct ConnectorConformanceTests {
             #expect(try db.count(connection, long) == 1)
         }
     }
+
+    @Test("schema.table names: each part quoted, every mode, the table lands in that schema", arguments: TestEngine.allCases)
+    func qualifiedNames(engine: TestEngine) throws {
+        let db = try TestDatabase(engine)
+        let connection = try db.connect()
+        // A schema (PostgreSQL) or attached database (SQLite) whose name holds a dot and a space.
+        let schema = db.prefix + "side. db"
+        let quotedSchema = connection.dialect.quote(schema)
+        switch engine {
+        case .sqlite:
+            let path = db.directory.appendingPathComponent("side.db").path
+            try connection.execute(SQLTemplate("ATTACH DATABASE '\(path)' AS \(quotedSchema)"))
+        case .postgres:
+            try connection.execute(SQLTemplate("CREATE SCHEMA \(quotedSchema)"))
+        }
+        let table = db.table("q")
+        let qualified = "\"" + schema + "\"." + table
+        let data = try Table([("id", Column(int64: [1, 2, 3])), ("ds", Column(string: ["a", "a", "b"])), ("v", Column(float64: [1.5, nil, 3]))])
+        let changed = try Table([("id", Column(int64: [2, 4])), ("ds", Column(string: ["a", "a"])), ("v", Column(float64: [20, 40]))])
+        func rows() throws -> Table {
+            try connection.extract(SQLTemplate("SELECT * FROM \(quotedSchema).\(connection.dialect.quote(table)) ORDER BY id, v"))
+        }
+        try connection.load(data, into: qualified, options: LoadOptions(mode: .replace, key: ["id"]))
+        #expect(try rows() == data)
+        try connection.load(changed, into: qualified, options: LoadOptions(mode: .upsert, key: ["id"]))
+        #expect(try rows().columns[2].allValues == [.float64(1.5), .float64(20), .float64(3), .float64(40)])
+        var partition = LoadOptions(mode: .replacePartition)
+        partition.partition = ("ds", "a")
+        try connection.load(changed, into: qualified, options: partition)
+        #expect(try rows().columns[0].allValues == [.int64(2), .int64(3), .int64(4)])
+        let more = try Table([("id", Column(int64: [5])), ("ds", Column(string: ["c"])), ("v", Column(float64: [nil]))])
+        try connection.load(more, into: qualified, options: LoadOptions(mode: .append, onSchemaChange: .fail))
+        #expect(try rows().columns[0].allValues == [.int64(2), .int64(3), .int64(4), .int64(5)])
+        #expect(try connection.columns(ofTable: qualified)?.map(\.name) == ["id", "ds", "v"])
+        // Nothing was created outside that schema (SQLite: in the main database).
+        let unqualified = engine == .sqlite ? "main." + table : table
+        #expect(try connection.columns(ofTable: unqualified) == nil)
+        #expect(try connection.columns(ofTable: db.table("q__sluice_staging")) == nil)
+
+        // SQLite's own `main.` qualifier names the same table as no qualifier.
+        if engine == .sqlite {
+            try connection.load(data, into: "main." + db.table("m"), options: LoadOptions(mode: .replace))
+            #expect(try db.rows(connection, db.table("m"), orderBy: "id") == data)
+        }
+        let bad = #expect(throws: SQLError.self) { try connection.load(data, into: "a.b.c", options: LoadOptions()) }
+        #expect(bad?.isUsageError == true)
+    }
 }
+

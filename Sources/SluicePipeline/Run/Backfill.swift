@@ -20,14 +20,10 @@ extension PipelineRunner {
     /// The logical dates of every interval starting in [from, to] (both inclusive).
     public func logicalDates(from: Int64, to: Int64) throws -> [Int64] {
         let schedule = try PipelineSchedule(pipeline.schedule, timeZone: pipeline.timeZone)
-        var dates: [Int64] = []
-        var current = schedule.previous(atOrBefore: from)
-        if current < from { current = schedule.next(after: current) }
-        while current <= to {
-            if pipeline.startDate.map({ current >= $0 }) ?? true { dates.append(current) }
-            current = schedule.next(after: current)
-        }
-        return dates
+        // `--to 2024-01-31` includes that day's runs: the range ends where the day does.
+        let end = to % 86_400_000_000 == 0 ? to + 86_400_000_000 - 1 : to
+        return schedule.schedule.intervals(from: from, through: end).map(\.start)
+            .filter { date in pipeline.startDate.map { date >= $0 } ?? true }
     }
 
     /// Runs every interval in [from, to], `parallel` runs at once, skipping succeeded ones

@@ -93,7 +93,7 @@ public final class PipelineRunner: @unchecked Sendable {
     /// The schedule's view of `request`: logical date, interval and run id.
     public func interval(for logicalDate: Int64) throws -> (logical: Int64, start: Int64, end: Int64, runID: String) {
         let schedule = try PipelineSchedule(pipeline.schedule, timeZone: pipeline.timeZone)
-        let logical = schedule.previous(atOrBefore: logicalDate)
+        let logical = schedule.logicalDate(for: logicalDate)
         let end = schedule.next(after: logical)
         return (logical, logical, end, Self.runID(for: logical))
     }

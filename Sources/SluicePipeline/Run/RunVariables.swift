@@ -106,11 +106,6 @@ public struct RunVariables: Sendable, Equatable {
     }
 }
 
-func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-    let q = a / b
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-}
-
 /// `2024-01-02T00:00:00Z` (fractions only when present).
 func isoTimestamp(_ micros: Int64) -> String { formatTimestamp(microsecondsSinceEpoch: micros) }
 

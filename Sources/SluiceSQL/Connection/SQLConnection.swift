@@ -65,10 +65,17 @@ public final class SQLConnection {
         return rows
     }
 
-    /// The columns of `table` with their declared types, or nil when it does not exist.
+    /// The columns of `table` (`name` or `schema.name`, see ``TableName``) with their declared
+    /// types, or nil when it does not exist.
     public func columns(ofTable table: String) throws -> [(name: String, declaredType: String)]? {
+        try columns(of: TableName(parsing: table))
+    }
+
+    /// The columns of `table` with their declared types, or nil when it does not exist.
+    public func columns(of table: TableName) throws -> [(name: String, declaredType: String)]? {
         var found: [(String, String)] = []
-        try engine.query(dialect.tableColumnsSQL, parameters: [.string(table)], batchSize: 4096) { batch in
+        let parameters: [Value] = [.string(table.name)] + (table.schema.map { [.string($0)] } ?? [])
+        try engine.query(dialect.tableColumnsSQL(qualified: table.schema != nil), parameters: parameters, batchSize: 4096) { batch in
             guard batch.columnCount == 2 else { return }
             let names = batch.columns[0], types = batch.columns[1]
             for row in 0..<batch.rowCount {

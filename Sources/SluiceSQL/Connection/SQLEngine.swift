@@ -12,7 +12,7 @@ protocol SQLEngine: AnyObject {
     /// Starts a bulk insert of rows with `schema` into `table` (inside the caller's transaction).
     /// `exactTypes`: the table's columns have exactly `dialect.columnType(for:)` of the schema's
     /// types (it was created from `schema`), so an engine may use a typed binary format.
-    func makeInserter(table: String, schema: Schema, exactTypes: Bool, onConflict: String?) throws -> any BulkInserter
+    func makeInserter(table: TableName, schema: Schema, exactTypes: Bool, onConflict: String?) throws -> any BulkInserter
 }
 
 /// Writes batches of rows into one table as fast as the engine allows.

@@ -44,6 +44,11 @@ public struct SQLDialect: Sendable, Equatable {
         "\"" + name.replacing("\"", with: "\"\"") + "\""
     }
 
+    /// A table name with each part quoted: `"users"`, `"analytics"."users"`.
+    public func quote(_ table: TableName) -> String {
+        (table.schema.map { quote($0) + "." } ?? "") + quote(table.name)
+    }
+
     /// The `n`th (1-based) bound parameter: `?1` or `$1`.
     public func placeholder(_ n: Int) -> String {
         engine == .sqlite ? "?\(n)" : "$\(n)"
@@ -80,18 +85,20 @@ public struct SQLDialect: Sendable, Equatable {
     /// Starts a write transaction (SQLite takes the write lock at once).
     var beginSQL: String { engine == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN" }
 
-    /// A query listing `(name, declared type)` of table `?1`/`$1`; no rows when the table is missing.
-    var tableColumnsSQL: String {
+    /// A query listing `(name, declared type)` of table `?1`/`$1` (in schema `?2`/`$2` when
+    /// `qualified`); no rows when the table is missing.
+    func tableColumnsSQL(qualified: Bool) -> String {
         switch engine {
-        case .sqlite: "SELECT name, type FROM pragma_table_info(?1)"
+        case .sqlite: qualified ? "SELECT name, type FROM pragma_table_info(?1, ?2)" : "SELECT name, type FROM pragma_table_info(?1)"
         case .postgres:
             "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
-                + "WHERE a.attrelid = to_regclass(quote_ident($1)) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"
+                + "WHERE a.attrelid = to_regclass(" + (qualified ? "quote_ident($2) || '.' || " : "") + "quote_ident($1)) "
+                + "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"
         }
     }
 
     /// `CREATE TABLE` for `schema`, with a primary key on `key` when not empty.
-    func createTableSQL(_ table: String, schema: Schema, key: [String], temporary: Bool = false) -> String {
+    func createTableSQL(_ table: TableName, schema: Schema, key: [String], temporary: Bool = false) -> String {
         var parts = schema.fields.map { quote($0.name) + " " + columnType(for: $0.type) + (key.contains($0.name) ? " NOT NULL" : "") }
         if !key.isEmpty { parts.append("PRIMARY KEY (" + key.map(quote).joined(separator: ", ") + ")") }
         return "CREATE " + (temporary ? "TEMPORARY " : "") + "TABLE " + quote(table) + " (" + parts.joined(separator: ", ") + ")"

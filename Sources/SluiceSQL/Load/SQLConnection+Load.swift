@@ -18,7 +18,7 @@ extension SQLConnection {
     ///                                   options: LoadOptions(mode: .upsert, key: ["id"])) { try reader.next() }
     /// ```
     /// - Parameters:
-    ///   - table: The destination table's name (one identifier, quoted for the engine).
+    ///   - table: The destination table: `name` or `schema.name` (see ``TableName``), each part quoted for the engine.
     ///   - schema: The schema of every batch.
     ///   - options: Mode, key, partition, schema-change policy.
     ///   - progress: Called after each batch with the rows written so far.
@@ -27,34 +27,35 @@ extension SQLConnection {
     @discardableResult
     public func load(into table: String, schema: Schema, options: LoadOptions, progress: ((Int) -> Void)? = nil,
                      batches: () throws -> Table?) throws -> LoadSummary {
-        try validate(table: table, schema: schema, options: options)
+        let name = try TableName(parsing: table)
+        try validate(table: name, schema: schema, options: options)
         let d = dialect
         let partitionValue = try options.partition.map { try parsePartitionValue($0, schema: schema) }
         try engine.execute(d.beginSQL, parameters: [])
         do {
             var summary = LoadSummary(rows: 0, createdTable: false, addedColumns: [])
-            let existing = options.mode == .replace ? nil : try columns(ofTable: table)
-            var target = table
+            let existing = options.mode == .replace ? nil : try columns(of: name)
+            var target = name
             // Data columns typed string only because every value seen was null (CSV inference of an empty
             // column) may go into a typed column while they stay all null: checked per batch.
             var nullOnly: [(index: Int, error: SQLError)] = []
             switch options.mode {
             case .replace:
-                target = table + "__sluice_staging"
+                target = name.sibling(name.name + "__sluice_staging")
                 try engine.execute("DROP TABLE IF EXISTS \(d.quote(target))", parameters: [])
                 try engine.execute(d.createTableSQL(target, schema: schema, key: options.key), parameters: [])
-                summary.createdTable = try columns(ofTable: table) == nil
+                summary.createdTable = try columns(of: name) == nil
             case .append, .upsert, .replacePartition:
                 if let existing {
-                    (summary.addedColumns, nullOnly) = try evolve(table, existing: existing, schema: schema, policy: options.onSchemaChange)
+                    (summary.addedColumns, nullOnly) = try evolve(name, existing: existing, schema: schema, policy: options.onSchemaChange)
                 } else {
-                    try engine.execute(d.createTableSQL(table, schema: schema, key: options.mode == .upsert ? options.key : []), parameters: [])
+                    try engine.execute(d.createTableSQL(name, schema: schema, key: options.mode == .upsert ? options.key : []), parameters: [])
                     summary.createdTable = true
                 }
                 // SQLite upserts row by row in arrival order (the last row of a repeated key wins) straight
                 // into the table; PostgreSQL's COPY has no conflict clause, so it goes through a staging table.
                 if options.mode == .upsert && d.engine == .postgres {
-                    target = "sluice_upsert_staging"
+                    target = TableName("sluice_upsert_staging")   // temporary: no schema
                     try engine.execute("DROP TABLE IF EXISTS \(d.quote(target))", parameters: [])
                     try engine.execute(d.createTableSQL(target, schema: schema, key: [], temporary: true), parameters: [])
                     if d.engine == .postgres {
@@ -63,19 +64,19 @@ extension SQLConnection {
                     }
                 }
                 if options.mode == .replacePartition, let partition = options.partition, let partitionValue {
-                    try engine.execute("DELETE FROM \(d.quote(table)) WHERE \(d.quote(partition.column)) = \(d.placeholder(1))",
+                    try engine.execute("DELETE FROM \(d.quote(name)) WHERE \(d.quote(partition.column)) = \(d.placeholder(1))",
                                        parameters: [partitionValue])
                 }
             }
 
             // Staging tables and tables created just now have exactly the data's column types.
-            let exactTypes = target != table || summary.createdTable
+            let exactTypes = target != name || summary.createdTable
             let columns = schema.fields.map { d.quote($0.name) }.joined(separator: ", ")
             let updates = schema.names.filter { !options.key.contains($0) }.map { "\(d.quote($0)) = excluded.\(d.quote($0))" }
             let action = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
             let keyList = options.key.map(d.quote).joined(separator: ", ")
-            let conflictHint = "upsert needs a PRIMARY KEY or UNIQUE constraint on (\(keyList)) in \(d.quote(table)): "
-                + "add one (CREATE UNIQUE INDEX ON \(d.quote(table)) (\(keyList))), or load once with --mode replace --key \(options.key.joined(separator: ","))"
+            let conflictHint = "upsert needs a PRIMARY KEY or UNIQUE constraint on (\(keyList)) in \(d.quote(name)): "
+                + "add one (CREATE UNIQUE INDEX ON \(d.quote(name)) (\(keyList))), or load once with --mode replace --key \(options.key.joined(separator: ","))"
             let directUpsert = options.mode == .upsert && d.engine == .sqlite
             let inserter: any BulkInserter
             do {
@@ -102,14 +103,15 @@ extension SQLConnection {
 
             switch options.mode {
             case .replace:
-                try engine.execute("DROP TABLE IF EXISTS \(d.quote(table))", parameters: [])
-                try engine.execute("ALTER TABLE \(d.quote(target)) RENAME TO \(d.quote(table))", parameters: [])
+                try engine.execute("DROP TABLE IF EXISTS \(d.quote(name))", parameters: [])
+                // The new name is unqualified on both engines: the table stays in its schema.
+                try engine.execute("ALTER TABLE \(d.quote(target)) RENAME TO \(d.quote(name.name))", parameters: [])
             case .upsert where d.engine == .postgres:
                 do {
                     // A key repeated in the data: the last row wins. PostgreSQL rejects touching a row twice in
                     // one statement, so keep only each key's last row.
                     let select = "SELECT DISTINCT ON (\(keyList)) \(columns) FROM \(d.quote(target)) ORDER BY \(keyList), \(d.quote(Self.sequenceColumn)) DESC"
-                    try engine.execute("INSERT INTO \(d.quote(table)) (\(columns)) \(select) ON CONFLICT (\(keyList)) \(action)", parameters: [])
+                    try engine.execute("INSERT INTO \(d.quote(name)) (\(columns)) \(select) ON CONFLICT (\(keyList)) \(action)", parameters: [])
                 } catch var error as SQLError where existing != nil && error.sqlState == "42P10" {
                     error.hint = conflictHint
                     throw error
@@ -150,12 +152,13 @@ extension SQLConnection {
         return try load(into: table, schema: schema, options: options, progress: progress) { try prefetcher.next() }
     }
 
-    private func validate(table: String, schema: Schema, options: LoadOptions) throws {
-        for name in [table] + schema.names where name.isEmpty || name.utf8.contains(0) {
+    private func validate(table: TableName, schema: Schema, options: LoadOptions) throws {
+        let identifiers = [table.schema, table.name].compactMap { $0 } + schema.names
+        for name in identifiers where name.isEmpty || name.utf8.contains(0) {
             throw SQLError(.invalidArgument, message: "identifier \"\(name)\" is empty or contains a NUL byte")
         }
         // PostgreSQL silently truncates longer names, which would load into a different table or column.
-        if dialect.engine == .postgres, let long = ([table] + schema.names).first(where: { $0.utf8.count > 63 }) {
+        if dialect.engine == .postgres, let long = identifiers.first(where: { $0.utf8.count > 63 }) {
             throw SQLError(.invalidArgument, message: "identifier \"\(long)\" is longer than PostgreSQL's 63 bytes",
                            hint: "rename it (e.g. --table, or the file's column header)")
         }
@@ -216,7 +219,7 @@ extension SQLConnection {
 
     /// Checks column types and adds missing columns; returns the added names, and the string
     /// columns that conflict unless all their values are null (with the error to throw if not).
-    private func evolve(_ table: String, existing: [(name: String, declaredType: String)], schema: Schema,
+    private func evolve(_ table: TableName, existing: [(name: String, declaredType: String)], schema: Schema,
                         policy: SchemaChangePolicy) throws -> ([String], [(index: Int, error: SQLError)]) {
         var missing: [Field] = []
         var nullOnly: [(index: Int, error: SQLError)] = []

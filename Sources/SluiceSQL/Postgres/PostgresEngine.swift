@@ -117,7 +117,7 @@ final class PostgresEngine: SQLEngine {
 
     /// `COPY … FROM STDIN`: binary when the column types are exactly ours, text otherwise
     /// (text lets the server convert, e.g. int64 data into an `integer` or `numeric` column).
-    func makeInserter(table: String, schema: Schema, exactTypes: Bool, onConflict: String?) throws -> any BulkInserter {
+    func makeInserter(table: TableName, schema: Schema, exactTypes: Bool, onConflict: String?) throws -> any BulkInserter {
         precondition(onConflict == nil, "COPY has no conflict clause; upsert through a staging table")
         let columns = schema.fields.map { dialect.quote($0.name) }.joined(separator: ", ")
         let sql = "COPY \(dialect.quote(table)) (\(columns)) FROM STDIN" + (exactTypes ? " (FORMAT binary)" : "")

@@ -19,6 +19,7 @@ struct LoadCommand: ParsableCommand {
           sluice load data/users.csv --to sqlite:warehouse.db --table users --mode replace
           sluice load users.csv --to 'postgres://app:${PGPASSWORD}@localhost/app' --table users --mode upsert --key id
           sluice load daily.csv --to sqlite:w.db --table events --mode replace_partition --partition ds=2024-01-02
+          sluice load users.csv --to postgres://app@localhost/app --table analytics.users --mode replace
         """
     )
 
@@ -28,7 +29,7 @@ struct LoadCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Destination: sqlite:path.db or postgres://user@host:port/db.", valueName: "url"))
     var to: String
 
-    @Option(name: .long, help: ArgumentHelp("Destination table name.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Destination table: name, or schema.name (SQLite: main.name or an attached database); quote a part holding a dot: '\"my.schema\".name'.", valueName: "name"))
     var table: String
 
     @Option(name: .long, help: ArgumentHelp("append, replace, upsert or replace_partition.", valueName: "mode"))
