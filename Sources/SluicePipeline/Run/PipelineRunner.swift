@@ -158,9 +158,10 @@ public final class PipelineRunner: @unchecked Sendable {
         try store.setRunState(pipeline: name, runID: runID, state: .running, now: clock.now())
 
         let shared = RunShared(artifactPaths: artifactPaths)
+        // The lease is real time for other processes, whatever clock the runner is given.
         let heartbeat = Task { [store, clock, heartbeatInterval] in
             while !Task.isCancelled {
-                try? await clock.sleep(microseconds: heartbeatInterval)
+                try? await SystemClock().sleep(microseconds: heartbeatInterval)
                 if Task.isCancelled { break }
                 try? store.heartbeat(pipeline: name, runID: runID, now: clock.now())
             }

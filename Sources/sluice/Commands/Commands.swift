@@ -21,5 +21,6 @@ extension Sluice {
         StatusCommand.self,
         LogsCommand.self,
         ClearCommand.self,
+        ScheduleCommand.self,
     ]
 }
