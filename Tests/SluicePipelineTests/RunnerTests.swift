@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceSQL
 import Testing
 @testable import SluicePipeline
 
@@ -278,5 +279,43 @@ struct RunnerTests {
         // Once its heartbeat is stale, the run can be taken over.
         try store.execute("UPDATE sluice_runs SET heartbeat = {{ n }}", ["n": .int64(now - 120_000_000)])
         #expect(try await runner.run(RunRequest(logicalDate: day("2024-01-02"))).succeeded)
+    }
+}
+
+@Suite("Pipeline SQL tasks")
+struct SQLTaskTests {
+    @Test func eltWithBoundValuesAndReplacePartitionConverges() async throws {
+        let ws = try Workspace(); defer { ws.remove() }
+        let p = try ws.pipeline("""
+        pipeline: elt
+        schedule: "@daily"
+        connections: { db: "sqlite:warehouse.db" }
+        tasks:
+          stage:
+            sql:
+              connection: db
+              statements:
+                - "CREATE TABLE IF NOT EXISTS events (id INTEGER, ds TEXT, note TEXT)"
+                - "DELETE FROM events WHERE ds = {{ ds }}"
+                - "INSERT INTO events VALUES (1, {{ ds }}, {{ run_id }}), (2, {{ ds }}, 'x''; DROP TABLE events; --')"
+          extract:
+            after: [stage]
+            extract: { connection: db, query: "SELECT id, ds, note FROM events WHERE ds = {{ ds }} ORDER BY id" }
+          load:
+            after: [extract]
+            load: { connection: db, table: daily_copy, mode: replace_partition, partition: "ds={{ ds }}" }
+        """)
+        let runner = PipelineRunner(pipeline: p, store: try ws.store(), clock: ManualClock())
+        for date in ["2024-01-02", "2024-01-03", "2024-01-02"] {
+            let summary = try await runner.run(RunRequest(logicalDate: day(date), rerun: true))
+            #expect(summary.succeeded, "\(summary.tasks.map { $0.error ?? "" })")
+            #expect(summary.tasks.first { $0.task == "extract" }?.rowsOut == 2)
+        }
+        let db = try SQLConnection(url: try ConnectionURL("sqlite:" + ws.path("warehouse.db")))
+        let copy = try db.extract(SQLTemplate("SELECT ds, count(*) AS n FROM daily_copy GROUP BY ds ORDER BY ds"))
+        #expect(copy.row(0) == [.string("2024-01-02"), .int64(2)])
+        #expect(copy.row(1) == [.string("2024-01-03"), .int64(2)])
+        let notes = try db.extract(SQLTemplate("SELECT note FROM events WHERE id = 2 AND ds = '2024-01-02'"))
+        #expect(notes.row(0) == [.string("x'; DROP TABLE events; --")])
     }
 }
