@@ -111,13 +111,17 @@ func printSummary(_ summary: RunSummary, pipeline: String, json: Bool) {
     if !finalChecks.isEmpty {
         print("checks:")
         printTable(["task", "check", "severity", "outcome", "value", "threshold", "failing rows"], finalChecks.map { c in
-            [c.task, c.name, c.severity, c.outcome, c.observed.map { fixed($0, digits: 4) } ?? "-",
-             c.threshold.map { fixed($0, digits: 4) } ?? "-", grouped(c.failingRows)]
+            [c.task, c.name, c.severity, c.outcome, c.observed.map(measure) ?? "-", c.threshold.map(measure) ?? "-", grouped(c.failingRows)]
         })
         let passed = finalChecks.filter { $0.outcome == "passed" }.count
         print("  total \(finalChecks.count), passed \(passed), failed \(finalChecks.filter { $0.outcome == "failed" }.count), pass rate \(fixed(Double(passed) * 100 / Double(finalChecks.count), digits: 1))%")
     }
     print("run took \(seconds(run.startedAt, run.endedAt))" + (summary.executed.count < summary.tasks.count ? " (ran \(summary.executed.count) of \(summary.tasks.count) tasks; the rest had succeeded before)" : ""))
+}
+
+/// `29,411` for whole numbers (counts), `0.0010` for fractions.
+func measure(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? grouped(Int(value)) : fixed(value, digits: 4)
 }
 
 /// The check results of each task's newest try.
