@@ -222,7 +222,7 @@ struct ConnectorConformanceTests {
         let text = #expect(throws: SQLError.self) {
             try connection.load(try Table([("id", Column(string: [nil, "7"]))]), into: table, options: LoadOptions())
         }
-        #expect(text?.message == "load into \"\(table)\": column \"id\" is \(engine == .sqlite ? "BIGINT" : "bigint") (int64) in the table, the data has string")
+        #expect(text?.message == "load into \"\(table)\": column \"id\" is \(engine == .sqlite ? "INTEGER" : "bigint") (int64) in the table, the data has string")
         try connection.load(try Table([("id", Column(string: [nil, nil]))]), into: table, options: LoadOptions())
         #expect(try db.count(connection, table) == 3)
         // int64 data into a float column is allowed.

@@ -58,6 +58,8 @@ public struct SQLDialect: Sendable, Equatable {
     public func columnType(for type: DataType) -> String {
         switch (engine, type) {
         case (_, .bool): "BOOLEAN"
+        // SQLite: INTEGER, so a one-column integer key is the rowid itself (no second index).
+        case (.sqlite, .int64): "INTEGER"
         case (_, .int64): "BIGINT"
         case (_, .float64): "DOUBLE PRECISION"
         case (_, .string): "TEXT"
