@@ -69,7 +69,7 @@ extension SQLConnection {
 
             // Staging tables and tables created just now have exactly the data's column types.
             let exactTypes = target != name || summary.createdTable
-            let inserter = try engine.makeInserter(table: target, schema: schema, exactTypes: exactTypes)
+            let inserter = try engine.makeInserter(table: target, schema: schema, exactTypes: exactTypes, copyFormat: options.copyFormat)
             let partitionIndex = options.partition.flatMap { schema.index(of: $0.column) }
             while let batch = try batches() {
                 guard batch.schema == schema else {
