@@ -23,20 +23,14 @@ test: deps
 	bash scripts/with-postgres.sh $(SWIFT) test
 
 demo: deps build
-	$(SLUICE) generate users-orders --users 100000 --seed 42 --out $(DEMO)
-	$(SLUICE) schema $(DEMO)/users.csv
-	$(SLUICE) head -n 5 $(DEMO)/users.csv
-	$(SLUICE) convert $(DEMO)/users.csv $(DEMO)/users.jsonl
-	$(SLUICE) scan $(DEMO)/users.csv
-	$(SLUICE) scan $(DEMO)/users.jsonl
-	@echo "--- the seed's extract and load, on SQLite (transform and quality gates come next)"
-	$(SLUICE) load $(DEMO)/users.csv --to sqlite:$(DEMO)/source.db --table users --mode replace
-	$(SLUICE) load $(DEMO)/orders.csv --to sqlite:$(DEMO)/source.db --table orders --mode replace
-	$(SLUICE) extract --from sqlite:$(DEMO)/source.db --query-file examples/user_analytics/extract.sql \
-	    --param ds=2024-06-01 --out $(DEMO)/user_analytics.csv
-	$(SLUICE) load $(DEMO)/user_analytics.csv --to sqlite:$(DEMO)/warehouse.db --table user_analytics --mode upsert --key id
-	$(SLUICE) load $(DEMO)/user_analytics.csv --to sqlite:$(DEMO)/warehouse.db --table user_analytics --mode upsert --key id
-	$(SLUICE) head -n 5 $(DEMO)/user_analytics.csv
+	@echo "--- the source database: 100k generated users and their orders (made once, deterministic)"
+	@test -f examples/user_analytics/data/source.db || bash examples/user_analytics/generate-source.sh 100000 $(SLUICE)
+	$(SLUICE) validate examples/user_analytics/pipeline.yaml
+	@echo "--- the seed's user-analytics pipeline: extract -> transform -> quality gate -> upsert into the warehouse"
+	$(SLUICE) run examples/user_analytics/pipeline.yaml --date 2024-06-01 --rerun
+	@echo "--- the same logical date again: a no-op, the warehouse is unchanged"
+	$(SLUICE) run examples/user_analytics/pipeline.yaml --date 2024-06-01
+	$(SLUICE) runs --pipeline examples/user_analytics/pipeline.yaml
 
 bench: deps
 	$(SWIFT) build -c release
@@ -44,4 +38,4 @@ bench: deps
 
 clean:
 	$(SWIFT) package clean
-	rm -rf $(DEMO) bench/data bench/results
+	rm -rf $(DEMO) bench/data bench/results examples/user_analytics/data examples/user_analytics/.sluice

@@ -410,8 +410,162 @@ class LoadPostgres(Case):
         return problems, []
 
 
+def duplicated_user_ids(data):
+    """Ids that appear on several rows of users.csv (the generator repeats a few on purpose):
+    their result rows depend on group order, which tools need not share."""
+    import csv
+    seen, dups = set(), set()
+    with open(data / "users.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            key = row["id"]
+            (dups if key in seen else seen).add(key)
+    return dups
+
+
+class PipelineUserAnalytics(Case):
+    """The seed's pipeline end to end from the CSVs: extract (join + aggregate), transform, checks, upsert."""
+    name = "pipeline"
+    description = ("The user-analytics pipeline from the generated CSVs, whole process: users LEFT JOIN "
+                   "orders aggregated per user, email lower(trim()), Bronze/Silver/Gold, the seed's checks "
+                   "(rows > 0, no null id, ≤1% negative totals), then into a new SQLite warehouse table. "
+                   "sluice: `sluice run bench/pipelines/user_analytics_csv.yaml` (upsert on id, state store "
+                   "and run artifacts included); polars and duckdb: the same steps, then an "
+                   "`INSERT … ON CONFLICT(id) DO UPDATE` executemany into SQLite; pandas: the seed's code, "
+                   "`to_sql(if_exists='append', method='multi', chunksize=1000)`.")
+
+    def database(self, tool):
+        return Path(tempfile.gettempdir()) / f"sluice-bench-pipeline-{tool}.db"
+
+    def commands(self, data):
+        binary = str(sluice_binary() or RELEASE_SLUICE)
+        state = Path(tempfile.gettempdir()) / "sluice-bench-pipeline-state.db"
+        def fresh(tool, argv, extra=""):
+            return ["sh", "-c", f'rm -f "{self.database(tool)}" {extra} && exec "$0" "$@"', *argv]
+        sluice = fresh("sluice", ["env", f"SLUICE_BENCH_WAREHOUSE={self.database('sluice')}", binary, "run",
+                                  str(BENCH / "pipelines" / "user_analytics_csv.yaml"), "--date", "2024-06-01", "--rerun",
+                                  "--param", f"data={data.resolve()}", "--state", f"sqlite:{state}"],
+                       extra=f'"{state}" "{state}-wal" "{state}-shm"')
+        return {
+            "sluice": sluice,
+            "polars": fresh("polars", [str(VENV_PYTHON), str(PEERS / "pipeline_polars.py"), str(data), str(self.database("polars"))]),
+            "duckdb": fresh("duckdb", [str(VENV_PYTHON), str(PEERS / "pipeline_duckdb.py"), str(data), str(self.database("duckdb"))]),
+            "pandas": fresh("pandas", [str(VENV_PYTHON), str(PEERS / "pipeline_pandas_seed.py"), str(data), str(self.database("pandas"))]),
+        }
+
+    def check(self, outputs):
+        import sqlite3
+        problems, summaries = [], {}
+        dups = None
+        for tool in outputs:
+            name = tool.split(" ")[0]
+            if dups is None:
+                dups = duplicated_user_ids(DATA_IN_USE[0])
+            try:
+                with sqlite3.connect(self.database(name)) as connection:
+                    rows = connection.execute("SELECT id, order_count, total_spent, customer_segment FROM user_analytics").fetchall()
+            except sqlite3.Error as error:
+                problems.append(f"{tool}: cannot read the warehouse: {error}")
+                continue
+            ids = {str(r[0]) for r in rows}
+            kept = [r for r in rows if str(r[0]) not in dups]
+            segments = {}
+            for r in kept:
+                segments[r[3] or ""] = segments.get(r[3] or "", 0) + 1
+            summaries[tool] = (len(ids), sum(r[1] or 0 for r in kept), round(sum(r[2] or 0 for r in kept), 2),
+                               tuple(sorted(segments.items())))
+        if len(set(summaries.values())) > 1:
+            problems.append(f"warehouse contents differ (distinct ids, orders, total, segments): {summaries}")
+        return problems, []
+
+
+class PipelineSQLiteSource(Case):
+    """make demo's shape at scale: examples/user_analytics/pipeline.yaml on a 1M-user source database."""
+    name = "pipeline-sqlite"
+    description = ("examples/user_analytics/pipeline.yaml (make demo's pipeline: the extract's join and "
+                   "aggregate in the source SQLite's SQL, transform, checks, upsert) against a source database "
+                   "holding the 1M generated users and their orders, for --date 2024-06-01 (users created "
+                   "since the day before: about 29% of them). Timed alone: the peers' equivalent would be "
+                   "the same SQLite query.")
+
+    def directory(self, data):
+        return data / "user_analytics"
+
+    def prepare(self, data):
+        target = self.directory(data)
+        (target / "data").mkdir(parents=True, exist_ok=True)
+        for name in ("pipeline.yaml", "extract.sql"):
+            source = ROOT / "examples" / "user_analytics" / name
+            if not (target / name).exists() or (target / name).read_bytes() != source.read_bytes():
+                (target / name).write_bytes(source.read_bytes())
+        if not (target / "data" / "source.db").exists():
+            binary = str(sluice_binary() or RELEASE_SLUICE)
+            for table in ("users", "orders"):
+                subprocess.run([binary, "load", str(data / f"{table}.csv"), "--to", f"sqlite:{target / 'data' / 'source.db'}",
+                                "--table", table, "--mode", "replace"], check=True, capture_output=True)
+
+    def commands(self, data):
+        binary = str(sluice_binary() or RELEASE_SLUICE)
+        target = self.directory(data)
+        return {"sluice": ["sh", "-c", f'rm -rf "{target}/data/warehouse.db" "{target}/.sluice" && exec "$0" "$@"',
+                           binary, "run", str(target / "pipeline.yaml"), "--date", "2024-06-01"]}
+
+    def check(self, outputs):
+        import sqlite3
+        problems = []
+        for tool in outputs:
+            with sqlite3.connect(self.directory(DATA_IN_USE[0]) / "data" / "warehouse.db") as connection:
+                count = connection.execute("SELECT count(*) FROM user_analytics").fetchone()[0]
+            if count == 0:
+                problems.append(f"{tool}: the warehouse is empty")
+        return problems, []
+
+
+class PipelineOverhead(Case):
+    """Per-task overhead: 200 no-op shell tasks in a chain, against running `true` 200 times from sh."""
+    name = "pipeline-overhead"
+    description = ("A 200-task DAG of no-op shell tasks (`true`), each after the previous, run by `sluice run` "
+                   "(state store writes, process start, log capture for every task) against a shell loop that "
+                   "starts `/bin/sh -c true` 200 times: the difference divided by 200 is Sluice's own cost per task.")
+    tasks = 200
+
+    def pipeline(self, data):
+        return data / "overhead" / "pipeline.yaml"
+
+    def prepare(self, data):
+        path = self.pipeline(data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = ["pipeline: overhead", "tasks:"]
+        for i in range(self.tasks):
+            lines.append(f"  t{i}: {{ shell: \"true\"{', after: [t' + str(i - 1) + ']' if i else ''} }}")
+        path.write_text("\n".join(lines) + "\n")
+
+    def commands(self, data):
+        binary = str(sluice_binary() or RELEASE_SLUICE)
+        path = self.pipeline(data)
+        return {
+            "sluice": [binary, "run", str(path), "--date", "2024-01-01", "--rerun"],
+            "sh-loop": ["sh", "-c", f"for i in $(seq {self.tasks}); do /bin/sh -c true; done"],
+        }
+
+    def check(self, outputs):
+        return [], []
+
+    def notes(self, rows):
+        medians = {r["tool"]: r.get("median_s") for r in rows if not r.get("error")}
+        if medians.get("sluice") is None or medians.get("sh-loop") is None:
+            return []
+        per_task = (medians["sluice"] - medians["sh-loop"]) / self.tasks * 1000
+        return [f"Sluice's own cost per task: ({medians['sluice']:.3f} s − {medians['sh-loop']:.3f} s) / {self.tasks} "
+                f"= {per_task:.2f} ms (target: under 5 ms)"]
+
+
+# The generated data directory of this invocation (set by main; checks read it).
+DATA_IN_USE = [DATA]
+
+
 # Later work appends cases here (quality checks, ...).
-CASES = [ReadCSV(), ConvertLarge(), LoadSQLite(), TransformUserAnalytics(), LoadPostgres()]
+CASES = [ReadCSV(), ConvertLarge(), LoadSQLite(), TransformUserAnalytics(), LoadPostgres(),
+         PipelineUserAnalytics(), PipelineSQLiteSource(), PipelineOverhead()]
 
 
 # ---------------------------------------------------------------- measuring
@@ -631,6 +785,7 @@ def main():
 
     ensure_venv()
     data = ensure_data(args.users)
+    DATA_IN_USE[0] = data
     info = machine_info()
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     failed = []
@@ -649,6 +804,8 @@ def main():
         measured = [t for t in tools if measurements.get(t)]
         baseline = "sluice" if "sluice" in measured else (measured[0] if measured else "sluice")
         rows = summarize(measurements, baseline)
+        if hasattr(case, "notes"):
+            warnings = warnings + case.notes(rows)
         result = {"case": case.name, "date": date, "users": args.users, "runs": args.runs,
                   "commands": commands, "rows": rows, "problems": problems, "warnings": warnings,
                   "skipped": skipped, "machine": info, "table": table(rows, baseline),

@@ -131,6 +131,16 @@ public struct SuiteSpec: Sendable {
         } catch let error as YamlError {
             throw yamlError(error, file: file)
         }
+        return try parse(node: root, file: file)
+    }
+
+    /// Parses a suite from an already composed YAML mapping, so a file that embeds a
+    /// suite — a pipeline's `check` task — reports its own lines. Relative dataset paths
+    /// are resolved against `file`'s directory.
+    ///
+    /// - Throws: ``QualityError`` located `file:line:column`.
+    public static func parse(node root: Node, file: String) throws -> SuiteSpec {
+        let reader = YAMLReader(file: file)
         let directory = file.contains("/") ? String(file[...file.lastIndex(of: "/")!]) : ""
         func resolve(_ path: String) -> String { path.hasPrefix("/") || path == "-" ? path : directory + path }
 

@@ -2,15 +2,17 @@ import SluiceCore
 import Yams
 
 /// Walks a composed YAML tree, turning wrong shapes into located ``QualityError``s.
-struct YAMLReader {
-    let file: String
+package struct YAMLReader {
+    package let file: String
 
-    func error(_ code: QualityError.Code, at node: Node?, _ message: String, hint: String? = nil) -> QualityError {
+    package init(file: String) { self.file = file }
+
+    package func error(_ code: QualityError.Code, at node: Node?, _ message: String, hint: String? = nil) -> QualityError {
         let mark = node?.mark
         return QualityError(code, file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, message: message, hint: hint)
     }
 
-    func describe(_ node: Node) -> String {
+    package func describe(_ node: Node) -> String {
         switch node {
         case .scalar(let s):
             switch s.tagName {
@@ -27,7 +29,7 @@ struct YAMLReader {
     }
 
     /// The pairs of a mapping, checking every key against `allowed`.
-    func mapping(_ node: Node, _ what: String, allowed: [String]) throws -> [(key: String, keyNode: Node, value: Node)] {
+    package func mapping(_ node: Node, _ what: String, allowed: [String]) throws -> [(key: String, keyNode: Node, value: Node)] {
         guard case .mapping(let mapping) = node else {
             throw error(.wrongType, at: node, "\(what) must be a mapping, found \(describe(node))")
         }
@@ -44,14 +46,14 @@ struct YAMLReader {
         return pairs
     }
 
-    func string(_ node: Node, _ what: String) throws -> String {
+    package func string(_ node: Node, _ what: String) throws -> String {
         guard case .scalar(let s) = node, s.tagName != .null else {
             throw error(.wrongType, at: node, "\(what) must be text, found \(describe(node))")
         }
         return s.string
     }
 
-    func strings(_ node: Node, _ what: String) throws -> [String] {
+    package func strings(_ node: Node, _ what: String) throws -> [String] {
         if case .sequence(let items) = node {
             guard !items.isEmpty else { throw error(.wrongType, at: node, "\(what) must not be an empty list") }
             return try items.map { try string($0, what) }
@@ -59,21 +61,21 @@ struct YAMLReader {
         return [try string(node, what)]
     }
 
-    func number(_ node: Node, _ what: String) throws -> Double {
+    package func number(_ node: Node, _ what: String) throws -> Double {
         guard case .scalar(let s) = node, s.tagName == .int || s.tagName == .float, let value = node.float else {
             throw error(.wrongType, at: node, "\(what) must be a number, found \(describe(node))")
         }
         return value
     }
 
-    func integer(_ node: Node, _ what: String) throws -> Int {
+    package func integer(_ node: Node, _ what: String) throws -> Int {
         guard case .scalar(let s) = node, s.tagName == .int, let value = node.int else {
             throw error(.wrongType, at: node, "\(what) must be a whole number, found \(describe(node))")
         }
         return value
     }
 
-    func bool(_ node: Node, _ what: String) throws -> Bool {
+    package func bool(_ node: Node, _ what: String) throws -> Bool {
         guard case .scalar(let s) = node, s.tagName == .bool, let value = node.bool else {
             throw error(.wrongType, at: node, "\(what) must be true or false, found \(describe(node))")
         }
@@ -81,7 +83,7 @@ struct YAMLReader {
     }
 
     /// A scalar as a typed value: integers, floats, booleans, else text.
-    func value(_ node: Node, _ what: String) throws -> Value {
+    package func value(_ node: Node, _ what: String) throws -> Value {
         guard case .scalar(let s) = node else {
             throw error(.wrongType, at: node, "\(what) must be a single value, found \(describe(node))")
         }
@@ -98,5 +100,5 @@ struct YAMLReader {
 
 extension Node.Scalar {
     /// The resolved tag (`int`, `float`, `bool`, `null`, `str`, …).
-    var tagName: Tag.Name { Resolver.default.resolveTag(of: Node.scalar(self)) }
+    package var tagName: Tag.Name { Resolver.default.resolveTag(of: Node.scalar(self)) }
 }

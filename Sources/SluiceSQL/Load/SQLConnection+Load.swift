@@ -52,7 +52,9 @@ extension SQLConnection {
                     try engine.execute(d.createTableSQL(name, schema: schema, key: options.mode == .upsert ? options.key : []), parameters: [])
                     summary.createdTable = true
                 }
-                if options.mode == .upsert {
+                // SQLite upserts row by row in arrival order (the last row of a repeated key wins) straight
+                // into the table; PostgreSQL's COPY has no conflict clause, so it goes through a staging table.
+                if options.mode == .upsert && d.engine == .postgres {
                     target = TableName("sluice_upsert_staging")   // temporary: no schema
                     try engine.execute("DROP TABLE IF EXISTS \(d.quote(target))", parameters: [])
                     try engine.execute(d.createTableSQL(target, schema: schema, key: [], temporary: true), parameters: [])
@@ -69,7 +71,22 @@ extension SQLConnection {
 
             // Staging tables and tables created just now have exactly the data's column types.
             let exactTypes = target != name || summary.createdTable
-            let inserter = try engine.makeInserter(table: target, schema: schema, exactTypes: exactTypes, copyFormat: options.copyFormat)
+            let columns = schema.fields.map { d.quote($0.name) }.joined(separator: ", ")
+            let updates = schema.names.filter { !options.key.contains($0) }.map { "\(d.quote($0)) = excluded.\(d.quote($0))" }
+            let action = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
+            let keyList = options.key.map(d.quote).joined(separator: ", ")
+            let conflictHint = "upsert needs a PRIMARY KEY or UNIQUE constraint on (\(keyList)) in \(d.quote(name)): "
+                + "add one (CREATE UNIQUE INDEX ON \(d.quote(name)) (\(keyList))), or load once with --mode replace --key \(options.key.joined(separator: ","))"
+            let directUpsert = options.mode == .upsert && d.engine == .sqlite
+            let inserter: any BulkInserter
+            do {
+                inserter = try engine.makeInserter(table: target, schema: schema, exactTypes: exactTypes,
+                                                   onConflict: directUpsert ? "ON CONFLICT (\(keyList)) \(action)" : nil,
+                                                   copyFormat: options.copyFormat)
+            } catch var error as SQLError where directUpsert && error.message.contains("ON CONFLICT") {
+                error.hint = conflictHint
+                throw error
+            }
             let partitionIndex = options.partition.flatMap { schema.index(of: $0.column) }
             while let batch = try batches() {
                 guard batch.schema == schema else {
@@ -90,25 +107,19 @@ extension SQLConnection {
                 try engine.execute("DROP TABLE IF EXISTS \(d.quote(name))", parameters: [])
                 // The new name is unqualified on both engines: the table stays in its schema.
                 try engine.execute("ALTER TABLE \(d.quote(target)) RENAME TO \(d.quote(name.name))", parameters: [])
-            case .upsert:
-                let columns = schema.fields.map { d.quote($0.name) }.joined(separator: ", ")
-                let updates = schema.names.filter { !options.key.contains($0) }.map { "\(d.quote($0)) = excluded.\(d.quote($0))" }
-                let action = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
-                let keyList = options.key.map(d.quote).joined(separator: ", ")
+            case .upsert where d.engine == .postgres:
                 do {
-                    // A key repeated in the data: the last row wins. SQLite applies rows in order; PostgreSQL
-                    // rejects touching a row twice, so keep only each key's last row. `WHERE true` keeps
-                    // SQLite from reading ON CONFLICT as a join constraint.
-                    let select = d.engine == .postgres
-                        ? "SELECT DISTINCT ON (\(keyList)) \(columns) FROM \(d.quote(target)) ORDER BY \(keyList), \(d.quote(Self.sequenceColumn)) DESC"
-                        : "SELECT \(columns) FROM \(d.quote(target)) WHERE true"
+                    // A key repeated in the data: the last row wins. PostgreSQL rejects touching a row twice in
+                    // one statement, so keep only each key's last row.
+                    let select = "SELECT DISTINCT ON (\(keyList)) \(columns) FROM \(d.quote(target)) ORDER BY \(keyList), \(d.quote(Self.sequenceColumn)) DESC"
                     try engine.execute("INSERT INTO \(d.quote(name)) (\(columns)) \(select) ON CONFLICT (\(keyList)) \(action)", parameters: [])
-                } catch var error as SQLError where existing != nil && (error.message.contains("ON CONFLICT") || error.sqlState == "42P10") {
-                    error.hint = "upsert needs a PRIMARY KEY or UNIQUE constraint on (\(keyList)) in \(d.quote(name)): "
-                        + "add one (CREATE UNIQUE INDEX ON \(d.quote(name)) (\(keyList))), or load once with --mode replace --key \(options.key.joined(separator: ","))"
+                } catch var error as SQLError where existing != nil && error.sqlState == "42P10" {
+                    error.hint = conflictHint
                     throw error
                 }
                 try engine.execute("DROP TABLE \(d.quote(target))", parameters: [])
+            case .upsert:
+                break
             case .append, .replacePartition:
                 break
             }

@@ -36,6 +36,14 @@ extension Transform {
         self.init(try parser.steps(node))
     }
 
+    /// Parses steps from an already composed YAML node (a list of one-key maps), so a
+    /// file that embeds steps — a pipeline's `transform` task — reports its own lines.
+    ///
+    /// - Throws: ``TransformError`` `.invalidSpec` located `file:line:column`.
+    public init(node: Node, file: String, loadTable: @escaping (String) throws -> Table) throws {
+        self.init(try TransformSpecParser(file: file, loadTable: loadTable).steps(node))
+    }
+
     /// Parses one step written as `name: value` on one line (`filter: total >= 0`).
     public init(oneStep text: String, loadTable: ((String) throws -> Table)? = nil) throws {
         try self.init(yaml: "- " + text, file: "--step", loadTable: loadTable)

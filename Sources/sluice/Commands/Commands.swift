@@ -14,5 +14,13 @@ extension Sluice {
         ProfileCommand.self,
         SuggestCommand.self,
         TransformCommand.self,
+        ValidateCommand.self,
+        RunCommand.self,
+        BackfillCommand.self,
+        RunsCommand.self,
+        StatusCommand.self,
+        LogsCommand.self,
+        ClearCommand.self,
+        ScheduleCommand.self,
     ]
 }

@@ -1,0 +1,433 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SluiceCore
+import SluiceFormats
+import SluiceQuality
+
+/// What to run: one logical date of a pipeline.
+public struct RunRequest: Sendable {
+    /// Any instant in or at the start of the interval (µs since the epoch); a plain date
+    /// means the first fire time of that day.
+    public var logicalDate: Int64
+    /// Run every task again even when the run already succeeded.
+    public var rerun = false
+    /// Overrides of the pipeline's `params`.
+    public var params: [String: String] = [:]
+    /// `manual`, `scheduled` or `backfill`, recorded with the run.
+    public var trigger = "manual"
+
+    public init(logicalDate: Int64, rerun: Bool = false, params: [String: String] = [:], trigger: String = "manual") {
+        self.logicalDate = logicalDate
+        self.rerun = rerun
+        self.params = params
+        self.trigger = trigger
+    }
+}
+
+/// How a run ended, with what the state store recorded.
+public struct RunSummary: Sendable {
+    public var run: RunRecord
+    /// Task instances in DAG order.
+    public var tasks: [TaskInstanceRecord]
+    public var checks: [StoredCheckResult]
+    /// The run had already succeeded, so nothing ran.
+    public var alreadySucceeded: Bool
+    /// Tasks that this invocation executed (the rest had succeeded before).
+    public var executed: [String]
+    public var succeeded: Bool { run.state == .success }
+
+    public init(run: RunRecord, tasks: [TaskInstanceRecord], checks: [StoredCheckResult], alreadySucceeded: Bool, executed: [String]) {
+        self.run = run
+        self.tasks = tasks
+        self.checks = checks
+        self.alreadySucceeded = alreadySucceeded
+        self.executed = executed
+    }
+}
+
+/// Progress the runner reports while it works (the CLI prints these).
+public enum RunEvent: Sendable {
+    case runStarted(runID: String, resumed: Bool)
+    case taskSkipped(task: String, reason: String)
+    case tryStarted(task: String, tryNumber: Int)
+    case tryFinished(task: String, tryNumber: Int, state: TaskState, seconds: Double, rowsOut: Int?, error: String?)
+    case retryScheduled(task: String, nextTry: Int, delayMicroseconds: Int64)
+    case runFinished(runID: String, state: RunState, seconds: Double)
+}
+
+/// Executes runs of one pipeline against a state store.
+///
+/// Independent tasks run at once (up to `max_parallel_tasks`); each try is recorded;
+/// failed tries are retried per the task's policy; a try past its timeout is cancelled
+/// and counts as failed; downstream of a failure is `upstream_failed`. A second call
+/// for a succeeded run is a no-op; a call for a failed or interrupted run resumes it,
+/// running only the tasks that have not succeeded.
+public final class PipelineRunner: @unchecked Sendable {
+    public let pipeline: Pipeline
+    public let store: StateStore
+    public let clock: any PipelineClock
+    /// Receives progress; called from several threads.
+    public var onEvent: (@Sendable (RunEvent) -> Void)?
+    /// Where run artifacts (tables between tasks) live: `.sluice/artifacts` beside the pipeline.
+    public var artifactsRoot: String
+    /// Keep a succeeded run's artifacts (default: delete them; nothing will resume it).
+    public var keepArtifacts = false
+    /// Seed for retry jitter.
+    public var jitterSeed: UInt64 = 0x5eed
+    /// Heartbeat period while a run holds its lease, µs.
+    public var heartbeatInterval: Int64 = 10_000_000
+
+    /// The table file format of run artifacts.
+    public static let artifactExtension = "sluice"
+
+    public init(pipeline: Pipeline, store: StateStore, clock: any PipelineClock = SystemClock()) {
+        self.pipeline = pipeline
+        self.store = store
+        self.clock = clock
+        self.artifactsRoot = pipeline.resolve(".sluice/artifacts")
+    }
+
+    /// The schedule's view of `request`: logical date, interval and run id.
+    public func interval(for logicalDate: Int64) throws -> (logical: Int64, start: Int64, end: Int64, runID: String) {
+        let schedule = try PipelineSchedule(pipeline.schedule, timeZone: pipeline.timeZone)
+        let logical = schedule.logicalDate(for: logicalDate)
+        let end = schedule.next(after: logical)
+        return (logical, logical, end, Self.runID(for: logical))
+    }
+
+    /// `2024-01-02` for a midnight UTC logical date, else the ISO timestamp.
+    public static func runID(for logical: Int64) -> String {
+        logical % 86_400_000_000 == 0 ? formatDate(daysSinceEpoch: Int32(floorDiv(logical, 86_400_000_000))) : isoTimestamp(logical)
+    }
+
+    func emit(_ event: RunEvent) { onEvent?(event) }
+
+    /// Runs (or resumes, or skips) one logical date.
+    ///
+    /// - Throws: ``PipelineError`` `.runLocked` when another live process is running it,
+    ///   `.invalidRequest` for a date before `start_date`; task failures do not throw —
+    ///   they are in the summary.
+    public func run(_ request: RunRequest) async throws -> RunSummary {
+        let (logical, start, end, runID) = try interval(for: request.logicalDate)
+        if let startDate = pipeline.startDate, end <= startDate {
+            throw PipelineError(.invalidRequest, message: "\(runID) is before the pipeline's start_date \(isoTimestamp(startDate))")
+        }
+        let name = pipeline.name
+        let started = monotonicSeconds()
+        var params = pipeline.params
+        for (k, v) in request.params { params[k] = v }
+        let existing = try store.ensureRun(pipeline: name, runID: runID, logicalDate: logical, interval: (start, end),
+                                           trigger: request.trigger, now: clock.now())
+        if existing.state == .success && !request.rerun {
+            return try summary(runID: runID, alreadySucceeded: true, executed: [])
+        }
+        guard try store.claim(pipeline: name, runID: runID, now: clock.now()) else {
+            let holder = try store.run(pipeline: name, runID: runID)
+            throw PipelineError(.runLocked, message: "run \(name) \(runID) is being run by \(holder?.owner ?? "another process")",
+                                hint: "wait for it to finish; if that process is gone, the lease expires a minute after its last heartbeat")
+        }
+        let artifacts = artifactsRoot + "/" + name + "/" + runID
+        if request.rerun {
+            try store.clear(pipeline: name, runID: runID)
+            removeTree(artifacts)
+        }
+        try makeDirectories(artifacts)
+        let variables = RunVariables(pipeline: name, runID: runID, logicalDate: logical, intervalStart: start, intervalEnd: end, params: params)
+
+        // What earlier invocations finished; a success whose table is gone is redone.
+        var states: [String: TaskState] = [:]
+        var artifactPaths: [String: String] = [:]
+        var previousTries: [String: Int] = [:]
+        for record in try store.taskInstances(pipeline: name, runID: runID) {
+            previousTries[record.task] = record.tries
+            guard record.state == .success, let task = pipeline.task(named: record.task) else { continue }
+            if task.producesTable {
+                guard let path = record.artifact, fileExists(path) else { continue }
+                artifactPaths[record.task] = path
+            }
+            states[record.task] = .success
+        }
+        // A redone task invalidates what ran after it.
+        for task in pipeline.topologicalOrder() where states[task.name] == .success {
+            if pipeline.ancestors(of: task).contains(where: { states[$0] != .success }) { states[task.name] = nil }
+        }
+        emit(.runStarted(runID: runID, resumed: !states.isEmpty))
+        try store.setRunState(pipeline: name, runID: runID, state: .running, now: clock.now())
+
+        let shared = RunShared(artifactPaths: artifactPaths)
+        // The lease is real time for other processes, whatever clock the runner is given.
+        let heartbeat = Task { [store, clock, heartbeatInterval] in
+            while !Task.isCancelled {
+                try? await SystemClock().sleep(microseconds: heartbeatInterval)
+                if Task.isCancelled { break }
+                try? store.heartbeat(pipeline: name, runID: runID, now: clock.now())
+            }
+        }
+        defer { heartbeat.cancel() }
+
+        var executed: [String] = []
+        var running = 0
+        var random = SplitMix64(seed: jitterSeed &+ UInt64(bitPattern: logical))
+        await withTaskGroup(of: (String, TaskState).self) { group in
+            while true {
+                // Mark what can no longer run, start what can.
+                var progressed = true
+                while progressed {
+                    progressed = false
+                    for task in pipeline.tasks where states[task.name] == nil {
+                        let ups = task.upstream.map { states[$0] }
+                        guard ups.allSatisfy({ $0 != nil && $0 != .running }) else { continue }
+                        let allSucceeded = ups.allSatisfy { $0 == .success }
+                        if !allSucceeded && task.triggerRule == .allSuccess {
+                            states[task.name] = .upstreamFailed
+                            try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .upstreamFailed,
+                                                    tries: previousTries[task.name] ?? 0, error: "an upstream task failed")
+                            emit(.taskSkipped(task: task.name, reason: "upstream failed"))
+                            progressed = true
+                            continue
+                        }
+                        guard running < pipeline.maxParallelTasks else { continue }
+                        if !allSucceeded, task.needsInput,
+                           let input = try? pipeline.inputTask(of: task), states[input] != .success {
+                            states[task.name] = .upstreamFailed
+                            try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .upstreamFailed,
+                                                    tries: previousTries[task.name] ?? 0, error: "its input task \(input) failed")
+                            emit(.taskSkipped(task: task.name, reason: "input \(input) failed"))
+                            progressed = true
+                            continue
+                        }
+                        states[task.name] = .running
+                        running += 1
+                        executed.append(task.name)
+                        let firstTry = (previousTries[task.name] ?? 0) + 1
+                        let seed = random.next()
+                        group.addTask {
+                            let state = await self.runTask(task, firstTry: firstTry, variables: variables, artifacts: artifacts,
+                                                           shared: shared, seed: seed)
+                            return (task.name, state)
+                        }
+                        progressed = true
+                    }
+                }
+                guard let (taskName, state) = await group.next() else { break }
+                running -= 1
+                states[taskName] = state
+            }
+        }
+        await shared.waitForWrites()
+        let failed = pipeline.tasks.contains { states[$0.name] != .success }
+        let finalState: RunState = failed ? .failed : .success
+        try store.setRunState(pipeline: name, runID: runID, state: finalState, now: clock.now(),
+                              message: failed ? "failed: " + pipeline.tasks.filter { states[$0.name] != .success }.map(\.name).joined(separator: ", ") : nil,
+                              release: true)
+        if !failed && !keepArtifacts { removeTree(artifacts) }
+        emit(.runFinished(runID: runID, state: finalState, seconds: monotonicSeconds() - started))
+        return try summary(runID: runID, alreadySucceeded: false, executed: executed)
+    }
+
+    func summary(runID: String, alreadySucceeded: Bool, executed: [String]) throws -> RunSummary {
+        let records = try store.taskInstances(pipeline: pipeline.name, runID: runID)
+        let order = pipeline.topologicalOrder().map(\.name)
+        let sorted = records.sorted { (order.firstIndex(of: $0.task) ?? .max) < (order.firstIndex(of: $1.task) ?? .max) }
+        return RunSummary(run: try store.run(pipeline: pipeline.name, runID: runID)!, tasks: sorted,
+                          checks: try store.checkResults(pipeline: pipeline.name, runID: runID),
+                          alreadySucceeded: alreadySucceeded, executed: executed)
+    }
+
+    /// Every try of one task until it succeeds, runs out of retries, or fails for good.
+    func runTask(_ task: PipelineTask, firstTry: Int, variables: RunVariables, artifacts: String,
+                 shared: RunShared, seed: UInt64) async -> TaskState {
+        let name = pipeline.name, runID = variables.runID
+        let settings = (task.settings ?? TaskSettings()).merged(over: pipeline.defaults)
+        let attempts = (settings.retries ?? 0) + 1
+        var random = SplitMix64(seed: seed)
+        var tryNumber = firstTry
+        let firstStart = clock.now()
+        for attempt in 1...attempts {
+            if attempt > 1 {
+                let delay = settings.delay(beforeTry: attempt, random: &random)
+                try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .upForRetry, tries: tryNumber - 1, startedAt: firstStart)
+                emit(.retryScheduled(task: task.name, nextTry: tryNumber, delayMicroseconds: delay))
+                do { try await clock.sleep(microseconds: delay) } catch { return .cancelled }
+            }
+            let tryStart = clock.now()
+            let began = monotonicSeconds()
+            try? store.startTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, now: tryStart)
+            try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .running, tries: tryNumber, startedAt: firstStart)
+            emit(.tryStarted(task: task.name, tryNumber: tryNumber))
+            let context = TaskContext(pipeline: pipeline, task: task, variables: variables, tryNumber: tryNumber) { upstream in
+                try shared.table(of: upstream)
+            }
+            var state: TaskState
+            var message: String?
+            var retryable = true
+            var output: TaskOutput?
+            var checks: [CheckResult] = []
+            var pendingArtifact: (Table, String)?
+            do {
+                var result = try await attemptWithTimeout(task, context, timeout: settings.timeout)
+                if let source = result.passthroughOf {
+                    // The table is the input's, unchanged: share its artifact instead of writing a copy.
+                    try shared.alias(task.name, to: source)
+                } else if let table = result.table {
+                    // Downstream tasks use the table in memory at once; the artifact is written
+                    // meanwhile, and the task's success is recorded once it is durable.
+                    let path = artifacts + "/" + task.name + "." + Self.artifactExtension
+                    shared.store(task.name, table: table, path: path)
+                    pendingArtifact = (table, path)
+                }
+                result.table = nil
+                output = result
+                checks = result.checks
+                state = .success
+            } catch let error as PipelineError {
+                state = error.code == .timeout ? .timedOut : (error.code == .cancelled && Task.isCancelled ? .cancelled : .failed)
+                message = error.description
+                retryable = error.retryable && error.code != .cancelled
+            } catch let error as QualityGateFailure {
+                state = .failed
+                message = error.description
+                checks = error.results
+                retryable = false
+            } catch {
+                state = .failed
+                message = "\(error)"
+            }
+            if Task.isCancelled, state != .success { state = .cancelled; retryable = false }
+            if let message { context.log("error: " + message) }
+            let now = clock.now()
+            try? store.finishTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, state: state, now: now,
+                                 rowsIn: output?.rowsIn, rowsOut: output?.rowsOut, error: message, log: context.logText)
+            if !checks.isEmpty {
+                try? store.recordChecks(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, results: checks)
+            }
+            emit(.tryFinished(task: task.name, tryNumber: tryNumber, state: state, seconds: monotonicSeconds() - began,
+                              rowsOut: output?.rowsOut, error: message))
+            if state == .success {
+                let (store, rowsIn, rowsOut, artifact) = (self.store, output?.rowsIn, output?.rowsOut, shared.path(of: task.name))
+                let record: @Sendable () -> Void = { [tryNumber] in
+                    try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .success, tries: tryNumber,
+                                            startedAt: firstStart, endedAt: now, rowsIn: rowsIn, rowsOut: rowsOut, artifact: artifact)
+                }
+                if let (table, path) = pendingArtifact { shared.persist(table, to: path, then: record) } else { record() }
+                return .success
+            }
+            let last = attempt == attempts || !retryable
+            try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: last ? (state == .cancelled ? .cancelled : .failed) : .upForRetry,
+                                    tries: tryNumber, startedAt: firstStart, endedAt: last ? now : nil, error: message)
+            if last { return state == .cancelled ? .cancelled : .failed }
+            tryNumber += 1
+        }
+        return .failed
+    }
+
+    /// One try, cancelled when it runs past `timeout` µs.
+    func attemptWithTimeout(_ task: PipelineTask, _ context: TaskContext, timeout: Int64?) async throws -> TaskOutput {
+        guard let timeout else { return try await TaskExecution.execute(task, context) }
+        let clock = self.clock
+        return try await withThrowingTaskGroup(of: TaskOutput?.self) { group in
+            group.addTask { try await TaskExecution.execute(task, context) }
+            group.addTask {
+                try await clock.sleep(microseconds: timeout)
+                return nil
+            }
+            let first = try await group.next()!
+            if let output = first {
+                group.cancelAll()
+                return output
+            }
+            context.cancel()
+            group.cancelAll()
+            while (try? await group.next()) != nil {}
+            throw PipelineError(.timeout, message: "task \"\(task.name)\" ran past its timeout of \(formatSeconds(Double(timeout) / 1e6)) and was cancelled")
+        }
+    }
+}
+
+/// Tables produced during a run, shared by the task threads.
+final class RunShared: @unchecked Sendable {
+    private let lock = PThreadMutex()
+    private var paths: [String: String]
+    private var tables: [String: Table] = [:]
+
+    init(artifactPaths: [String: String]) { paths = artifactPaths }
+
+    func store(_ task: String, table: Table, path: String) {
+        lock.locked {
+            tables[task] = table
+            paths[task] = path
+        }
+    }
+
+    func path(of task: String) -> String? { lock.locked { paths[task] } }
+
+    private var writes: [Task<Void, Never>] = []
+
+    /// `task`'s table is `source`'s, unchanged (a check without quarantine).
+    func alias(_ task: String, to source: String) throws {
+        let table = try self.table(of: source)
+        lock.locked {
+            tables[task] = table
+            paths[task] = paths[source]
+        }
+    }
+
+    /// Writes `table` to `path` on its own thread, then calls `then` (only if the write succeeded).
+    func persist(_ table: Table, to path: String, then: @escaping @Sendable () -> Void) {
+        let write = Task.detached {
+            let ok = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                startThread { continuation.resume(returning: (try? TableFile.write(table, to: path)) != nil) }
+            }
+            if ok { then() }
+        }
+        lock.locked { writes.append(write) }
+    }
+
+    /// Waits until every artifact started so far is written.
+    func waitForWrites() async {
+        while true {
+            let pending: [Task<Void, Never>] = lock.locked { defer { writes = [] }; return writes }
+            if pending.isEmpty { return }
+            for write in pending { await write.value }
+        }
+    }
+
+    /// The table of `task`: kept in memory when this process made it, else read from its artifact.
+    func table(of task: String) throws -> Table {
+        if let table = lock.locked({ tables[task] }) { return table }
+        guard let path = path(of: task) else {
+            throw PipelineError(.missingReference, message: "task \"\(task)\" has no table in this run")
+        }
+        let table = try TableFile.read(path: path).0
+        lock.locked { tables[task] = table }
+        return table
+    }
+}
+
+func fileExists(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0
+}
+
+/// `rm -rf` of a run's artifact directory (files one level deep).
+func removeTree(_ path: String) {
+    guard let dir = opendir(path) else { return }
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if name == "." || name == ".." { continue }
+        let child = path + "/" + name
+        if unlink(child) != 0 { removeTree(child) }
+    }
+    closedir(dir)
+    rmdir(path)
+}
+
+/// `1.5 s`, `5 m`, `2 h` for messages.
+func formatSeconds(_ seconds: Double) -> String {
+    if seconds < 60 { return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(Double(Int(seconds * 100)) / 100) s" }
+    if seconds < 3600 { return "\(Int(seconds / 60)) m" + (Int(seconds) % 60 == 0 ? "" : " \(Int(seconds) % 60) s") }
+    return "\(Int(seconds / 3600)) h" + (Int(seconds) % 3600 == 0 ? "" : " \(Int(seconds) % 3600 / 60) m")
+}

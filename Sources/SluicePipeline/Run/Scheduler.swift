@@ -1,0 +1,177 @@
+/// The long-running scheduler behind `sluice schedule`: starts each pipeline's runs as
+/// their intervals end, with catch-up, `max_active_runs`, `depends_on_past` and SLA misses.
+///
+/// All it knows lives in the state store, so a restarted scheduler picks up where the
+/// last one stopped: an interval that has a run is never started again (a run left
+/// `running` by a dead process is resumed, not duplicated), and intervals missed while
+/// it was down are run when `catchup` is on.
+public final class Scheduler: @unchecked Sendable {
+    public struct Entry: Sendable {
+        public let pipeline: Pipeline
+        public let runner: PipelineRunner
+        public init(pipeline: Pipeline, runner: PipelineRunner) {
+            self.pipeline = pipeline
+            self.runner = runner
+        }
+    }
+
+    public enum Event: Sendable {
+        case runStarting(pipeline: String, runID: String, resumed: Bool)
+        case runFinished(pipeline: String, summary: RunSummary)
+        case runError(pipeline: String, runID: String, error: String)
+        case slaMiss(pipeline: String, runID: String, deadline: Int64)
+    }
+
+    public let entries: [Entry]
+    public let clock: any PipelineClock
+    public var onEvent: (@Sendable (Event) -> Void)?
+    private let lock = PThreadMutex()
+    /// Runs this scheduler has in flight, by pipeline.
+    private var active: [String: Set<String>] = [:]
+    private var tasks: [Task<Void, Never>] = []
+
+    public init(entries: [Entry], clock: any PipelineClock = SystemClock()) {
+        self.entries = entries
+        self.clock = clock
+    }
+
+    /// The intervals of `entry` that should start now, oldest first (not counting the limit).
+    func due(_ entry: Entry, now: Int64) throws -> [(logical: Int64, resume: Bool)] {
+        let p = entry.pipeline
+        guard p.schedule != nil else { return [] }
+        let schedule = try PipelineSchedule(p.schedule, timeZone: p.timeZone)
+        let latest = schedule.schedule.latestCompleteInterval(at: now)
+        guard latest.end <= now else { return [] }
+        var candidates: [Int64]
+        if p.catchup, let start = p.startDate {
+            candidates = schedule.schedule.intervals(from: start, through: latest.start).map(\.start)
+        } else {
+            candidates = [latest.start]
+        }
+        if let start = p.startDate { candidates = candidates.filter { $0 >= start } }
+        let store = entry.runner.store
+        let inFlight = lock.locked { active[p.name] ?? [] }
+        var result: [(Int64, Bool)] = []
+        for logical in candidates {
+            let runID = PipelineRunner.runID(for: logical)
+            guard !inFlight.contains(runID) else { continue }
+            if let run = try store.run(pipeline: p.name, runID: runID) {
+                // Resume only what a dead process left running; finished runs are never redone here.
+                if run.state == .running || run.state == .queued, run.owner.map(StateStore.isDead) ?? true || run.owner == store.owner {
+                    result.append((logical, true))
+                }
+                continue
+            }
+            result.append((logical, false))
+        }
+        return result
+    }
+
+    /// One pass: records SLA misses and starts the runs that are due (within each
+    /// pipeline's `max_active_runs`). Returns the run ids started.
+    @discardableResult
+    public func tick() throws -> [String] {
+        let now = clock.now()
+        var started: [String] = []
+        for entry in entries {
+            let p = entry.pipeline
+            try recordSLAMisses(entry, now: now)
+            for (logical, resume) in try due(entry, now: now) {
+                let runID = PipelineRunner.runID(for: logical)
+                let running = lock.locked { active[p.name]?.count ?? 0 }
+                guard running < p.maxActiveRuns else { break }
+                if p.dependsOnPast, let previous = try previousRun(entry, logical: logical), previous.state != .success { break }
+                lock.locked { active[p.name, default: []].insert(runID) }
+                onEvent?(.runStarting(pipeline: p.name, runID: runID, resumed: resume))
+                started.append(runID)
+                let task = Task { [onEvent] in
+                    do {
+                        let summary = try await entry.runner.run(RunRequest(logicalDate: logical, trigger: "scheduled"))
+                        onEvent?(.runFinished(pipeline: p.name, summary: summary))
+                    } catch {
+                        onEvent?(.runError(pipeline: p.name, runID: runID, error: "\(error)"))
+                    }
+                    self.lock.locked { _ = self.active[p.name]?.remove(runID) }
+                }
+                lock.locked { tasks.append(task) }
+            }
+        }
+        return started
+    }
+
+    /// The run of the interval before `logical`, if that interval is on or after start_date.
+    func previousRun(_ entry: Entry, logical: Int64) throws -> RunRecord? {
+        let schedule = try PipelineSchedule(entry.pipeline.schedule, timeZone: entry.pipeline.timeZone)
+        let previous = schedule.previous(atOrBefore: logical - 1)
+        if let start = entry.pipeline.startDate, previous < start { return nil }
+        let runID = PipelineRunner.runID(for: previous)
+        return try entry.runner.store.run(pipeline: entry.pipeline.name, runID: runID)
+            ?? RunRecord(pipeline: entry.pipeline.name, runID: runID, state: .queued)
+    }
+
+    /// Records (once) each run not finished within `sla` after its interval ended.
+    func recordSLAMisses(_ entry: Entry, now: Int64) throws {
+        guard let sla = entry.pipeline.sla else { return }
+        for run in try entry.runner.store.runs(pipeline: entry.pipeline.name, limit: 100) {
+            let deadline = run.intervalEnd + sla
+            let finishedInTime = run.state == .success && (run.endedAt ?? .max) <= deadline
+            guard !finishedInTime, now > deadline else { continue }
+            if try entry.runner.store.recordSLAMiss(pipeline: entry.pipeline.name, runID: run.runID, deadline: deadline, now: now) {
+                onEvent?(.slaMiss(pipeline: entry.pipeline.name, runID: run.runID, deadline: deadline))
+            }
+        }
+    }
+
+    /// Waits for every run this scheduler started.
+    public func drain() async {
+        while true {
+            let pending: [Task<Void, Never>] = lock.locked { defer { tasks = [] }; return tasks }
+            if pending.isEmpty { return }
+            for task in pending { await task.value }
+        }
+    }
+
+    /// Cancels every run in flight (their tasks are cancelled; shell commands get SIGTERM).
+    public func cancelAll() {
+        for task in lock.locked({ tasks }) { task.cancel() }
+    }
+
+    /// The time of the next fire across pipelines after `now` (for sleeping until then).
+    public func nextWake(after now: Int64) -> Int64 {
+        var wake = now + 60_000_000
+        for entry in entries {
+            guard let schedule = try? PipelineSchedule(entry.pipeline.schedule, timeZone: entry.pipeline.timeZone),
+                  entry.pipeline.schedule != nil else { continue }
+            wake = min(wake, schedule.next(after: now))
+        }
+        return wake
+    }
+
+    /// Runs until `shouldStop` returns true: ticks at every fire time (and at least each
+    /// minute, for SLA checks), then stops starting runs, waits `grace` µs for running
+    /// ones, and cancels what is still running.
+    public func run(grace: Int64 = 30_000_000, shouldStop: @escaping @Sendable () -> Bool) async {
+        while !shouldStop() {
+            do { try tick() } catch { onEvent?(.runError(pipeline: "-", runID: "-", error: "\(error)")) }
+            let wake = nextWake(after: clock.now())
+            while !shouldStop() && clock.now() < wake {
+                try? await clock.sleep(microseconds: min(1_000_000, wake - clock.now()))
+            }
+        }
+        let deadline = clock.now() + grace
+        let drained = Task { await self.drain() }
+        while clock.now() < deadline && lock.locked({ active.values.contains { !$0.isEmpty } }) {
+            try? await clock.sleep(microseconds: 200_000)
+        }
+        cancelAll()
+        await drained.value
+    }
+}
+
+extension RunRecord {
+    /// A placeholder for an interval that has no run yet.
+    init(pipeline: String, runID: String, state: RunState) {
+        self.init(row: [.string(pipeline), .string(runID), .int64(0), .int64(0), .int64(0), .string(state.rawValue),
+                        .string("none"), .int64(0), .null, .null, .null, .null, .null])
+    }
+}

@@ -1,0 +1,152 @@
+import SluiceCore
+import SluiceFormats
+import SluiceQuality
+import SluiceSQL
+import SluiceTransform
+
+extension Pipeline {
+    /// A connection of the pipeline, `${VAR}` expanded, SQLite paths relative to the pipeline.
+    func connectionURL(_ name: String) throws -> ConnectionURL {
+        guard let text = connections[name] else {
+            throw PipelineError(.missingReference, file: file, message: "no connection named \"\(name)\"")
+        }
+        let url = try ConnectionURL(text)
+        if url.engine == .sqlite, !url.path.hasPrefix("/"), url.path != ":memory:", directory != "." {
+            return try ConnectionURL("sqlite:" + resolve(url.path))
+        }
+        return url
+    }
+}
+
+/// Executes one try of a built-in task kind.
+enum TaskExecution {
+    static let batchRows = 65_536
+
+    static func execute(_ task: PipelineTask, _ context: TaskContext) async throws -> TaskOutput {
+        let pipeline = context.pipeline
+        let variables = context.variables
+        switch task.action {
+        case .swift(let body):
+            return try await body(context)
+        case .shell(let action):
+            var environment = variables.environment
+            for (k, v) in action.environment { environment[k] = try ConnectionURL.expandVariables(in: v, environment: ConnectionURL.processEnvironment()) }
+            let env = environment
+            let status = try await onThread(context) {
+                try runShell(action.command, environment: env, directory: pipeline.directory, context: context)
+            }
+            if context.isCancelled { throw PipelineError(.cancelled, message: "command stopped (exit status \(status))") }
+            guard status == 0 else {
+                throw PipelineError(.taskFailed, message: "command exited with status \(status): \(action.command)",
+                                    hint: "its output is in `sluice logs`")
+            }
+            return TaskOutput()
+        case .extract(let action):
+            return try await onThread(context) {
+                switch action.source {
+                case .query(let connection, let sql):
+                    let url = try pipeline.connectionURL(connection)
+                    let template = try SQLTemplate(sql)
+                    let db = try SQLConnection(url: url)
+                    context.log("extract from \(url)")
+                    var batches: [Table] = []
+                    let schema = try db.extract(template, parameters: try variables.parameters(for: template.parameterNames)) { batch in
+                        try context.checkCancelled()
+                        if batch.rowCount > 0 { batches.append(batch) }
+                    }
+                    let table = batches.isEmpty ? Table(emptyWith: schema) : batches.count == 1 ? batches[0] : try Table.concatenating(batches)
+                    return TaskOutput(table: table)
+                case .file(let path, let format, let schema):
+                    let resolved = pipeline.resolve(try variables.render(path))
+                    var options = ReadOptions()
+                    if let schema { options.schemaOverride = try Schema(parsing: schema) }
+                    let (table, _) = try TableFile.read(path: resolved, format: try format.map { try FileFormat(name: $0) }, options: options)
+                    context.log("read \(table.rowCount) rows from \(resolved)")
+                    return TaskOutput(table: table)
+                }
+            }
+        case .sql(let action):
+            return try await onThread(context) {
+                let url = try pipeline.connectionURL(action.connection)
+                let db = try SQLConnection(url: url)
+                for statement in action.statements {
+                    try context.checkCancelled()
+                    let template = try SQLTemplate(statement)
+                    try db.execute(template, parameters: try variables.parameters(for: template.parameterNames))
+                }
+                context.log("ran \(action.statements.count) statement\(action.statements.count == 1 ? "" : "s") on \(url)")
+                return TaskOutput()
+            }
+        case .transform(let action):
+            let input = try context.input()
+            return try await onThread(context) {
+                let ancestors = pipeline.ancestors(of: task)
+                let transform = try Transform(node: action.steps.node, file: action.steps.file) { name in
+                    if ancestors.contains(name) { return try context.table(of: name) }
+                    return try TableFile.read(path: pipeline.resolve(try variables.render(name))).0
+                }
+                var table = input
+                for step in transform.steps {
+                    try context.checkCancelled()
+                    table = try step.apply(to: table)
+                }
+                return TaskOutput(table: table, rowsIn: input.rowCount)
+            }
+        case .check(let action):
+            let inputName = try pipeline.inputTask(of: task)
+            let input = try context.input()
+            return try await onThread(context) {
+                let suite = try action.suite.makeSuite(references: try action.suite.readReferences())
+                let result = try suite.run(on: input)
+                let summary = result.summary
+                context.log("checks: \(summary.total) total, \(summary.passed) passed, \(summary.failed) failed, \(summary.notEvaluated) not evaluated")
+                for r in result.results { context.log("  \(r.outcome.rawValue) [\(r.severity.rawValue)] \(r.name): \(r.message)") }
+                var output = TaskOutput(table: input, rowsIn: input.rowCount, checks: result.results)
+                output.passthroughOf = inputName
+                if let quarantine = action.quarantine {
+                    output.passthroughOf = nil
+                    let split = Quarantine.split(input, by: result)
+                    let path = pipeline.resolve(try variables.render(quarantine))
+                    if let slash = path.lastIndex(of: "/") { try makeDirectories(String(path[..<slash])) }
+                    try TableFile.write(split.quarantined, to: path)
+                    context.log("quarantined \(split.quarantined.rowCount) rows to \(path); \(split.passed.rowCount) passed")
+                    output.table = split.passed
+                    output.rowsOut = split.passed.rowCount
+                }
+                if result.failed(atOrAbove: action.failOn) {
+                    throw QualityGateFailure(results: result.results, failOn: action.failOn)
+                }
+                return output
+            }
+        case .load(let action):
+            let input = try context.input()
+            return try await onThread(context) {
+                switch action.destination {
+                case .file(let path, let format):
+                    let resolved = pipeline.resolve(try variables.render(path))
+                    if let slash = resolved.lastIndex(of: "/") { try makeDirectories(String(resolved[..<slash])) }
+                    try TableFile.write(input, to: resolved, format: try format.map { try FileFormat(name: $0) })
+                    context.log("wrote \(input.rowCount) rows to \(resolved)")
+                case .table(let connection, let table, var options):
+                    if let partition = action.partition {
+                        let rendered = try variables.render(partition)
+                        let eq = rendered.firstIndex(of: "=")!
+                        options.partition = (String(rendered[..<eq]), String(rendered[rendered.index(after: eq)...]))
+                    }
+                    let url = try pipeline.connectionURL(connection)
+                    let db = try SQLConnection(url: url)
+                    var offset = 0
+                    let summary = try db.load(into: table, schema: input.schema, options: options) {
+                        try context.checkCancelled()
+                        guard offset < input.rowCount else { return nil }
+                        let end = min(offset + batchRows, input.rowCount)
+                        defer { offset = end }
+                        return input.slice(offset..<end)
+                    }
+                    context.log("loaded \(summary.rows) rows into \(table) on \(url) (\(options.mode))")
+                }
+                return TaskOutput(rowsIn: input.rowCount, rowsOut: input.rowCount)
+            }
+        }
+    }
+}
