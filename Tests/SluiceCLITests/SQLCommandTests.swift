@@ -44,6 +44,23 @@ struct SQLCommandTests {
         let missing = try CLI.run(["extract", "--from", "postgres://app:${SLUICE_NO_SUCH_VAR}@h/db", "--query", "select 1", "--out", "x.csv"], in: dir)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("environment variable SLUICE_NO_SUCH_VAR is not set"))
+        let format = try CLI.run(["load", "in.csv", "--to", "sqlite:w.db", "--table", "t", "--copy-format", "xml"], in: dir)
+        #expect(format.status == 2)
+        #expect(format.stderr.contains("--copy-format must be auto, text or csv, not 'xml'"))
+        let name = try CLI.run(["load", "in.csv", "--to", "sqlite:w.db", "--table", "a.b.c"], in: dir)
+        #expect(name.status == 2)
+        #expect(name.stderr.contains("table name \"a.b.c\": 3 parts"))
+    }
+
+    @Test("load into main.table on SQLite is the table itself")
+    func qualifiedTable() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try sample.write(to: dir.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
+        let load = try CLI.run(["load", "in.csv", "--to", "sqlite:w.db", "--table", "main.events", "--mode", "replace"], in: dir)
+        #expect(load.status == 0, "\(load.stderr)")
+        let extract = try CLI.run(["extract", "--from", "sqlite:w.db", "--query", "SELECT COUNT(*) AS n FROM events", "--out", "-"], in: dir)
+        #expect(extract.stdout == "n\n3\n")
     }
 
     @Test("load and extract --help show examples")

@@ -194,6 +194,37 @@ struct SluiceTableFileTests {
         #expect(sluiceError(Array("id,name\n1,a\n".utf8))?.description.contains("not a .sluice table file") == true)
     }
 
+    @Test("a file with valid checksums but impossible contents is refused, not trusted")
+    func craftedFiles() throws {
+        let table = try Table([("id", Column(int64: [1, 2, 3])), ("name", Column(string: ["a", nil, "ccc"]))])
+        let bytes = try sluiceBytes([table])
+        func load64(_ b: [UInt8], _ at: Int) -> Int { b[at..<at + 8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) } }
+        func store64(_ b: inout [UInt8], _ at: Int, _ v: UInt64) { for i in 0..<8 { b[at + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(i))) } }
+        /// Applies `edit` to the file and its footer, then recomputes the footer's checksum.
+        func resealed(_ edit: (inout [UInt8], Int) -> Void) -> [UInt8] {
+            var b = bytes
+            let footer = load64(b, b.count - 32), length = load64(b, b.count - 24)
+            edit(&b, footer)
+            store64(&b, b.count - 16, b[footer..<footer + length].withUnsafeBytes { XXHash64.hash($0) })
+            return b
+        }
+        // A footer claiming four billion columns.
+        let huge = resealed { b, footer in for i in 8..<12 { b[footer + i] = 0xFF } }
+        #expect(sluiceError(huge)?.description.contains("the footer claims 4294967295 columns and 1 batches, more than its") == true)
+        // String offsets that go backwards, with the buffer's checksum made to match. The footer is
+        // 16 bytes of counts, 10 + 12 of column names, 8 of batch rows, then 24 bytes per buffer entry;
+        // "name"'s offsets are entry 4, stored at byte 192.
+        let backwards = resealed { b, footer in
+            store64(&b, 192 + 16, 5)
+            store64(&b, footer + 38 + 8 + 4 * 24 + 16, b[192..<224].withUnsafeBytes { XXHash64.hash($0) })
+        }
+        #expect(sluiceError(backwards)?.description.hasPrefix(
+            "t.sluice: error: damaged .sluice file: column \"name\" in batch 1 of 1 has string offsets that do not fit its 4 bytes") == true)
+        // A buffer placed past the data area.
+        let outside = resealed { b, footer in store64(&b, footer + 38 + 8 + 1 * 24, UInt64(footer + 64)) }
+        #expect(sluiceError(outside)?.description.contains("the values of column \"id\" in batch 1 of 1 lies at bytes") == true)
+    }
+
     @Test("flipping any single byte gives a clear error or the same table, never a crash")
     func everyByteFlipped() throws {
         let table = try randomTable(rows: 70, seed: 11)

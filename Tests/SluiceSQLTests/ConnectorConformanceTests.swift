@@ -299,5 +299,41 @@ struct ConnectorConformanceTests {
         let bad = #expect(throws: SQLError.self) { try connection.load(data, into: "a.b.c", options: LoadOptions()) }
         #expect(bad?.isUsageError == true)
     }
+
+    @Test("every COPY format loads every type with nulls, new and existing tables alike", arguments: TestEngine.allCases, CopyFormat.allCases)
+    func copyFormats(engine: TestEngine, format: CopyFormat) throws {
+        let db = try TestDatabase(engine)
+        let connection = try db.connect()
+        // randomTable's strings hold tabs, newlines, quotes, commas, backslashes, "\\N" and "".
+        var data = try randomTable(rows: 300, seed: 17)
+        let tricky: [String?] = ["\\.", "", nil, "a,b", "\"", "\\N", "line\nbreak", "\r"]
+        data = try Table([("id", Column(int64: (0..<Int64(tricky.count)).map { $0 + 1000 })), ("s", Column(string: tricky))]).padded(to: data)
+        var options = LoadOptions(mode: .append)
+        options.copyFormat = format
+        let fresh = db.table("fresh"), existing = db.table("existing")
+        try connection.load(data, into: fresh, options: options)
+        try connection.load(data.slice(0..<0), into: existing, options: LoadOptions(mode: .append))
+        try connection.load(data, into: existing, options: options)
+        #expect(try db.rows(connection, fresh, orderBy: "id") == data)
+        #expect(try db.rows(connection, existing, orderBy: "id") == data)
+        // A one-column table whose value is a lone \. (the end-of-data marker of COPY text and CSV).
+        let marker = try Table([("s", Column(string: ["\\.", "x"]))])
+        try connection.load(marker, into: db.table("marker"), options: options)
+        #expect(try db.rows(connection, db.table("marker"), orderBy: "s") == marker)
+    }
+}
+
+extension Table {
+    /// `table`'s rows followed by this table's (its `id` and `s` columns; the others null).
+    fileprivate func padded(to table: Table) throws -> Table {
+        let extra = try Table(schema: table.schema, columns: table.schema.fields.map { field in
+            switch field.name {
+            case "id": return try column("id")
+            case "s": return try column("s")
+            default: return try Column(type: field.type, values: Array(repeating: .null, count: rowCount))
+            }
+        })
+        return try Table.concatenating([table, extra])
+    }
 }
 

@@ -265,6 +265,11 @@ struct SluiceDirectory {
         cursor = ByteCursor(footer)
         rows = cursor.int()
         let columnCount = Int(cursor.uint32()), batchCount = Int(cursor.uint32())
+        // Each column takes at least 8 footer bytes and each batch at least 8: bound both
+        // before looping or multiplying.
+        guard columnCount <= cursor.remaining / 8, batchCount <= cursor.remaining / 8 else {
+            throw file.corrupt("the footer claims \(columnCount) columns and \(batchCount) batches, more than its \(footerLength) bytes hold")
+        }
         var fields: [Field] = []
         for c in 0..<columnCount {
             let code = cursor.uint8()
@@ -287,6 +292,7 @@ struct SluiceDirectory {
         batches = []
         batches.reserveCapacity(batchCount)
         var total = 0
+        var bufferBytes = 0   // buffers do not overlap, so together they fit in the data area
         for b in 0..<batchCount {
             let batchRows = cursor.int()
             guard batchRows > 0, batchRows <= size, columnCount > 0 else {
@@ -310,6 +316,10 @@ struct SluiceDirectory {
                     guard entry.length == 0 || (entry.offset >= SluiceTableLayout.headerSize && entry.offset % SluiceTableLayout.alignment == 0
                                                 && entry.offset <= footerOffset && entry.length <= footerOffset - entry.offset) else {
                         throw file.corrupt("the \(what) of column \"\(field.name)\" in batch \(b + 1) of \(batchCount) lies at bytes \(entry.offset)..<\(entry.offset &+ entry.length), outside the data area 64..<\(footerOffset)")
+                    }
+                    bufferBytes += entry.length
+                    guard bufferBytes <= footerOffset - SluiceTableLayout.headerSize else {
+                        throw file.corrupt("the batch directory lists more buffer bytes than the data area 64..<\(footerOffset) holds")
                     }
                     buffers.append(entry)
                 }

@@ -12,7 +12,9 @@ protocol SQLEngine: AnyObject {
     /// Starts a bulk insert of rows with `schema` into `table` (inside the caller's transaction).
     /// `exactTypes`: the table's columns have exactly `dialect.columnType(for:)` of the schema's
     /// types (it was created from `schema`), so an engine may use a typed binary format.
-    func makeInserter(table: TableName, schema: Schema, exactTypes: Bool, onConflict: String?) throws -> any BulkInserter
+    /// `onConflict`: a conflict clause for each insert (SQLite's direct upsert); `copyFormat`:
+    /// PostgreSQL's COPY format (other engines ignore it).
+    func makeInserter(table: TableName, schema: Schema, exactTypes: Bool, onConflict: String?, copyFormat: CopyFormat) throws -> any BulkInserter
 }
 
 /// Writes batches of rows into one table as fast as the engine allows.

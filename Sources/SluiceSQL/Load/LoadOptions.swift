@@ -23,6 +23,17 @@ public enum SchemaChangePolicy: String, Sendable, CaseIterable {
     case fail
 }
 
+/// The format PostgreSQL's `COPY … FROM STDIN` receives (SQLite ignores it).
+public enum CopyFormat: String, Sendable, CaseIterable {
+    /// Binary into tables created from the data's schema (and staging tables), text into
+    /// existing tables, whose column types the server then converts.
+    case automatic = "auto"
+    /// Tab-separated text, `\N` for null, backslash escapes.
+    case text
+    /// CSV (RFC 4180): quoted fields, `""` for an empty string, an empty field for null.
+    case csv
+}
+
 /// Options for ``SQLConnection/load(into:schema:options:batches:)``.
 ///
 /// ```swift
@@ -38,6 +49,8 @@ public struct LoadOptions: Sendable {
     public var partition: (column: String, value: String)?
     /// New columns in the data: add or fail.
     public var onSchemaChange: SchemaChangePolicy
+    /// PostgreSQL only: the `COPY` format (automatic by default).
+    public var copyFormat: CopyFormat = .automatic
 
     /// Creates options.
     public init(mode: LoadMode = .append, key: [String] = [], partition: (column: String, value: String)? = nil,

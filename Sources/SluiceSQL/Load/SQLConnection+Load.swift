@@ -81,7 +81,8 @@ extension SQLConnection {
             let inserter: any BulkInserter
             do {
                 inserter = try engine.makeInserter(table: target, schema: schema, exactTypes: exactTypes,
-                                                   onConflict: directUpsert ? "ON CONFLICT (\(keyList)) \(action)" : nil)
+                                                   onConflict: directUpsert ? "ON CONFLICT (\(keyList)) \(action)" : nil,
+                                                   copyFormat: options.copyFormat)
             } catch var error as SQLError where directUpsert && error.message.contains("ON CONFLICT") {
                 error.hint = conflictHint
                 throw error

@@ -1,21 +1,29 @@
 import SluiceCore
 
-/// Streams rows with `COPY … FROM STDIN` in text format: each batch is encoded
+/// Streams rows with `COPY … FROM STDIN` in text or CSV format: each batch is encoded
 /// column-typed into one byte buffer and sent with `PQputCopyData`.
+///
+/// Text: tab-separated, `\N` for null, backslash escapes. CSV: comma-separated, null an
+/// empty unquoted field, a string quoted (inner quotes doubled) when it is empty, holds a
+/// comma, quote, CR or LF, or starts with a backslash — so an empty string stays distinct
+/// from null and a value `\.` is not read as the end of the data.
 final class PostgresCopyInserter: BulkInserter {
     let connection: PostgresConnection
     let sql: String
+    let csv: Bool
     private var buffer: [UInt8] = []
 
-    init(connection: PostgresConnection, sql: String) {
+    init(connection: PostgresConnection, sql: String, csv: Bool = false) {
         self.connection = connection
         self.sql = sql
+        self.csv = csv
         buffer.reserveCapacity(1 << 20)
     }
 
     func insert(_ batch: Table) throws {
         let columns = batch.columns
         let rowCount = batch.rowCount
+        let separator: UInt8 = csv ? UInt8(ascii: ",") : 9
         // Encode in row slices of 4096 so the buffer stays small.
         var start = 0
         while start < rowCount {
@@ -23,9 +31,9 @@ final class PostgresCopyInserter: BulkInserter {
             buffer.removeAll(keepingCapacity: true)
             for row in start..<end {
                 for (c, column) in columns.enumerated() {
-                    if c > 0 { buffer.append(9) }
+                    if c > 0 { buffer.append(separator) }
                     if let validity = column.validity, !validity.isValid(row) {
-                        buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "N"))
+                        if !csv { buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "N")) }
                         continue
                     }
                     switch column.type {
@@ -40,7 +48,7 @@ final class PostgresCopyInserter: BulkInserter {
                             buffer.append(contentsOf: v.description.utf8)
                         }
                     case .bool: buffer.append(column.unsafeValuesAddress(as: UInt8.self)[row] != 0 ? UInt8(ascii: "t") : UInt8(ascii: "f"))
-                    case .string: appendEscaped(column.unsafeStrings()[row])
+                    case .string: if csv { appendQuoted(column.unsafeStrings()[row]) } else { appendEscaped(column.unsafeStrings()[row]) }
                     case .date: appendFormatted { SQLTextFormat.writeDate(column.unsafeValuesAddress(as: Int32.self)[row], to: $0) }
                     case .timestamp: appendFormatted { SQLTextFormat.writeTimestamp(column.unsafeValuesAddress(as: Int64.self)[row], to: $0) }
                     }
@@ -79,6 +87,21 @@ final class PostgresCopyInserter: BulkInserter {
             let n = write(scratch.baseAddress!)
             buffer.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: n))
         }
+    }
+
+    /// CSV quoting: only empty strings, those holding a comma, quote, CR or LF, and those
+    /// starting with a backslash (a lone unquoted `\.` would end the data) are quoted.
+    @inline(__always)
+    private func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var clean = !bytes.isEmpty && bytes.first != 92
+        for b in bytes where b == 44 || b == 34 || b == 10 || b == 13 { clean = false; break }
+        if clean { buffer.append(contentsOf: bytes); return }
+        buffer.append(34)
+        for b in bytes {
+            if b == 34 { buffer.append(34) }
+            buffer.append(b)
+        }
+        buffer.append(34)
     }
 
     /// COPY text escaping: backslash, tab, newline and carriage return.

@@ -115,14 +115,17 @@ final class PostgresEngine: SQLEngine {
         }
     }
 
-    /// `COPY … FROM STDIN`: binary when the column types are exactly ours, text otherwise
-    /// (text lets the server convert, e.g. int64 data into an `integer` or `numeric` column).
-    func makeInserter(table: TableName, schema: Schema, exactTypes: Bool, onConflict: String?) throws -> any BulkInserter {
+    /// `COPY … FROM STDIN`: by default binary when the column types are exactly ours, text
+    /// otherwise (text lets the server convert, e.g. int64 data into an `integer` or `numeric`
+    /// column); `copyFormat` may ask for text or CSV instead.
+    func makeInserter(table: TableName, schema: Schema, exactTypes: Bool, onConflict: String?, copyFormat: CopyFormat) throws -> any BulkInserter {
         precondition(onConflict == nil, "COPY has no conflict clause; upsert through a staging table")
         let columns = schema.fields.map { dialect.quote($0.name) }.joined(separator: ", ")
-        let sql = "COPY \(dialect.quote(table)) (\(columns)) FROM STDIN" + (exactTypes ? " (FORMAT binary)" : "")
+        let binary = exactTypes && copyFormat == .automatic
+        let options = binary ? " (FORMAT binary)" : copyFormat == .csv ? " (FORMAT csv)" : ""
+        let sql = "COPY \(dialect.quote(table)) (\(columns)) FROM STDIN" + options
         try connection.execute(sql)
-        return exactTypes ? PostgresBinaryCopyInserter(connection: connection, sql: sql) as any BulkInserter
-            : PostgresCopyInserter(connection: connection, sql: sql)
+        return binary ? PostgresBinaryCopyInserter(connection: connection, sql: sql) as any BulkInserter
+            : PostgresCopyInserter(connection: connection, sql: sql, csv: copyFormat == .csv)
     }
 }

@@ -123,7 +123,7 @@ final class SQLiteEngine: SQLEngine {
         }
     }
 
-    func makeInserter(table: TableName, schema: Schema, exactTypes: Bool, onConflict: String?) throws -> any BulkInserter {
+    func makeInserter(table: TableName, schema: Schema, exactTypes: Bool, onConflict: String?, copyFormat: CopyFormat) throws -> any BulkInserter {
         let columns = schema.fields.map { dialect.quote($0.name) }.joined(separator: ", ")
         let placeholders = (1...max(schema.count, 1)).map { dialect.placeholder($0) }.joined(separator: ", ")
         let statement = try database.prepare("INSERT INTO \(dialect.quote(table)) (\(columns)) VALUES (\(placeholders))" + (onConflict.map { " " + $0 } ?? ""))

@@ -44,6 +44,9 @@ struct LoadCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("New columns in the data: add (nullable) or fail.", valueName: "policy"))
     var onSchemaChange: String = "add"
 
+    @Option(name: .long, help: ArgumentHelp("PostgreSQL COPY format: auto (binary into new tables, text into existing ones), text or csv.", valueName: "format"))
+    var copyFormat: String = "auto"
+
     @Flag(name: .long, help: "Print the rows loaded so far after each batch, on standard error.")
     var progress = false
 
@@ -59,6 +62,9 @@ struct LoadCommand: ParsableCommand {
         guard SchemaChangePolicy(rawValue: onSchemaChange) != nil else {
             throw ValidationError("--on-schema-change must be add or fail, not '\(onSchemaChange)'")
         }
+        guard CopyFormat(rawValue: copyFormat) != nil else {
+            throw ValidationError("--copy-format must be auto, text or csv, not '\(copyFormat)'")
+        }
         if let partition, !partition.contains("=") {
             throw ValidationError("--partition must be col=value, e.g. ds=2024-01-02, not '\(partition)'")
         }
@@ -70,6 +76,7 @@ struct LoadCommand: ParsableCommand {
         let started = monotonicSeconds()
         let url = try ConnectionURL(to)
         var options = LoadOptions(mode: LoadMode(rawValue: mode)!, onSchemaChange: SchemaChangePolicy(rawValue: onSchemaChange)!)
+        options.copyFormat = CopyFormat(rawValue: copyFormat)!
         options.key = key.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } } ?? []
         if let partition, let eq = partition.firstIndex(of: "=") {
             options.partition = (String(partition[..<eq]), String(partition[partition.index(after: eq)...]))
