@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// A pipeline failure: a spec that does not validate, a run that cannot start, a
 /// state store that cannot be used. Located errors carry `file:line:column`.
 public struct PipelineError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -47,12 +49,6 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible, Equatable
     }
 
     public var description: String {
-        var location = ""
-        if let file {
-            location = file
-            if line > 0 { location += ":\(line)" + (column > 0 ? ":\(column)" : "") }
-            location += ": "
-        }
-        return "\(location)error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        locatedErrorText(file: file, line: line, column: column, message: message, hint: hint)
     }
 }

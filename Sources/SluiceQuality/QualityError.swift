@@ -49,12 +49,6 @@ public struct QualityError: Error, Sendable, CustomStringConvertible, Equatable 
     }
 
     public var description: String {
-        var location = ""
-        if let file {
-            location = file
-            if line > 0 { location += ":\(line)" + (column > 0 ? ":\(column)" : "") }
-            location += ": "
-        }
-        return "\(location)error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        locatedErrorText(file: file, line: line, column: column, message: message, hint: hint)
     }
 }

@@ -134,3 +134,19 @@ func currentDirectory() -> String {
 @inline(__always) func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     write(fd, buffer, count)
 }
+
+extension FileByteSource {
+    /// The whole of a (small) file: specs, queries, zone files.
+    ///
+    /// - Throws: ``FormatError`` naming the file when it cannot be opened or read.
+    public static func readAll(path: String) throws -> [UInt8] {
+        let source = try FileByteSource(path: path)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+    }
+}

@@ -341,16 +341,7 @@ func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
 }
 
-private func readWholeFile(_ path: String) throws -> [UInt8] {
-    let source = try FileByteSource(path: path)
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 16_384)
-    while true {
-        let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-        if n == 0 { return bytes }
-        bytes.append(contentsOf: chunk[0..<n])
-    }
-}
+private func readWholeFile(_ path: String) throws -> [UInt8] { try FileByteSource.readAll(path: path) }
 
 /// The zone name nearest to `identifier` among the files next to where it would be.
 private func nearestZoneName(_ identifier: String, directory: String) -> String? {

@@ -58,15 +58,7 @@ extension Pipeline {
 
 /// Reads a whole text file through SluiceFormats' byte source (errors name the file).
 func readTextFile(_ path: String) throws -> String {
-    let source = try FileByteSource(path: path)
-    var all: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-        if n == 0 { break }
-        all.append(contentsOf: chunk[0..<n])
-    }
-    return String(decoding: all, as: UTF8.self)
+    String(decoding: try FileByteSource.readAll(path: path), as: UTF8.self)
 }
 
 /// Turns the YAML tree into a ``Pipeline``, reporting positions.

@@ -101,15 +101,7 @@ public struct SuiteSpec: Sendable {
     public static func load(path: String) throws -> SuiteSpec {
         let bytes: [UInt8]
         do {
-            let source = try FileByteSource(path: path)
-            var all: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-                if n == 0 { break }
-                all.append(contentsOf: chunk[0..<n])
-            }
-            bytes = all
+            bytes = try FileByteSource.readAll(path: path)
         } catch let error as FormatError {
             throw QualityError(.invalidSuite, file: path, message: error.message, hint: error.hint)
         }
