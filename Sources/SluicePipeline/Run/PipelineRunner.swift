@@ -181,24 +181,22 @@ public final class PipelineRunner: @unchecked Sendable {
                         let ups = task.upstream.map { states[$0] }
                         guard ups.allSatisfy({ $0 != nil && $0 != .running }) else { continue }
                         let allSucceeded = ups.allSatisfy { $0 == .success }
+                        // all_success needs every upstream; all_done still needs its input table, if it reads one.
+                        var blocker: String?
                         if !allSucceeded && task.triggerRule == .allSuccess {
+                            blocker = "an upstream task failed"
+                        } else if !allSucceeded, task.needsInput, let input = try? pipeline.inputTask(of: task), states[input] != .success {
+                            blocker = "its input task \(input) failed"
+                        }
+                        if let blocker {
                             states[task.name] = .upstreamFailed
                             try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .upstreamFailed,
-                                                    tries: previousTries[task.name] ?? 0, error: "an upstream task failed")
-                            emit(.taskSkipped(task: task.name, reason: "upstream failed"))
+                                                    tries: previousTries[task.name] ?? 0, error: blocker)
+                            emit(.taskSkipped(task: task.name, reason: blocker))
                             progressed = true
                             continue
                         }
                         guard running < pipeline.maxParallelTasks else { continue }
-                        if !allSucceeded, task.needsInput,
-                           let input = try? pipeline.inputTask(of: task), states[input] != .success {
-                            states[task.name] = .upstreamFailed
-                            try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .upstreamFailed,
-                                                    tries: previousTries[task.name] ?? 0, error: "its input task \(input) failed")
-                            emit(.taskSkipped(task: task.name, reason: "input \(input) failed"))
-                            progressed = true
-                            continue
-                        }
                         states[task.name] = .running
                         running += 1
                         executed.append(task.name)

@@ -398,6 +398,26 @@ func findRun(_ runID: String, pipeline: Pipeline?, store: StateStore) throws -> 
     return matches[0]
 }
 
+/// The run a command reads: its id, and the pipeline file or state store holding it.
+struct RunSelection: ParsableArguments {
+    @Argument(help: ArgumentHelp("The run id (its logical date, e.g. 2024-06-01).", valueName: "run"))
+    var runID: String
+
+    @Option(name: .long, help: ArgumentHelp("The pipeline file.", valueName: "pipeline.yaml"))
+    var pipeline: String?
+
+    @OptionGroup var stateOptions: StateOptions
+
+    var json: Bool { stateOptions.format == "json" }
+
+    /// The pipeline (when given), its store, and the run.
+    func resolve() throws -> (spec: Pipeline?, store: StateStore, run: RunRecord) {
+        let spec = try pipeline.map(loadPipeline)
+        let store = try stateOptions.store(for: spec)
+        return (spec, store, try findRun(runID, pipeline: spec, store: store))
+    }
+}
+
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
@@ -409,18 +429,10 @@ struct StatusCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The run id (its logical date, e.g. 2024-06-01).", valueName: "run"))
-    var runID: String
-
-    @Option(name: .long, help: ArgumentHelp("The pipeline file.", valueName: "pipeline.yaml"))
-    var pipeline: String?
-
-    @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var selection: RunSelection
 
     func run() throws {
-        let spec = try pipeline.map(loadPipeline)
-        let store = try stateOptions.store(for: spec)
-        let record = try findRun(runID, pipeline: spec, store: store)
+        let (spec, store, record) = try selection.resolve()
         var tasks = try store.taskInstances(pipeline: record.pipeline, runID: record.runID)
         if let spec {
             let order = spec.topologicalOrder().map(\.name)
@@ -428,7 +440,7 @@ struct StatusCommand: ParsableCommand {
         }
         let summary = RunSummary(run: record, tasks: tasks, checks: try store.checkResults(pipeline: record.pipeline, runID: record.runID),
                                  alreadySucceeded: false, executed: tasks.map(\.task))
-        printSummary(summary, pipeline: record.pipeline, json: stateOptions.format == "json")
+        printSummary(summary, pipeline: record.pipeline, json: selection.json)
     }
 }
 
@@ -443,8 +455,7 @@ struct LogsCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The run id.", valueName: "run"))
-    var runID: String
+    @OptionGroup var selection: RunSelection
 
     @Argument(help: "The task.")
     var task: String
@@ -452,15 +463,8 @@ struct LogsCommand: ParsableCommand {
     @Option(name: .customLong("try"), help: ArgumentHelp("Which try (1 is the first).", valueName: "n"))
     var tryNumber: Int?
 
-    @Option(name: .long, help: ArgumentHelp("The pipeline file.", valueName: "pipeline.yaml"))
-    var pipeline: String?
-
-    @OptionGroup var stateOptions: StateOptions
-
     func run() throws {
-        let spec = try pipeline.map(loadPipeline)
-        let store = try stateOptions.store(for: spec)
-        let record = try findRun(runID, pipeline: spec, store: store)
+        let (_, store, record) = try selection.resolve()
         let tries = try store.tries(pipeline: record.pipeline, runID: record.runID, task: task)
         guard !tries.isEmpty else {
             let known = try store.taskInstances(pipeline: record.pipeline, runID: record.runID).map(\.task)
@@ -477,7 +481,7 @@ struct LogsCommand: ParsableCommand {
             chosen = [tries.last!]
         }
         for t in chosen {
-            if stateOptions.format == "json" {
+            if selection.json {
                 print("{\"task\":\(jsonString(task)),\"try\":\(t.tryNumber),\"state\":\(jsonString(t.state.rawValue)),\"started_at\":\(jsonString(formatClock(t.startedAt))),\"ended_at\":\(jsonValue(t.endedAt.map(formatClock))),\"error\":\(jsonValue(t.error)),\"log\":\(jsonValue(t.log))}")
             } else {
                 print("# \(record.pipeline) \(record.runID) \(task) try \(t.tryNumber) of \(tries.count): \(t.state.rawValue), \(seconds(t.startedAt, t.endedAt))")
@@ -501,21 +505,13 @@ struct ClearCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("The run id.", valueName: "run"))
-    var runID: String
+    @OptionGroup var selection: RunSelection
 
     @Argument(help: "A task to clear, with everything downstream of it.")
     var task: String?
 
-    @Option(name: .long, help: ArgumentHelp("The pipeline file (needed to clear one task and its downstream).", valueName: "pipeline.yaml"))
-    var pipeline: String?
-
-    @OptionGroup var stateOptions: StateOptions
-
     func run() throws {
-        let spec = try pipeline.map(loadPipeline)
-        let store = try stateOptions.store(for: spec)
-        let record = try findRun(runID, pipeline: spec, store: store)
+        let (spec, store, record) = try selection.resolve()
         var cleared: [String]? = nil
         if let task {
             guard let spec else { throw CommandFailure(description: "error: clearing one task needs --pipeline (to find what runs after it)", status: ExitStatus.usage) }
@@ -526,7 +522,7 @@ struct ClearCommand: ParsableCommand {
             cleared = spec.downstream(of: task)
         }
         try store.clear(pipeline: record.pipeline, runID: record.runID, tasks: cleared)
-        if stateOptions.format == "json" {
+        if selection.json {
             print("{\"run_id\":\(jsonString(record.runID)),\"cleared\":\(cleared.map { "[" + $0.map(jsonString).joined(separator: ",") + "]" } ?? "\"all\"")}")
         } else {
             print("cleared \(cleared?.joined(separator: ", ") ?? "every task") of \(record.pipeline) \(record.runID); `sluice run` will run \(cleared == nil ? "them" : "them") again")
