@@ -152,6 +152,10 @@ struct ExpressionEvaluationTests {
         #expect(try eval("regexp_matches(s, '^[a-z]+$')", sample) == [.bool(false), .null, .bool(true), .bool(false), .bool(false)])
         #expect(try eval("regexp_replace(s, '[aeiou]', '*')", sample) == [.string(" Ab\t"), .null, .string("*bc"), .string(""), .string("ÉCOLE")])
         #expect(try eval("regexp_replace(s, '\\s+', '')", sample)[0] == .string("Ab"))
+        // Group references: \1…\9, \0 the whole match, \\ a backslash; a group that did not match is empty.
+        let emails = try Table([("e", Column(string: ["alice@example.com", "x", nil]))])
+        #expect(try eval("regexp_replace(e, '^([^@]+)@(.*)$', '\\2/\\1')", emails) == [.string("example.com/alice"), .string("x"), .null])
+        #expect(try eval("regexp_replace(e, '(z)?([a-z]+)@', '[\\0|\\1|\\\\]')", emails)[0] == .string("[alice@||\\]example.com"))
         let error = #expect(throws: ExpressionError.self) { try BoundExpression("regexp_matches(s, '(')", schema: sample.schema) }
         #expect(error?.code == .invalidArgument)
         #expect(error?.position == 18)

@@ -185,7 +185,10 @@ extension ExpressionEvaluator {
                 }
                 return Kernels.strings(count: count, capacity: inputBytes) { i, out in
                     if args[0].isNull(i) || args[2].isNull(i) { return false }
-                    out.append(String(decoding: s![i], as: UTF8.self).replacing(regex, with: views[2]!.string(at: i)))
+                    let template = views[2]!.string(at: i)
+                    let text = String(decoding: s![i], as: UTF8.self)
+                    out.append(template.contains("\\") ? text.replacing(regex) { expandGroupReferences(template, $0.output) }
+                                                         : text.replacing(regex, with: template))
                     return true
                 }
             case .strftime:
@@ -420,4 +423,22 @@ struct StableHash {
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         return z ^ (z >> 31)
     }
+}
+
+/// A `regexp_replace` replacement with `\1`…`\9` (groups; `\0` the whole match) and `\\`
+/// (a backslash) expanded, as PostgreSQL and DuckDB read it. A group that did not take
+/// part in the match is empty.
+func expandGroupReferences(_ template: String, _ match: AnyRegexOutput) -> String {
+    var out = ""
+    var chars = template.makeIterator()
+    while let ch = chars.next() {
+        guard ch == "\\" else { out.append(ch); continue }
+        guard let next = chars.next() else { out.append(ch); break }
+        if let digit = next.wholeNumberValue, next.isASCII {
+            if digit < match.count, let group = match[digit].substring { out += group }
+        } else {
+            out.append(next)
+        }
+    }
+    return out
 }
