@@ -81,7 +81,7 @@ public final class Scheduler: @unchecked Sendable {
                 let running = lock.locked { active[p.name]?.count ?? 0 }
                 guard running < p.maxActiveRuns else { break }
                 if p.dependsOnPast, let previous = try previousRun(entry, logical: logical), previous.state != .success { break }
-                lock.locked { active[p.name, default: []].insert(runID) }
+                _ = lock.locked { active[p.name, default: []].insert(runID) }
                 onEvent?(.runStarting(pipeline: p.name, runID: runID, resumed: resume))
                 started.append(runID)
                 let task = Task { [onEvent] in
