@@ -13,6 +13,12 @@ extension Column {
     /// ``gathering(_:)-([Int])`` over a buffer of row indices.
     public func gathering(_ rows: UnsafeBufferPointer<Int>) -> Column {
         let n = rows.count
+        // Consecutive rows (all of them, or a range): a slice shares the buffers instead
+        // of copying them into fresh memory, whose page faults cost more than the copy.
+        if n > 0, let first = rows.first, first >= 0, first <= count - n, rows[n - 1] == first + n - 1,
+           !rows.indices.contains(where: { rows[$0] != first + $0 }) {
+            return n == count ? self : slice(first..<first + n)
+        }
         var validity: Bitmap?
         var anyNull = false
         if self.validity != nil || rows.contains(where: { $0 < 0 }) {
