@@ -117,6 +117,27 @@ struct KeyEncoderRefinementTests {
         #expect(encoder.cardinality == expected.cardinality)
     }
 
+    @Test("a column that splits most groups is combined pairwise instead, and later columns still refine")
+    func combined() throws {
+        var rng = SplitMix64(seed: 5)
+        let n = 4000
+        let flag = Column(bool: (0..<n).map { _ in rng.next(below: 2) == 0 })
+        let amounts: [Double?] = (0..<n).map { _ in rng.next(below: 9) == 0 ? nil : Double(rng.next(below: 900)) / 4 }
+        let amount = Column(float64: amounts)
+        // Follows the amount except in a few rows.
+        let label = Column(string: amounts.map { a in rng.next(below: 50) == 0 ? "odd" : a.map { "a\($0)" } })
+        var (codes, cardinality) = KeyEncoder.encode(flag, nullsMatch: true)
+        var firstRows = KeyEncoder.firstRows(codes, cardinality)
+        #expect(KeyEncoder.refine(&codes, &cardinality, &firstRows, by: amount, nullsMatch: true) == .splitsMostGroups)
+        #expect(codes == KeyEncoder.encode(flag, nullsMatch: true).0)   // left untouched
+        for nullsMatch in [true, false] {
+            let encoder = KeyEncoder([flag, amount, label], nullsMatch: nullsMatch)
+            let expected = modelCodes([flag, amount, label], nullsMatch: nullsMatch)
+            #expect(encoder.codes == expected.codes)
+            #expect(encoder.cardinality == expected.cardinality)
+        }
+    }
+
     @Test("no columns: no codes")
     func empty() {
         let encoder = KeyEncoder([], nullsMatch: true)

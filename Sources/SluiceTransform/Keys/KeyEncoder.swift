@@ -10,9 +10,11 @@ import SluiceCore
 /// is compared, typed and in place, with the first row of its group, and only rows
 /// that differ from it are hashed, on (group, value), into new codes. A column that
 /// is constant within the groups so far — a user's email and name next to the user
-/// id — costs one comparison per repeated row and no hashing; a column that splits
-/// groups costs one hash-table probe per differing row. When a refinement added
-/// codes, a last pass renumbers them in first-appearance order.
+/// id — costs one comparison per repeated row and no hashing. When a sample shows
+/// that the column splits most groups (a few groups so far, many values), the
+/// column is instead encoded on its own and the pairs of codes combined through an
+/// ``Int64KeyTable``, which is cheaper then. Codes end up renumbered in
+/// first-appearance order either way.
 ///
 /// ```swift
 /// let keys = KeyEncoder([Column(int64: [7, 7, 9, 7]), Column(string: ["a", "b", "a", "a"])], nullsMatch: true)
@@ -35,12 +37,19 @@ struct KeyEncoder {
             return
         }
         var (codes, cardinality) = KeyEncoder.encode(first, nullsMatch: nullsMatch)
-        var firstRows: [Int] = []
+        var firstRows: [Int]?
         var renumber = false
         for (index, column) in columns.enumerated().dropFirst() {
             precondition(column.count == codes.count, "key column \(index) has \(column.count) rows, column 0 has \(codes.count)")
-            if index == 1 { firstRows = KeyEncoder.firstRows(codes, cardinality) }
-            if KeyEncoder.refine(&codes, &cardinality, &firstRows, by: column, nullsMatch: nullsMatch) { renumber = true }
+            if firstRows == nil { firstRows = KeyEncoder.firstRows(codes, cardinality) }
+            switch KeyEncoder.refine(&codes, &cardinality, &firstRows!, by: column, nullsMatch: nullsMatch) {
+            case .unchanged: break
+            case .changed: renumber = true
+            case .splitsMostGroups:
+                KeyEncoder.combine(&codes, &cardinality, with: column, nullsMatch: nullsMatch)
+                firstRows = nil     // the combined codes are renumbered: first rows change
+                renumber = false
+            }
         }
         if renumber { KeyEncoder.renumber(&codes, &cardinality) }
         self.codes = codes
@@ -169,10 +178,17 @@ struct KeyEncoder {
         return first
     }
 
-    /// Splits the groups of `codes` by `column`'s values; returns whether any code changed.
-    /// `firstRows[g]` is the first row of group `g` (kept up to date for new groups).
+    /// What a refinement did.
+    enum Refinement {
+        case unchanged, changed
+        /// Nothing was done: a sample of rows showed that the column splits most groups.
+        case splitsMostGroups
+    }
+
+    /// Splits the groups of `codes` by `column`'s values. `firstRows[g]` is the first
+    /// row of group `g` (kept up to date for new groups).
     static func refine(_ codes: inout [Int], _ cardinality: inout Int, _ firstRows: inout [Int],
-                       by column: Column, nullsMatch: Bool) -> Bool {
+                       by column: Column, nullsMatch: Bool) -> Refinement {
         let validity = column.validity
         return codes.withUnsafeMutableBufferPointer { codes in
             withExtendedLifetime(column) {
@@ -193,11 +209,24 @@ struct KeyEncoder {
     }
 
     static func refine<K: KeyRows>(_ keys: K, _ codes: UnsafeMutableBufferPointer<Int>, _ cardinality: inout Int,
-                                   _ firstRows: inout [Int], _ nullsMatch: Bool) -> Bool {
+                                   _ firstRows: inout [Int], _ nullsMatch: Bool) -> Refinement {
+        let hasNulls = keys.hasNulls
+        // Rows whose value differs from their group's first row go through a hash table;
+        // when a sample spread over the rows finds most of them differing, pairwise
+        // combination is cheaper.
+        let n = codes.count, samples = Swift.min(n, 1024)
+        var compared = 0, differing = 0
+        for k in 0..<samples {
+            let i = k &* (n / samples)
+            let group = codes[i]
+            guard group >= 0, firstRows[group] != i else { continue }
+            compared &+= 1
+            if !keys.same(i, firstRows[group]) { differing &+= 1 }
+        }
+        if differing > 64 && differing * 2 > compared { return .splitsMostGroups }
         var changed = false
         var splits = GroupSplitTable()
-        let hasNulls = keys.hasNulls
-        for i in 0..<codes.count {
+        for i in 0..<n {
             let group = codes[i]
             if group < 0 { continue }
             let isNull = hasNulls && keys.isNull(i)
@@ -216,7 +245,31 @@ struct KeyEncoder {
             if codes[i] == firstRows.count { firstRows.append(i) }
             changed = true
         }
-        return changed
+        return changed ? .changed : .unchanged
+    }
+
+    /// Replaces `codes` by codes of the pairs (code, `column`'s own code), dense in
+    /// first-seen order.
+    static func combine(_ codes: inout [Int], _ cardinality: inout Int, with column: Column, nullsMatch: Bool) {
+        let (columnCodes, columnCardinality) = encode(column, nullsMatch: nullsMatch)
+        let count = codes.count
+        precondition(cardinality.multipliedReportingOverflow(by: Swift.max(columnCardinality, 1)).overflow == false)
+        var map = Int64KeyTable(capacity: Swift.min(count, cardinality &* columnCardinality))
+        var next = 0
+        var previousCombined = -1, previousCode = -1
+        codes.withUnsafeMutableBufferPointer { codes in
+            columnCodes.withUnsafeBufferPointer { columnCodes in
+                for i in 0..<count {
+                    if codes[i] < 0 || columnCodes[i] < 0 { codes[i] = -1; continue }
+                    let combined = codes[i] &* columnCardinality &+ columnCodes[i]
+                    if combined == previousCombined { codes[i] = previousCode; continue }
+                    codes[i] = map.code(Int64(combined), next: &next)
+                    previousCombined = combined
+                    previousCode = codes[i]
+                }
+            }
+        }
+        cardinality = next
     }
 
     /// Renumbers `codes` densely in order of first appearance.
@@ -300,50 +353,51 @@ struct StringKeyRows: KeyRows {
 }
 
 /// Open-addressing table from (group, value) to new codes, for the rows that a
-/// refinement splits off their group. Stores row indices and compares through
-/// ``KeyRows``; load factor ≤ 1/2, grows by doubling.
+/// refinement splits off their group. A slot holds the hash, a row with that key,
+/// its old group and its code side by side (one cache line per probe); keys are
+/// compared through ``KeyRows``. Load factor ≤ 1/2, grows by doubling.
 struct GroupSplitTable {
-    var rows: [Int] = []       // row + 1, 0 = empty
-    var groups: [Int] = []
-    var codes: [Int] = []
-    var hashes: [UInt64] = []
-    var mask = -1
+    struct Slot {
+        var hash: UInt64
+        var row: Int        // row + 1, 0 = empty
+        var group: Int
+        var code: Int
+    }
+    var slots: [Slot] = []
     var used = 0
 
     mutating func code<K: KeyRows>(row: Int, group: Int, hash: UInt64, keys: K, next: inout Int) -> Int {
-        if used * 2 >= rows.count { grow() }
-        var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-        while true {
-            let occupant = rows[slot]
-            if occupant == 0 {
-                rows[slot] = row + 1
-                groups[slot] = group
-                codes[slot] = next
-                hashes[slot] = hash
-                used += 1
-                next += 1
-                return next - 1
+        if used * 2 >= slots.count { grow() }
+        let code = slots.withUnsafeMutableBufferPointer { slots -> Int in
+            let mask = slots.count &- 1
+            var i = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+            while true {
+                let slot = slots[i]
+                if slot.row == 0 {
+                    slots[i] = Slot(hash: hash, row: row &+ 1, group: group, code: next)
+                    return -1
+                }
+                if slot.hash == hash && slot.group == group && keys.same(slot.row &- 1, row) { return slot.code }
+                i = (i &+ 1) & mask
             }
-            if hashes[slot] == hash && groups[slot] == group && keys.same(occupant - 1, row) { return codes[slot] }
-            slot = (slot + 1) & mask
         }
+        if code >= 0 { return code }
+        used += 1
+        next += 1
+        return next - 1
     }
 
     mutating func grow() {
-        let oldRows = rows, oldGroups = groups, oldCodes = codes, oldHashes = hashes
-        let size = Swift.max(16, oldRows.count * 2)
-        rows = [Int](repeating: 0, count: size)
-        groups = [Int](repeating: 0, count: size)
-        codes = [Int](repeating: 0, count: size)
-        hashes = [UInt64](repeating: 0, count: size)
-        mask = size - 1
-        for i in 0..<oldRows.count where oldRows[i] != 0 {
-            var slot = Int(truncatingIfNeeded: oldHashes[i] ^ (oldHashes[i] >> 29)) & mask
-            while rows[slot] != 0 { slot = (slot + 1) & mask }
-            rows[slot] = oldRows[i]
-            groups[slot] = oldGroups[i]
-            codes[slot] = oldCodes[i]
-            hashes[slot] = oldHashes[i]
+        let old = slots
+        let size = Swift.max(16, old.count * 2)
+        slots = [Slot](repeating: Slot(hash: 0, row: 0, group: 0, code: 0), count: size)
+        slots.withUnsafeMutableBufferPointer { slots in
+            let mask = size - 1
+            for slot in old where slot.row != 0 {
+                var i = Int(truncatingIfNeeded: slot.hash ^ (slot.hash >> 29)) & mask
+                while slots[i].row != 0 { i = (i &+ 1) & mask }
+                slots[i] = slot
+            }
         }
     }
 }
