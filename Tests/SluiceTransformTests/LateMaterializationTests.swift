@@ -175,3 +175,23 @@ struct LateMaterializationTests {
         #expect(try Transform(Array(steps.prefix(2))).apply(to: users) == (try steps[1].apply(to: steps[0].apply(to: users))))
     }
 }
+
+@Suite("Rounding for exact sums")
+struct RoundingTests {
+    @Test("roundedHalfAway equals rounded() on halves, near integers, large and negative values")
+    func matchesLibm() {
+        var rng = SplitMix64(seed: 17)
+        var values: [Double] = [0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+                                0x1p51 - 0.5, -(0x1p51 - 0.5), 0x1p51, 0x1p52 + 1, -0x1p53, 1e18, .infinity, -.infinity,
+                                28.999999999999996, 100.00000000000001, 60.1 * 100, 39.9 * 100]
+        for _ in 0..<20_000 {
+            let k = Double(Int(rng.next(below: 2_000_000_000)) - 1_000_000_000)
+            values.append(k + 0.5)
+            values.append(k / 1000)
+            values.append(Double(bitPattern: UInt64(rng.next(below: Int.max))) )
+        }
+        for x in values where !x.isNaN {
+            #expect(roundedHalfAway(x) == x.rounded(), "\(x)")
+        }
+    }
+}

@@ -33,19 +33,26 @@ struct Grouping {
         // source row whose keys are all null, or a group of its own.
         let nullCode = shared.hasNulls ? (Grouping.allNullRow(sources).map { encoder.codes[$0] } ?? encoder.cardinality) : -1
         var codes = [Int](repeating: 0, count: rowCount)
+        // Rows that walk the source in order, each source row once or repeated (a left
+        // join's left side), keep the source's first-seen numbering.
+        var inOrder = true, nextSource = 0
         codes.withUnsafeMutableBufferPointer { out in
             shared.rows.withUnsafeBufferPointer { rows in
                 encoder.codes.withUnsafeBufferPointer { sourceCodes in
                     for i in 0..<out.count {
                         let r = rows[i]
                         out[i] = r >= 0 ? sourceCodes[r] : nullCode
+                        if r == nextSource { nextSource &+= 1 } else if r != nextSource &- 1 || r < 0 { inOrder = false }
                     }
                 }
             }
         }
-        // Source rows may appear in another order, repeated or not at all.
-        var cardinality = encoder.cardinality + 1
-        KeyEncoder.renumber(&codes, &cardinality)
+        var cardinality = encoder.cardinality
+        if !inOrder || nextSource != sources[0].count {
+            // Source rows appear in another order, or not at all.
+            cardinality += 1
+            KeyEncoder.renumber(&codes, &cardinality)
+        }
         self.codes = codes
         count = cardinality
     }

@@ -280,7 +280,7 @@ func exactSums<Rows: SourceRows>(_ v: UnsafePointer<Double>, _ rows: Rows, codes
         guard x.isFinite, Swift.abs(x) < 1e12 else { exact = false; break }
         while scale <= 6 {
             let scaled = x * scaleFactor
-            if (scaled.rounded() / scaleFactor) == x { break }
+            if (roundedHalfAway(scaled) / scaleFactor) == x { break }
             scale += 1
             scaleFactor *= 10
         }
@@ -293,7 +293,7 @@ func exactSums<Rows: SourceRows>(_ v: UnsafePointer<Double>, _ rows: Rows, codes
             for i in 0..<n {
                 let r = rows(i)
                 if r < 0 { continue }
-                let (s, o) = sums[codes[i]].addingReportingOverflow(Int64((v[r] * scaleFactor).rounded()))
+                let (s, o) = sums[codes[i]].addingReportingOverflow(Int64(roundedHalfAway(v[r] * scaleFactor)))
                 sums[codes[i]] = s
                 overflow = overflow || o
             }
@@ -309,6 +309,20 @@ func exactSums<Rows: SourceRows>(_ v: UnsafePointer<Double>, _ rows: Rows, codes
         sums[g] = t
     }
     return (0..<groups).map { sums[$0] + compensation[$0] }
+}
+
+/// `x.rounded()` (to nearest, halves away from zero) without the libm call for
+/// magnitudes below 2^51: adding and subtracting 1.5 · 2^52 rounds to nearest even,
+/// and a half that went toward zero is moved away from it. (A result of zero may have
+/// the other sign than `rounded()`'s, which the sums above cannot observe.)
+@inline(__always) func roundedHalfAway(_ x: Double) -> Double {
+    guard Swift.abs(x) < 0x1p51 else { return x.rounded() }
+    let magic = 0x1.8p52
+    let r = (x + magic) - magic
+    let d = r - x    // exact (Sterbenz, or r = 0)
+    if d == -0.5 && x > 0 { return r + 1 }
+    if d == 0.5 && x < 0 { return r - 1 }
+    return r
 }
 
 extension String {
