@@ -1,7 +1,8 @@
 extension Column {
     /// A new column whose row `i` is row `rows[i]` of this column, or null where
     /// `rows[i]` is negative. One typed loop per column: the kernel behind filter,
-    /// sort, join and dedupe.
+    /// sort, join and dedupe. Consecutive rows (all of them, or a range) give a slice
+    /// that shares this column's buffers.
     ///
     /// ```swift
     /// Column(int64: [10, 20, 30]).gathering([2, -1, 0])   // [30, null, 10]
