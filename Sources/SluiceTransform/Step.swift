@@ -145,8 +145,8 @@ public enum Step: Sendable {
 extension Step {
     /// Applies this step to a table whose columns may still be gathers (see
     /// ``LazyTable``). `join` leaves its output unmaterialized; `select`, `drop`,
-    /// `rename` and `aggregate` read only the columns they need; every other step
-    /// works on built columns.
+    /// `rename`, `limit` and `aggregate` read only the columns they need; every other
+    /// step works on built columns.
     func apply(to table: LazyTable) throws -> LazyTable {
         switch self {
         case .select(let names):
@@ -165,6 +165,18 @@ extension Step {
             do { return try LazyTable(names: names, columns: table.columns, rowCount: table.rowCount) } catch let error as CoreError {
                 throw TransformError(.invalidStep, message: "rename: \(error.message)")
             }
+        case .limit(let n):
+            // Cut the row indices (one cut per shared vector), not the gathered columns.
+            let k = Swift.min(Swift.max(n, 0), table.rowCount)
+            var cut: [ObjectIdentifier: RowIndices] = [:]
+            let columns = table.columns.map { column -> LazyColumn in
+                guard let rows = column.rows else { return LazyColumn(column.source.slice(0..<k)) }
+                if let done = cut[ObjectIdentifier(rows)] { return LazyColumn(source: column.source, rows: done) }
+                let done = RowIndices(Array(rows.rows.prefix(k)))
+                cut[ObjectIdentifier(rows)] = done
+                return LazyColumn(source: column.source, rows: done)
+            }
+            return try LazyTable(names: table.names, columns: columns, rowCount: k)
         case .join(let spec):
             return try spec.apply(to: table)
         case .aggregate(let spec):

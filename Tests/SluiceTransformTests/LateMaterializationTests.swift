@@ -151,6 +151,9 @@ struct LateMaterializationTests {
         var built = try join.apply(to: users)
         for step in steps.dropFirst() { built = try step.apply(to: built) }
         #expect(try Transform(steps).apply(to: users) == built)
+        for n in [-1, 0, 7, 10_000] {
+            #expect(try Transform([join, .limit(n), .drop(["email"])]).apply(to: users) == (try join.apply(to: users).prefix(n).selecting(["id", "name", "created_at", "id_right", "total", "qty", "day", "paid", "note"])))
+        }
         // Errors are the same as on built tables.
         let bad = #expect(throws: TransformError.self) { try Transform([join, .select(["emial"])]).apply(to: users) }
         #expect(bad?.hint == "did you mean `email`?")
