@@ -249,7 +249,7 @@ func float64Column(_ values: [Double], present: [Int64]? = nil) -> Column {
 
 private func fixedColumn<T: BitwiseCopyable & Numeric>(_ type: DataType, _ values: [T], present: [Int64]?) -> Column {
     let n = values.count
-    let buffer = RawBuffer(capacity: Swift.max(n, 1) * MemoryLayout<T>.stride)
+    let buffer = RawBuffer(heapCapacity: Swift.max(n, 1) * MemoryLayout<T>.stride)
     let out = buffer.mutablePointer.assumingMemoryBound(to: T.self)
     values.withUnsafeBufferPointer { if let base = $0.baseAddress { out.update(from: base, count: n) } }
     buffer.count = n * MemoryLayout<T>.stride

@@ -82,7 +82,7 @@ public struct BucketSpec: Sendable, Equatable {
         for name in names { labelStarts.append(labelStarts.last! + name.utf8.count) }
         var total = 0, nulls = 0
         for bin in bins { if bin >= 0 { total += labelStarts[Int(bin) + 1] - labelStarts[Int(bin)] } else { nulls += 1 } }
-        let offsets = RawBuffer(capacity: (n + 1) * 8), bytes = RawBuffer(capacity: Swift.max(total, 1))
+        let offsets = RawBuffer(heapCapacity: (n + 1) * 8), bytes = RawBuffer(heapCapacity: Swift.max(total, 1))
         var words = [UInt64](repeating: 0, count: nulls > 0 ? (n + 63) >> 6 : 0)
         let o = offsets.mutablePointer.assumingMemoryBound(to: Int64.self), b = bytes.mutablePointer.assumingMemoryBound(to: UInt8.self)
         labelBytes.withUnsafeBufferPointer { labels in
