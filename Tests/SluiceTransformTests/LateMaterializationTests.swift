@@ -92,6 +92,32 @@ struct LateMaterializationTests {
         }
     }
 
+    @Test("every key type and value spread joins like nested loops (direct codes and encoded keys)", arguments: [0, 1, 65, 200])
+    func keyTypes(size: Int) throws {
+        var rng = SplitMix64(seed: UInt64(size) + 77)
+        func values(_ n: Int) -> [Value] {
+            (0..<n).map { _ in rng.next(below: 7) == 0 ? .null : .int64(Int64(rng.next(below: 12))) }
+        }
+        let leftBase = values(size), rightBase = values(2 * size)
+        // The same small integers as each type (and spread far apart, and at the extremes).
+        let conversions: [(DataType, (Int64) -> Value)] = [
+            (.int64, { .int64($0) }), (.int64, { .int64($0 * 1_000_000_000_007) }), (.int64, { .int64($0 % 2 == 0 ? .min + $0 : .max - $0) }),
+            (.date, { .date(Int32($0) - 6) }), (.bool, { .bool($0 % 2 == 0) }), (.timestamp, { .timestamp($0 * 86_400_000_000) }),
+            (.float64, { .float64($0 == 0 ? -0.0 : Double($0) / 4) }), (.string, { .string("k\($0)") }),
+        ]
+        for (type, convert) in conversions {
+            func column(_ base: [Value]) throws -> Column {
+                try Column(type: type, values: base.map { if case .int64(let v) = $0 { convert(v) } else { .null } })
+            }
+            let left = try Table([("k", try column(leftBase)), ("row", Column(int64: (0..<Int64(size)).map { $0 }))])
+            let right = try Table([("key", try column(rightBase)), ("other", Column(int64: (0..<Int64(2 * size)).map { $0 }))])
+            for kind in JoinSpec.Kind.allCases {
+                let joined = try Step.join(JoinSpec(right: right, on: [("k", "key")], kind: kind)).apply(to: left)
+                #expect(joined == (try naiveJoin(left, right, "k", "key", kind)), "\(type) \(kind)")
+            }
+        }
+    }
+
     @Test("aggregates read through the join's row indices exactly as through built columns",
           arguments: [0, 1, 63, 64, 65, 300])
     func aggregates(size: Int) throws {
