@@ -189,6 +189,22 @@ struct LateMaterializationTests {
         #expect(clash?.message.hasPrefix("rename: column \"id\" appears twice") == true)
     }
 
+    @Test("large outputs are built in parallel, equal to one column at a time")
+    func parallelMaterialization() throws {
+        let n = 70_000   // above the parallel threshold
+        let users = try Table([("id", Column(int64: (0..<Int64(n)).map { $0 })),
+                               ("name", Column(string: (0..<n).map { $0 % 11 == 0 ? nil : "n\($0)" }))])
+        let userIDs = (0..<n).map { Int64(($0 * 7919) % n) }   // a permutation of the ids
+        let orders = try Table([("user_id", Column(int64: userIDs)), ("total", Column(float64: userIDs.map { Double($0) / 4 })),
+                                ("note", Column(string: userIDs.map { $0 % 3 == 0 ? "x" : nil }))])
+        let lazy = try JoinSpec(right: orders, on: [("id", "user_id")], kind: .inner).apply(to: LazyTable(users))
+        let built = lazy.materialized()
+        #expect(built == (try Table(Array(zip(lazy.names, lazy.columns.map { $0.materialized() })))))
+        #expect(try built.column("total").allValues == (0..<n).map { .float64(Double($0) / 4) })
+        #expect(try built.column("name").allValues == (0..<n).map { $0 % 11 == 0 ? .null : .string("n\($0)") })
+        #expect(try built.column("note").allValues == (0..<n).map { $0 % 3 == 0 ? .string("x") : .null })
+    }
+
     @Test("joins after joins compose their row indices")
     func chainedJoins() throws {
         let (users, orders) = try randomTables(120, seed: 9)
