@@ -142,6 +142,51 @@ public enum Step: Sendable {
     }
 }
 
+extension Step {
+    /// Applies this step to a table whose columns may still be gathers (see
+    /// ``LazyTable``). `join` leaves its output unmaterialized; `select`, `drop`,
+    /// `rename`, `limit` and `aggregate` read only the columns they need; every other
+    /// step works on built columns.
+    func apply(to table: LazyTable) throws -> LazyTable {
+        switch self {
+        case .select(let names):
+            let columns = try names.map { try table.requireColumn($0) }
+            return try LazyTable(names: names, columns: columns, rowCount: table.rowCount)
+        case .drop(let names):
+            for name in names { _ = try table.requireColumn(name) }
+            let kept = zip(table.names, table.columns).filter { !names.contains($0.0) }
+            return try LazyTable(names: kept.map(\.0), columns: kept.map(\.1), rowCount: kept.isEmpty ? 0 : table.rowCount)
+        case .rename(let pairs):
+            var names = table.names
+            for (old, new) in pairs {
+                _ = try table.requireColumn(old)
+                names[table.names.firstIndex(of: old)!] = new
+            }
+            do { return try LazyTable(names: names, columns: table.columns, rowCount: table.rowCount) } catch let error as CoreError {
+                throw TransformError(.invalidStep, message: "rename: \(error.message)")
+            }
+        case .limit(let n):
+            // Cut the row indices (one cut per shared vector), not the gathered columns.
+            let k = Swift.min(Swift.max(n, 0), table.rowCount)
+            var cut: [ObjectIdentifier: RowIndices] = [:]
+            let columns = table.columns.map { column -> LazyColumn in
+                guard let rows = column.rows else { return LazyColumn(column.source.slice(0..<k)) }
+                if let done = cut[ObjectIdentifier(rows)] { return LazyColumn(source: column.source, rows: done) }
+                let done = RowIndices(Array(rows.rows.prefix(k)))
+                cut[ObjectIdentifier(rows)] = done
+                return LazyColumn(source: column.source, rows: done)
+            }
+            return try LazyTable(names: table.names, columns: columns, rowCount: k)
+        case .join(let spec):
+            return try spec.apply(to: table)
+        case .aggregate(let spec):
+            return LazyTable(try spec.apply(to: table))
+        default:
+            return LazyTable(try apply(to: table.materialized()))
+        }
+    }
+}
+
 /// `name` as a quoted identifier.
 func quoted(_ name: String) -> String { "\"" + name.replacing("\"", with: "\"\"") + "\"" }
 

@@ -21,7 +21,9 @@ public struct Transform: Sendable {
     ///
     /// - Throws: ``TransformError`` carrying the 1-based number of the failing step.
     public func apply(to table: Table) throws -> Table {
-        var current = table
+        // Between steps the table may hold unmaterialized gathers (a join's output);
+        // each step builds only the columns it reads.
+        var current = LazyTable(table)
         for (index, step) in steps.enumerated() {
             do {
                 current = try step.apply(to: current)
@@ -30,6 +32,6 @@ public struct Transform: Sendable {
                 throw error
             }
         }
-        return current
+        return current.materialized()
     }
 }

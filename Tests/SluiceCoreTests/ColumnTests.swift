@@ -137,6 +137,33 @@ struct ColumnTests {
         #expect(column.slice(count..<count).count == 0)
     }
 
+    @Test("gathering equals the model: any rows, -1 as null, consecutive rows shared", arguments: DataType.allCases, sizes)
+    func gathering(type: DataType, count: Int) throws {
+        let model = randomValues(type, count: count, nullRate: 0.3, seed: UInt64(count) &+ 91)
+        let column = buildColumn(type, model)
+        var rng = SplitMix64(seed: UInt64(count) &+ 13)
+        func expected(_ rows: [Int], _ base: [Value]) -> [Value] { rows.map { $0 < 0 ? .null : base[$0] } }
+        // Arbitrary rows, repeats and nulls.
+        let any = (0..<(count * 2)).map { _ in Int.random(in: -1..<Swift.max(count, 1), using: &rng) }.map { count == 0 ? -1 : $0 }
+        #expect(matches(column.gathering(any), expected(any, model), type))
+        // Consecutive rows: the whole column, ranges of it and ranges of a slice.
+        #expect(matches(column.gathering(Array(0..<count)), model, type))
+        for _ in 0..<10 {
+            let a = Int.random(in: 0...count, using: &rng), b = Int.random(in: 0...count, using: &rng)
+            let range = Array(Swift.min(a, b)..<Swift.max(a, b))
+            #expect(matches(column.gathering(range), expected(range, model), type))
+            let slice = column.slice(Swift.min(a, b)..<count)
+            let inner = Array(0..<Swift.min(range.count, slice.count))
+            #expect(matches(slice.gathering(inner), expected(inner, Array(model[Swift.min(a, b)...])), type))
+            // Almost consecutive: one index off, or one null, is gathered normally.
+            if range.count > 1 {
+                var broken = range
+                broken[range.count / 2] = Int.random(in: 0..<2, using: &rng) == 0 ? -1 : range[0]
+                #expect(matches(column.gathering(broken), expected(broken, model), type))
+            }
+        }
+    }
+
     @Test("equality is logical")
     func equality() throws {
         #expect(Column(float64: [.nan, 1, nil]) == Column(float64: [.nan, 1, nil]))

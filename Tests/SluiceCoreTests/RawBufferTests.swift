@@ -34,6 +34,20 @@ struct RawBufferTests {
         #expect(same)
     }
 
+    @Test("heap buffers of any size hold their bytes, and growing moves them to a mapping", arguments: [0, 1, 4096, 3 << 20])
+    func heapCapacity(bytes: Int) {
+        let buffer = RawBuffer(heapCapacity: bytes)
+        #expect(buffer.capacity == bytes && !buffer.isMapped && buffer.count == 0)
+        for i in 0..<bytes { buffer.append(UInt8(truncatingIfNeeded: i &* 31)) }
+        #expect(buffer.capacity == bytes)   // no growth while the bytes fit
+        for i in 0..<(2 << 20) { buffer.append(UInt8(truncatingIfNeeded: (bytes + i) &* 31)) }
+        #expect(buffer.isMapped)
+        #expect(buffer.count == bytes + (2 << 20))
+        var same = true
+        for i in 0..<buffer.count where buffer.load(at: i, as: UInt8.self) != UInt8(truncatingIfNeeded: i &* 31) { same = false; break }
+        #expect(same)
+    }
+
     @Test("reserve keeps contents and removeAll keeps capacity")
     func reserveAndRemoveAll() {
         let buffer = RawBuffer()

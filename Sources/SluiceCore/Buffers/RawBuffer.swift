@@ -40,6 +40,23 @@ public final class RawBuffer: @unchecked Sendable {
         if capacity > 0 { grow(toAtLeast: capacity) }
     }
 
+    /// Creates an empty buffer of `heapCapacity` bytes taken from the C heap even when
+    /// large. Memory that earlier work gave back to the heap is handed out again as it
+    /// is — already faulted in, so nothing is zeroed — which suits results computed
+    /// after big temporaries were freed (the `sluice` commands keep freed memory in the
+    /// heap). Growing past `heapCapacity` moves the buffer to a mapping as usual.
+    public init(heapCapacity: Int) {
+        count = 0
+        isMapped = false
+        capacity = 0
+        base = UnsafeMutableRawPointer(bitPattern: 16)!  // never dereferenced while capacity is 0
+        if heapCapacity > 0 {
+            guard let memory = malloc(heapCapacity) else { fatalError("out of memory allocating \(heapCapacity) bytes") }
+            base = memory
+            capacity = heapCapacity
+        }
+    }
+
     deinit {
         release()
     }

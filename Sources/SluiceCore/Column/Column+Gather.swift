@@ -1,7 +1,8 @@
 extension Column {
     /// A new column whose row `i` is row `rows[i]` of this column, or null where
     /// `rows[i]` is negative. One typed loop per column: the kernel behind filter,
-    /// sort, join and dedupe.
+    /// sort, join and dedupe. Consecutive rows (all of them, or a range) give a slice
+    /// that shares this column's buffers.
     ///
     /// ```swift
     /// Column(int64: [10, 20, 30]).gathering([2, -1, 0])   // [30, null, 10]
@@ -13,6 +14,12 @@ extension Column {
     /// ``gathering(_:)-([Int])`` over a buffer of row indices.
     public func gathering(_ rows: UnsafeBufferPointer<Int>) -> Column {
         let n = rows.count
+        // Consecutive rows (all of them, or a range): a slice shares the buffers instead
+        // of copying them into fresh memory, whose page faults cost more than the copy.
+        if n > 0, let first = rows.first, first >= 0, first <= count - n, rows[n - 1] == first + n - 1,
+           !rows.indices.contains(where: { rows[$0] != first + $0 }) {
+            return n == count ? self : slice(first..<first + n)
+        }
         var validity: Bitmap?
         var anyNull = false
         if self.validity != nil || rows.contains(where: { $0 < 0 }) {

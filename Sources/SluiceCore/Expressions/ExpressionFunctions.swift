@@ -11,38 +11,15 @@ extension ExpressionEvaluator {
             guard case .literal(.string(let name)) = arguments[0].node, let field = ExtractField(rawValue: name) else { fatalError("bound") }
             return dateFunction(function, field, try evaluate(arguments[1]))
         }
+        if Self.isCaseOrTrim(function) { return try caseAndTrim(function, arguments[0]) }
         let args = try arguments.map(evaluate)
         let views = args.map { $0.type == .string ? $0.unsafeStrings() : nil }
         return try withExtendedLifetime(args) { () throws -> Column in
             let s = views.first.flatMap { $0 }
             let inputBytes = s.map { Int($0.offsets[count] - $0.offsets[0]) } ?? 0
             switch function {
-            case .lower, .upper:
-                let toUpper = function == .upper
-                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
-                    if args[0].isNull(i) { return false }
-                    let bytes = s![i]
-                    if bytes.allSatisfy({ $0 < 0x80 }) {
-                        for b in bytes {
-                            let isLower = b >= 0x61 && b <= 0x7A, isUpper = b >= 0x41 && b <= 0x5A
-                            out.append(byte: toUpper ? (isLower ? b - 32 : b) : (isUpper ? b + 32 : b))
-                        }
-                    } else {
-                        let text = String(decoding: bytes, as: UTF8.self)
-                        out.append(toUpper ? text.uppercased() : text.lowercased())
-                    }
-                    return true
-                }
-            case .trim, .ltrim, .rtrim:
-                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
-                    if args[0].isNull(i) { return false }
-                    let bytes = s![i]
-                    var lower = 0, upper = bytes.count
-                    if function != .rtrim { while lower < upper && isTrimmable(bytes[lower]) { lower += 1 } }
-                    if function != .ltrim { while upper > lower && isTrimmable(bytes[upper - 1]) { upper -= 1 } }
-                    out.append(UnsafeBufferPointer(rebasing: bytes[lower..<upper]))
-                    return true
-                }
+            case .lower, .upper, .trim, .ltrim, .rtrim:
+                fatalError("evaluated by caseAndTrim")
             case .length:
                 return Kernels.fixed(.int64, Int64.self, count: count, validity: args[0].validity) { out in
                     for i in 0..<count {

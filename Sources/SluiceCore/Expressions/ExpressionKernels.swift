@@ -6,7 +6,7 @@ enum Kernels {
     /// afterwards so that the "null slots hold zero" invariant holds.
     static func fixed<T: BitwiseCopyable & Numeric>(_ type: DataType, _: T.Type, count: Int, validity: Bitmap?,
                                                     _ fill: (UnsafeMutablePointer<T>) throws -> Void) rethrows -> Column {
-        let buffer = RawBuffer(capacity: Swift.max(count, 1) * MemoryLayout<T>.stride)
+        let buffer = RawBuffer(heapCapacity: Swift.max(count, 1) * MemoryLayout<T>.stride)
         let out = buffer.mutablePointer.assumingMemoryBound(to: T.self)
         try fill(out)
         buffer.count = count * MemoryLayout<T>.stride
@@ -92,9 +92,9 @@ struct StringOutput {
 
     init(count: Int, capacity: Int) {
         self.count = count
-        offsets = RawBuffer(capacity: (count + 1) * 8)
+        offsets = RawBuffer(heapCapacity: (count + 1) * 8)
         offsets.mutablePointer.storeBytes(of: Int64(0), as: Int64.self)
-        bytes = RawBuffer(capacity: Swift.max(capacity, 16))
+        bytes = RawBuffer(heapCapacity: Swift.max(capacity, 16))
     }
 
     mutating func append(_ p: UnsafePointer<UInt8>, _ n: Int) {

@@ -55,26 +55,37 @@ public struct AggregateSpec: Sendable, Equatable {
     }
 
     func apply(to table: Table) throws -> Table {
+        try apply(to: LazyTable(table))
+    }
+
+    /// Aggregates a table whose columns may still be gathers (after a join): keys are
+    /// gathered at one row per group, measures read their values through the row
+    /// indices without building the joined column.
+    func apply(to table: LazyTable) throws -> Table {
         let keys = try by.map { try table.requireColumn($0) }
-        let encoder = KeyEncoder(keys, nullsMatch: true)
-        let groups = by.isEmpty ? 1 : encoder.cardinality
-        let codes = by.isEmpty ? [Int](repeating: 0, count: table.rowCount) : encoder.codes
-        var firstRow = [Int](repeating: -1, count: groups), lastRow = [Int](repeating: -1, count: groups)
+        let grouping = by.isEmpty ? Grouping(singleGroupOf: table.rowCount) : Grouping(keys, rowCount: table.rowCount)
+        let groups = grouping.count, codes = grouping.codes
+        var firstRow = [Int](repeating: -1, count: groups)
         var rowCounts = [Int64](repeating: 0, count: groups)
-        for i in 0..<table.rowCount {
-            let g = codes[i]
-            if firstRow[g] < 0 { firstRow[g] = i }
-            lastRow[g] = i
-            rowCounts[g] += 1
+        codes.withUnsafeBufferPointer { codes in
+            firstRow.withUnsafeMutableBufferPointer { firstRow in
+                rowCounts.withUnsafeMutableBufferPointer { rowCounts in
+                    for i in 0..<codes.count {
+                        let g = codes[i]
+                        if firstRow[g] < 0 { firstRow[g] = i }
+                        rowCounts[g] &+= 1
+                    }
+                }
+            }
         }
         var pairs: [(String, Column)] = zip(by, keys).map { ($0.0, $0.1.gathering(firstRow)) }
         for measure in measures {
             let result: Column
             if measure.function == .count && measure.column == nil {
-                result = Column(int64: rowCounts.map { $0 })
+                result = int64Column(rowCounts)
             } else {
                 let column = try table.requireColumn(measure.column!)
-                result = try aggregate(measure, column, codes: codes, groups: groups, firstRow: firstRow, lastRow: lastRow)
+                result = try aggregate(measure, column, codes: codes, groups: groups)
             }
             pairs.append((measure.name, result))
         }
@@ -83,101 +94,193 @@ public struct AggregateSpec: Sendable, Equatable {
         }
     }
 
-    func aggregate(_ measure: Measure, _ column: Column, codes: [Int], groups: Int, firstRow: [Int], lastRow: [Int]) throws -> Column {
-        let n = column.count
-        switch measure.function {
-        case .count:
-            var counts = [Int64](repeating: 0, count: groups)
-            for i in 0..<n where !column.isNull(i) { counts[codes[i]] += 1 }
-            return Column(int64: counts.map { $0 })
-        case .countDistinct:
-            let pair = KeyEncoder([Column(int64: codes.map { Int64($0) }), column], nullsMatch: false)
+    /// One measure over `column`, whose row `i` belongs to group `codes[i]`.
+    func aggregate(_ measure: Measure, _ column: LazyColumn, codes: [Int], groups: Int) throws -> Column {
+        if measure.function == .countDistinct {
+            let values = column.materialized()
+            let pair = KeyEncoder([int64Column(codes.map { Int64($0) }), values], nullsMatch: false)
             var seen = [Bool](repeating: false, count: pair.cardinality)
             var counts = [Int64](repeating: 0, count: groups)
-            for i in 0..<n where pair.codes[i] >= 0 && !seen[pair.codes[i]] {
+            for i in 0..<values.count where pair.codes[i] >= 0 && !seen[pair.codes[i]] {
                 seen[pair.codes[i]] = true
                 counts[codes[i]] += 1
             }
-            return Column(int64: counts.map { $0 })
-        case .first, .last:
-            // First/last non-null value of the group.
-            var chosen = [Int](repeating: -1, count: groups)
-            for i in 0..<n where !column.isNull(i) && (measure.function == .last || chosen[codes[i]] < 0) { chosen[codes[i]] = i }
-            return column.gathering(chosen)
-        case .min, .max:
-            var chosen = [Int](repeating: -1, count: groups)
-            let wantLess = measure.function == .min
-            let better: (Int, Int) -> Bool
-            switch column.type {
-            case .string:
-                let view = column.unsafeStrings()
-                better = { a, b in let c = compareBytesOrder(view[a], view[b]); return wantLess ? c < 0 : c > 0 }
-            case .float64:
-                let p = column.unsafeValuesAddress(as: Double.self)
-                better = { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
-            case .date:
-                let p = column.unsafeValuesAddress(as: Int32.self)
-                better = { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
-            case .bool:
-                let p = column.unsafeValuesAddress(as: UInt8.self)
-                better = { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
-            case .int64, .timestamp:
-                let p = column.unsafeValuesAddress(as: Int64.self)
-                better = { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
-            }
-            withExtendedLifetime(column) {
-                for i in 0..<n where !column.isNull(i) {
-                    let g = codes[i]
-                    if chosen[g] < 0 || better(i, chosen[g]) { chosen[g] = i }
+            return int64Column(counts)
+        }
+        let source = column.source
+        return try codes.withUnsafeBufferPointer { codes in
+            try withExtendedLifetime(source) {
+                guard let indices = column.rows else {
+                    return try aggregate(measure, source, DirectRows(validity: source.validity), codes, groups)
+                }
+                return try indices.rows.withUnsafeBufferPointer { rows in
+                    try aggregate(measure, source, GatheredRows(rows: rows, validity: source.validity), codes, groups)
                 }
             }
-            return column.gathering(chosen)
+        }
+    }
+
+    /// One measure, reading row `i`'s value at source row `rows(i)` of `source`.
+    func aggregate<Rows: SourceRows>(_ measure: Measure, _ source: Column, _ rows: Rows,
+                                     _ codes: UnsafeBufferPointer<Int>, _ groups: Int) throws -> Column {
+        let n = codes.count
+        switch measure.function {
+        case .count, .countDistinct:
+            var counts = [Int64](repeating: 0, count: groups)
+            counts.withUnsafeMutableBufferPointer { counts in
+                for i in 0..<n where rows(i) >= 0 { counts[codes[i]] &+= 1 }
+            }
+            return int64Column(counts)
+        case .first, .last:
+            // First/last non-null value of the group (as a source row).
+            var chosen = [Int](repeating: -1, count: groups)
+            let last = measure.function == .last
+            chosen.withUnsafeMutableBufferPointer { chosen in
+                for i in 0..<n {
+                    let r = rows(i)
+                    if r >= 0 && (last || chosen[codes[i]] < 0) { chosen[codes[i]] = r }
+                }
+            }
+            return source.gathering(chosen)
+        case .min, .max:
+            let wantLess = measure.function == .min
+            switch source.type {
+            case .string:
+                let view = source.unsafeStrings()
+                return extremes(source, rows, codes, groups) { a, b in let c = compareBytesOrder(view[a], view[b]); return wantLess ? c < 0 : c > 0 }
+            case .float64:
+                let p = source.unsafeValuesAddress(as: Double.self)
+                return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
+            case .date:
+                let p = source.unsafeValuesAddress(as: Int32.self)
+                return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
+            case .bool:
+                let p = source.unsafeValuesAddress(as: UInt8.self)
+                return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
+            case .int64, .timestamp:
+                let p = source.unsafeValuesAddress(as: Int64.self)
+                return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
+            }
         case .sum, .avg:
             var counts = [Int64](repeating: 0, count: groups)
-            for i in 0..<n where !column.isNull(i) { counts[codes[i]] += 1 }
-            switch column.type {
+            counts.withUnsafeMutableBufferPointer { counts in
+                for i in 0..<n where rows(i) >= 0 { counts[codes[i]] &+= 1 }
+            }
+            let isSum = measure.function == .sum
+            switch source.type {
             case .int64:
                 var sums = [Int64](repeating: 0, count: groups)
-                try column.withUnsafeValues(as: Int64.self) { v in
-                    for i in 0..<n where !column.isNull(i) {
-                        let (s, o) = sums[codes[i]].addingReportingOverflow(v[i])
+                let v = source.unsafeValuesAddress(as: Int64.self)
+                try sums.withUnsafeMutableBufferPointer { sums in
+                    for i in 0..<n {
+                        let r = rows(i)
+                        if r < 0 { continue }
+                        let (s, o) = sums[codes[i]].addingReportingOverflow(v[r])
                         if o { throw TransformError(.overflow, message: "sum(\(measure.column!)) overflows int64 in \"\(measure.name)\"", hint: "cast the column to float64 first") }
                         sums[codes[i]] = s
                     }
                 }
-                if measure.function == .sum {
-                    return Column(int64: (0..<groups).map { counts[$0] > 0 ? sums[$0] : nil })
-                }
-                return Column(float64: (0..<groups).map { counts[$0] > 0 ? Double(sums[$0]) / Double(counts[$0]) : nil })
+                if isSum { return int64Column(sums, present: counts) }
+                return float64Column((0..<groups).map { Double(sums[$0]) / Double(Swift.max(counts[$0], 1)) }, present: counts)
             case .float64:
-                let sums = column.withUnsafeValues(as: Double.self) { exactSums($0, column, codes: codes, groups: groups) }
-                if measure.function == .sum {
-                    return Column(float64: (0..<groups).map { counts[$0] > 0 ? sums[$0] : nil })
-                }
-                return Column(float64: (0..<groups).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : nil })
+                let sums = exactSums(source.unsafeValuesAddress(as: Double.self), rows, codes: codes, groups: groups)
+                if isSum { return float64Column(sums, present: counts) }
+                return float64Column((0..<groups).map { sums[$0] / Double(Swift.max(counts[$0], 1)) }, present: counts)
             default:
-                throw TransformError(.invalidStep, message: "\(measure.function.rawValue)(\(measure.column!)) needs a number, \"\(measure.column!)\" is \(column.type)",
+                throw TransformError(.invalidStep, message: "\(measure.function.rawValue)(\(measure.column!)) needs a number, \"\(measure.column!)\" is \(source.type)",
                                      hint: "cast it first, e.g. - cast: { \(measure.column!): float64 }")
             }
         }
     }
+
+    /// The value per group that `better` prefers to all others (the first of equals).
+    private func extremes<Rows: SourceRows>(_ source: Column, _ rows: Rows, _ codes: UnsafeBufferPointer<Int>, _ groups: Int,
+                                            _ better: (Int, Int) -> Bool) -> Column {
+        var chosen = [Int](repeating: -1, count: groups)
+        chosen.withUnsafeMutableBufferPointer { chosen in
+            for i in 0..<codes.count {
+                let r = rows(i)
+                if r < 0 { continue }
+                let g = codes[i]
+                if chosen[g] < 0 || better(r, chosen[g]) { chosen[g] = r }
+            }
+        }
+        return source.gathering(chosen)
+    }
+}
+
+/// Where a measure finds row `i`'s value: a row of the source column, or -1 when
+/// the value is null. Kernels are generic over it, so the same loop reads a built
+/// column directly or a join's output through its row indices.
+protocol SourceRows {
+    func callAsFunction(_ row: Int) -> Int
+}
+
+/// Row `i` is source row `i`.
+struct DirectRows: SourceRows {
+    let validity: Bitmap?
+    @inline(__always) func callAsFunction(_ row: Int) -> Int {
+        if let validity, !validity.isValid(row) { return -1 }
+        return row
+    }
+}
+
+/// Row `i` is source row `rows[i]` (null where negative).
+struct GatheredRows: SourceRows {
+    let rows: UnsafeBufferPointer<Int>
+    let validity: Bitmap?
+    @inline(__always) func callAsFunction(_ row: Int) -> Int {
+        let r = rows[row]
+        if r < 0 { return -1 }
+        if let validity, !validity.isValid(r) { return -1 }
+        return r
+    }
+}
+
+/// An int64 column of `values`, null where `present` (when given) is zero.
+func int64Column(_ values: [Int64], present: [Int64]? = nil) -> Column {
+    fixedColumn(.int64, values, present: present)
+}
+
+/// A float64 column of `values`, null where `present` (when given) is zero.
+func float64Column(_ values: [Double], present: [Int64]? = nil) -> Column {
+    fixedColumn(.float64, values, present: present)
+}
+
+private func fixedColumn<T: BitwiseCopyable & Numeric>(_ type: DataType, _ values: [T], present: [Int64]?) -> Column {
+    let n = values.count
+    let buffer = RawBuffer(heapCapacity: Swift.max(n, 1) * MemoryLayout<T>.stride)
+    let out = buffer.mutablePointer.assumingMemoryBound(to: T.self)
+    values.withUnsafeBufferPointer { if let base = $0.baseAddress { out.update(from: base, count: n) } }
+    buffer.count = n * MemoryLayout<T>.stride
+    var validity: Bitmap?
+    if let present, present.contains(0) {
+        var words = [UInt64](repeating: 0, count: (n + 63) >> 6)
+        for i in 0..<n {
+            if present[i] != 0 { words[i >> 6] |= 1 << UInt64(i & 63) } else { out[i] = 0 }
+        }
+        validity = Bitmap(words: words, count: n)
+    }
+    return Column(type: type, values: buffer, count: n, validity: validity)
 }
 
 /// Per-group sums of float64 values that are exact for decimal data: when every
 /// value has at most 6 decimals (and the scaled values fit comfortably in an
 /// Int64), sums integers in units of 10^-scale; otherwise Neumaier-compensated sums.
-func exactSums(_ v: UnsafeBufferPointer<Double>, _ column: Column, codes: [Int], groups: Int) -> [Double] {
-    let n = v.count
+func exactSums<Rows: SourceRows>(_ v: UnsafePointer<Double>, _ rows: Rows, codes: UnsafeBufferPointer<Int>, groups: Int) -> [Double] {
+    let n = codes.count
     // The decimal scale: the smallest s ≤ 6 such that every value is an integer number of 10^-s.
     var scale = 0
     var scaleFactor = 1.0
     var exact = true
-    for i in 0..<n where !column.isNull(i) {
-        let x = v[i]
+    for i in 0..<n {
+        let r = rows(i)
+        if r < 0 { continue }
+        let x = v[r]
         guard x.isFinite, Swift.abs(x) < 1e12 else { exact = false; break }
         while scale <= 6 {
             let scaled = x * scaleFactor
-            if (scaled.rounded() / scaleFactor) == x { break }
+            if (roundedHalfAway(scaled) / scaleFactor) == x { break }
             scale += 1
             scaleFactor *= 10
         }
@@ -186,20 +289,40 @@ func exactSums(_ v: UnsafeBufferPointer<Double>, _ column: Column, codes: [Int],
     if exact {
         var sums = [Int64](repeating: 0, count: groups)
         var overflow = false
-        for i in 0..<n where !column.isNull(i) {
-            let (s, o) = sums[codes[i]].addingReportingOverflow(Int64((v[i] * scaleFactor).rounded()))
-            sums[codes[i]] = s
-            overflow = overflow || o
+        sums.withUnsafeMutableBufferPointer { sums in
+            for i in 0..<n {
+                let r = rows(i)
+                if r < 0 { continue }
+                let (s, o) = sums[codes[i]].addingReportingOverflow(Int64(roundedHalfAway(v[r] * scaleFactor)))
+                sums[codes[i]] = s
+                overflow = overflow || o
+            }
         }
         if !overflow { return sums.map { Double($0) / scaleFactor } }
     }
     var sums = [Double](repeating: 0, count: groups), compensation = [Double](repeating: 0, count: groups)
-    for i in 0..<n where !column.isNull(i) {
-        let g = codes[i], x = v[i], s = sums[g], t = s + x
+    for i in 0..<n {
+        let r = rows(i)
+        if r < 0 { continue }
+        let g = codes[i], x = v[r], s = sums[g], t = s + x
         compensation[g] += Swift.abs(s) >= Swift.abs(x) ? (s - t) + x : (x - t) + s
         sums[g] = t
     }
     return (0..<groups).map { sums[$0] + compensation[$0] }
+}
+
+/// `x.rounded()` (to nearest, halves away from zero) without the libm call for
+/// magnitudes below 2^51: adding and subtracting 1.5 · 2^52 rounds to nearest even,
+/// and a half that went toward zero is moved away from it. (A result of zero may have
+/// the other sign than `rounded()`'s, which the sums above cannot observe.)
+@inline(__always) func roundedHalfAway(_ x: Double) -> Double {
+    guard Swift.abs(x) < 0x1p51 else { return x.rounded() }
+    let magic = 0x1.8p52
+    let r = (x + magic) - magic
+    let d = r - x    // exact (Sterbenz, or r = 0)
+    if d == -0.5 && x > 0 { return r + 1 }
+    if d == 0.5 && x < 0 { return r - 1 }
+    return r
 }
 
 extension String {

@@ -25,10 +25,16 @@ public struct JoinSpec: Sendable {
     }
 
     func apply(to left: Table) throws -> Table {
+        try apply(to: LazyTable(left)).materialized()
+    }
+
+    /// The join with its output left unmaterialized: each side's columns gather
+    /// through one shared ``RowIndices``, composed with any gather they already had.
+    func apply(to left: LazyTable) throws -> LazyTable {
         guard !on.isEmpty else { throw TransformError(.invalidStep, message: "join needs at least one key in `on`") }
-        var keyColumns: [Column] = []
+        var leftKeys: [Column] = [], rightKeys: [Column] = []
         for (leftName, rightName) in on {
-            let l = try left.requireColumn(leftName)
+            let l = try left.requireColumn(leftName).materialized()
             guard let r = right.column(named: rightName) else {
                 let error = right.unknownColumn(rightName)
                 throw TransformError(.unknownColumn, message: "join: \(error.message) on the right side", hint: error.hint)
@@ -37,49 +43,182 @@ public struct JoinSpec: Sendable {
                 throw TransformError(.keyTypeMismatch, message: "join key \"\(leftName)\" is \(l.type) on the left, \"\(rightName)\" is \(r.type) on the right",
                                      hint: "cast one side first, e.g. - cast: { \(rightName): \(l.type) }")
             }
-            let both = try Table.concatenating([try Table([("k", l)]), try Table([("k", r)])])
-            keyColumns.append(both.columns[0])
+            leftKeys.append(l)
+            rightKeys.append(r)
         }
-        let encoder = KeyEncoder(keyColumns, nullsMatch: false)
-        let n = left.rowCount, m = right.rowCount
-        // Right rows grouped by code (CSR layout).
-        var starts = [Int](repeating: 0, count: encoder.cardinality + 1)
-        for j in 0..<m where encoder.codes[n + j] >= 0 { starts[encoder.codes[n + j] + 1] += 1 }
-        for c in 0..<encoder.cardinality { starts[c + 1] += starts[c] }
-        var fill = starts
-        var rightRows = [Int](repeating: 0, count: starts[encoder.cardinality])
-        for j in 0..<m where encoder.codes[n + j] >= 0 {
-            let c = encoder.codes[n + j]
-            rightRows[fill[c]] = j
-            fill[c] += 1
+        let (outLeft, outRight) = matchingRows(leftKeys, rightKeys)
+        let leftIndices = RowIndices(outLeft)
+        var composed: [ObjectIdentifier: RowIndices] = [:]
+        var names = left.names
+        var columns = left.columns.map { column -> LazyColumn in
+            guard let rows = column.rows else { return LazyColumn(source: column.source, rows: leftIndices) }
+            if let done = composed[ObjectIdentifier(rows)] { return LazyColumn(source: column.source, rows: done) }
+            let done = rows.composed(with: outLeft)
+            composed[ObjectIdentifier(rows)] = done
+            return LazyColumn(source: column.source, rows: done)
         }
-        var outLeft: [Int] = [], outRight: [Int] = []
-        outLeft.reserveCapacity(n)
-        for i in 0..<n {
-            let c = encoder.codes[i]
-            let matches = c >= 0 ? starts[c + 1] - starts[c] : 0
-            switch kind {
-            case .semi: if matches > 0 { outLeft.append(i) }
-            case .anti: if matches == 0 { outLeft.append(i) }
-            case .inner, .left:
-                if matches == 0 {
-                    if kind == .left { outLeft.append(i); outRight.append(-1) }
-                } else {
-                    for k in starts[c]..<starts[c + 1] { outLeft.append(i); outRight.append(rightRows[k]) }
-                }
+        if kind == .inner || kind == .left {
+            let rightIndices = RowIndices(outRight)
+            let rightKeys = Set(on.map(\.1))
+            var taken = Set(names)
+            for (name, column) in zip(right.schema.names, right.columns) where !rightKeys.contains(name) {
+                var outName = name
+                while taken.contains(outName) { outName += "_right" }
+                taken.insert(outName)
+                names.append(outName)
+                columns.append(LazyColumn(source: column, rows: rightIndices))
             }
         }
-        let leftPart = left.gathering(outLeft)
-        if kind == .semi || kind == .anti { return leftPart }
-        var pairs = Array(zip(leftPart.schema.names, leftPart.columns))
-        let rightKeys = Set(on.map(\.1))
-        var taken = Set(pairs.map(\.0))
-        for (name, column) in zip(right.schema.names, right.columns) where !rightKeys.contains(name) {
-            var outName = name
-            while taken.contains(outName) { outName += "_right" }
-            taken.insert(outName)
-            pairs.append((outName, column.gathering(outRight)))
+        return try LazyTable(names: names, columns: columns, rowCount: outLeft.count)
+    }
+
+    /// The output's row pairs: left rows in order, each with its matching right rows
+    /// in right order (`-1` when a left join found none; semi and anti joins leave
+    /// `right` empty).
+    ///
+    /// Keys are codes, equal for equal key tuples on both sides and `-1` for a tuple
+    /// with a null. One integer-like key whose values on both sides span a narrow
+    /// interval (ids) is its own code, offset by the minimum: no hashing and no code
+    /// arrays. Other keys are encoded together by ``KeyEncoder``.
+    func matchingRows(_ leftKeys: [Column], _ rightKeys: [Column]) -> (left: [Int], right: [Int]) {
+        if leftKeys.count == 1, let direct = matchingRowsDirect(leftKeys[0], rightKeys[0]) { return direct }
+        let both = leftKeys.indices.map { k in
+            try! Table.concatenating([try! Table([("k", leftKeys[k])]), try! Table([("k", rightKeys[k])])]).columns[0]
         }
-        return try Table(pairs)
+        let keys = KeyEncoder(both, nullsMatch: false)
+        let n = leftKeys[0].count
+        return keys.codes.withUnsafeBufferPointer { codes in
+            matchingRows(EncodedCodes(codes: codes, leftCount: n), leftCount: n, rightCount: codes.count - n, cardinality: keys.cardinality)
+        }
+    }
+
+    private func matchingRowsDirect(_ l: Column, _ r: Column) -> (left: [Int], right: [Int])? {
+        func run<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type) -> (left: [Int], right: [Int])? {
+            let lp = l.unsafeValuesAddress(as: T.self), rp = r.unsafeValuesAddress(as: T.self)
+            return withExtendedLifetime((l, r)) {
+                // Null slots hold zero: they may widen the interval, never break it.
+                var lo = Int64.max, hi = Int64.min
+                for i in 0..<l.count { let v = Int64(truncatingIfNeeded: lp[i]); lo = Swift.min(lo, v); hi = Swift.max(hi, v) }
+                for j in 0..<r.count { let v = Int64(truncatingIfNeeded: rp[j]); lo = Swift.min(lo, v); hi = Swift.max(hi, v) }
+                if l.count + r.count == 0 { lo = 0; hi = 0 }
+                let (span, overflow) = hi.subtractingReportingOverflow(lo)
+                guard !overflow, span <= 2 * Int64(l.count + r.count) + 64 else { return nil }
+                let codes = DirectCodes(left: lp, right: rp, leftValidity: l.validity, rightValidity: r.validity, minimum: lo)
+                return matchingRows(codes, leftCount: l.count, rightCount: r.count, cardinality: Int(span) + 1)
+            }
+        }
+        switch l.type {
+        case .int64, .timestamp: return run(Int64.self)
+        case .date: return run(Int32.self)
+        case .bool: return run(UInt8.self)
+        case .float64, .string: return nil
+        }
+    }
+
+    private func matchingRows<Codes: JoinCodes>(_ codes: Codes, leftCount n: Int, rightCount m: Int, cardinality: Int) -> (left: [Int], right: [Int]) {
+        // Right rows grouped by code (CSR layout): after the scatter, code c's rows are
+        // rightRows[ends[c - 1] ..< ends[c]] (from 0 for c = 0).
+        var ends = [Int](repeating: 0, count: cardinality + 1)
+        var rightRows: [Int] = []
+        ends.withUnsafeMutableBufferPointer { ends in
+            for j in 0..<m {
+                let c = codes.right(j)
+                if c >= 0 { ends[c &+ 1] &+= 1 }
+            }
+            for c in 0..<cardinality { ends[c &+ 1] &+= ends[c] }
+            rightRows = [Int](unsafeUninitializedCapacity: ends[cardinality]) { rows, initialized in
+                for j in 0..<m {
+                    let c = codes.right(j)
+                    if c >= 0 {
+                        rows[ends[c]] = j
+                        ends[c] &+= 1
+                    }
+                }
+                initialized = rows.count
+            }
+        }
+        // Two passes over the left rows: count the output, then fill it.
+        let kind = self.kind
+        return ends.withUnsafeBufferPointer { ends in
+            rightRows.withUnsafeBufferPointer { rightRows in
+                @inline(__always) func matches(_ i: Int) -> Range<Int> {
+                    let c = codes.left(i)
+                    if c < 0 { return 0..<0 }
+                    return (c == 0 ? 0 : ends[c &- 1])..<ends[c]
+                }
+                var total = 0
+                for i in 0..<n {
+                    let count = matches(i).count
+                    switch kind {
+                    case .semi: total &+= count > 0 ? 1 : 0
+                    case .anti: total &+= count == 0 ? 1 : 0
+                    case .inner: total &+= count
+                    case .left: total &+= Swift.max(count, 1)
+                    }
+                }
+                var outRight: [Int] = []
+                let outLeft = [Int](unsafeUninitializedCapacity: total) { outLeft, initialized in
+                    var k = 0
+                    switch kind {
+                    case .semi, .anti:
+                        for i in 0..<n where matches(i).isEmpty == (kind == .anti) {
+                            outLeft[k] = i
+                            k &+= 1
+                        }
+                    case .inner, .left:
+                        outRight = [Int](unsafeUninitializedCapacity: total) { outRight, filled in
+                            for i in 0..<n {
+                                let range = matches(i)
+                                if range.isEmpty {
+                                    if kind == .left {
+                                        outLeft[k] = i
+                                        outRight[k] = -1
+                                        k &+= 1
+                                    }
+                                    continue
+                                }
+                                for r in range {
+                                    outLeft[k] = i
+                                    outRight[k] = rightRows[r]
+                                    k &+= 1
+                                }
+                            }
+                            filled = total
+                        }
+                    }
+                    initialized = total
+                }
+                return (outLeft, outRight)
+            }
+        }
+    }
+}
+
+/// Join key codes of left row `i` and right row `j` (`-1`: a null key, never matching).
+private protocol JoinCodes {
+    func left(_ i: Int) -> Int
+    func right(_ j: Int) -> Int
+}
+
+/// Codes from a ``KeyEncoder`` over the left rows followed by the right rows.
+private struct EncodedCodes: JoinCodes {
+    let codes: UnsafeBufferPointer<Int>
+    let leftCount: Int
+    @inline(__always) func left(_ i: Int) -> Int { codes[i] }
+    @inline(__always) func right(_ j: Int) -> Int { codes[leftCount &+ j] }
+}
+
+/// An integer key as its own code, offset by the smallest value on either side.
+private struct DirectCodes<T: FixedWidthInteger & BitwiseCopyable>: JoinCodes {
+    let left: UnsafePointer<T>, right: UnsafePointer<T>
+    let leftValidity: Bitmap?, rightValidity: Bitmap?
+    let minimum: Int64
+    @inline(__always) func left(_ i: Int) -> Int {
+        if let leftValidity, !leftValidity.isValid(i) { return -1 }
+        return Int(truncatingIfNeeded: Int64(truncatingIfNeeded: left[i]) &- minimum)
+    }
+    @inline(__always) func right(_ j: Int) -> Int {
+        if let rightValidity, !rightValidity.isValid(j) { return -1 }
+        return Int(truncatingIfNeeded: Int64(truncatingIfNeeded: right[j]) &- minimum)
     }
 }
