@@ -120,6 +120,40 @@ struct CheckCommandTests {
         }
     }
 
+    @Test("expression checks: quarantined by name; a mistake is located in the suite file (exit 2); an overflow is a runtime failure (exit 1)")
+    func expression() throws {
+        let suite = """
+        checks:
+          - expression: "total >= 0 and user_id is not null"
+            name: sane
+          - expression: { condition: "status in ('paid', 'open')", nulls: pass }
+
+        """
+        try withFiles(suite: suite) { dir in
+            let run = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml", "--quarantine", "bad.csv", "--passed", "good.csv"], in: dir)
+            #expect(run.status == 3)
+            let bad = try String(contentsOf: dir.appendingPathComponent("bad.csv"), encoding: .utf8)
+            #expect(bad == """
+            id,user_id,total,status,_failed_checks
+            2,2,-3.0,paid,sane
+            3,,20.0,open,sane
+            3,9,30.0,lost,"expression(status in ('paid', 'open'))"
+
+            """)
+            #expect(run.stderr.contains("quarantined 3 rows, passed 2"))
+        }
+        try withFiles(suite: "checks:\n  - expression: \"totl >= 0\"\n") { dir in
+            let run = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml"], in: dir)
+            #expect(run.status == 2)
+            #expect(run.stderr.contains("checks.yaml:2:18: error: no column \"totl\" (columns: id, user_id, total, status)\n  totl >= 0\n  ^\n  hint: did you mean `total`?"))
+        }
+        try withFiles(suite: "checks:\n  - expression: \"id * 9223372036854775807 > 0\"\n") { dir in
+            let run = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml"], in: dir)
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("checks.yaml:2:"))
+        }
+    }
+
     @Test("--format json|junit|html --output writes the report file; stdout stays empty")
     func formats() throws {
         try withFiles(suite: failing) { dir in

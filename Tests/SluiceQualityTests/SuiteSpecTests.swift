@@ -72,9 +72,9 @@ struct SuiteSpecTests {
         let start = try #require(text.range(of: "```yaml\n# checks.yaml\n"))
         let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
         let spec = try SuiteSpec.parse(String(text[start.upperBound..<end.lowerBound]), file: "checks.yaml")
-        #expect(spec.checks.count == 9)
+        #expect(spec.checks.count == 10)
         let suite = try spec.makeSuite(references: ["users": try Table([("id", Column(int64: [1]))])])
-        #expect(suite.checks.map(\.kind) == ["not_null", "unique", "range", "referential", "accepted_values", "pattern", "row_count", "schema", "freshness"])
+        #expect(suite.checks.map(\.kind) == ["not_null", "unique", "range", "referential", "accepted_values", "pattern", "row_count", "schema", "freshness", "expression"])
     }
 
     @Test("unknown keys: file:line:column and did you mean")

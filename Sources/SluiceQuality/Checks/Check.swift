@@ -70,8 +70,10 @@ public struct EvaluationContext: Sendable {
     /// The value of `metric`: precomputed by the suite, or computed now.
     public func value(of metric: Metric) throws -> MetricValue {
         if let value = metrics[metric] { return value }
-        if case .distinctRows(let names) = metric {
-            return DistinctRows.compute(try names.map { try column($0) })
+        switch metric {
+        case .distinctRows(let names): return DistinctRows.compute(try names.map { try column($0) })
+        case .predicate(let predicate): return try predicate.evaluate(on: table)
+        default: break
         }
         let name = metric.column!
         return try ColumnScan.run(try column(name), name: name, metrics: [metric])[metric]!

@@ -143,6 +143,15 @@ extension CheckSpec {
                 throw QualityError(.invalidSuite, message: "freshness check needs `max_age`", hint: "write e.g. `max_age: 24h`")
             }
             return try FreshnessCheck(column: try text("column"), maxAge: age, severity: severity ?? .error, name: name)
+        case "expression":
+            guard case .expression(let text, let source)? = options["condition"] else {
+                throw QualityError(.invalidSuite, message: "expression check needs a condition",
+                                   hint: "write e.g. `- expression: \"total >= 0\"` or `- expression: { condition: \"total >= 0\", nulls: pass }`")
+            }
+            var nullsPass = false
+            if case .flag(let flag)? = options["nulls"] { nullsPass = flag }
+            return try ExpressionCheck(text, threshold: threshold ?? 0, nullsPass: nullsPass, severity: severity ?? .error,
+                                       name: name, source: source)
         default:
             throw QualityError(.unknownCheck, message: "unknown check \"\(kind)\"")
         }

@@ -52,6 +52,7 @@ enum OptionValue: Sendable {
     case values([Value])
     case value(Value)
     case fields([(String, DataType?)])
+    case expression(String, ExpressionSource)
 }
 
 /// A parsed `checks.yaml`: the dataset, named reference datasets and the checks.
@@ -81,7 +82,7 @@ public struct SuiteSpec: Sendable {
     public var file: String
 
     /// Check kinds a suite file may use.
-    public static let checkKinds = ["not_null", "unique", "range", "accepted_values", "referential", "row_count", "schema", "pattern", "freshness"]
+    public static let checkKinds = ["not_null", "unique", "range", "accepted_values", "referential", "row_count", "schema", "pattern", "freshness", "expression"]
     static let commonKeys = ["name", "severity", "threshold", "mostly"]
     static let optionKeys: [String: [String]] = [
         "not_null": ["column"],
@@ -93,6 +94,7 @@ public struct SuiteSpec: Sendable {
         "schema": ["columns", "allow_extra"],
         "pattern": ["column", "regex"],
         "freshness": ["column", "max_age"],
+        "expression": ["condition", "nulls"],
     ]
 
     /// Reads and parses a suite file.
@@ -120,7 +122,7 @@ public struct SuiteSpec: Sendable {
     ///
     /// - Throws: ``QualityError`` located `file:line:column`.
     public static func parse(_ text: String, file: String) throws -> SuiteSpec {
-        let reader = YAMLReader(file: file)
+        let reader = YAMLReader(file: file, lines: text.split(separator: "\n", omittingEmptySubsequences: false))
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -225,6 +227,15 @@ public struct SuiteSpec: Sendable {
         }
         var spec = CheckSpec(kind: kind, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, options: [:])
         let allowedOptions = optionKeys[kind]!
+        /// An expression, parsed now so that syntax errors point into the file.
+        func condition(_ value: Node) throws -> OptionValue {
+            let text = try reader.string(value, "the condition")
+            let source = reader.source(of: value, text: text)
+            do { _ = try Expression(parsing: text) } catch let error as ExpressionError {
+                throw QualityError(expressionError: error, at: source)
+            }
+            return .expression(text, source)
+        }
         func common(_ key: String, _ value: Node) throws {
             switch key {
             case "name": spec.name = try reader.string(value, "name")
@@ -273,6 +284,14 @@ public struct SuiteSpec: Sendable {
                 }
                 spec.options[key] = .values(try items.map { try reader.value($0, "an accepted value") })
             case "allow_extra": spec.options[key] = .flag(try reader.bool(value, key))
+            case "condition": spec.options[key] = try condition(value)
+            case "nulls":
+                let text = try reader.string(value, key)
+                guard text == "pass" || text == "fail" else {
+                    throw reader.error(.invalidOption, at: value, "nulls must be pass or fail, found \"\(text)\"",
+                                       hint: "fail (the default): a row whose condition is null fails; pass: only false fails, as in SQL CHECK")
+                }
+                spec.options[key] = .flag(text == "pass")
             case "max_age":
                 let text = try reader.string(value, key)
                 guard let seconds = parseDuration(text) else {
@@ -286,6 +305,8 @@ public struct SuiteSpec: Sendable {
             let key = keyNode.string ?? ""
             if key == kind {
                 switch value {
+                case .scalar where kind == "expression":
+                    spec.options["condition"] = try condition(value)
                 case .scalar:
                     if kind == "row_count" || kind == "schema" {
                         throw reader.error(.wrongType, at: value, "\(kind) takes a mapping, e.g. `\(kind == "row_count" ? "row_count: { min: 1 }" : "schema: { columns: { id: int64 } }")`")

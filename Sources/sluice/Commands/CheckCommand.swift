@@ -15,7 +15,7 @@ struct CheckCommand: ParsableCommand {
         report is still written); 2 for usage or suite errors (unknown keys, columns,
         types: file:line:column with did you mean); 1 when the data cannot be read.
         --quarantine writes the rows that failed any row-level check (not_null, unique,
-        range, accepted_values, referential, pattern), with a _failed_checks column naming
+        range, accepted_values, referential, pattern, expression), with a _failed_checks column naming
         the checks; --passed writes every other row. Together they hold every input row once.
         Examples:
           sluice check data/orders.csv --suite examples/quality/checks.yaml
