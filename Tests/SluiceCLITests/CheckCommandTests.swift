@@ -154,6 +154,25 @@ struct CheckCommandTests {
         }
     }
 
+    @Test("--history stores every run; row_count_change is not evaluated at first, then compares with earlier runs")
+    func history() throws {
+        let suite = "checks:\n  - row_count_change: { max_pct: 10, over_last: 3 }\n  - not_null: id\n"
+        try withFiles(suite: suite) { dir in
+            let first = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml", "--history", "quality.db"], in: dir)
+            #expect(first.status == 0)
+            #expect(first.stdout.contains("no earlier run in the history to compare row_count with"))
+            #expect(first.stderr.contains("history: run 1 stored in quality.db"))
+            let without = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml"], in: dir)
+            #expect(without.stdout.contains("no history to compare row_count with (run with --history FILE.db)"))
+            #expect(try CLI.run(["check", "orders.csv", "--suite", "checks.yaml", "--history", "quality.db"], in: dir).status == 0)
+            try (orders + "6,1,50,paid\n").write(to: dir.appendingPathComponent("orders.csv"), atomically: true, encoding: .utf8)
+            let grown = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml", "--history", "quality.db", "--format", "json"], in: dir)
+            #expect(grown.status == 3)
+            #expect(grown.stdout.contains("row_count 6 vs mean 5 of the last 2 runs: +20.00% (> 10.00%)"))
+            #expect(grown.stderr.contains("history: run 3 stored in quality.db"))
+        }
+    }
+
     @Test("--format json|junit|html --output writes the report file; stdout stays empty")
     func formats() throws {
         try withFiles(suite: failing) { dir in

@@ -51,12 +51,16 @@ public struct EvaluationContext: Sendable {
     public var sampleLimit: Int
     /// "Now", microseconds since the epoch (UTC), for freshness.
     public var now: Int64
+    /// Earlier runs' values of change metrics; `nil` when the suite runs without a history.
+    public var history: RunHistory?
     var metrics: [Metric: MetricValue]
 
-    public init(table: Table, sampleLimit: Int = 5, now: Int64 = currentMicroseconds(), metrics: [Metric: MetricValue] = [:]) {
+    public init(table: Table, sampleLimit: Int = 5, now: Int64 = currentMicroseconds(), history: RunHistory? = nil,
+                metrics: [Metric: MetricValue] = [:]) {
         self.table = table
         self.sampleLimit = sampleLimit
         self.now = now
+        self.history = history
         self.metrics = metrics
     }
 

@@ -42,7 +42,7 @@ extension SuiteSpec {
         }
         let slots = Slots(specs.count)
         DispatchQueue.concurrentPerform(iterations: specs.count) { i in
-            slots.results[i] = Result { try specs[i].read(splitLargeFiles: specs.count == 1) }
+            slots.results[i] = Result { try specs[i].read(splitLargeFiles: true) }
         }
         var tables: [String: Table] = [:]
         var main: (Table, ReadReport)?
@@ -143,6 +143,19 @@ extension CheckSpec {
                 throw QualityError(.invalidSuite, message: "freshness check needs `max_age`", hint: "write e.g. `max_age: 24h`")
             }
             return try FreshnessCheck(column: try text("column"), maxAge: age, severity: severity ?? .error, name: name)
+        case "row_count_change", "change":
+            guard case .number(let maxPercent)? = options["max_pct"] else {
+                throw QualityError(.invalidSuite, message: "\(kind) check needs `max_pct`", hint: "write e.g. `\(kind): { max_pct: 20, over_last: 5 }`")
+            }
+            var overLast = 5
+            if case .integer(let n)? = options["over_last"] { overLast = n }
+            var metric = ChangeMetric.rowCount
+            if kind == "change", case .text(let name)? = options["metric"], name == "null_fraction" {
+                metric = .nullFraction(column: try text("column"))
+            } else if kind == "change", options["metric"] == nil {
+                throw QualityError(.invalidSuite, message: "change check needs `metric`", hint: "write e.g. `change: { metric: null_fraction, column: email, max_pct: 50 }`")
+            }
+            return try ChangeCheck(metric: metric, maxPercent: maxPercent, overLast: overLast, severity: severity ?? .error, name: name)
         case "expression":
             guard case .expression(let text, let source)? = options["condition"] else {
                 throw QualityError(.invalidSuite, message: "expression check needs a condition",

@@ -82,7 +82,8 @@ public struct SuiteSpec: Sendable {
     public var file: String
 
     /// Check kinds a suite file may use.
-    public static let checkKinds = ["not_null", "unique", "range", "accepted_values", "referential", "row_count", "schema", "pattern", "freshness", "expression"]
+    public static let checkKinds = ["not_null", "unique", "range", "accepted_values", "referential", "row_count", "schema", "pattern", "freshness", "expression",
+                                    "row_count_change", "change"]
     static let commonKeys = ["name", "severity", "threshold", "mostly"]
     static let optionKeys: [String: [String]] = [
         "not_null": ["column"],
@@ -95,6 +96,8 @@ public struct SuiteSpec: Sendable {
         "pattern": ["column", "regex"],
         "freshness": ["column", "max_age"],
         "expression": ["condition", "nulls"],
+        "row_count_change": ["max_pct", "over_last"],
+        "change": ["metric", "column", "max_pct", "over_last"],
     ]
 
     /// Reads and parses a suite file.
@@ -285,6 +288,22 @@ public struct SuiteSpec: Sendable {
                 spec.options[key] = .values(try items.map { try reader.value($0, "an accepted value") })
             case "allow_extra": spec.options[key] = .flag(try reader.bool(value, key))
             case "condition": spec.options[key] = try condition(value)
+            case "max_pct":
+                let number = try reader.number(value, key)
+                guard number >= 0 else { throw reader.error(.invalidOption, at: value, "max_pct must be 0 or more, found \(formatDouble(number))") }
+                spec.options[key] = .number(number)
+            case "over_last":
+                let runs = try reader.integer(value, key)
+                guard runs >= 1 else { throw reader.error(.invalidOption, at: value, "over_last must be 1 or more, found \(runs)") }
+                spec.options[key] = .integer(runs)
+            case "metric":
+                let name = try reader.string(value, key)
+                let metrics = ["row_count", "null_fraction"]
+                guard metrics.contains(name) else {
+                    throw reader.error(.invalidOption, at: value, "unknown metric \"\(name)\"",
+                                       hint: (suggestion(for: name, among: metrics).map { "did you mean `\($0)`? " } ?? "") + "metrics: \(metrics.joined(separator: ", "))")
+                }
+                spec.options[key] = .text(name)
             case "nulls":
                 let text = try reader.string(value, key)
                 guard text == "pass" || text == "fail" else {
@@ -308,6 +327,9 @@ public struct SuiteSpec: Sendable {
                 case .scalar where kind == "expression":
                     spec.options["condition"] = try condition(value)
                 case .scalar:
+                    if kind == "row_count_change" || kind == "change" {
+                        throw reader.error(.wrongType, at: value, "\(kind) takes a mapping, e.g. `\(kind == "change" ? "change: { metric: null_fraction, column: email, max_pct: 50 }" : "row_count_change: { max_pct: 20, over_last: 5 }")`")
+                    }
                     if kind == "row_count" || kind == "schema" {
                         throw reader.error(.wrongType, at: value, "\(kind) takes a mapping, e.g. `\(kind == "row_count" ? "row_count: { min: 1 }" : "schema: { columns: { id: int64 } }")`")
                     }

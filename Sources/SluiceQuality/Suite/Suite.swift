@@ -31,9 +31,11 @@ public struct Suite: Sendable {
     ///
     /// - Parameters:
     ///   - now: "now" for freshness, microseconds since the epoch.
+    ///   - history: earlier runs' metric values for change checks (``QualityHistory/history(for:dataset:)``);
+    ///     `nil` leaves change checks not evaluated.
     /// - Throws: ``QualityError`` when checks do not fit the table (unknown columns,
     ///   wrong types), listing every problem at once; or when two checks share a name.
-    public func run(on table: Table, now: Int64 = currentMicroseconds()) throws -> SuiteResult {
+    public func run(on table: Table, now: Int64 = currentMicroseconds(), history: RunHistory? = nil) throws -> SuiteResult {
         var seen = Set<String>()
         for check in checks where !seen.insert(check.name).inserted {
             throw QualityError(.invalidOption, message: "two checks are named \"\(check.name)\"",
@@ -107,7 +109,7 @@ public struct Suite: Sendable {
         }
         var values: [Metric: MetricValue] = [:]
         for slot in slots.results { values.merge(try slot!.get()) { a, _ in a } }
-        let context = EvaluationContext(table: table, sampleLimit: sampleLimit, now: now, metrics: values)
+        let context = EvaluationContext(table: table, sampleLimit: sampleLimit, now: now, history: history, metrics: values)
         var results: [CheckResult] = []
         var failing: [Bitmap?] = []
         for check in checks {

@@ -17,10 +17,13 @@ struct CheckCommand: ParsableCommand {
         --quarantine writes the rows that failed any row-level check (not_null, unique,
         range, accepted_values, referential, pattern, expression), with a _failed_checks column naming
         the checks; --passed writes every other row. Together they hold every input row once.
+        --history stores each check's result per run (table sluice_quality_results) and
+        feeds change checks (row_count_change, change), which are not evaluated without it.
         Examples:
           sluice check data/orders.csv --suite examples/quality/checks.yaml
           sluice check data/orders.csv --suite checks.yaml --format junit --output quality.xml
           sluice check data/orders.csv --suite checks.yaml --fail-on critical --quarantine bad.csv --passed good.csv
+          sluice check data/orders.csv --suite checks.yaml --history quality.db
         """
     )
 
@@ -44,6 +47,9 @@ struct CheckCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Write the rows that failed no row-level check here.", valueName: "file"))
     var passed: String?
+
+    @Option(name: .long, help: ArgumentHelp("Store every check's result per run in this SQLite file (or a sqlite:/postgres:// URL); change checks compare with the runs stored there.", valueName: "file.db"))
+    var history: String?
 
     @Option(name: .long, help: ArgumentHelp("Input format of DATA: csv, tsv or jsonl (default: from the extension).", valueName: "format"))
     var inputFormat: String?
@@ -78,8 +84,10 @@ struct CheckCommand: ParsableCommand {
         let (table, report, references) = try spec.read(dataset)
         printReadReport(report!, file: dataset.path)
         let checks = try spec.makeSuite(references: references)
+        let store = try history.map { try QualityHistory(location: $0) }
+        let past = try store?.history(for: checks, dataset: dataset.path)
         let started = monotonicSeconds()
-        let result = try checks.run(on: table!)
+        let result = try checks.run(on: table!, history: past)
         let bar = Severity(rawValue: failOn.lowercased())!
         let run = QualityRun(dataset: dataset.path, suite: suite, result: result, failOn: bar, seconds: monotonicSeconds() - started)
         let reportFormat = try ReportFormat(name: format)
@@ -91,6 +99,10 @@ struct CheckCommand: ParsableCommand {
             try file.commit()
         } else {
             print(text, terminator: "")
+        }
+        if let store {
+            let run = try store.record(result, of: checks, on: table!, dataset: dataset.path, suiteName: suite)
+            printError("history: run \(run) stored in \(history!)")
         }
         if quarantine != nil || passed != nil {
             let split = Quarantine.split(table!, by: result)
