@@ -173,6 +173,29 @@ struct CheckCommandTests {
         }
     }
 
+    @Test("a suite's dataset and references can be SQL tables or queries")
+    func sqlDataset() throws {
+        let suite = """
+        dataset: { connection: "sqlite:w.db", table: orders }
+        references:
+          users: { connection: "sqlite:w.db", query: "SELECT id FROM users" }
+        checks:
+          - referential: { column: user_id, reference: users.id }
+            threshold: 0
+          - row_count: { min: 5 }
+
+        """
+        try withFiles(suite: suite) { dir in
+            #expect(try CLI.run(["load", "orders.csv", "--to", "sqlite:w.db", "--table", "orders"], in: dir).status == 0)
+            #expect(try CLI.run(["load", "users.csv", "--to", "sqlite:w.db", "--table", "users"], in: dir).status == 0)
+            let run = try CLI.run(["check", "--suite", "checks.yaml", "--format", "json"], in: dir)
+            #expect(run.status == 3)
+            #expect(run.stdout.contains("\"rows\": 5"))
+            #expect(run.stdout.contains("missing in users.id: 1 of 5 rows"))
+            #expect(run.stdout.contains("w.db table orders"))
+        }
+    }
+
     @Test("--format json|junit|html --output writes the report file; stdout stays empty")
     func formats() throws {
         try withFiles(suite: failing) { dir in

@@ -1,14 +1,31 @@
 import SluiceCore
 import SluiceFormats
+import SluiceSQL
 import Yams
 
-/// A table file a suite reads: a path (relative to the suite file) and how to read it.
+/// A dataset a suite reads: a table file (a path relative to the suite file and
+/// how to read it), or a SQL table or query on a connection.
+///
+/// ```yaml
+/// dataset: data/orders.csv
+/// dataset: { path: data/orders.tsv, format: tsv, schema: "id:int64" }
+/// dataset: { connection: "sqlite:warehouse.db", table: orders }
+/// dataset: { connection: "postgres://app:${PGPASSWORD}@localhost/app", query: "SELECT * FROM orders WHERE total > 0" }
+/// ```
 public struct DatasetSpec: Sendable, Equatable {
+    /// The file's path; for SQL datasets, a description (``name``).
     public var path: String
     /// `csv`, `tsv` or `jsonl`; `nil`: from the extension.
     public var format: String?
     /// Column types instead of inference (`id:int64,email:string`).
     public var schema: String?
+    /// A connection URL (`sqlite:path.db`, `postgres://…`; `${VAR}` expanded) to read
+    /// from instead of a file, with ``table`` or ``query``.
+    public var connection: String?
+    /// The table to read whole from ``connection``.
+    public var table: String?
+    /// The query to read from ``connection``.
+    public var query: String?
 
     public init(path: String, format: String? = nil, schema: String? = nil) {
         self.path = path
@@ -16,11 +33,37 @@ public struct DatasetSpec: Sendable, Equatable {
         self.schema = schema
     }
 
-    /// Reads the whole file (`splitLargeFiles`: large CSV files are parsed on two
+    /// A dataset read from a SQL connection: a whole `table`, or a `query`.
+    public init(connection: String, table: String? = nil, query: String? = nil) {
+        precondition((table == nil) != (query == nil), "a SQL dataset has a table or a query")
+        self.connection = connection
+        self.table = table
+        self.query = query
+        path = ""
+        path = name
+    }
+
+    /// How reports and the history name it: the path, or the connection (password
+    /// masked) with the table or query.
+    public var name: String {
+        guard let connection else { return path }
+        let shown = (try? ConnectionURL(connection, environment: [:]).description) ?? connection.split(separator: "@").last.map { "…@\($0)" } ?? connection
+        return table.map { "\(shown) table \($0)" } ?? "\(shown) query \(query ?? "")"
+    }
+
+    /// Reads the whole dataset (`splitLargeFiles`: large CSV files are parsed on two
     /// threads; turn it off when other files are read at the same time).
     ///
-    /// - Throws: ``FormatError`` or ``CoreError`` from reading.
+    /// - Throws: ``FormatError`` or ``CoreError`` from reading a file, ``SQLError`` from a connection.
     public func read(splitLargeFiles: Bool = true) throws -> (Table, ReadReport) {
+        if let connection {
+            let database = try SQLConnection(url: try ConnectionURL(connection))
+            let sql = try SQLTemplate(query ?? "SELECT * FROM \(database.dialect.quote(table ?? ""))")
+            let result = try database.extract(sql)
+            var report = ReadReport()
+            report.rows = result.rowCount
+            return (result, report)
+        }
         var options = ReadOptions()
         if !splitLargeFiles { options.splitThreshold = Int.max }
         if let schema { options.schemaOverride = try Schema(parsing: schema) }
@@ -189,7 +232,8 @@ public struct SuiteSpec: Sendable {
         if case .scalar = node { return DatasetSpec(path: resolve(try reader.string(node, what))) }
         var spec = DatasetSpec(path: "")
         var sawPath = false
-        for (key, _, value) in try reader.mapping(node, what, allowed: ["path", "format", "schema"]) {
+        var sql: (connection: String?, table: String?, query: String?, node: Node?) = (nil, nil, nil, nil)
+        for (key, keyNode, value) in try reader.mapping(node, what, allowed: ["path", "format", "schema", "connection", "table", "query"]) {
             switch key {
             case "path": spec.path = resolve(try reader.string(value, "path")); sawPath = true
             case "format":
@@ -204,10 +248,45 @@ public struct SuiteSpec: Sendable {
                     throw reader.error(.invalidOption, at: value, error.message, hint: error.hint)
                 }
                 spec.schema = text
+            case "connection":
+                var text = try reader.string(value, "connection")
+                // A relative SQLite path is relative to the suite file, like dataset paths.
+                if text.hasPrefix("sqlite:") && text != "sqlite::memory:" {
+                    text = "sqlite:" + resolve(String(text.dropFirst("sqlite:".count)))
+                }
+                if !text.contains("${") {   // variables are expanded (and reported if unset) when the dataset is read
+                    do { _ = try ConnectionURL(text, environment: [:]) } catch let error as SQLError {
+                        throw reader.error(.invalidOption, at: value, error.message, hint: error.hint)
+                    }
+                }
+                sql.connection = text
+                sql.node = keyNode
+            case "table": sql.table = try reader.string(value, "table")
+            case "query":
+                let text = try reader.string(value, "query")
+                do { _ = try SQLTemplate(text) } catch let error as SQLError {
+                    throw reader.error(.invalidOption, at: value, error.message, hint: error.hint)
+                }
+                sql.query = text
             default: break
             }
         }
-        guard sawPath else { throw reader.error(.invalidSuite, at: node, "\(what) needs a path") }
+        if let connection = sql.connection {
+            guard !sawPath, spec.format == nil, spec.schema == nil else {
+                throw reader.error(.invalidSuite, at: node, "\(what) reads from a connection or from a path, not both",
+                                   hint: "path, format and schema are for files; connection with table or query for databases")
+            }
+            guard (sql.table == nil) != (sql.query == nil) else {
+                throw reader.error(.invalidSuite, at: node, "\(what) needs either `table` or `query` with its connection",
+                                   hint: "e.g. `{ connection: \"sqlite:warehouse.db\", table: users }`")
+            }
+            return DatasetSpec(connection: connection, table: sql.table, query: sql.query)
+        }
+        if sql.table != nil || sql.query != nil {
+            throw reader.error(.invalidSuite, at: node, "\(what) has a table or query but no connection",
+                               hint: "add e.g. `connection: \"sqlite:warehouse.db\"`")
+        }
+        guard sawPath else { throw reader.error(.invalidSuite, at: node, "\(what) needs a path (or a connection with a table or query)") }
         return spec
     }
 

@@ -27,7 +27,7 @@ struct CheckCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The table file to check (CSV, TSV or JSON Lines); default: the suite's `dataset`.")
+    @Argument(help: "The table file to check (CSV, TSV or JSON Lines); default: the suite's `dataset` (a file, or a SQL table or query).")
     var data: String?
 
     @Option(name: .long, help: ArgumentHelp("The suite file (YAML).", valueName: "checks.yaml"))
@@ -75,21 +75,23 @@ struct CheckCommand: ParsableCommand {
             dataset = DatasetSpec(path: data, format: inputFormat, schema: schema)
         } else if let named = spec.dataset {
             dataset = named
-            if let inputFormat { dataset.format = inputFormat }
-            if let schema { dataset.schema = schema }
+            if named.connection == nil {
+                if let inputFormat { dataset.format = inputFormat }
+                if let schema { dataset.schema = schema }
+            }
         } else {
             throw CommandFailure(description: "error: no data to check: give a file (sluice check DATA --suite \(suite)) or a `dataset:` in the suite",
                                  status: ExitStatus.usage)
         }
         let (table, report, references) = try spec.read(dataset)
-        printReadReport(report!, file: dataset.path)
+        printReadReport(report!, file: dataset.name)
         let checks = try spec.makeSuite(references: references)
         let store = try history.map { try QualityHistory(location: $0) }
-        let past = try store?.history(for: checks, dataset: dataset.path)
+        let past = try store?.history(for: checks, dataset: dataset.name)
         let started = monotonicSeconds()
         let result = try checks.run(on: table!, history: past)
         let bar = Severity(rawValue: failOn.lowercased())!
-        let run = QualityRun(dataset: dataset.path, suite: suite, result: result, failOn: bar, seconds: monotonicSeconds() - started)
+        let run = QualityRun(dataset: dataset.name, suite: suite, result: result, failOn: bar, seconds: monotonicSeconds() - started)
         let reportFormat = try ReportFormat(name: format)
         let colour = reportFormat == .text && output == nil && isatty(1) == 1
         let text = reportFormat.render(run, colour: colour)
@@ -101,7 +103,7 @@ struct CheckCommand: ParsableCommand {
             print(text, terminator: "")
         }
         if let store {
-            let run = try store.record(result, of: checks, on: table!, dataset: dataset.path, suiteName: suite)
+            let run = try store.record(result, of: checks, on: table!, dataset: dataset.name, suiteName: suite)
             printError("history: run \(run) stored in \(history!)")
         }
         if quarantine != nil || passed != nil {
