@@ -131,7 +131,7 @@ extension QualityError {
 }
 
 /// Column names in `node`, in order of first mention.
-private func collectColumns(_ node: ExpressionNode, into names: inout [String]) {
+func collectColumns(_ node: ExpressionNode, into names: inout [String]) {
     switch node {
     case .literal: break
     case .column(let name, _): if !names.contains(name) { names.append(name) }

@@ -52,10 +52,12 @@ public struct DatasetSpec: Sendable, Equatable {
     }
 
     /// Reads the whole dataset (`splitLargeFiles`: large CSV files are parsed on two
-    /// threads; turn it off when other files are read at the same time).
+    /// threads; turn it off when other files are read at the same time). `columns`
+    /// limits a file read to those columns (CSV skips the rest while parsing); SQL
+    /// datasets are read as they are.
     ///
     /// - Throws: ``FormatError`` or ``CoreError`` from reading a file, ``SQLError`` from a connection.
-    public func read(splitLargeFiles: Bool = true) throws -> (Table, ReadReport) {
+    public func read(splitLargeFiles: Bool = true, columns: [String]? = nil) throws -> (Table, ReadReport) {
         if let connection {
             let database = try SQLConnection(url: try ConnectionURL(connection))
             let sql = try SQLTemplate(query ?? "SELECT * FROM \(database.dialect.quote(table ?? ""))")
@@ -65,6 +67,7 @@ public struct DatasetSpec: Sendable, Equatable {
             return (result, report)
         }
         var options = ReadOptions()
+        options.columns = columns
         if !splitLargeFiles { options.splitThreshold = Int.max }
         if let schema { options.schemaOverride = try Schema(parsing: schema) }
         return try TableFile.read(path: path, format: try format.map { try FileFormat(name: $0) }, options: options)
