@@ -101,12 +101,25 @@ struct ExpressionCheckTests {
         #expect(names.value(at: 0)?.description.hasPrefix("a;b") == true)
     }
 
-    @Test("an overflow while evaluating is a runtime failure naming the row")
+    @Test("an overflow while evaluating is a runtime failure naming the table's row, also past the first chunk")
     func overflow() throws {
         let t = table("x", Column(int64: [1, .max]))
         #expect { try evaluate(ExpressionCheck("x + 1 > 0"), on: t) } throws: { error in
             (error as? QualityError)?.code == .evaluationFailed
         }
+        let rows = RowPredicate.chunkRows + 100
+        let long = table("x", Column(int64: (0..<rows).map { $0 == rows - 3 ? .max : Int64($0) }))
+        #expect { try evaluate(ExpressionCheck("x + 1 > 0"), on: long) } throws: { error in
+            (error as? QualityError)?.message.hasPrefix("int64 overflow at row \(rows - 3):") == true
+        }
+    }
+
+    @Test("chunked evaluation: tables longer than a chunk give the model's failing rows")
+    func chunks() throws {
+        let size = 2 * RowPredicate.chunkRows + 77
+        let t = orders(size, seed: 21)
+        let check = try ExpressionCheck("total >= 0 and status is not null")
+        #expect(try failingIndices(check, on: t) == (0..<size).filter { model(t, row: $0) != true })
     }
 
     @Test("YAML: scalar and mapping forms; errors point at the character in the file")
