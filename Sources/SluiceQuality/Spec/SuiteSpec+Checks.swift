@@ -83,6 +83,9 @@ extension SuiteSpec {
             }
         }
         let slots = Slots(specs.count)
+        // Files are read at once, and a large one is still split in two: the dataset is
+        // usually far larger than its references, which finish early and would leave a
+        // core idle while the dataset is parsed on one thread.
         DispatchQueue.concurrentPerform(iterations: specs.count) { i in
             slots.results[i] = Result {
                 do {
