@@ -647,8 +647,8 @@ def table(rows, baseline):
 
 DOC_INTRO = """# Benchmarks
 
-Sluice against Python peers (pandas, pyarrow, polars, DuckDB) on the same
-generated data. Written by `bench/bench.py`; each case keeps its own section, so
+Sluice against Python peers (pandas, pyarrow, polars, DuckDB, Great Expectations)
+on the same generated data. Written by `bench/bench.py`; each case keeps its own section, so
 running one case leaves the others' results in place.
 
 ## How to run
