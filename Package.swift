@@ -1,9 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Module layers (DESIGN.md): SluiceCore → SluiceFormats → SluiceSQL / SluiceTransform /
-// SluiceQuality → (SluicePipeline, SluiceStream, SluiceObserve, added by their own work)
-// → sluice CLI. A module depends only on modules below it.
+// Module layers (DESIGN.md): SluiceCore → SluiceFormats → SluiceSQL → SluiceTransform /
+// SluiceQuality (which stores run history and reads SQL datasets through SluiceSQL) →
+// (SluicePipeline, SluiceStream, SluiceObserve, added by their own work) → sluice CLI.
+// A module depends only on modules below it.
 let package = Package(
     name: "Sluice",
     platforms: [.macOS(.v14)],
@@ -47,7 +48,7 @@ let package = Package(
         ),
         .target(
             name: "SluiceQuality",
-            dependencies: ["SluiceCore", "SluiceFormats", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SluiceCore", "SluiceFormats", "SluiceSQL", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "SluiceTransform",
@@ -92,7 +93,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceQualityTests",
-            dependencies: ["SluiceQuality", "SluiceFormats", "SluiceCore"]
+            dependencies: ["SluiceQuality", "SluiceSQL", "SluiceFormats", "SluiceCore"]
         ),
         .testTarget(
             name: "SluiceTransformTests",

@@ -43,7 +43,8 @@ RELEASE_SLUICE = ROOT / ".build" / "release" / "sluice"
 DEBUG_SLUICE = ROOT / ".build" / "debug" / "sluice"
 
 # Peer packages, pinned to versions `pip index versions` offered when pinned.
-PINNED = {"pandas": "3.1.1", "pyarrow": "26.0.1", "polars": "2.1.0", "duckdb": "2.0.1"}
+PINNED = {"pandas": "3.1.1", "pyarrow": "26.0.1", "polars": "2.1.0", "duckdb": "2.0.1",
+          "great_expectations": "1.24.1"}
 
 SEED = 42
 RUN_TIMEOUT_S = 900
@@ -147,6 +148,8 @@ class Case:
     """
     name = ""
     description = ""
+    # Exit statuses that mean "ran and answered" (e.g. `sluice check` exits 3 when a check fails).
+    accepted_statuses = (0,)
 
     def prepare(self, data):
         """Makes any input the case needs beyond the generated data (once, reused)."""
@@ -564,8 +567,141 @@ DATA_IN_USE = [DATA]
 
 
 # Later work appends cases here (quality checks, ...).
-CASES = [ReadCSV(), ConvertLarge(), LoadSQLite(), TransformUserAnalytics(), LoadPostgres(),
-         PipelineUserAnalytics(), PipelineSQLiteSource(), PipelineOverhead()]
+
+def sluice_check(data, suite):
+    """argv for `sluice check orders.csv --suite SUITE --format json` (suite copied next to the data)."""
+    binary = sluice_binary()
+    return [str(binary) if binary else str(RELEASE_SLUICE), "check", str(data / "orders.csv"),
+            "--suite", str(data / suite), "--format", "json"]
+
+
+def sluice_seed_four(report):
+    """The seed's four measures from a `sluice check --format json` report, by check kind."""
+    checks = {}
+    for check in report["checks"]:
+        checks.setdefault(check["kind"], check)
+    rows = report["rows"]
+    nulls = checks["not_null"]["failing_rows"]
+    return {"rows": rows, "nulls": nulls,
+            "distinct": rows - nulls - checks["unique"]["failing_rows"],   # failing rows of unique = repeats
+            "out_of_range": checks["range"]["failing_rows"],
+            "absent": checks["referential"]["failing_rows"],                 # a null key is not absent
+            "outcomes": {kind: checks[kind]["outcome"] == "passed" for kind in ("not_null", "unique", "range", "referential")}}
+
+
+class QualitySeedFour(Case):
+    """The seed's Data Quality Framework: its four checks on 3M orders, against its own pandas code, polars and GX."""
+    name = "quality"
+    description = ("The seed's four DataQualityValidator checks on orders.csv (reference: users.csv), whole "
+                   "process from CSV: not_null(user_id) at 0, unique(user_id) at 1.0, range(total, 0..1e6) "
+                   "at 1%, referential(user_id → users.id) at 1% (bench/quality/seed-4.yaml). pandas runs the "
+                   "seed's validator class verbatim (division by zero fixed); polars the same four measures; "
+                   "Great Expectations (GX Core) the four as expectations (not_null, unique, between with "
+                   "mostly=0.99, in_set of users.id). Failing counts are compared across tools: the seed "
+                   "counts a null key as a missing reference and GX counts every row of a repeated value as "
+                   "not unique — the check accounts for both.")
+    accepted_statuses = (0, 3)   # 3: sluice's gate failed (the seed's uniqueness check fails on orders)
+
+    def prepare(self, data):
+        source = BENCH / "quality" / "seed-4.yaml"
+        target = data / "quality-seed-4.yaml"
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            target.write_bytes(source.read_bytes())
+
+    def commands(self, data):
+        files = [str(data / "orders.csv"), str(data / "users.csv")]
+        return {
+            "sluice": sluice_check(data, "quality-seed-4.yaml"),
+            "pandas": [str(VENV_PYTHON), str(PEERS / "pandas_quality.py"), *files],
+            "polars": [str(VENV_PYTHON), str(PEERS / "polars_quality.py"), *files],
+            "gx": [str(VENV_PYTHON), str(PEERS / "gx_quality.py"), *files],
+        }
+
+    def check(self, outputs):
+        problems, warnings, answers = [], [], {}
+        for tool, text in outputs.items():
+            try:
+                report = json.loads(text)
+                answers[tool] = sluice_seed_four(report) if tool.startswith("sluice") else report
+            except (ValueError, KeyError, TypeError) as error:
+                problems.append(f"{tool}: output is not the expected JSON ({error})")
+        sluice = next((a for t, a in answers.items() if t.startswith("sluice")), None)
+        if sluice is None:
+            # Without sluice (or between two runs of a peer), compare the peers' raw answers.
+            if len({json.dumps(a, sort_keys=True) for a in answers.values()}) > 1:
+                problems.append(f"answers differ: {answers}")
+            return problems, warnings
+        expected = {"rows": sluice["rows"], "nulls": sluice["nulls"], "distinct": sluice["distinct"],
+                    "out_of_range": sluice["out_of_range"], "absent": sluice["absent"]}
+        for tool, a in answers.items():
+            if tool.startswith("sluice"):
+                if a != sluice:
+                    problems.append(f"{tool}: answers differ from the first sluice run: {a} vs {sluice}")
+                continue
+            got = {"rows": a["rows"], "nulls": a["not_null"]["failing"], "out_of_range": a["range"]["failing"]}
+            if "distinct" in a["unique"]:
+                got["distinct"] = a["unique"]["distinct"]
+            else:   # GX: rows whose value occurs more than once = repeats + values that repeat
+                repeats = sluice["rows"] - sluice["nulls"] - sluice["distinct"]
+                in_repeated = a["unique"]["rows_in_repeated_values"]
+                if not repeats < in_repeated <= 2 * repeats and not (repeats == in_repeated == 0):
+                    problems.append(f"{tool}: {in_repeated} rows in repeated values cannot follow from {repeats} repeats")
+            if "failing_with_nulls" in a["referential"]:   # the seed: ~isin counts a null key as missing
+                got["absent"] = a["referential"]["failing_with_nulls"] - sluice["nulls"]
+            else:
+                got["absent"] = a["referential"]["failing"]
+            for key, value in got.items():
+                if value != expected[key]:
+                    problems.append(f"{tool}: {key} = {value}, sluice {expected[key]}")
+            for kind in ("not_null", "unique", "range", "referential"):
+                if a[kind]["passed"] != sluice["outcomes"][kind]:
+                    warnings.append(f"{tool}: {kind} {'passed' if a[kind]['passed'] else 'failed'}, sluice's "
+                                    f"{'passed' if sluice['outcomes'][kind] else 'failed'}"
+                                    + (" (GX's in_set has no mostly: any absent key fails it)" if tool == "gx" and kind == "referential" else ""))
+        return problems, warnings
+
+
+class QualityTwenty(Case):
+    """What more checks cost: a 20-check suite on orders against the seed's four (target: < 2x)."""
+    name = "quality-20"
+    description = ("`sluice check` on orders.csv with 20 checks (bench/quality/orders-20.yaml: the seed's four, "
+                   "row_count, schema, not_null/unique/range on every column, a two-column uniqueness, "
+                   "freshness and four expressions) against the seed's four (sluice-4). Checks on one "
+                   "column share its scan, so cost should grow far slower than the check count; the target "
+                   "is under 2× the four-check run. Answers: the seed's four agree between the two suites.")
+    accepted_statuses = (0, 3)
+
+    def prepare(self, data):
+        for name in ("seed-4.yaml", "orders-20.yaml"):
+            source = BENCH / "quality" / name
+            target = data / f"quality-{name}"
+            if not target.exists() or target.read_bytes() != source.read_bytes():
+                target.write_bytes(source.read_bytes())
+
+    def commands(self, data):
+        return {"sluice-4": sluice_check(data, "quality-seed-4.yaml"),
+                "sluice-20": sluice_check(data, "quality-orders-20.yaml")}
+
+    def check(self, outputs):
+        problems, warnings, answers, counts = [], [], {}, {}
+        for tool, text in outputs.items():
+            try:
+                report = json.loads(text)
+                answers[tool] = sluice_seed_four(report)
+                counts[tool] = len(report["checks"])
+            except (ValueError, KeyError, TypeError) as error:
+                problems.append(f"{tool}: output is not the expected JSON ({error})")
+        if len({json.dumps(a, sort_keys=True) for a in answers.values()}) > 1:
+            problems.append(f"the seed's four checks differ between suites: {answers}")
+        for tool, n in counts.items():
+            wanted = 20 if tool.startswith("sluice-20") else 4 if tool.startswith("sluice-4") else n
+            if n != wanted:
+                problems.append(f"{tool}: {n} check results, expected {wanted}")
+        return problems, warnings
+
+
+CASES = [ReadCSV(), ConvertLarge(), LoadSQLite(), TransformUserAnalytics(), LoadPostgres(), QualitySeedFour(),
+         QualityTwenty(), PipelineUserAnalytics(), PipelineSQLiteSource(), PipelineOverhead()]
 
 
 # ---------------------------------------------------------------- measuring
@@ -603,7 +739,7 @@ def run_case(case, data, tools, runs):
             if tool in errors:
                 continue
             seconds, rss, status, stdout, stderr = run_once(argv)
-            if status != 0:
+            if status not in case.accepted_statuses:
                 errors[tool] = f"exit status {status}: {stderr.strip()[-800:] or '(no message)'}"
                 log(f"  {label:12} {tool:8} ERROR {errors[tool]}")
                 continue
@@ -666,8 +802,8 @@ def table(rows, baseline):
 
 DOC_INTRO = """# Benchmarks
 
-Sluice against Python peers (pandas, pyarrow, polars, DuckDB) on the same
-generated data. Written by `bench/bench.py`; each case keeps its own section, so
+Sluice against Python peers (pandas, pyarrow, polars, DuckDB, Great Expectations)
+on the same generated data. Written by `bench/bench.py`; each case keeps its own section, so
 running one case leaves the others' results in place.
 
 ## How to run

@@ -69,6 +69,10 @@ public struct ReadOptions: Sendable {
     /// Columns of `schemaOverride` that ``TableFile/read(path:format:options:)`` widened
     /// itself; readers keep them widenable.
     var widenedColumns: Set<String> = []
+    /// Only these columns are read (in the file's order); `nil` reads every column. CSV
+    /// skips the others while parsing (their values are not converted or validated);
+    /// JSON Lines reads them and drops them.
+    public var columns: [String]?
 
     public init(schemaOverride: Schema? = nil, inferenceRows: Int = 65_536, batchSize: Int = 65_536, badRows: BadRowPolicy = .error) {
         self.schemaOverride = schemaOverride
@@ -103,6 +107,7 @@ public enum TableFile {
                 dialect: dialect, schemaOverride: options.schemaOverride, inferenceRows: options.inferenceRows,
                 batchSize: options.batchSize, badRows: options.badRows)
             csvOptions.widenedColumns = options.widenedColumns
+            csvOptions.columns = options.columns
             return try CSVReader(source: source, options: csvOptions)
         case .jsonLines:
             return try JSONLinesReader(source: source, options: JSONLinesReadOptions(
@@ -147,12 +152,21 @@ public enum TableFile {
                     dialect: dialect, schemaOverride: options.schemaOverride, inferenceRows: options.inferenceRows,
                     batchSize: options.batchSize, badRows: options.badRows)
                 csvOptions.widenedColumns = options.widenedColumns
+                csvOptions.columns = options.columns
                 return try CSVReader.readTable(path: path, options: csvOptions, splitThreshold: options.splitThreshold)
             }
             var reader = try openReader(path: path, format: format, options: options)
             var batches: [Table] = []
             while let batch = try reader.next() { batches.append(batch) }
-            let table = batches.isEmpty ? Table(emptyWith: reader.schema) : try Table.concatenating(batches)
+            var table = batches.isEmpty ? Table(emptyWith: reader.schema) : try Table.concatenating(batches)
+            if let wanted = options.columns, case .jsonLines = format {
+                let names = table.schema.names
+                for name in wanted where !names.contains(name) {
+                    throw FormatError(.unknownColumn, file: path, message: "no column \"\(name)\" to read (columns: \(names.joined(separator: ", ")))",
+                                      hint: suggestion(for: name, among: names).map { "did you mean `\($0)`?" })
+                }
+                table = try Table(zip(names, table.columns).filter { wanted.contains($0.0) })
+            }
             return (table, reader.report)
         }
     }

@@ -10,7 +10,7 @@ import SluiceCore
 public struct QualityError: Error, Sendable, CustomStringConvertible, Equatable {
     /// What kind of failure this is; match on it rather than on the text.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String { case invalidSuite, unknownKey, wrongType, unknownCheck, unknownColumn, incompatibleType, invalidOption }
+        private enum Base: String { case invalidSuite, unknownKey, wrongType, unknownCheck, unknownColumn, incompatibleType, invalidOption, invalidExpression, evaluationFailed }
         private let base: Base
         private init(_ base: Base) { self.base = base }
         /// The suite file is not valid YAML or lacks something it needs.
@@ -27,6 +27,11 @@ public struct QualityError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let incompatibleType = Code(.incompatibleType)
         /// An option out of range or contradictory (min above max, …).
         public static let invalidOption = Code(.invalidOption)
+        /// An `expression` check's text does not parse, names an unknown column, or is not true/false.
+        public static let invalidExpression = Code(.invalidExpression)
+        /// Evaluating an expression failed on the data (integer overflow, a value that cannot be cast):
+        /// a runtime failure, not a configuration mistake.
+        public static let evaluationFailed = Code(.evaluationFailed)
         public var description: String { base.rawValue }
     }
 

@@ -64,9 +64,10 @@ struct Sluice: AsyncParsableCommand {
             printError(error.description)
             return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
         case let error as QualityError:
-            // Suites and checks are configuration: every quality error is a usage error.
+            // Suites and checks are configuration: quality errors are usage errors, except an
+            // expression that fails on the data itself (overflow, a bad cast).
             printError(error.description)
-            return ExitStatus.usage
+            return error.code == .evaluationFailed ? ExitStatus.failure : ExitStatus.usage
         case let error as CommandFailure:
             printError(error.description)
             return error.status

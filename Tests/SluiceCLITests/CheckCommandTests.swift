@@ -120,6 +120,82 @@ struct CheckCommandTests {
         }
     }
 
+    @Test("expression checks: quarantined by name; a mistake is located in the suite file (exit 2); an overflow is a runtime failure (exit 1)")
+    func expression() throws {
+        let suite = """
+        checks:
+          - expression: "total >= 0 and user_id is not null"
+            name: sane
+          - expression: { condition: "status in ('paid', 'open')", nulls: pass }
+
+        """
+        try withFiles(suite: suite) { dir in
+            let run = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml", "--quarantine", "bad.csv", "--passed", "good.csv"], in: dir)
+            #expect(run.status == 3)
+            let bad = try String(contentsOf: dir.appendingPathComponent("bad.csv"), encoding: .utf8)
+            #expect(bad == """
+            id,user_id,total,status,_failed_checks
+            2,2,-3.0,paid,sane
+            3,,20.0,open,sane
+            3,9,30.0,lost,"expression(status in ('paid', 'open'))"
+
+            """)
+            #expect(run.stderr.contains("quarantined 3 rows, passed 2"))
+        }
+        try withFiles(suite: "checks:\n  - expression: \"totl >= 0\"\n") { dir in
+            let run = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml"], in: dir)
+            #expect(run.status == 2)
+            #expect(run.stderr.contains("checks.yaml:2:18: error: no column \"totl\" (columns: id, user_id, total, status)\n  totl >= 0\n  ^\n  hint: did you mean `total`?"))
+        }
+        try withFiles(suite: "checks:\n  - expression: \"id * 9223372036854775807 > 0\"\n") { dir in
+            let run = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml"], in: dir)
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("checks.yaml:2:"))
+        }
+    }
+
+    @Test("--history stores every run; row_count_change is not evaluated at first, then compares with earlier runs")
+    func history() throws {
+        let suite = "checks:\n  - row_count_change: { max_pct: 10, over_last: 3 }\n  - not_null: id\n"
+        try withFiles(suite: suite) { dir in
+            let first = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml", "--history", "quality.db"], in: dir)
+            #expect(first.status == 0)
+            #expect(first.stdout.contains("no earlier run in the history to compare row_count with"))
+            #expect(first.stderr.contains("history: run 1 stored in quality.db"))
+            let without = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml"], in: dir)
+            #expect(without.stdout.contains("no history to compare row_count with (run with --history FILE.db)"))
+            #expect(try CLI.run(["check", "orders.csv", "--suite", "checks.yaml", "--history", "quality.db"], in: dir).status == 0)
+            try (orders + "6,1,50,paid\n").write(to: dir.appendingPathComponent("orders.csv"), atomically: true, encoding: .utf8)
+            let grown = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml", "--history", "quality.db", "--format", "json"], in: dir)
+            #expect(grown.status == 3)
+            #expect(grown.stdout.contains("row_count 6 vs mean 5 of the last 2 runs: +20.00% (> 10.00%)"))
+            #expect(grown.stderr.contains("history: run 3 stored in quality.db"))
+        }
+    }
+
+    @Test("a suite's dataset and references can be SQL tables or queries")
+    func sqlDataset() throws {
+        let suite = """
+        dataset: { connection: "sqlite:w.db", table: orders }
+        references:
+          users: { connection: "sqlite:w.db", query: "SELECT id FROM users" }
+        checks:
+          - referential: { column: user_id, reference: users.id }
+            threshold: 0
+          - row_count: { min: 5 }
+
+        """
+        try withFiles(suite: suite) { dir in
+            #expect(try CLI.run(["load", "orders.csv", "--to", "sqlite:w.db", "--table", "orders"], in: dir).status == 0)
+            #expect(try CLI.run(["load", "users.csv", "--to", "sqlite:w.db", "--table", "users"], in: dir).status == 0)
+            let run = try CLI.run(["check", "--suite", "checks.yaml", "--format", "json"], in: dir)
+            #expect(run.status == 3)
+            #expect(run.stdout.contains("\"rows\": 5"))
+            #expect(run.stdout.contains("missing in users.id: 1 of 5 rows"))
+            #expect(run.stdout.contains("w.db table orders"))
+        }
+    }
+
     @Test("--format json|junit|html --output writes the report file; stdout stays empty")
     func formats() throws {
         try withFiles(suite: failing) { dir in

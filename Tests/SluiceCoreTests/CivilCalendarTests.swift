@@ -106,4 +106,17 @@ struct CivilCalendarTests {
         #expect(parse(formatDouble(-.infinity), ScalarParser.float64) == -.infinity)
         #expect(formatDouble(12.5) == "12.5" && formatDouble(100) == "100.0" && formatDouble(1e-7) == "1e-07")
     }
+
+    @Test("year(fromDays:) agrees with civil(fromDays:) on every day of 1600–2400 and far out")
+    func yearFromDays() {
+        let start = CivilCalendar.days(year: 1600, month: 1, day: 1), end = CivilCalendar.days(year: 2400, month: 12, day: 31)
+        for days in start...end {
+            #expect(CivilCalendar.year(fromDays: days) == CivilCalendar.civil(fromDays: days).year, "day \(days)")
+        }
+        var rng = SplitMix64(seed: 4)
+        for _ in 0..<100_000 {
+            let days = Int(rng.next(below: 700_000_000)) - 350_000_000
+            #expect(CivilCalendar.year(fromDays: days) == CivilCalendar.civil(fromDays: days).year, "day \(days)")
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceFormats
 import Testing
 @testable import SluiceQuality
 
@@ -72,9 +73,9 @@ struct SuiteSpecTests {
         let start = try #require(text.range(of: "```yaml\n# checks.yaml\n"))
         let end = try #require(text.range(of: "```", range: start.upperBound..<text.endIndex))
         let spec = try SuiteSpec.parse(String(text[start.upperBound..<end.lowerBound]), file: "checks.yaml")
-        #expect(spec.checks.count == 9)
+        #expect(spec.checks.count == 10)
         let suite = try spec.makeSuite(references: ["users": try Table([("id", Column(int64: [1]))])])
-        #expect(suite.checks.map(\.kind) == ["not_null", "unique", "range", "referential", "accepted_values", "pattern", "row_count", "schema", "freshness"])
+        #expect(suite.checks.map(\.kind) == ["not_null", "unique", "range", "referential", "accepted_values", "pattern", "row_count", "schema", "freshness", "expression"])
     }
 
     @Test("unknown keys: file:line:column and did you mean")
@@ -129,6 +130,44 @@ struct SuiteSpecTests {
         let reference = parseError("references:\n  users: users.csv\nchecks:\n  - referential: { column: user_id, reference: user.id }\n")
         #expect(reference?.line == 4)
         #expect(reference?.hint == "did you mean `users`?")
+    }
+
+    @Test("only the checked columns are read (unless a schema check needs them all); the results do not change")
+    func checkedColumns() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-cols-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try UsersOrdersGenerator(users: 2_000, seed: 5).write(to: directory.path)
+        let suiteText = """
+        dataset: orders.csv
+        references: { users: users.csv }
+        checks:
+          - not_null: user_id
+          - unique: [id, user_id]
+          - referential: { column: user_id, reference: users.id }
+          - expression: "total >= 0 or created_at < '2023-06-01'"
+          - row_count: { min: 1 }
+        """
+        let spec = try SuiteSpec.parse(suiteText, file: directory.appendingPathComponent("checks.yaml").path)
+        #expect(spec.columnsChecked == ["user_id", "id", "total", "created_at"])
+        #expect(spec.referenceColumns == ["users": ["id"]])
+        let narrow = try spec.read(spec.dataset, onlyColumnsChecked: true)
+        let wide = try spec.read(spec.dataset)
+        #expect(narrow.references["users"]?.schema.names == ["id"])
+        #expect(narrow.table?.schema.names == ["id", "user_id", "total", "created_at"])   // file order
+        let fromNarrow = try spec.makeSuite(references: narrow.references).run(on: narrow.table!, now: 0)
+        let fromWide = try spec.makeSuite(references: wide.references).run(on: wide.table!, now: 0)
+        #expect(fromNarrow.results == fromWide.results)
+
+        let withSchema = try SuiteSpec.parse(suiteText + "\n  - schema: { columns: { id: int64 } }\n", file: "c.yaml")
+        #expect(withSchema.columnsChecked == nil)
+        // A column the file lacks: the file is read whole and the check reports it.
+        let typo = try SuiteSpec.parse("dataset: orders.csv\nchecks:\n  - not_null: usr_id\n", file: directory.appendingPathComponent("t.yaml").path)
+        let read = try typo.read(typo.dataset, onlyColumnsChecked: true)
+        #expect(read.table?.columnCount == 4)
+        #expect { try typo.makeSuite(references: [:]).run(on: read.table!) } throws: { error in
+            (error as? QualityError)?.hint == "did you mean `user_id`?"
+        }
     }
 
     @Test("errors building checks point at the check")

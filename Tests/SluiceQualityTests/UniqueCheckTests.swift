@@ -54,6 +54,22 @@ struct UniqueCheckTests {
         #expect(try failingIndices(check, on: t) == [3, 5])
     }
 
+    @Test("several columns over many hash partitions: the model's distinct count and later repeats")
+    func multiColumnPartitions() throws {
+        let size = 8 * DistinctRows.partitionRows + 13
+        var rng = SplitMix64(seed: 77)
+        let a: [Int64?] = (0..<size).map { _ in rng.chance(probability: 0.05) ? nil : Int64(rng.next(below: 3_000)) }
+        let b: [String?] = (0..<size).map { _ in rng.chance(probability: 0.05) ? nil : ["p", "q", "r", "s", "t"][rng.next(below: 5)] }
+        let t = try Table([("a", Column(int64: a)), ("b", Column(string: b))])
+        struct Pair: Hashable { var a: Int64?; var b: String? }
+        var seen = Set<Pair>()
+        var repeats: [Int] = []
+        for row in 0..<size where !seen.insert(Pair(a: a[row], b: b[row])).inserted { repeats.append(row) }
+        let check = try UniqueCheck(columns: ["a", "b"], threshold: 1)
+        #expect(try failingIndices(check, on: t) == repeats)
+        #expect(try evaluate(check, on: t).observed == Double(seen.count) / Double(size))
+    }
+
     @Test("sparse keys (hash set) and dense keys (bitmap) give the same answers, Int64.min included")
     func sparseAndDense() throws {
         var rng = SplitMix64(seed: 77)

@@ -228,17 +228,23 @@ extension ExpressionEvaluator {
         return withExtendedLifetime(x) {
             if function == .extract {
                 return Kernels.fixed(.int64, Int64.self, count: count, validity: x.validity) { out in
-                    for i in 0..<count {
-                        let (days, time) = parts(micros(i))
-                        let civil = CivilCalendar.civil(fromDays: Int(days))
-                        switch field {
-                        case .year: out[i] = Int64(civil.year)
-                        case .month: out[i] = Int64(civil.month)
-                        case .day: out[i] = Int64(civil.day)
-                        case .hour: out[i] = time / 3_600_000_000
-                        case .minute: out[i] = time / 60_000_000 % 60
-                        case .second: out[i] = time / 1_000_000 % 60
+                    // One loop per field and input type: no dispatch per row.
+                    func fill(_ value: (Int64) -> Int64) {
+                        if isDate {
+                            let days = x.unsafeValuesAddress(as: Int32.self)
+                            for i in 0..<count { out[i] = value(Int64(days[i]) * microsPerDay) }
+                        } else {
+                            let stamps = x.unsafeValuesAddress(as: Int64.self)
+                            for i in 0..<count { out[i] = value(stamps[i]) }
                         }
+                    }
+                    switch field {
+                    case .year: fill { Int64(CivilCalendar.year(fromDays: Int(parts($0).days))) }
+                    case .month: fill { Int64(CivilCalendar.civil(fromDays: Int(parts($0).days)).month) }
+                    case .day: fill { Int64(CivilCalendar.civil(fromDays: Int(parts($0).days)).day) }
+                    case .hour: fill { parts($0).timeOfDay / 3_600_000_000 }
+                    case .minute: fill { parts($0).timeOfDay / 60_000_000 % 60 }
+                    case .second: fill { parts($0).timeOfDay / 1_000_000 % 60 }
                     }
                 }
             }

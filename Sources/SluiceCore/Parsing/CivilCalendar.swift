@@ -32,6 +32,21 @@ public enum CivilCalendar {
         month <= 2 ? (month - 1) * 31 : (153 * (month - 3) + 2) / 5 + 59
     }
 
+    /// The year of a count of days since 1970-01-01: an estimate from the mean
+    /// Gregorian year (365.2425 days), corrected by at most one year against
+    /// ``days(year:month:day:)``. Cheaper than ``civil(fromDays:)`` when only the year is wanted.
+    @inlinable
+    public static func year(fromDays days: Int) -> Int {
+        let scaled = days * 400
+        var year = 1970 + (scaled >= 0 ? scaled / 146_097 : (scaled - 146_096) / 146_097)
+        if days < Self.days(year: year, month: 1, day: 1) {
+            year -= 1
+        } else if days >= Self.days(year: year + 1, month: 1, day: 1) {
+            year += 1
+        }
+        return year
+    }
+
     /// The `(year, month, day)` of a count of days since 1970-01-01.
     @inlinable
     public static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {

@@ -29,10 +29,13 @@ struct CSVColumnSink {
     /// The buffers were reserved up front and are shared with another sink writing
     /// elsewhere in them: `reserve` must never grow (and so move) them.
     private(set) var hasFixedCapacity = false
+    /// A column the read skips: nothing is ever appended, nothing reserved.
+    let isSkipped: Bool
 
-    init(type: DataType, isInferred: Bool) {
+    init(type: DataType, isInferred: Bool, isSkipped: Bool = false) {
         self.type = type
         self.isInferred = isInferred
+        self.isSkipped = isSkipped
         width = type.byteWidth
         valuesBuffer = RawBuffer(capacity: 1024)
         values = valuesBuffer.mutablePointer
@@ -55,13 +58,14 @@ struct CSVColumnSink {
         precondition(other.hasFixedCapacity, "share only buffers reserved with reserveFixed")
         type = other.type
         isInferred = other.isInferred
+        isSkipped = other.isSkipped
         width = other.width
         valuesBuffer = other.valuesBuffer
         bytesBuffer = other.bytesBuffer
         values = valuesBuffer.mutablePointer + rowOffset * width
         bytes = bytesBuffer.map { $0.mutablePointer + byteOffset } ?? values
         hasFixedCapacity = true
-        if type == .string { values.storeBytes(of: Int64(0), as: Int64.self) }
+        if type == .string && !isSkipped { values.storeBytes(of: Int64(0), as: Int64.self) }
     }
 
     /// Reserves room for `rows` values and `stringBytes` bytes in all, once, and
@@ -73,7 +77,7 @@ struct CSVColumnSink {
 
     /// Guarantees room for `rows` more values and `stringBytes` more bytes.
     mutating func reserve(rows: Int, stringBytes: Int) {
-        if hasFixedCapacity { return }   // reserved up front for everything this sink writes
+        if hasFixedCapacity || isSkipped { return }   // reserved up front for everything this sink writes, or never written
         let slots = type == .string ? count + rows + 1 : count + rows
         valuesBuffer.reserve(slots * width)
         values = valuesBuffer.mutablePointer
@@ -112,6 +116,7 @@ struct CSVColumnSink {
 
     /// Appends a null: a zero value (or an empty string) and a set null bit.
     mutating func appendNull() {
+        if isSkipped { return }   // padding a short row
         let word = count >> 6
         while nullWords.count <= word { nullWords.append(0) }
         nullWords[word] |= 1 << UInt64(count & 63)
@@ -167,6 +172,7 @@ extension CSVColumnSink {
     /// rows then move down (memmove) and the pages they leave are given back.
     mutating func append(contentsOf other: CSVColumnSink) {
         precondition(other.type == type, "merging a \(other.type) sink into a \(type) sink")
+        if isSkipped { return }
         let base = count
         reserve(rows: other.count, stringBytes: other.byteCount)
         if type == .string {

@@ -67,6 +67,11 @@ public struct CSVReadOptions: Sendable {
     /// Columns of `schemaOverride` whose type a whole-file read widened, not the user:
     /// a later misfit widens them again instead of being a bad row.
     var widenedColumns: Set<String> = []
+    /// Only these columns (by header name) are read; the others are skipped while
+    /// parsing — their fields are found (quotes and field counts still checked) but
+    /// not converted, validated or kept. `nil` reads every column. Tables keep the
+    /// file's column order.
+    public var columns: [String]?
 
     public init(dialect: CSVDialect = CSVDialect(), schemaOverride: Schema? = nil, inferenceRows: Int = 65_536,
                 batchSize: Int = 65_536, badRows: BadRowPolicy = .error) {

@@ -44,7 +44,10 @@ final class CSVParser {
     /// The fewest bytes a row can take (its delimiters and line end): bounds rows per byte.
     private(set) var minimumRowBytes = 1
 
+    /// Every column of the file (the skipped ones too).
     private(set) var schema = Schema([])
+    /// Whether each file column is skipped (``CSVReadOptions/columns``).
+    private var skipped: [Bool] = []
     private var types: [DataType] = []
     private(set) var inferred: [Bool] = []
     /// File offset of `window[0]`.
@@ -96,6 +99,7 @@ final class CSVParser {
             types = continuing.schema.fields.map(\.type)
             inferred = continuing.inferred
             minimumRowBytes = (options.badRows == .pad || types.count == 1) ? 1 : types.count
+            try chooseColumns()
             return
         }
         if end >= 3 && window[0] == 0xEF && window[1] == 0xBB && window[2] == 0xBF {
@@ -123,6 +127,32 @@ final class CSVParser {
         schema = Schema(fields)
         types = fields.map(\.type)
         minimumRowBytes = (options.badRows == .pad || names.count == 1) ? 1 : names.count
+        try chooseColumns()
+    }
+
+    /// Marks the columns ``CSVReadOptions/columns`` leaves out as skipped.
+    private func chooseColumns() throws {
+        let names = schema.names
+        guard let wanted = options.columns else {
+            skipped = [Bool](repeating: false, count: names.count)
+            return
+        }
+        for name in wanted where !names.contains(name) {
+            throw FormatError(.unknownColumn, file: sourceName,
+                              message: "no column \"\(name)\" to read (columns: \(names.joined(separator: ", ")))",
+                              hint: suggestion(for: name, among: names).map { "did you mean `\($0)`?" })
+        }
+        skipped = names.map { !wanted.contains($0) }
+    }
+
+    /// The schema of the tables this parser produces: the file's columns minus the skipped ones.
+    var tableSchema: Schema {
+        Schema(zip(schema.fields, skipped).filter { !$0.1 }.map(\.0))
+    }
+
+    /// The table of finished `sinks` (one per file column; skipped ones are left out).
+    func table(from sinks: [CSVColumnSink]) throws -> Table {
+        try Table(schema: tableSchema, columns: zip(sinks, skipped).filter { !$0.1 }.map { $0.0.finish() })
     }
 
     deinit {
@@ -354,7 +384,7 @@ final class CSVParser {
 
     /// One empty sink per column, with its own buffers.
     func newSinks() -> [CSVColumnSink] {
-        (0..<types.count).map { CSVColumnSink(type: types[$0], isInferred: inferred[$0]) }
+        (0..<types.count).map { CSVColumnSink(type: types[$0], isInferred: inferred[$0], isSkipped: skipped[$0]) }
     }
 
     /// File offset where the data rows begin (after the header).
@@ -370,7 +400,7 @@ final class CSVParser {
             return nil
         }
         report.rows += rows
-        return try Table(schema: schema, columns: sinks.map { $0.finish() })
+        return try table(from: sinks)
     }
 
     /// Parses up to `limit` rows into `sinks`; returns how many.
@@ -385,6 +415,7 @@ final class CSVParser {
         let special = UnsafePointer(self.special)
         let powersOfTen = UnsafePointer(self.powersOfTen)
         let hasNullTokens = !nullTokens.isEmpty
+        let skipped = self.skipped
         var rows = 0
         var reserved = 0   // rows the sinks have room for
         var p = UnsafePointer(window)
@@ -463,7 +494,25 @@ final class CSVParser {
             fieldLoop: while true {
                 let start = pos
                 var general = false
-                switch sinks[column].type {
+                // A skipped column's field is only found (nil), never converted.
+                let kind: DataType? = skipped[column] ? nil : sinks[column].type
+                switch kind {
+                case nil:
+                    let (q, _) = scanField(p, from: start)
+                    if quoting && p[q] == quote {
+                        guard q == start else {
+                            problem = .strayQuote(at: q)
+                            break fieldLoop
+                        }
+                        do {
+                            pos = try skipQuotedField(at: start, line: &line, lineStart: &lineStart)
+                        } catch {
+                            problem = error
+                            break fieldLoop
+                        }
+                    } else {
+                        pos = q
+                    }
                 case .int64:
                     var q = start
                     let negative = p[q] == UInt8(ascii: "-")
@@ -672,6 +721,29 @@ final class CSVParser {
             seen |= w
             i &+= 8
         }
+    }
+
+    /// Passes over the quoted field at `start` of a skipped column, counting the line
+    /// breaks inside it; returns the offset of the byte after it.
+    private func skipQuotedField(at start: Int, line: inout Int, lineStart: inout Int) throws(CSVFieldProblem) -> Int {
+        let p = window
+        let end = self.end
+        var q = start + 1
+        while true {
+            while p[q] != quote {
+                if p[q] == 10 { line += 1; lineStart = q + 1 }
+                q += 1
+            }
+            if q >= end { throw .unterminatedQuote(start: start) }
+            q += 1
+            if q < end && p[q] == quote {
+                q += 1
+                continue
+            }
+            break
+        }
+        if q < end && !(p[q] == delimiter || p[q] == 10 || p[q] == 13) { throw .strayQuote(at: q) }
+        return q
     }
 
     /// The general field parser: quoted fields, null tokens, every type, and the

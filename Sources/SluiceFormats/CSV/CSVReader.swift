@@ -33,7 +33,7 @@ public struct CSVReader: TableReader {
         parser = try CSVParser(source: source, options: options, windowSize: windowSize)
     }
 
-    public var schema: Schema { parser.schema }
+    public var schema: Schema { parser.tableSchema }
     public var report: ReadReport { parser.report }
 
     public mutating func next() throws -> Table? {
@@ -65,7 +65,7 @@ extension CSVReader {
         }
         guard let boundary else {
             let sinks = try first.readRemainingSinks()
-            return (try Table(schema: first.schema, columns: sinks.map { $0.finish() }), first.report)
+            return (try first.table(from: sinks), first.report)
         }
         first.stopFileOffset = boundary
         let second = try CSVParser(source: FileByteSource(path: path, offset: boundary), options: options,
@@ -99,7 +99,7 @@ extension CSVReader {
             // The guessed boundary was inside a quoted field: read the file in one go.
             let whole = try CSVParser(source: FileByteSource(path: path), options: options)
             let sinks = try whole.readRemainingSinks()
-            return (try Table(schema: whole.schema, columns: sinks.map { $0.finish() }), whole.report)
+            return (try whole.table(from: sinks), whole.report)
         }
         let lineOffset = first.line - 1
         let secondResult: [CSVColumnSink]
@@ -119,7 +119,7 @@ extension CSVReader {
             sample.line += lineOffset
             report.samples.append(sample)
         }
-        return (try Table(schema: first.schema, columns: merged.map { $0.finish() }), report)
+        return (try first.table(from: merged), report)
     }
 
     /// The most address space one shared column buffer may reserve (it costs memory

@@ -42,7 +42,7 @@ extension Pipeline {
         let directory = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
         var pipeline: Pipeline
         do {
-            pipeline = try PipelineParser(file: file, directory: directory).pipeline(root)
+            pipeline = try PipelineParser(file: file, directory: directory, text: text).pipeline(root)
         } catch let error as QualityError {
             throw PipelineError(.invalidSpec, file: error.file ?? file, line: error.line, column: error.column,
                                 message: error.message, hint: error.hint)
@@ -65,6 +65,7 @@ func readTextFile(_ path: String) throws -> String {
 struct PipelineParser {
     let file: String
     let directory: String
+    let text: String
     var reader: YAMLReader { YAMLReader(file: file) }
 
     func fail(_ node: Node?, _ message: String, hint: String? = nil) -> PipelineError {
@@ -332,7 +333,7 @@ struct PipelineParser {
             } else {
                 guard !suiteNode.isEmpty else { throw fail(body, "\(what) needs `checks:` (a list) or `suite: checks.yaml`") }
                 let mapping = Node.mapping(Node.Mapping(suiteNode, Tag(.map), .block, body.mark))
-                suite = try SuiteSpec.parse(node: mapping, file: directory == "." ? file : file)
+                suite = try SuiteSpec.parse(node: mapping, file: file, text: text)
             }
             return .check(CheckAction(suite: suite, failOn: failOn, quarantine: quarantine))
         case "load":

@@ -51,12 +51,16 @@ public struct EvaluationContext: Sendable {
     public var sampleLimit: Int
     /// "Now", microseconds since the epoch (UTC), for freshness.
     public var now: Int64
+    /// Earlier runs' values of change metrics; `nil` when the suite runs without a history.
+    public var history: RunHistory?
     var metrics: [Metric: MetricValue]
 
-    public init(table: Table, sampleLimit: Int = 5, now: Int64 = currentMicroseconds(), metrics: [Metric: MetricValue] = [:]) {
+    public init(table: Table, sampleLimit: Int = 5, now: Int64 = currentMicroseconds(), history: RunHistory? = nil,
+                metrics: [Metric: MetricValue] = [:]) {
         self.table = table
         self.sampleLimit = sampleLimit
         self.now = now
+        self.history = history
         self.metrics = metrics
     }
 
@@ -70,8 +74,10 @@ public struct EvaluationContext: Sendable {
     /// The value of `metric`: precomputed by the suite, or computed now.
     public func value(of metric: Metric) throws -> MetricValue {
         if let value = metrics[metric] { return value }
-        if case .distinctRows(let names) = metric {
-            return DistinctRows.compute(try names.map { try column($0) })
+        switch metric {
+        case .distinctRows(let names): return DistinctRows.compute(try names.map { try column($0) })
+        case .predicate(let predicate): return try predicate.evaluate(on: table)
+        default: break
         }
         let name = metric.column!
         return try ColumnScan.run(try column(name), name: name, metrics: [metric])[metric]!

@@ -2,16 +2,26 @@ import SluiceCore
 
 /// Statistics of one column, from `sluice profile`.
 ///
-/// Distinct counts are exact (a hash set or a sorted copy; memory grows with the
-/// number of distinct values). Quantiles are exact too (nearest rank over a sorted
-/// copy of the non-null values).
+/// Distinct counts of numeric, date, timestamp and bool columns are exact (runs in
+/// the sorted copy that quantiles need anyway). String columns are counted exactly
+/// up to ``Profiler/exactDistinctLimit`` distinct values in a hash set; beyond it the
+/// set stops growing and a HyperLogLog sketch (16 KiB, ≈0.8% standard error)
+/// estimates the count, so memory stays bounded: ``distinctIsExact`` says which.
+/// Quantiles are exact (nearest rank over a sorted copy of the non-null values).
 public struct ColumnProfile: Sendable, Equatable {
     public var name: String
     public var type: DataType
     public var count: Int
     public var nulls: Int
-    /// Exact number of distinct non-null values.
+    /// Number of distinct non-null values: exact when ``distinctIsExact``, else a
+    /// HyperLogLog estimate.
     public var distinct: Int
+    /// Whether ``distinct`` was counted exactly.
+    public var distinctIsExact = true
+    /// Whether ``topValues`` are the true most frequent values; `false` when a string
+    /// column passed the exact limit: they are then the most frequent among the first
+    /// ``Profiler/exactDistinctLimit`` distinct values seen (counts still exact).
+    public var topValuesAreExact = true
     public var min: Value?
     public var max: Value?
     /// Mean and population standard deviation (numeric columns; NaN values excluded).
@@ -34,7 +44,7 @@ public struct ColumnProfile: Sendable, Equatable {
 
     public static func == (lhs: ColumnProfile, rhs: ColumnProfile) -> Bool {
         lhs.name == rhs.name && lhs.type == rhs.type && lhs.count == rhs.count && lhs.nulls == rhs.nulls
-            && lhs.distinct == rhs.distinct && lhs.min == rhs.min && lhs.max == rhs.max
+            && lhs.distinct == rhs.distinct && lhs.distinctIsExact == rhs.distinctIsExact && lhs.min == rhs.min && lhs.max == rhs.max
             && lhs.quantiles.map(\.value) == rhs.quantiles.map(\.value) && lhs.topValues.map(\.value) == rhs.topValues.map(\.value)
             && lhs.topValues.map(\.count) == rhs.topValues.map(\.count)
     }

@@ -10,55 +10,82 @@ public enum Profiler {
     /// Probabilities of the reported quantiles.
     public static let probabilities = [0.05, 0.25, 0.5, 0.75, 0.95]
 
+    /// Distinct string values counted exactly per column before the profile switches to
+    /// a HyperLogLog estimate (and stops remembering new values).
+    public static let exactDistinctLimit = 100_000
+
     /// Profiles every column; `topCount` most frequent values are kept per column.
-    public static func profile(_ table: Table, topCount: Int = 5) -> [ColumnProfile] {
-        zip(table.schema.fields, table.columns).map { profile($0.1, name: $0.0.name, topCount: topCount) }
+    public static func profile(_ table: Table, topCount: Int = 5, exactDistinctLimit: Int = exactDistinctLimit) -> [ColumnProfile] {
+        zip(table.schema.fields, table.columns).map { profile($0.1, name: $0.0.name, topCount: topCount, exactDistinctLimit: exactDistinctLimit) }
     }
 
     /// Profiles one column.
-    public static func profile(_ column: Column, name: String, topCount: Int = 5) -> ColumnProfile {
+    public static func profile(_ column: Column, name: String, topCount: Int = 5, exactDistinctLimit: Int = exactDistinctLimit) -> ColumnProfile {
+        precondition(exactDistinctLimit >= 1, "exactDistinctLimit must be at least 1")
         var profile = ColumnProfile(name: name, type: column.type, count: column.count, nulls: column.nullCount, distinct: 0,
                                     nanCount: 0, quantiles: [], topValues: [])
         switch column.type {
-        case .string: profileStrings(column, &profile, topCount)
+        case .string: profileStrings(column, &profile, topCount, exactDistinctLimit)
         case .float64: profileDoubles(column, &profile, topCount)
         case .bool, .int64, .date, .timestamp: profileIntegers(column, &profile, topCount)
         }
         return profile
     }
 
-    private static func profileStrings(_ column: Column, _ profile: inout ColumnProfile, _ topCount: Int) {
-        let set = BytesHashSet(expected: Swift.min(column.count, 1 << 16))
+    private static func profileStrings(_ column: Column, _ profile: inout ColumnProfile, _ topCount: Int, _ limit: Int) {
+        let set = BytesHashSet(expected: Swift.min(column.count, limit, 1 << 16))
         var counts: [Int] = []
+        var sketch: HyperLogLog?
         var minLength = Int.max, maxLength = 0, totalLength = 0
         let view = column.unsafeStrings()
         var valid = 0
-        for i in 0..<column.count where !column.isNull(i) {
-            let bytes = view[i]
-            let entry = set.entry(inserting: bytes)
-            if entry == counts.count { counts.append(0) }
-            counts[entry] += 1
-            var scalars = 0
-            for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 }
-            minLength = Swift.min(minLength, scalars)
-            maxLength = Swift.max(maxLength, scalars)
-            totalLength += scalars
-            valid += 1
+        var lowest = -1, highest = -1   // rows of the byte-wise smallest and largest value
+        withExtendedLifetime(column) {
+            for i in 0..<column.count where !column.isNull(i) {
+                let bytes = view[i]
+                if sketch == nil {
+                    if set.count < limit || set.contains(bytes) {
+                        let entry = set.entry(inserting: bytes)
+                        if entry == counts.count { counts.append(0) }
+                        counts[entry] += 1
+                    } else {
+                        // One value past the limit: every value so far seeds the sketch, and the set stops growing.
+                        var seeded = HyperLogLog()
+                        for e in 0..<set.count {
+                            var member = Array(set.string(at: e).utf8)
+                            member.withUnsafeMutableBufferPointer { seeded.add(hash: hashBytes(UnsafeBufferPointer($0))) }
+                        }
+                        seeded.add(hash: hashBytes(bytes))
+                        sketch = seeded
+                    }
+                } else {
+                    sketch!.add(hash: hashBytes(bytes))
+                    if let entry = set.entry(of: bytes) { counts[entry] += 1 }
+                }
+                if lowest < 0 || bytes.lexicographicallyPrecedes(view[lowest]) { lowest = i }
+                if highest < 0 || view[highest].lexicographicallyPrecedes(bytes) { highest = i }
+                var scalars = 0
+                for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 }
+                minLength = Swift.min(minLength, scalars)
+                maxLength = Swift.max(maxLength, scalars)
+                totalLength += scalars
+                valid += 1
+            }
         }
-        profile.distinct = set.count
+        if let sketch {
+            // The estimate, but never below what the exact set already holds.
+            profile.distinct = Swift.max(sketch.estimate, set.count + 1)
+            profile.distinctIsExact = false
+            profile.topValuesAreExact = false
+        } else {
+            profile.distinct = set.count
+        }
         if valid > 0 {
             profile.lengths = (minLength, maxLength, Double(totalLength) / Double(valid))
             let order = counts.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
             profile.topValues = order.prefix(topCount).map { (.string(set.string(at: $0)), counts[$0]) }
-            // Lexicographic min/max by bytes.
-            var lo = 0, hi = 0
-            let strings = (0..<set.count).map { Array(set.string(at: $0).utf8) }
-            for i in strings.indices {
-                if strings[i].lexicographicallyPrecedes(strings[lo]) { lo = i }
-                if strings[hi].lexicographicallyPrecedes(strings[i]) { hi = i }
-            }
-            profile.min = .string(set.string(at: lo))
-            profile.max = .string(set.string(at: hi))
+            profile.min = column.unsafeValue(at: lowest)
+            profile.max = column.unsafeValue(at: highest)
         }
     }
 
@@ -90,15 +117,15 @@ public enum Profiler {
             profile.quantiles = probabilities.map { ($0, value(keys[nearestRank($0, keys.count)])) }
             profile.histogram = histogram(sorted: keys.map(Double.init))
         }
-        var runs: [(key: Int64, count: Int)] = []
-        var start = 0
+        var top = TopValues<Int64>(capacity: topCount)
+        var start = 0, distinct = 0
         for i in 1...keys.count where i == keys.count || keys[i] != keys[start] {
-            runs.append((keys[start], i - start))
+            top.offer(keys[start], count: i - start)
+            distinct += 1
             start = i
         }
-        profile.distinct = runs.count
-        profile.topValues = runs.sorted { $0.count != $1.count ? $0.count > $1.count : $0.key < $1.key }
-            .prefix(topCount).map { (value($0.key), $0.count) }
+        profile.distinct = distinct
+        profile.topValues = top.entries.map { (value($0.key), $0.count) }
     }
 
     private static func profileDoubles(_ column: Column, _ profile: inout ColumnProfile, _ topCount: Int) {
@@ -134,19 +161,42 @@ public enum Profiler {
         }
         profile.quantiles = probabilities.map { ($0, .float64(values[nearestRank($0, values.count)])) }
         profile.histogram = histogram(sorted: values)
-        var runs: [(value: Double, count: Int)] = []
-        var start = 0
+        var top = TopValues<Double>(capacity: topCount)
+        var start = 0, distinct = 0
         for i in 1...values.count where i == values.count || values[i] != values[start] {
-            runs.append((values[start], i - start))
+            top.offer(values[start], count: i - start)
+            distinct += 1
             start = i
         }
-        profile.distinct = runs.count + (nans > 0 ? 1 : 0)
-        profile.topValues = runs.sorted { $0.count != $1.count ? $0.count > $1.count : $0.value < $1.value }
-            .prefix(topCount).map { (.float64($0.value), $0.count) }
+        profile.distinct = distinct + (nans > 0 ? 1 : 0)
+        profile.topValues = top.entries.map { (.float64($0.key), $0.count) }
     }
 
     /// The 0-based index of the nearest-rank quantile `p` among `n` sorted values.
     static func nearestRank(_ p: Double, _ n: Int) -> Int {
         Swift.min(n - 1, Swift.max(0, Int((p * Double(n)).rounded(.up)) - 1))
+    }
+}
+
+/// The `capacity` most frequent keys of runs offered in ascending key order, most
+/// frequent first (ties: the smaller key first), in O(capacity) memory.
+struct TopValues<Key: Comparable> {
+    let capacity: Int
+    private(set) var entries: [(key: Key, count: Int)] = []
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Offers a run; keys arrive in ascending order, so on a tie the earlier (smaller) key stays ahead.
+    mutating func offer(_ key: Key, count: Int) {
+        guard capacity > 0 else { return }
+        if entries.count == capacity {
+            guard count > entries[capacity - 1].count else { return }
+            entries.removeLast()
+        }
+        var index = entries.count
+        while index > 0 && entries[index - 1].count < count { index -= 1 }
+        entries.insert((key, count), at: index)
     }
 }

@@ -26,13 +26,13 @@ public enum SuiteSuggester {
         for p in profiles where p.count > 0 {
             let column = jsonString(p.name)
             if p.nulls == 0 { out += "  - not_null: \(column)\n    threshold: 0\n" }
-            if p.nulls == 0 && p.distinct == p.count && p.count > 1 && p.type != .bool && p.type != .float64 {
+            if p.nulls == 0 && p.distinctIsExact && p.distinct == p.count && p.count > 1 && p.type != .bool && p.type != .float64 {
                 out += "  - unique: \(column)\n    threshold: 1.0\n"
             }
             if let range = suggestedRange(p) {
                 out += "  - range: { column: \(column), min: \(range.min), max: \(range.max) }\n"
             }
-            if p.type == .string, p.distinct > 0, p.distinct <= maxAcceptedValues, p.count - p.nulls >= minRowsForAcceptedValues,
+            if p.type == .string, p.distinctIsExact, p.distinct > 0, p.distinct <= maxAcceptedValues, p.count - p.nulls >= minRowsForAcceptedValues,
                p.distinct < p.count - p.nulls {
                 let values = p.topValues.count == p.distinct ? p.topValues.map(\.value) : []
                 if !values.isEmpty {

@@ -62,6 +62,18 @@ final class BytesHashSet: @unchecked Sendable {
         String(decoding: arena[starts[index]..<starts[index + 1]], as: UTF8.self)
     }
 
+    /// The entry index of `bytes`, or `nil` when it is not in the set.
+    @inline(__always) func entry(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let hash = hashBytes(bytes)
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = Int(slots[i])
+            if slot == 0 { return nil }
+            if slotHashes[i] == hash && equals(entry: slot - 1, bytes) { return slot - 1 }
+            i = (i + 1) & mask
+        }
+    }
+
     /// Whether `bytes` is in the set.
     @inline(__always) func contains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let hash = hashBytes(bytes)

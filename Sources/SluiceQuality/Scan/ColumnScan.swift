@@ -68,8 +68,8 @@ enum ColumnScan {
             case .int64, .timestamp, .date, .float64: return MaximumKernel(column)
             case .bool, .string: throw mismatch("a maximum")
             }
-        case .distinctRows:
-            preconditionFailure("distinctRows spans several columns: use DistinctRows.compute")
+        case .distinctRows, .predicate:
+            preconditionFailure("\(metric) spans several columns: computed in its own job")
         }
     }
 }

@@ -6,8 +6,8 @@ import Darwin
 import SluiceCore
 
 /// Distinct combinations of several columns, column-at-a-time: each column folds
-/// its values into one 64-bit hash per row, then rows are grouped by hash and
-/// confirmed equal column by column. Nulls group together (as `GROUP BY` does).
+/// its values into one 64-bit hash per row, rows are partitioned in place by hash,
+/// and within each partition grouped by hash and confirmed equal column by column. Nulls group together (as `GROUP BY` does).
 enum DistinctRows {
     static func compute(_ columns: [Column]) -> MetricValue {
         let count = columns.first?.count ?? 0
@@ -21,36 +21,92 @@ enum DistinctRows {
             forEachKey(of: column) { _, key in if unique && !set.insert(key) { unique = false } }
             if unique { return MetricValue(count: count, failing: Bitmap(count: count, allValid: false)) }
         }
-        var hashes = [UInt64](repeating: 0x243F_6A88_85A3_08D3, count: count)
-        for column in columns { fold(column, into: &hashes) }
-        // Open addressing over row indices (row + 1; 0 = empty).
+        precondition(count <= Int(UInt32.max), "more rows than a 32-bit row index holds")
+        var entries = [UInt64](repeating: 0x243F_6A88_85A3_08D3, count: count)
+        for column in columns { fold(column, into: &entries) }
+        // Each row becomes one 64-bit entry: the top half of its hash, then its row
+        // number. Entries are partitioned in place by the hash's top bits (American flag
+        // sort: no second array of fresh memory), and each partition is deduplicated with
+        // an open-addressing table small enough to stay in cache. The sort is not stable,
+        // so a repeat is decided by row number: of equal rows, all but the first fail.
+        var bits = 0
+        while bits < 12 && count >> bits > partitionRows { bits += 1 }
+        let partitions = 1 << bits
+        let shift = UInt64(64 - bits)
+        @inline(__always) func partition(_ entry: UInt64) -> Int { bits == 0 ? 0 : Int(truncatingIfNeeded: entry >> shift) }
+        var offsets = [Int](repeating: 0, count: partitions + 1)
+        entries.withUnsafeMutableBufferPointer { e in
+            for row in 0..<count {
+                e[row] = (e[row] & 0xFFFF_FFFF_0000_0000) | UInt64(row)
+                offsets[partition(e[row]) + 1] += 1
+            }
+            for p in 0..<partitions { offsets[p + 1] += offsets[p] }
+            if bits > 0 {
+                var next = Array(offsets.dropLast())   // next unplaced slot of each partition
+                for p in 0..<partitions {
+                    while next[p] < offsets[p + 1] {
+                        var entry = e[next[p]]
+                        var target = partition(entry)
+                        while target != p {           // carry the entry to its partition, displacing another
+                            let k = next[target]
+                            next[target] = k + 1
+                            swap(&entry, &e[k])
+                            target = partition(entry)
+                        }
+                        e[next[p]] = entry
+                        next[p] += 1
+                    }
+                }
+            }
+        }
+        var largest = 0
+        for p in 0..<partitions { largest = Swift.max(largest, offsets[p + 1] - offsets[p]) }
         var capacity = 16
-        while capacity < count * 2 { capacity <<= 1 }
+        while capacity < largest * 2 { capacity <<= 1 }
+        // Slot = index within the partition + 1; 0 = empty.
         var slots = [Int32](repeating: 0, count: capacity)
-        let mask = capacity - 1
         var failing = [UInt64](repeating: 0, count: (count + 63) >> 6)
-        var distinct = 0, repeats = 0
-        for row in 0..<count {
-            let hash = hashes[row]
-            var i = Int(truncatingIfNeeded: hash) & mask
-            while true {
-                let slot = Int(slots[i])
-                if slot == 0 {
-                    slots[i] = Int32(row + 1)
-                    distinct += 1
-                    break
+        var distinct = 0
+        entries.withUnsafeMutableBufferPointer { e in
+            slots.withUnsafeMutableBufferPointer { table in
+                for p in 0..<partitions {
+                    let base = offsets[p], size = offsets[p + 1] - base
+                    guard size > 0 else { continue }
+                    var local = 16
+                    while local < size * 2 { local <<= 1 }
+                    let mask = local - 1
+                    for i in 0..<local { table[i] = 0 }
+                    for k in 0..<size {
+                        let entry = e[base + k]
+                        let tag = entry >> 32, row = Int(entry & 0xFFFF_FFFF)
+                        var i = Int(truncatingIfNeeded: tag) & mask
+                        while true {
+                            let slot = Int(table[i])
+                            if slot == 0 {
+                                table[i] = Int32(truncatingIfNeeded: k + 1)
+                                distinct += 1
+                                break
+                            }
+                            let other = e[base + slot - 1]
+                            let otherRow = Int(other & 0xFFFF_FFFF)
+                            if other >> 32 == tag && rowsEqual(columns, row, otherRow) {
+                                // The later row is the repeat; the slot keeps the earlier one.
+                                let repeatRow = Swift.max(row, otherRow)
+                                failing[repeatRow >> 6] |= 1 << UInt64(repeatRow & 63)
+                                if row < otherRow { table[i] = Int32(truncatingIfNeeded: k + 1) }
+                                break
+                            }
+                            i = (i + 1) & mask
+                        }
+                    }
                 }
-                let other = slot - 1
-                if hashes[other] == hash && rowsEqual(columns, row, other) {
-                    failing[row >> 6] |= 1 << UInt64(row & 63)
-                    repeats += 1
-                    break
-                }
-                i = (i + 1) & mask
             }
         }
         return MetricValue(count: distinct, failing: Bitmap(words: failing, count: count))
     }
+
+    /// Rows per partition aimed for: a table of twice as many 4-byte slots stays in L2.
+    static let partitionRows = 16_384
 
     private static func fold(_ column: Column, into hashes: inout [UInt64]) {
         let nullHash: UInt64 = 0x9E37_79B9_7F4A_7C15

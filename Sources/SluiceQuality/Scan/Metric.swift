@@ -18,12 +18,15 @@ public enum Metric: Hashable, Sendable {
     /// `GROUP BY`); failing rows are repeats of an earlier combination. Computed in
     /// its own pass over those columns.
     case distinctRows(columns: [String])
+    /// Rows for which a boolean expression over any columns is not true (or, with
+    /// `nullsPass`, is false). Evaluated in its own job, a whole column per node.
+    case predicate(RowPredicate)
 
     /// The single column this metric reads, if it reads one.
     public var column: String? {
         switch self {
         case .distinct(let c), .outOfRange(let c, _), .notIn(let c, _), .notMatching(let c, _), .maximum(let c): c
-        case .distinctRows: nil
+        case .distinctRows, .predicate: nil
         }
     }
 }

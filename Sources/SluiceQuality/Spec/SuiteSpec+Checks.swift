@@ -14,6 +14,42 @@ extension SuiteSpec {
         return used.sorted()
     }
 
+    /// The dataset columns the checks read, in order of first use; `nil` when a check
+    /// needs every column (`schema`) or none names a column.
+    public var columnsChecked: [String]? {
+        var names: [String] = []
+        func add(_ name: String) { if !names.contains(name) { names.append(name) } }
+        for check in checks {
+            switch check.kind {
+            case "schema": return nil
+            case "expression":
+                if case .expression(let text, _)? = check.options["condition"], let parsed = try? Expression(parsing: text) {
+                    var columns: [String] = []
+                    collectColumns(parsed.root, into: &columns)
+                    columns.forEach(add)
+                }
+            default:
+                if case .text(let column)? = check.options["column"] { add(column) }
+                if case .texts(let columns)? = check.options["columns"] { columns.forEach(add) }
+            }
+        }
+        return names.isEmpty ? nil : names
+    }
+
+    /// The columns each used reference dataset is read for (`users.id` → `id`).
+    var referenceColumns: [String: [String]] {
+        var columns: [String: [String]] = [:]
+        for check in checks {
+            if case .text(let reference)? = check.options["reference"] {
+                let parts = reference.split(separator: ".")
+                guard parts.count >= 2 else { continue }
+                let name = parts.dropLast().joined(separator: "."), column = String(parts.last!)
+                if !(columns[name] ?? []).contains(column) { columns[name, default: []].append(column) }
+            }
+        }
+        return columns
+    }
+
     /// Reads every reference dataset the checks use.
     ///
     /// - Throws: ``FormatError`` from reading.
@@ -22,12 +58,18 @@ extension SuiteSpec {
     }
 
     /// Reads `dataset` and every reference dataset the checks use, at the same time.
+    /// References are read only for the columns the checks refer to; with
+    /// `onlyColumnsChecked`, so is the dataset (``columnsChecked``) — leave it off when
+    /// whole rows are needed (quarantine). A column the files lack is left to the
+    /// checks to report (with their location in the suite): the file is then read whole.
     ///
     /// - Returns: the dataset's table and read report, and the reference tables by name.
     /// - Throws: ``FormatError`` from reading (the first failing file's).
-    public func read(_ dataset: DatasetSpec?) throws -> (table: Table?, report: ReadReport?, references: [String: Table]) {
+    public func read(_ dataset: DatasetSpec?, onlyColumnsChecked: Bool = false) throws -> (table: Table?, report: ReadReport?, references: [String: Table]) {
         let names = usedReferences
         let specs = (dataset.map { [$0] } ?? []) + names.map { references[$0]! }
+        let referenceColumns = self.referenceColumns
+        let columns: [[String]?] = (dataset.map { _ in [onlyColumnsChecked ? columnsChecked : nil] } ?? []) + names.map { referenceColumns[$0] }
         // Slot i is written only by iteration i, read once all have finished.
         final class Slots: @unchecked Sendable {
             let results: UnsafeMutableBufferPointer<Result<(Table, ReadReport), Error>?>
@@ -41,8 +83,17 @@ extension SuiteSpec {
             }
         }
         let slots = Slots(specs.count)
+        // Files are read at once, and a large one is still split in two: the dataset is
+        // usually far larger than its references, which finish early and would leave a
+        // core idle while the dataset is parsed on one thread.
         DispatchQueue.concurrentPerform(iterations: specs.count) { i in
-            slots.results[i] = Result { try specs[i].read(splitLargeFiles: specs.count == 1) }
+            slots.results[i] = Result {
+                do {
+                    return try specs[i].read(splitLargeFiles: true, columns: columns[i])
+                } catch let error as FormatError where error.code == .unknownColumn && columns[i] != nil {
+                    return try specs[i].read(splitLargeFiles: true)
+                }
+            }
         }
         var tables: [String: Table] = [:]
         var main: (Table, ReadReport)?
@@ -143,6 +194,28 @@ extension CheckSpec {
                 throw QualityError(.invalidSuite, message: "freshness check needs `max_age`", hint: "write e.g. `max_age: 24h`")
             }
             return try FreshnessCheck(column: try text("column"), maxAge: age, severity: severity ?? .error, name: name)
+        case "row_count_change", "change":
+            guard case .number(let maxPercent)? = options["max_pct"] else {
+                throw QualityError(.invalidSuite, message: "\(kind) check needs `max_pct`", hint: "write e.g. `\(kind): { max_pct: 20, over_last: 5 }`")
+            }
+            var overLast = 5
+            if case .integer(let n)? = options["over_last"] { overLast = n }
+            var metric = ChangeMetric.rowCount
+            if kind == "change", case .text(let name)? = options["metric"], name == "null_fraction" {
+                metric = .nullFraction(column: try text("column"))
+            } else if kind == "change", options["metric"] == nil {
+                throw QualityError(.invalidSuite, message: "change check needs `metric`", hint: "write e.g. `change: { metric: null_fraction, column: email, max_pct: 50 }`")
+            }
+            return try ChangeCheck(metric: metric, maxPercent: maxPercent, overLast: overLast, severity: severity ?? .error, name: name)
+        case "expression":
+            guard case .expression(let text, let source)? = options["condition"] else {
+                throw QualityError(.invalidSuite, message: "expression check needs a condition",
+                                   hint: "write e.g. `- expression: \"total >= 0\"` or `- expression: { condition: \"total >= 0\", nulls: pass }`")
+            }
+            var nullsPass = false
+            if case .flag(let flag)? = options["nulls"] { nullsPass = flag }
+            return try ExpressionCheck(text, threshold: threshold ?? 0, nullsPass: nullsPass, severity: severity ?? .error,
+                                       name: name, source: source)
         default:
             throw QualityError(.unknownCheck, message: "unknown check \"\(kind)\"")
         }

@@ -1,14 +1,31 @@
 import SluiceCore
 import SluiceFormats
+import SluiceSQL
 import Yams
 
-/// A table file a suite reads: a path (relative to the suite file) and how to read it.
+/// A dataset a suite reads: a table file (a path relative to the suite file and
+/// how to read it), or a SQL table or query on a connection.
+///
+/// ```yaml
+/// dataset: data/orders.csv
+/// dataset: { path: data/orders.tsv, format: tsv, schema: "id:int64" }
+/// dataset: { connection: "sqlite:warehouse.db", table: orders }
+/// dataset: { connection: "postgres://app:${PGPASSWORD}@localhost/app", query: "SELECT * FROM orders WHERE total > 0" }
+/// ```
 public struct DatasetSpec: Sendable, Equatable {
+    /// The file's path; for SQL datasets, a description (``name``).
     public var path: String
     /// `csv`, `tsv` or `jsonl`; `nil`: from the extension.
     public var format: String?
     /// Column types instead of inference (`id:int64,email:string`).
     public var schema: String?
+    /// A connection URL (`sqlite:path.db`, `postgres://…`; `${VAR}` expanded) to read
+    /// from instead of a file, with ``table`` or ``query``.
+    public var connection: String?
+    /// The table to read whole from ``connection``.
+    public var table: String?
+    /// The query to read from ``connection``.
+    public var query: String?
 
     public init(path: String, format: String? = nil, schema: String? = nil) {
         self.path = path
@@ -16,12 +33,41 @@ public struct DatasetSpec: Sendable, Equatable {
         self.schema = schema
     }
 
-    /// Reads the whole file (`splitLargeFiles`: large CSV files are parsed on two
-    /// threads; turn it off when other files are read at the same time).
+    /// A dataset read from a SQL connection: a whole `table`, or a `query`.
+    public init(connection: String, table: String? = nil, query: String? = nil) {
+        precondition((table == nil) != (query == nil), "a SQL dataset has a table or a query")
+        self.connection = connection
+        self.table = table
+        self.query = query
+        path = ""
+        path = name
+    }
+
+    /// How reports and the history name it: the path, or the connection (password
+    /// masked) with the table or query.
+    public var name: String {
+        guard let connection else { return path }
+        let shown = (try? ConnectionURL(connection, environment: [:]).description) ?? connection.split(separator: "@").last.map { "…@\($0)" } ?? connection
+        return table.map { "\(shown) table \($0)" } ?? "\(shown) query \(query ?? "")"
+    }
+
+    /// Reads the whole dataset (`splitLargeFiles`: large CSV files are parsed on two
+    /// threads; turn it off when other files are read at the same time). `columns`
+    /// limits a file read to those columns (CSV skips the rest while parsing); SQL
+    /// datasets are read as they are.
     ///
-    /// - Throws: ``FormatError`` or ``CoreError`` from reading.
-    public func read(splitLargeFiles: Bool = true) throws -> (Table, ReadReport) {
+    /// - Throws: ``FormatError`` or ``CoreError`` from reading a file, ``SQLError`` from a connection.
+    public func read(splitLargeFiles: Bool = true, columns: [String]? = nil) throws -> (Table, ReadReport) {
+        if let connection {
+            let database = try SQLConnection(url: try ConnectionURL(connection))
+            let sql = try SQLTemplate(query ?? "SELECT * FROM \(database.dialect.quote(table ?? ""))")
+            let result = try database.extract(sql)
+            var report = ReadReport()
+            report.rows = result.rowCount
+            return (result, report)
+        }
         var options = ReadOptions()
+        options.columns = columns
         if !splitLargeFiles { options.splitThreshold = Int.max }
         if let schema { options.schemaOverride = try Schema(parsing: schema) }
         return try TableFile.read(path: path, format: try format.map { try FileFormat(name: $0) }, options: options)
@@ -52,6 +98,7 @@ enum OptionValue: Sendable {
     case values([Value])
     case value(Value)
     case fields([(String, DataType?)])
+    case expression(String, ExpressionSource)
 }
 
 /// A parsed `checks.yaml`: the dataset, named reference datasets and the checks.
@@ -81,7 +128,8 @@ public struct SuiteSpec: Sendable {
     public var file: String
 
     /// Check kinds a suite file may use.
-    public static let checkKinds = ["not_null", "unique", "range", "accepted_values", "referential", "row_count", "schema", "pattern", "freshness"]
+    public static let checkKinds = ["not_null", "unique", "range", "accepted_values", "referential", "row_count", "schema", "pattern", "freshness", "expression",
+                                    "row_count_change", "change"]
     static let commonKeys = ["name", "severity", "threshold", "mostly"]
     static let optionKeys: [String: [String]] = [
         "not_null": ["column"],
@@ -93,6 +141,9 @@ public struct SuiteSpec: Sendable {
         "schema": ["columns", "allow_extra"],
         "pattern": ["column", "regex"],
         "freshness": ["column", "max_age"],
+        "expression": ["condition", "nulls"],
+        "row_count_change": ["max_pct", "over_last"],
+        "change": ["metric", "column", "max_pct", "over_last"],
     ]
 
     /// Reads and parses a suite file.
@@ -112,7 +163,6 @@ public struct SuiteSpec: Sendable {
     ///
     /// - Throws: ``QualityError`` located `file:line:column`.
     public static func parse(_ text: String, file: String) throws -> SuiteSpec {
-        let reader = YAMLReader(file: file)
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -123,16 +173,17 @@ public struct SuiteSpec: Sendable {
         } catch let error as YamlError {
             throw yamlError(error, file: file)
         }
-        return try parse(node: root, file: file)
+        return try parse(node: root, file: file, text: text)
     }
 
     /// Parses a suite from an already composed YAML mapping, so a file that embeds a
     /// suite — a pipeline's `check` task — reports its own lines. Relative dataset paths
     /// are resolved against `file`'s directory.
     ///
+    /// - Parameter text: the whole file's text, so errors inside expressions point at their column.
     /// - Throws: ``QualityError`` located `file:line:column`.
-    public static func parse(node root: Node, file: String) throws -> SuiteSpec {
-        let reader = YAMLReader(file: file)
+    public static func parse(node root: Node, file: String, text: String? = nil) throws -> SuiteSpec {
+        let reader = YAMLReader(file: file, lines: text?.split(separator: "\n", omittingEmptySubsequences: false) ?? [])
         let directory = file.contains("/") ? String(file[...file.lastIndex(of: "/")!]) : ""
         func resolve(_ path: String) -> String { path.hasPrefix("/") || path == "-" ? path : directory + path }
 
@@ -186,7 +237,8 @@ public struct SuiteSpec: Sendable {
         if case .scalar = node { return DatasetSpec(path: resolve(try reader.string(node, what))) }
         var spec = DatasetSpec(path: "")
         var sawPath = false
-        for (key, _, value) in try reader.mapping(node, what, allowed: ["path", "format", "schema"]) {
+        var sql: (connection: String?, table: String?, query: String?, node: Node?) = (nil, nil, nil, nil)
+        for (key, keyNode, value) in try reader.mapping(node, what, allowed: ["path", "format", "schema", "connection", "table", "query"]) {
             switch key {
             case "path": spec.path = resolve(try reader.string(value, "path")); sawPath = true
             case "format":
@@ -201,10 +253,45 @@ public struct SuiteSpec: Sendable {
                     throw reader.error(.invalidOption, at: value, error.message, hint: error.hint)
                 }
                 spec.schema = text
+            case "connection":
+                var text = try reader.string(value, "connection")
+                // A relative SQLite path is relative to the suite file, like dataset paths.
+                if text.hasPrefix("sqlite:") && text != "sqlite::memory:" {
+                    text = "sqlite:" + resolve(String(text.dropFirst("sqlite:".count)))
+                }
+                if !text.contains("${") {   // variables are expanded (and reported if unset) when the dataset is read
+                    do { _ = try ConnectionURL(text, environment: [:]) } catch let error as SQLError {
+                        throw reader.error(.invalidOption, at: value, error.message, hint: error.hint)
+                    }
+                }
+                sql.connection = text
+                sql.node = keyNode
+            case "table": sql.table = try reader.string(value, "table")
+            case "query":
+                let text = try reader.string(value, "query")
+                do { _ = try SQLTemplate(text) } catch let error as SQLError {
+                    throw reader.error(.invalidOption, at: value, error.message, hint: error.hint)
+                }
+                sql.query = text
             default: break
             }
         }
-        guard sawPath else { throw reader.error(.invalidSuite, at: node, "\(what) needs a path") }
+        if let connection = sql.connection {
+            guard !sawPath, spec.format == nil, spec.schema == nil else {
+                throw reader.error(.invalidSuite, at: node, "\(what) reads from a connection or from a path, not both",
+                                   hint: "path, format and schema are for files; connection with table or query for databases")
+            }
+            guard (sql.table == nil) != (sql.query == nil) else {
+                throw reader.error(.invalidSuite, at: node, "\(what) needs either `table` or `query` with its connection",
+                                   hint: "e.g. `{ connection: \"sqlite:warehouse.db\", table: users }`")
+            }
+            return DatasetSpec(connection: connection, table: sql.table, query: sql.query)
+        }
+        if sql.table != nil || sql.query != nil {
+            throw reader.error(.invalidSuite, at: node, "\(what) has a table or query but no connection",
+                               hint: "add e.g. `connection: \"sqlite:warehouse.db\"`")
+        }
+        guard sawPath else { throw reader.error(.invalidSuite, at: node, "\(what) needs a path (or a connection with a table or query)") }
         return spec
     }
 
@@ -227,6 +314,15 @@ public struct SuiteSpec: Sendable {
         }
         var spec = CheckSpec(kind: kind, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, options: [:])
         let allowedOptions = optionKeys[kind]!
+        /// An expression, parsed now so that syntax errors point into the file.
+        func condition(_ value: Node) throws -> OptionValue {
+            let text = try reader.string(value, "the condition")
+            let source = reader.source(of: value, text: text)
+            do { _ = try Expression(parsing: text) } catch let error as ExpressionError {
+                throw QualityError(expressionError: error, at: source)
+            }
+            return .expression(text, source)
+        }
         func common(_ key: String, _ value: Node) throws {
             switch key {
             case "name": spec.name = try reader.string(value, "name")
@@ -275,6 +371,30 @@ public struct SuiteSpec: Sendable {
                 }
                 spec.options[key] = .values(try items.map { try reader.value($0, "an accepted value") })
             case "allow_extra": spec.options[key] = .flag(try reader.bool(value, key))
+            case "condition": spec.options[key] = try condition(value)
+            case "max_pct":
+                let number = try reader.number(value, key)
+                guard number >= 0 else { throw reader.error(.invalidOption, at: value, "max_pct must be 0 or more, found \(formatDouble(number))") }
+                spec.options[key] = .number(number)
+            case "over_last":
+                let runs = try reader.integer(value, key)
+                guard runs >= 1 else { throw reader.error(.invalidOption, at: value, "over_last must be 1 or more, found \(runs)") }
+                spec.options[key] = .integer(runs)
+            case "metric":
+                let name = try reader.string(value, key)
+                let metrics = ["row_count", "null_fraction"]
+                guard metrics.contains(name) else {
+                    throw reader.error(.invalidOption, at: value, "unknown metric \"\(name)\"",
+                                       hint: (suggestion(for: name, among: metrics).map { "did you mean `\($0)`? " } ?? "") + "metrics: \(metrics.joined(separator: ", "))")
+                }
+                spec.options[key] = .text(name)
+            case "nulls":
+                let text = try reader.string(value, key)
+                guard text == "pass" || text == "fail" else {
+                    throw reader.error(.invalidOption, at: value, "nulls must be pass or fail, found \"\(text)\"",
+                                       hint: "fail (the default): a row whose condition is null fails; pass: only false fails, as in SQL CHECK")
+                }
+                spec.options[key] = .flag(text == "pass")
             case "max_age":
                 let text = try reader.string(value, key)
                 guard let seconds = parseDuration(text) else {
@@ -288,7 +408,12 @@ public struct SuiteSpec: Sendable {
             let key = keyNode.string ?? ""
             if key == kind {
                 switch value {
+                case .scalar where kind == "expression":
+                    spec.options["condition"] = try condition(value)
                 case .scalar:
+                    if kind == "row_count_change" || kind == "change" {
+                        throw reader.error(.wrongType, at: value, "\(kind) takes a mapping, e.g. `\(kind == "change" ? "change: { metric: null_fraction, column: email, max_pct: 50 }" : "row_count_change: { max_pct: 20, over_last: 5 }")`")
+                    }
                     if kind == "row_count" || kind == "schema" {
                         throw reader.error(.wrongType, at: value, "\(kind) takes a mapping, e.g. `\(kind == "row_count" ? "row_count: { min: 1 }" : "schema: { columns: { id: int64 } }")`")
                     }

@@ -4,8 +4,29 @@ import Yams
 /// Walks a composed YAML tree, turning wrong shapes into located ``QualityError``s.
 package struct YAMLReader {
     package let file: String
+    /// The file's lines, to map positions inside a scalar back to columns.
+    var lines: [Substring] = []
 
-    package init(file: String) { self.file = file }
+    /// Where `node`'s text starts, and whether `text` is written there verbatim
+    /// (on one line, no escapes), so that a character offset in `text` is a column offset.
+    func source(of node: Node, text: String) -> ExpressionSource {
+        let line = node.mark?.line ?? 0, column = node.mark?.column ?? 0
+        var start = column
+        var exact = false
+        if line >= 1 && line <= lines.count && column >= 1 {
+            let chars = Array(lines[line - 1])
+            if column - 1 < chars.count, chars[column - 1] == "\"" || chars[column - 1] == "'" { start += 1 }
+            let firstLine = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(Array.init) ?? []
+            let from = start - 1
+            exact = from + firstLine.count <= chars.count && Array(chars[from..<(from + firstLine.count)]) == firstLine
+        }
+        return ExpressionSource(file: file, line: line, column: exact ? start : column, isExact: exact)
+    }
+
+    package init(file: String, lines: [Substring] = []) {
+        self.file = file
+        self.lines = lines
+    }
 
     package func error(_ code: QualityError.Code, at node: Node?, _ message: String, hint: String? = nil) -> QualityError {
         let mark = node?.mark

@@ -31,9 +31,11 @@ public struct Suite: Sendable {
     ///
     /// - Parameters:
     ///   - now: "now" for freshness, microseconds since the epoch.
+    ///   - history: earlier runs' metric values for change checks (``QualityHistory/history(for:dataset:)``);
+    ///     `nil` leaves change checks not evaluated.
     /// - Throws: ``QualityError`` when checks do not fit the table (unknown columns,
     ///   wrong types), listing every problem at once; or when two checks share a name.
-    public func run(on table: Table, now: Int64 = currentMicroseconds()) throws -> SuiteResult {
+    public func run(on table: Table, now: Int64 = currentMicroseconds(), history: RunHistory? = nil) throws -> SuiteResult {
         var seen = Set<String>()
         for check in checks where !seen.insert(check.name).inserted {
             throw QualityError(.invalidOption, message: "two checks are named \"\(check.name)\"",
@@ -58,17 +60,22 @@ public struct Suite: Sendable {
                 }
             } catch let error as QualityError {
                 firstProblem = firstProblem ?? error
-                problems.append("\(check.name): \(error.message)" + (error.hint.map { " (\($0))" } ?? ""))
+                let location = error.file.map { "\($0):\(error.line):\(error.column): " } ?? ""
+                problems.append("\(location)\(check.name): \(error.message)" + (error.hint.map { " (\($0))" } ?? ""))
             }
         }
         if var error = firstProblem {
             if problems.count > 1 {
                 error.message = "\(problems.count) checks do not fit the table:\n  " + problems.joined(separator: "\n  ")
                 error.hint = nil
+                error.file = nil   // each problem names its own place
+                error.line = 0
+                error.column = 0
             }
             throw error
         }
-        // Execute: one pass per column (and one per multi-column metric), columns in parallel.
+        // Execute: one pass per column (and one per multi-column metric: a uniqueness over
+        // several columns, an expression), columns in parallel.
         let jobs: [(name: String?, metrics: [Metric])] = columnOrder.map { ($0, perColumn[$0]!) } + multiColumn.map { (nil, [$0]) }
         // Slot i is written only by iteration i and read after every iteration has
         // finished (concurrentPerform returns then): no lock needed.
@@ -90,13 +97,19 @@ public struct Suite: Sendable {
                 if let name = job.name {
                     return try ColumnScan.run(try table.qualityColumn(name), name: name, metrics: job.metrics)
                 }
-                guard case .distinctRows(let names) = job.metrics[0] else { return [:] }
-                return [job.metrics[0]: DistinctRows.compute(try names.map { try table.qualityColumn($0) })]
+                switch job.metrics[0] {
+                case .distinctRows(let names):
+                    return [job.metrics[0]: DistinctRows.compute(try names.map { try table.qualityColumn($0) })]
+                case .predicate(let predicate):
+                    return [job.metrics[0]: try predicate.evaluate(on: table)]
+                default:
+                    return [:]
+                }
             }
         }
         var values: [Metric: MetricValue] = [:]
         for slot in slots.results { values.merge(try slot!.get()) { a, _ in a } }
-        let context = EvaluationContext(table: table, sampleLimit: sampleLimit, now: now, metrics: values)
+        let context = EvaluationContext(table: table, sampleLimit: sampleLimit, now: now, history: history, metrics: values)
         var results: [CheckResult] = []
         var failing: [Bitmap?] = []
         for check in checks {
@@ -115,7 +128,7 @@ public struct SuiteResult: Sendable {
     public var failingRows: [Bitmap?]
     public var rowCount: Int
     /// Passes over column data the run made (one per column that any check read,
-    /// plus one per multi-column uniqueness check).
+    /// plus one per multi-column uniqueness check and one per distinct expression).
     public var columnScans: Int
 
     public init(results: [CheckResult], failingRows: [Bitmap?], rowCount: Int, columnScans: Int) {

@@ -15,16 +15,19 @@ struct CheckCommand: ParsableCommand {
         report is still written); 2 for usage or suite errors (unknown keys, columns,
         types: file:line:column with did you mean); 1 when the data cannot be read.
         --quarantine writes the rows that failed any row-level check (not_null, unique,
-        range, accepted_values, referential, pattern), with a _failed_checks column naming
+        range, accepted_values, referential, pattern, expression), with a _failed_checks column naming
         the checks; --passed writes every other row. Together they hold every input row once.
+        --history stores each check's result per run (table sluice_quality_results) and
+        feeds change checks (row_count_change, change), which are not evaluated without it.
         Examples:
           sluice check data/orders.csv --suite examples/quality/checks.yaml
           sluice check data/orders.csv --suite checks.yaml --format junit --output quality.xml
           sluice check data/orders.csv --suite checks.yaml --fail-on critical --quarantine bad.csv --passed good.csv
+          sluice check data/orders.csv --suite checks.yaml --history quality.db
         """
     )
 
-    @Argument(help: "The table file to check (CSV, TSV, JSON Lines or .sluice); default: the suite's `dataset`.")
+    @Argument(help: "The table file to check (CSV, TSV, JSON Lines or .sluice); default: the suite's `dataset` (a file, or a SQL table or query).")
     var data: String?
 
     @Option(name: .long, help: ArgumentHelp("The suite file (YAML).", valueName: "checks.yaml"))
@@ -44,6 +47,9 @@ struct CheckCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Write the rows that failed no row-level check here.", valueName: "file"))
     var passed: String?
+
+    @Option(name: .long, help: ArgumentHelp("Store every check's result per run in this SQLite file (or a sqlite:/postgres:// URL); change checks compare with the runs stored there.", valueName: "file.db"))
+    var history: String?
 
     @Option(name: .long, help: ArgumentHelp("Input format of DATA: csv, tsv, jsonl or sluice (default: from the extension).", valueName: "format"))
     var inputFormat: String?
@@ -69,19 +75,24 @@ struct CheckCommand: ParsableCommand {
             dataset = DatasetSpec(path: data, format: inputFormat, schema: schema)
         } else if let named = spec.dataset {
             dataset = named
-            if let inputFormat { dataset.format = inputFormat }
-            if let schema { dataset.schema = schema }
+            if named.connection == nil {
+                if let inputFormat { dataset.format = inputFormat }
+                if let schema { dataset.schema = schema }
+            }
         } else {
             throw CommandFailure(description: "error: no data to check: give a file (sluice check DATA --suite \(suite)) or a `dataset:` in the suite",
                                  status: ExitStatus.usage)
         }
-        let (table, report, references) = try spec.read(dataset)
-        printReadReport(report!, file: dataset.path)
+        // Only the columns the checks read are parsed, unless whole rows are written out.
+        let (table, report, references) = try spec.read(dataset, onlyColumnsChecked: quarantine == nil && passed == nil)
+        printReadReport(report!, file: dataset.name)
         let checks = try spec.makeSuite(references: references)
+        let store = try history.map { try QualityHistory(location: $0) }
+        let past = try store?.history(for: checks, dataset: dataset.name)
         let started = monotonicSeconds()
-        let result = try checks.run(on: table!)
+        let result = try checks.run(on: table!, history: past)
         let bar = Severity(rawValue: failOn.lowercased())!
-        let run = QualityRun(dataset: dataset.path, suite: suite, result: result, failOn: bar, seconds: monotonicSeconds() - started)
+        let run = QualityRun(dataset: dataset.name, suite: suite, result: result, failOn: bar, seconds: monotonicSeconds() - started)
         let reportFormat = try ReportFormat(name: format)
         let colour = reportFormat == .text && output == nil && isatty(1) == 1
         let text = reportFormat.render(run, colour: colour)
@@ -91,6 +102,10 @@ struct CheckCommand: ParsableCommand {
             try file.commit()
         } else {
             print(text, terminator: "")
+        }
+        if let store {
+            let run = try store.record(result, of: checks, on: table!, dataset: dataset.name, suiteName: suite)
+            printError("history: run \(run) stored in \(history!)")
         }
         if quarantine != nil || passed != nil {
             let split = Quarantine.split(table!, by: result)

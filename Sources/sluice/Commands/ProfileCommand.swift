@@ -6,10 +6,11 @@ import SluiceQuality
 struct ProfileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
-        abstract: "Per-column statistics: type, nulls, distinct (exact), min/max/mean/stddev, quantiles, top values, string lengths.",
+        abstract: "Per-column statistics: type, nulls, distinct, min/max/mean/stddev, quantiles, top values, string lengths.",
         discussion: """
-        Distinct counts and quantiles are exact (nearest rank over the sorted values), so
-        memory grows with the number of distinct values.
+        Quantiles are exact (nearest rank over the sorted values). Distinct counts are exact,
+        except in string columns past 100,000 distinct values: there a HyperLogLog sketch
+        (±0.8%) estimates them, marked ≈, so memory stays bounded.
         Examples:
           sluice profile data/orders.csv
           sluice profile data/users.csv --format json --top 10
