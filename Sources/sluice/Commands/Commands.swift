@@ -14,5 +14,6 @@ extension Sluice {
         ProfileCommand.self,
         SuggestCommand.self,
         TransformCommand.self,
+        StreamCommand.self,
     ]
 }

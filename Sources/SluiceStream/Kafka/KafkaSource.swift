@@ -1,0 +1,136 @@
+import CRdKafka
+
+/// Reads a topic as a member of a consumer group, with
+/// `enable.auto.commit=false` and `enable.auto.offset.store=false`: an offset is
+/// stored only when the runner acknowledges the batch holding it (every record up
+/// to it delivered), and stored offsets are committed in batches, before a
+/// partition is revoked, and at shutdown.
+final class KafkaSource: RecordSource {
+    let topic: String
+    private var rk: OpaquePointer!
+    private let stopAtEnd: Bool
+    private var assignment: Set<Int32> = []
+    private var atEnd: Set<Int32> = []
+    private var sawRecordSinceEnd = false
+    /// Called when partitions are about to be revoked: deliver and acknowledge what
+    /// is in flight so its offsets can be committed before another member takes over.
+    var beforeRevoke: (() -> Void)?
+
+    init(_ endpoint: KafkaEndpoint, stopAtEnd: Bool) throws {
+        topic = endpoint.topic
+        self.stopAtEnd = stopAtEnd
+        let conf = try KafkaConfiguration.make(KafkaConfiguration.properties(endpoint, defaults: [
+            ("group.id", endpoint.group ?? "sluice"),
+            ("enable.auto.commit", "false"),
+            ("enable.auto.offset.store", "false"),
+            ("auto.offset.reset", "earliest"),
+            ("enable.partition.eof", stopAtEnd ? "true" : "false"),
+            ("queued.max.messages.kbytes", "65536"),
+        ]))
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
+        rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, opaque in
+            let source = Unmanaged<KafkaSource>.fromOpaque(opaque!).takeUnretainedValue()
+            source.rebalance(rk!, err, partitions!)
+        }
+        rk = try KafkaConfiguration.client(RD_KAFKA_CONSUMER, conf)
+        rd_kafka_poll_set_consumer(rk)
+        let list = rd_kafka_topic_partition_list_new(1)!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        rd_kafka_topic_partition_list_add(list, topic, sluice_kafka_partition_unassigned)
+        let err = rd_kafka_subscribe(rk, list)
+        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw StreamError(.kafka, message: "cannot subscribe to \(topic): \(kafkaErrorText(err))")
+        }
+    }
+
+    private func rebalance(_ rk: OpaquePointer, _ err: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+            let list = partitions.pointee
+            for i in 0..<Int(list.cnt) { assignment.insert(list.elems[i].partition) }
+            rd_kafka_assign(rk, partitions)
+        } else {
+            // Revoke: finish what is in flight, commit, then let go.
+            beforeRevoke?()
+            _ = rd_kafka_commit(rk, nil, 0)
+            rd_kafka_assign(rk, nil)
+            assignment.removeAll()
+            atEnd.removeAll()
+        }
+    }
+
+    var isFinished: Bool {
+        stopAtEnd && !assignment.isEmpty && assignment.isSubset(of: atEnd)
+    }
+
+    func read(max: Int, timeout: Duration) throws -> RawBatch? {
+        let batch = RawBatch(origin: topic, isKafka: true, capacity: max)
+        var wait = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let deadline = ContinuousClock.now + timeout
+        while batch.count < max {
+            guard let message = rd_kafka_consumer_poll(rk, wait) else {
+                if batch.count > 0 || ContinuousClock.now >= deadline { break }
+                continue
+            }
+            defer { rd_kafka_message_destroy(message) }
+            let m = message.pointee
+            if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                batch.append(UnsafeRawBufferPointer(start: m.payload, count: m.len), partition: m.partition, offset: m.offset)
+                atEnd.remove(m.partition)
+                wait = 0
+            } else if m.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                atEnd.insert(m.partition)
+                if isFinished { break }
+            } else {
+                printWarning("Kafka consumer: \(kafkaErrorText(m.err))")
+                if m.err == RD_KAFKA_RESP_ERR__FATAL {
+                    throw StreamError(.kafka, message: "Kafka consumer failed: \(kafkaErrorText(m.err))")
+                }
+            }
+        }
+        return batch.count > 0 ? batch : nil
+    }
+
+    func acknowledge(_ batch: RawBatch) {
+        var next: [Int32: Int64] = [:]
+        for i in 0..<batch.count { next[batch.partitions[i]] = Swift.max(next[batch.partitions[i]] ?? 0, batch.offsets[i] + 1) }
+        let list = rd_kafka_topic_partition_list_new(Int32(next.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for (partition, offset) in next {
+            rd_kafka_topic_partition_list_add(list, topic, partition)!.pointee.offset = offset
+        }
+        // Partitions revoked meanwhile are refused (their records will be read again by the new owner).
+        _ = rd_kafka_offsets_store(rk, list)
+    }
+
+    func commit(final: Bool) throws {
+        let err = rd_kafka_commit(rk, nil, final ? 0 : 1)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
+            if final { throw StreamError(.kafka, message: "committing offsets failed: \(kafkaErrorText(err))") }
+            printWarning("committing offsets failed (will retry): \(kafkaErrorText(err))")
+        }
+    }
+
+    var lag: Int64? {
+        guard !assignment.isEmpty else { return nil }
+        let list = rd_kafka_topic_partition_list_new(Int32(assignment.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for p in assignment { rd_kafka_topic_partition_list_add(list, topic, p) }
+        rd_kafka_position(rk, list)
+        var total: Int64 = 0
+        for i in 0..<Int(list.pointee.cnt) {
+            let e = list.pointee.elems[i]
+            var low: Int64 = 0, high: Int64 = 0
+            guard rd_kafka_get_watermark_offsets(rk, topic, e.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
+            let position = e.offset >= 0 ? e.offset : low
+            total += Swift.max(0, high - position)
+        }
+        return total
+    }
+
+    func close() {
+        guard let rk else { return }
+        _ = rd_kafka_consumer_close(rk)
+        rd_kafka_destroy(rk)
+        self.rk = nil
+    }
+}
