@@ -34,6 +34,9 @@ final class RecordDecoder {
     private var names: [[UInt8]]
     private var slots: [Slot]
     private var stamp = 0
+    /// Which fields the batch's records had, and in what order they first appeared.
+    private var seen: [Bool] = []
+    private var order: [Int] = []
     private let scratch = RawBuffer(capacity: 4096)
     private let keyScratch = RawBuffer(capacity: 256)
     /// Whether keys not among the fields become new fields (records pass through whole).
@@ -64,6 +67,8 @@ final class RecordDecoder {
         var builders = fields.map { ColumnBuilder(type: $0.type ?? .string, capacity: count) }
         var raw: [[UInt8]?] = fields.map { $0.type == nil ? [UInt8](repeating: 0, count: count) : nil }
         var failures: [(row: Int, step: Int, message: String)] = []
+        seen = [Bool](repeating: false, count: fields.count)
+        order = []
         for row in 0..<count {
             let record = batch.record(row)
             stamp &+= 1
@@ -94,7 +99,10 @@ final class RecordDecoder {
             }
             append(record, to: &builders, raw: &raw, row: row)
         }
-        return Decoded(names: fields.map(\.name), columns: builders.map { $0.finish() }, raw: raw, failures: failures)
+        // Fields in the order records first had them (so records pass through as written), then the rest.
+        order += fields.indices.filter { !seen[$0] }
+        let columns = builders.map { $0.finish() }
+        return Decoded(names: order.map { fields[$0].name }, columns: order.map { columns[$0] }, raw: order.map { raw[$0] }, failures: failures)
     }
 
     private func isBlank(_ r: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -173,7 +181,12 @@ final class RecordDecoder {
                     slot.end = try s.skipValue(at: i, depth: 1)
                 default: throw s.syntax(i, "expected a JSON value, found \(s.found(i))")
                 }
-                if let field { slots[field] = slot; last = field }
+                if let field {
+                    slots[field] = slot
+                    last = field
+                    while seen.count <= field { seen.append(false) }
+                    if !seen[field] { seen[field] = true; order.append(field) }
+                }
                 i = s.skipWhitespace(slot.end)
                 guard i < n else { throw s.syntax(i, "expected `,` or `}`, found end of record") }
                 if p[i] == 0x7D { i &+= 1; break }
