@@ -26,7 +26,7 @@ final class FileSink: RecordSink {
             fd = 1
             return
         }
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw StreamError(.io, message: "\(path): cannot open the \(name) file: \(String(cString: strerror(errno)))",
                               hint: "check that the directory exists and is writable")

@@ -23,6 +23,11 @@ final class FileSource: RecordSource {
     private var acknowledged: (offset: Int64, line: Int64)?
     private var committed: (offset: Int64, line: Int64)?
     private let chunk = 1 << 20
+    private let zeroChunk: UnsafeMutablePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 20)
+        p.initialize(repeating: 0, count: 1 << 20)
+        return p
+    }()
 
     init(path: String, follow: Bool, position: PositionFile?) throws {
         self.path = path
@@ -57,19 +62,25 @@ final class FileSource: RecordSource {
     /// Reads more bytes; returns false at the end of the file.
     private func fill() throws -> Bool {
         if bufferStart > 0 {
-            buffer.removeFirst(bufferStart)
+            buffer.removeSubrange(0..<bufferStart)
             bufferStart = 0
         }
         let old = buffer.count
+        var n = 0
+        var failure: Int32 = 0
+        buffer.withUnsafeMutableBufferPointer { _ in }   // keep uniqueness before growing
+        // Grow without touching the new bytes, then read into them.
         buffer.reserveCapacity(old + chunk)
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
-        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + old, chunk) }
-        if n < 0 {
-            buffer.removeLast(chunk)
-            if errno == EINTR { return true }
-            throw StreamError(.io, message: "\(path): read failed: \(String(cString: strerror(errno)))")
+        buffer.append(contentsOf: UnsafeBufferPointer(start: zeroChunk, count: chunk))
+        buffer.withUnsafeMutableBytes { raw in
+            n = Glibc.read(fd, raw.baseAddress! + old, chunk)
+            if n < 0 { failure = errno }
         }
-        buffer.removeLast(chunk - n)
+        buffer.removeLast(chunk - Swift.max(n, 0))
+        if n < 0 {
+            if failure == EINTR { return true }
+            throw StreamError(.io, message: "\(path): read failed: \(String(cString: strerror(failure)))")
+        }
         return n > 0
     }
 
@@ -132,6 +143,8 @@ final class FileSource: RecordSource {
     func close() {
         if fd > 0 { Glibc.close(fd) }
     }
+
+    deinit { zeroChunk.deallocate() }
 }
 
 /// Prints a warning line on standard error.

@@ -1,4 +1,7 @@
 import CRdKafka
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a topic as a member of a consumer group, with
 /// `enable.auto.commit=false` and `enable.auto.offset.store=false`: an offset is
@@ -103,11 +106,23 @@ final class KafkaSource: RecordSource {
     }
 
     func commit(final: Bool) throws {
-        let err = rd_kafka_commit(rk, nil, final ? 0 : 1)
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
-            if final { throw StreamError(.kafka, message: "committing offsets failed: \(kafkaErrorText(err))") }
-            printWarning("committing offsets failed (will retry): \(kafkaErrorText(err))")
+        guard final else {
+            let err = rd_kafka_commit(rk, nil, 1)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                printWarning("committing offsets failed (will retry): \(kafkaErrorText(err))")
+            }
+            return
         }
+        // At shutdown: synchronously, retrying transient failures with backoff.
+        var err = RD_KAFKA_RESP_ERR_NO_ERROR
+        for attempt in 0..<8 {
+            err = rd_kafka_commit(rk, nil, 0)
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET { return }
+            printWarning("committing offsets failed (attempt \(attempt + 1)): \(kafkaErrorText(err))")
+            usleep(UInt32(50_000 << Swift.min(attempt, 4)))
+        }
+        throw StreamError(.kafka, message: "committing offsets failed: \(kafkaErrorText(err))",
+                          hint: "the records were delivered; a restart reads the uncommitted ones again (duplicates, no loss)")
     }
 
     var lag: Int64? {
