@@ -4,11 +4,11 @@ import SluiceFormats
 /// Serialized records for one destination: JSON Lines bytes (each record ends
 /// with `\n`), where each record ends, and which batch row it came from.
 public final class EncodedRecords: @unchecked Sendable {   // written by one encoder, then only read
-    var writer = ByteWriter(capacity: 1 << 16)
+    @exclusivity(unchecked) var writer = ByteWriter(capacity: 1 << 16)
     /// End offset (exclusive, after the `\n`) of each record.
-    public private(set) var ends: [Int] = []
+    @exclusivity(unchecked) public private(set) var ends: [Int] = []
     /// The batch row of each record.
-    public private(set) var rows: [Int32] = []
+    @exclusivity(unchecked) public private(set) var rows: [Int32] = []
 
     init() {}
 

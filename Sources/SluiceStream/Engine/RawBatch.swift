@@ -8,14 +8,14 @@ import SluiceCore
 /// even after several delivery attempts.
 public final class RawBatch: @unchecked Sendable {   // built by one source, then only read
     /// Record bytes, back to back.
-    public let bytes: RawBuffer
+    @exclusivity(unchecked) public private(set) var bytes: RawBuffer
     /// Record `i` is `bytes[starts[i]..<ends[i]]`.
-    public private(set) var starts: [Int] = []
-    public private(set) var ends: [Int] = []
+    @exclusivity(unchecked) public private(set) var starts: [Int] = []
+    @exclusivity(unchecked) public private(set) var ends: [Int] = []
     /// Kafka partition of each record (-1 for files).
-    public private(set) var partitions: [Int32] = []
+    @exclusivity(unchecked) public private(set) var partitions: [Int32] = []
     /// Kafka offset, or 1-based line number, of each record.
-    public private(set) var offsets: [Int64] = []
+    @exclusivity(unchecked) public private(set) var offsets: [Int64] = []
     /// The topic or file the records came from.
     public let origin: String
     /// Whether `origin` is a Kafka topic (else a file path, `-` for standard input).
@@ -34,7 +34,14 @@ public final class RawBatch: @unchecked Sendable {   // built by one source, the
     }
 
     /// Number of records.
-    public var count: Int { starts.count }
+    @exclusivity(unchecked) public private(set) var count = 0
+
+    /// Frees the record bytes and positions, keeping ``count`` and ``fileEnd`` (once
+    /// no output can fail a record and need its original bytes for the DLQ).
+    func releaseRecords() {
+        bytes = RawBuffer(capacity: 0)
+        starts = []; ends = []; partitions = []; offsets = []
+    }
 
     /// Appends a record.
     public func append(_ record: UnsafeRawBufferPointer, partition: Int32 = -1, offset: Int64) {
@@ -43,6 +50,7 @@ public final class RawBatch: @unchecked Sendable {   // built by one source, the
         ends.append(bytes.count)
         partitions.append(partition)
         offsets.append(offset)
+        count += 1
     }
 
     /// Appends a record given as bytes (for tests and the Swift API).

@@ -29,14 +29,14 @@ final class RecordDecoder {
         var inScratch = false
     }
 
-    private(set) var fields: [FieldPlan]
+    @exclusivity(unchecked) private(set) var fields: [FieldPlan]
     /// Name bytes of each field, for matching keys.
-    private var names: [[UInt8]]
-    private var slots: [Slot]
-    private var stamp = 0
+    @exclusivity(unchecked) private var names: [[UInt8]]
+    @exclusivity(unchecked) private var slots: [Slot]
+    @exclusivity(unchecked) private var stamp = 0
     /// Which fields the batch's records had, and in what order they first appeared.
-    private var seen: [Bool] = []
-    private var order: [Int] = []
+    @exclusivity(unchecked) private var seen: [Bool] = []
+    @exclusivity(unchecked) private var order: [Int] = []
     private let scratch = RawBuffer(capacity: 4096)
     private let keyScratch = RawBuffer(capacity: 256)
     /// Whether keys not among the fields become new fields (records pass through whole).

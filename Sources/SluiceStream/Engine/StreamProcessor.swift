@@ -106,14 +106,21 @@ public final class StreamProcessor {
             switch processor {
             case .validate(let v):
                 if !v.required.isEmpty {
-                    let columns = v.required.map { state.column($0) }
-                    for row in 0..<batch.count where failure[row] < 0 && destination[row] >= 0 {
-                        var missing: [String] = []
-                        for (k, column) in columns.enumerated() where column == nil || column!.isNull(row) { missing.append(v.required[k]) }
-                        if !missing.isEmpty {
-                            fail(row, step, missing.count == 1 ? "missing required field \"\(missing[0])\""
-                                 : "missing required fields " + missing.map { "\"\($0)\"" }.joined(separator: ", "))
+                    // One pass per required column over its validity; a bit per missing field.
+                    var missing = [UInt64](repeating: 0, count: batch.count)
+                    for (k, name) in v.required.prefix(64).enumerated() {
+                        let bit = UInt64(1) << UInt64(k)
+                        guard let column = state.column(name) else {
+                            for row in 0..<batch.count { missing[row] |= bit }
+                            continue
                         }
+                        guard let validity = column.validity else { continue }
+                        for row in 0..<batch.count where !validity.isValid(row) { missing[row] |= bit }
+                    }
+                    for row in 0..<batch.count where missing[row] != 0 && failure[row] < 0 && destination[row] >= 0 {
+                        let names = v.required.prefix(64).enumerated().filter { missing[row] >> UInt64($0.offset) & 1 == 1 }.map(\.element)
+                        fail(row, step, names.count == 1 ? "missing required field \"\(names[0])\""
+                             : "missing required fields " + names.map { "\"\($0)\"" }.joined(separator: ", "))
                     }
                 }
                 if let check = v.check {

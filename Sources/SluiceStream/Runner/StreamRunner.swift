@@ -46,6 +46,8 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
     private var sinks: [RecordSink] = []
     private var source: RecordSource!
     private var deadLetterIndex: Int { sinks.count - 1 }
+    /// Whether a sink can fail a record after it was sent (and so needs the batch's bytes for the DLQ).
+    private var hasKafkaSink = false
 
     /// Compiles the spec; transports open when ``run()`` starts.
     ///
@@ -73,7 +75,9 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         for (i, (endpoint, name)) in zip(endpoints, names).enumerated() {
             switch endpoint {
             case .file(let path): sinks.append(try FileSink(name: name, path: path, tracker: tracker, index: i))
-            case .kafka(let k): sinks.append(try KafkaSink(name: name, k, tracker: tracker, index: i))
+            case .kafka(let k):
+                sinks.append(try KafkaSink(name: name, k, tracker: tracker, index: i))
+                hasKafkaSink = true
             }
         }
         switch spec.input {
@@ -106,8 +110,9 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         let pauseAfter = ProcessInfo.processInfo.environment["SLUICE_STREAM_TEST_PAUSE_AFTER_BATCHES"].flatMap(Int.init)
         var batches = 0
         while !isStopping {
-            // Backpressure: at most max_in_flight_batches unacknowledged batches.
-            while tracker.inFlight >= settings.maxInFlightBatches && !isStopping {
+            // Backpressure: at most max_in_flight_batches unacknowledged batches. File outputs
+            // acknowledge on fsync, at each commit; their batches hold no record bytes meanwhile.
+            while tracker.inFlight >= settings.maxInFlightBatches && !isStopping && hasKafkaSink {
                 for sink in sinks { try sink.drain(timeout: .milliseconds(100)) }
                 try pump()
             }
@@ -120,6 +125,7 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
                 let ticket = tracker.register(batch, expecting: sent)
                 for (i, records) in result.outputs.enumerated() { try sinks[i].send(records, ticket: ticket) }
                 try sinks[deadLetterIndex].send(result.deadLetters, ticket: ticket)
+                if !hasKafkaSink { batch.releaseRecords() }
                 batches += 1
                 if let pauseAfter, batches >= pauseAfter {
                     // Test hook: hold still after sending, before acknowledging or committing, until killed.
