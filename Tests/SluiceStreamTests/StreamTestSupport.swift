@@ -17,7 +17,8 @@ enum TestCluster {
 
 /// A plain producer for test input.
 func produce(_ records: [[UInt8]], to topic: String, brokers: String = TestCluster.shared.bootstrapServers) throws {
-    let conf = try KafkaConfiguration.make([("bootstrap.servers", brokers), ("linger.ms", "5"), ("log_level", "3")])
+    let conf = try KafkaConfiguration.make([("bootstrap.servers", brokers), ("linger.ms", "5"), ("log_level", "3"),
+                                            ("sticky.partitioning.linger.ms", "0")])   // spread keyless records over every partition
     let rk = try KafkaConfiguration.client(RD_KAFKA_PRODUCER, conf)
     defer { rd_kafka_destroy(rk) }
     let rkt = rd_kafka_topic_new(rk, topic, nil)

@@ -22,7 +22,7 @@ public struct ProcessedBatch: @unchecked Sendable {   // EncodedRecords are immu
 /// let result = processor.process(batch)
 /// print(result.outputs[0].text, result.deadLetters.text)
 /// ```
-public final class StreamProcessor {
+public final class StreamProcessor: @unchecked Sendable {   // mutable decoder state: one thread at a time (the runner gives each worker its own)
     public let spec: StreamSpec
     let decoder: RecordDecoder
     let outputNames: [String]

@@ -6,15 +6,16 @@ import Glibc
 /// Reads a topic as a member of a consumer group, with
 /// `enable.auto.commit=false` and `enable.auto.offset.store=false`: an offset is
 /// stored only when the runner acknowledges the batch holding it (every record up
-/// to it delivered), and stored offsets are committed in batches, before a
-/// partition is revoked, and at shutdown.
+/// to it delivered), and the acknowledged offsets are committed — explicitly and
+/// synchronously — every commit interval, before a partition is revoked, and at shutdown.
 final class KafkaSource: RecordSource {
     let topic: String
     private var rk: OpaquePointer!
     private let stopAtEnd: Bool
     private var assignment: Set<Int32> = []
     private var atEnd: Set<Int32> = []
-    private var sawRecordSinceEnd = false
+    /// The next offset to commit per partition: one past the last acknowledged record.
+    private var acknowledged: [Int32: Int64] = [:]
     /// Called when partitions are about to be revoked: deliver and acknowledge what
     /// is in flight so its offsets can be committed before another member takes over.
     var beforeRevoke: (() -> Void)?
@@ -54,8 +55,9 @@ final class KafkaSource: RecordSource {
         } else {
             // Revoke: finish what is in flight, commit, then let go.
             beforeRevoke?()
-            _ = rd_kafka_commit(rk, nil, 0)
+            _ = commitAcknowledged(async: false)
             rd_kafka_assign(rk, nil)
+            acknowledged.removeAll()
             assignment.removeAll()
             atEnd.removeAll()
         }
@@ -67,11 +69,13 @@ final class KafkaSource: RecordSource {
 
     func read(max: Int, timeout: Duration) throws -> RawBatch? {
         let batch = RawBatch(origin: topic, isKafka: true, capacity: max)
-        var wait = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        // Fill the batch for at most `timeout` (a full batch returns at once).
         let deadline = ContinuousClock.now + timeout
         while batch.count < max {
+            let left = deadline - ContinuousClock.now
+            let wait = left <= .zero ? 0 : Int32(Swift.max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
             guard let message = rd_kafka_consumer_poll(rk, wait) else {
-                if batch.count > 0 || ContinuousClock.now >= deadline { break }
+                if ContinuousClock.now >= deadline { break }
                 continue
             }
             defer { rd_kafka_message_destroy(message) }
@@ -79,7 +83,6 @@ final class KafkaSource: RecordSource {
             if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
                 batch.append(UnsafeRawBufferPointer(start: m.payload, count: m.len), partition: m.partition, offset: m.offset)
                 atEnd.remove(m.partition)
-                wait = 0
             } else if m.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
                 atEnd.insert(m.partition)
                 if isFinished { break }
@@ -103,11 +106,28 @@ final class KafkaSource: RecordSource {
         }
         // Partitions revoked meanwhile are refused (their records will be read again by the new owner).
         _ = rd_kafka_offsets_store(rk, list)
+        for (partition, offset) in next where assignment.contains(partition) {
+            acknowledged[partition] = Swift.max(acknowledged[partition] ?? 0, offset)
+        }
+    }
+
+    /// Commits the acknowledged offsets given explicitly, so a commit that failed
+    /// earlier is simply repeated by the next one.
+    private func commitAcknowledged(async: Bool) -> rd_kafka_resp_err_t {
+        guard !acknowledged.isEmpty else { return RD_KAFKA_RESP_ERR__NO_OFFSET }
+        let list = rd_kafka_topic_partition_list_new(Int32(acknowledged.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for (partition, offset) in acknowledged {
+            rd_kafka_topic_partition_list_add(list, topic, partition)!.pointee.offset = offset
+        }
+        return rd_kafka_commit(rk, list, async ? 1 : 0)
     }
 
     func commit(final: Bool) throws {
         guard final else {
-            let err = rd_kafka_commit(rk, nil, 1)
+            // Synchronous (one loopback round trip per commit interval): an asynchronous commit
+            // that librdkafka retries could land after a newer one and move the offset back.
+            let err = commitAcknowledged(async: false)
             if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
                 printWarning("committing offsets failed (will retry): \(kafkaErrorText(err))")
             }
@@ -116,7 +136,7 @@ final class KafkaSource: RecordSource {
         // At shutdown: synchronously, retrying transient failures with backoff.
         var err = RD_KAFKA_RESP_ERR_NO_ERROR
         for attempt in 0..<8 {
-            err = rd_kafka_commit(rk, nil, 0)
+            err = commitAcknowledged(async: false)
             if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET { return }
             printWarning("committing offsets failed (attempt \(attempt + 1)): \(kafkaErrorText(err))")
             usleep(UInt32(50_000 << Swift.min(attempt, 4)))

@@ -37,7 +37,8 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
 
     public let spec: StreamSpec
     let options: Options
-    let processor: StreamProcessor
+    /// One compiled processor per worker (a processor is used by one thread at a time).
+    let processors: [StreamProcessor]
     let tracker = DeliveryTracker()
     private let lock = NSLock()
     private var stopFlag = false
@@ -55,7 +56,8 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
     public init(spec: StreamSpec, options: Options = Options()) throws {
         self.spec = spec
         self.options = options
-        processor = try StreamProcessor(spec)
+        let workers = Swift.max(1, Swift.min(spec.settings.workers, 8))
+        processors = try (0..<workers).map { _ in try StreamProcessor(spec) }
         tracker.backoff = spec.settings.retryBackoff
     }
 
@@ -108,7 +110,7 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         let started = ContinuousClock.now
         var lastCommit = started, lastStatus = started, inputAtLastStatus = 0
         let pauseAfter = ProcessInfo.processInfo.environment["SLUICE_STREAM_TEST_PAUSE_AFTER_BATCHES"].flatMap(Int.init)
-        var batches = 0
+        var sentBatches = 0
         while !isStopping {
             // Backpressure: at most max_in_flight_batches unacknowledged batches. File outputs
             // acknowledge on fsync, at each commit; their batches hold no record bytes meanwhile.
@@ -117,8 +119,16 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
                 try pump()
             }
             if source.isFinished { break }
-            if let batch = try source.read(max: settings.batchSize, timeout: .milliseconds(200)) {
-                let result = processor.process(batch)
+            // Read up to one batch per worker, process them in parallel, send them in order.
+            var batches: [RawBatch] = []
+            if let first = try source.read(max: settings.batchSize, timeout: .milliseconds(200)) {
+                batches.append(first)
+                while batches.count < processors.count, batches.count + tracker.inFlight < settings.maxInFlightBatches || !hasKafkaSink,
+                      !source.isFinished, let next = try source.read(max: settings.batchSize, timeout: .zero) {
+                    batches.append(next)
+                }
+            }
+            for (batch, result) in zip(batches, process(batches)) {
                 counters.input += batch.count
                 counters.filtered += result.filtered
                 let sent = result.outputs.reduce(0) { $0 + $1.count } + result.deadLetters.count
@@ -126,9 +136,10 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
                 for (i, records) in result.outputs.enumerated() { try sinks[i].send(records, ticket: ticket) }
                 try sinks[deadLetterIndex].send(result.deadLetters, ticket: ticket)
                 if !hasKafkaSink { batch.releaseRecords() }
-                batches += 1
-                if let pauseAfter, batches >= pauseAfter {
+                sentBatches += 1
+                if let pauseAfter, sentBatches >= pauseAfter {
                     // Test hook: hold still after sending, before acknowledging or committing, until killed.
+                    printWarning("test pause: sent \(counters.input) records")
                     while true { sleep(1) }
                 }
             }
@@ -151,6 +162,24 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         try source.commit(final: true)
         options.status?(status(rate: 0, started: started, isFinal: true))
         return counters
+    }
+
+    /// Processes batches, one per worker, in parallel; results in the batches' order.
+    private func process(_ batches: [RawBatch]) -> [ProcessedBatch] {
+        if batches.count <= 1 { return batches.map { self.processors[0].process($0) } }
+        final class Results: @unchecked Sendable {   // each slot written by one worker, read after all finish
+            var slots: [ProcessedBatch?]
+            init(_ n: Int) { slots = Array(repeating: nil, count: n) }
+        }
+        let results = Results(batches.count)
+        let workers = self.processors
+        results.slots.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            DispatchQueue.concurrentPerform(iterations: batches.count) { i in
+                slots[i] = workers[i].process(batches[i])
+            }
+        }
+        return results.slots.map { $0! }
     }
 
     /// Waits until every batch sent is acknowledged (retrying failures), acknowledging them to the source.

@@ -153,6 +153,8 @@ public struct StreamSettings: Sendable, Equatable {
     public var statusInterval: Duration = .seconds(5)
     /// Batches in flight (sent, not yet acknowledged) before reading waits.
     public var maxInFlightBatches = 8
+    /// Batches processed in parallel (each worker has its own decoder).
+    public var workers = 2
 
     public init() {}
 }

@@ -54,7 +54,7 @@ struct StreamSpecParser {
     static let endpointKeys = ["file", "kafka"]
     static let kafkaKeys = ["topic", "brokers", "group", "properties"]
     static let settingKeys = ["batch_size", "max_record_bytes", "max_attempts", "retry_backoff", "commit_interval",
-                              "status_interval", "max_in_flight_batches"]
+                              "status_interval", "max_in_flight_batches", "workers"]
 
     func report(_ node: Node?, _ message: String, hint: String? = nil) {
         let mark = node?.mark
@@ -339,6 +339,7 @@ struct StreamSpecParser {
             case "max_record_bytes": s.maxRecordBytes = int(1...1 << 30) ?? s.maxRecordBytes
             case "max_attempts": s.maxAttempts = int(1...1000) ?? s.maxAttempts
             case "max_in_flight_batches": s.maxInFlightBatches = int(1...1000) ?? s.maxInFlightBatches
+            case "workers": s.workers = int(1...8) ?? s.workers
             case "retry_backoff": s.retryBackoff = duration() ?? s.retryBackoff
             case "commit_interval": s.commitInterval = duration() ?? s.commitInterval
             case "status_interval": s.statusInterval = duration() ?? s.statusInterval
