@@ -36,11 +36,11 @@ public final class RawBatch: @unchecked Sendable {   // built by one source, the
     /// Number of records.
     @exclusivity(unchecked) public private(set) var count = 0
 
-    /// Frees the record bytes and positions, keeping ``count`` and ``fileEnd`` (once
-    /// no output can fail a record and need its original bytes for the DLQ).
+    /// Frees the record bytes, keeping the positions (once no output can fail a
+    /// record and need its original bytes for the DLQ).
     func releaseRecords() {
         bytes = RawBuffer(capacity: 0)
-        starts = []; ends = []; partitions = []; offsets = []
+        starts = []; ends = []
     }
 
     /// Appends a record.

@@ -16,6 +16,8 @@ final class FileSink: RecordSink {
     private let index: Int
     /// Tickets and counts written since the last fsync.
     private var unsynced: [(ticket: Int, count: Int)] = []
+    /// Whether fsync applies (regular files; not pipes, terminals or /dev/null).
+    private var syncs = false
 
     init(name: String, path: String, tracker: DeliveryTracker, index: Int) throws {
         self.name = name
@@ -31,7 +33,9 @@ final class FileSink: RecordSink {
             throw StreamError(.io, message: "\(path): cannot open the \(name) file: \(String(cString: strerror(errno)))",
                               hint: "check that the directory exists and is writable")
         }
-        try cutTornLine()
+        var info = stat()
+        syncs = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        if syncs { try cutTornLine() }
     }
 
     /// Truncates the file after its last `\n`.
@@ -81,7 +85,7 @@ final class FileSink: RecordSink {
 
     func checkpoint() throws {
         guard !unsynced.isEmpty else { return }
-        if fd != 1, fsync(fd) != 0 {
+        if syncs, fsync(fd) != 0 {
             throw StreamError(.io, message: "\(path): fsync failed: \(String(cString: strerror(errno)))")
         }
         for (ticket, count) in unsynced { tracker.acknowledge(ticket, sink: index, count: count) }
@@ -89,6 +93,8 @@ final class FileSink: RecordSink {
     }
 
     func drain(timeout: Duration) throws { try checkpoint() }
+
+    func poll(timeout: Duration) throws { try checkpoint() }
 
     func close() {
         if fd > 1 { Glibc.close(fd) }

@@ -80,6 +80,10 @@ final class KafkaSink: RecordSink {
 
     func checkpoint() throws { rd_kafka_poll(rk, 0) }
 
+    func poll(timeout: Duration) throws {
+        rd_kafka_poll(rk, Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+    }
+
     func drain(timeout: Duration) throws {
         let ms = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         _ = rd_kafka_flush(rk, ms)

@@ -19,6 +19,8 @@ final class KafkaSource: RecordSource {
     /// Called when partitions are about to be revoked: deliver and acknowledge what
     /// is in flight so its offsets can be committed before another member takes over.
     var beforeRevoke: (() -> Void)?
+    /// Called while waiting for messages (the runner serves delivery reports meanwhile).
+    var onIdle: (() -> Void)?
 
     init(_ endpoint: KafkaEndpoint, stopAtEnd: Bool) throws {
         topic = endpoint.topic
@@ -29,6 +31,7 @@ final class KafkaSource: RecordSource {
             ("enable.auto.offset.store", "false"),
             ("auto.offset.reset", "earliest"),
             ("enable.partition.eof", stopAtEnd ? "true" : "false"),
+            ("queued.min.messages", "1000000"),        // prefetch deep; memory stays bounded by:
             ("queued.max.messages.kbytes", "65536"),
         ]))
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
@@ -69,15 +72,19 @@ final class KafkaSource: RecordSource {
 
     func read(max: Int, timeout: Duration) throws -> RawBatch? {
         let batch = RawBatch(origin: topic, isKafka: true, capacity: max)
-        // Fill the batch for at most `timeout` (a full batch returns at once).
+        // Fill the batch for at most `timeout` (a full batch returns at once). Messages
+        // already fetched are taken without waiting; the clock is read only when none is ready.
         let deadline = ContinuousClock.now + timeout
+        var wait: Int32 = 0
         while batch.count < max {
-            let left = deadline - ContinuousClock.now
-            let wait = left <= .zero ? 0 : Int32(Swift.max(1, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
             guard let message = rd_kafka_consumer_poll(rk, wait) else {
-                if ContinuousClock.now >= deadline { break }
+                let left = deadline - ContinuousClock.now
+                if left <= .zero { break }
+                wait = Int32(Swift.max(1, Swift.min(20, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)))
+                onIdle?()
                 continue
             }
+            wait = 0
             defer { rd_kafka_message_destroy(message) }
             let m = message.pointee
             if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {

@@ -43,6 +43,10 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
     private let lock = NSLock()
     private var stopFlag = false
     public private(set) var counters = StreamCounters()
+    /// Seconds from the first record read to the end of ``run()`` (excludes waiting for
+    /// the first record, e.g. a Kafka group join).
+    public private(set) var activeSeconds = 0.0
+    private var firstRecordAt: ContinuousClock.Instant?
     /// Sinks: outputs in route order, then the dead-letter output (last).
     private var sinks: [RecordSink] = []
     private var source: RecordSource!
@@ -89,6 +93,10 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         case .kafka(let k):
             let kafka = try KafkaSource(k, stopAtEnd: options.stopAtEnd)
             kafka.beforeRevoke = { [unowned self] in try? self.drain() }
+            kafka.onIdle = { [unowned self] in
+                for sink in self.sinks { try? sink.checkpoint() }
+                try? self.pump()
+            }
             source = kafka
         }
     }
@@ -115,13 +123,14 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
             // Backpressure: at most max_in_flight_batches unacknowledged batches. File outputs
             // acknowledge on fsync, at each commit; their batches hold no record bytes meanwhile.
             while tracker.inFlight >= settings.maxInFlightBatches && !isStopping && hasKafkaSink {
-                for sink in sinks { try sink.drain(timeout: .milliseconds(100)) }
+                for sink in sinks { try sink.poll(timeout: .milliseconds(sinks.count > 1 ? 2 : 10)) }
                 try pump()
             }
             if source.isFinished { break }
             // Read up to one batch per worker, process them in parallel, send them in order.
             var batches: [RawBatch] = []
             if let first = try source.read(max: settings.batchSize, timeout: .milliseconds(200)) {
+                if firstRecordAt == nil { firstRecordAt = .now }
                 batches.append(first)
                 while batches.count < processors.count, batches.count + tracker.inFlight < settings.maxInFlightBatches || !hasKafkaSink,
                       !source.isFinished, let next = try source.read(max: settings.batchSize, timeout: .zero) {
@@ -160,6 +169,7 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         }
         try drain()
         try source.commit(final: true)
+        activeSeconds = firstRecordAt.map { Self.seconds(ContinuousClock.now - $0) } ?? 0
         options.status?(status(rate: 0, started: started, isFinal: true))
         return counters
     }

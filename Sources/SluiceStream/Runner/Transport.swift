@@ -25,6 +25,8 @@ protocol RecordSink: AnyObject {
     func send(record: [UInt8], ticket: Int, row: Int) throws
     /// Serves acknowledgements without blocking long (file sinks: flush and fsync).
     func checkpoint() throws
+    /// Serves acknowledgements, waiting at most `timeout` for one (file sinks: flush and fsync).
+    func poll(timeout: Duration) throws
     /// Waits until everything sent is acknowledged or failed, at most `timeout`.
     func drain(timeout: Duration) throws
     func close()

@@ -84,6 +84,9 @@ struct StreamCommand: ParsableCommand {
         @Flag(help: "No status lines.")
         var quiet = false
 
+        @Flag(help: "At exit, print the counts as one JSON object on standard output.")
+        var jsonSummary = false
+
         func run() throws {
             #if canImport(Glibc)
             // Every batch allocates and frees buffers of the same sizes; keep freed memory in
@@ -110,7 +113,16 @@ struct StreamCommand: ParsableCommand {
             }
             defer { sources.forEach { $0.cancel() } }
             do {
-                try runner.run()
+                let counters = try runner.run()
+                if jsonSummary {
+                    print("{\"stream\":\(jsonString(name)),\"in\":\(counters.input),\"out\":\(counters.output),"
+                          + "\"dlq\":\(counters.deadLettered),\"filtered\":\(counters.filtered),\"retries\":\(counters.retries),"
+                          + "\"active_seconds\":\(runner.activeSeconds)}")
+                }
+                if ProcessInfoEnvironment.current["SLUICE_BENCH"] != nil {
+                    // The benchmark harness's in-process time: first record read to the end.
+                    printError("BENCH_IN_PROCESS_SECONDS=\(runner.activeSeconds)")
+                }
             } catch let error as StreamError {
                 throw CommandFailure(description: error.description, status: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
             }
