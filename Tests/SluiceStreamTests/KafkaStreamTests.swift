@@ -184,3 +184,4 @@ struct KafkaStreamTests {
         #expect(duplicates >= 1)   // the delivered, unacknowledged fourth batch came again
     }
 }
+

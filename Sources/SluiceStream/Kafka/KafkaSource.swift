@@ -19,6 +19,8 @@ final class KafkaSource: RecordSource {
     /// Called when partitions are about to be revoked: deliver and acknowledge what
     /// is in flight so its offsets can be committed before another member takes over.
     var beforeRevoke: (() -> Void)?
+    /// Rebalances that took partitions away (a batch being filled drops their records).
+    private var revocations = 0
     /// Called while waiting for messages (the runner serves delivery reports meanwhile).
     var onIdle: (() -> Void)?
 
@@ -59,6 +61,7 @@ final class KafkaSource: RecordSource {
             // Revoke: finish what is in flight, commit, then let go.
             beforeRevoke?()
             _ = commitAcknowledged(async: false)
+            revocations += 1
             rd_kafka_assign(rk, nil)
             acknowledged.removeAll()
             assignment.removeAll()
@@ -71,7 +74,8 @@ final class KafkaSource: RecordSource {
     }
 
     func read(max: Int, timeout: Duration) throws -> RawBatch? {
-        let batch = RawBatch(origin: topic, isKafka: true, capacity: max)
+        var batch = RawBatch(origin: topic, isKafka: true, capacity: max)
+        let revocationsBefore = revocations
         // Fill the batch for at most `timeout` (a full batch returns at once). Messages
         // already fetched are taken without waiting; the clock is read only when none is ready.
         let deadline = ContinuousClock.now + timeout
@@ -99,6 +103,15 @@ final class KafkaSource: RecordSource {
                     throw StreamError(.kafka, message: "Kafka consumer failed: \(kafkaErrorText(m.err))")
                 }
             }
+        }
+        if revocations != revocationsBefore && batch.count > 0 {
+            // Records of partitions revoked while filling belong to their new owner, which reads
+            // them again from the committed offset: keeping them would only duplicate them.
+            let kept = RawBatch(origin: topic, isKafka: true, capacity: batch.count)
+            for i in 0..<batch.count where assignment.contains(batch.partitions[i]) {
+                kept.append(UnsafeRawBufferPointer(batch.record(i)), partition: batch.partitions[i], offset: batch.offsets[i])
+            }
+            batch = kept
         }
         return batch.count > 0 ? batch : nil
     }
@@ -142,7 +155,7 @@ final class KafkaSource: RecordSource {
         }
         // At shutdown: synchronously, retrying transient failures with backoff.
         var err = RD_KAFKA_RESP_ERR_NO_ERROR
-        for attempt in 0..<8 {
+        for attempt in 0..<14 {   // ~9 s: outlasts a group rebalance (REBALANCE_IN_PROGRESS)
             err = commitAcknowledged(async: false)
             if err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET { return }
             printWarning("committing offsets failed (attempt \(attempt + 1)): \(kafkaErrorText(err))")
@@ -171,6 +184,14 @@ final class KafkaSource: RecordSource {
 
     func close() {
         guard let rk else { return }
+        // Leave the group through the normal revoke path first (served by polling here),
+        // then close: closing while a rebalance is under way can wait forever in 2.0.2.
+        _ = rd_kafka_unsubscribe(rk)
+        var polls = 0
+        while !assignment.isEmpty && polls < 50 {
+            if let message = rd_kafka_consumer_poll(rk, 100) { rd_kafka_message_destroy(message) }
+            polls += 1
+        }
         _ = rd_kafka_consumer_close(rk)
         rd_kafka_destroy(rk)
         self.rk = nil
