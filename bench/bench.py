@@ -44,7 +44,7 @@ DEBUG_SLUICE = ROOT / ".build" / "debug" / "sluice"
 
 # Peer packages, pinned to versions `pip index versions` offered when pinned.
 PINNED = {"pandas": "3.1.1", "pyarrow": "26.0.1", "polars": "2.1.0", "duckdb": "2.0.1",
-          "great_expectations": "1.24.1"}
+          "great_expectations": "1.24.1", "confluent-kafka": "2.16.1"}
 
 SEED = 42
 RUN_TIMEOUT_S = 900
@@ -700,8 +700,140 @@ class QualityTwenty(Case):
         return problems, warnings
 
 
+
+
+class MockKafka:
+    """One librdkafka mock cluster for the stream cases, hosted by `sluice stream mock-cluster`
+    (its brokers' addresses come from cluster metadata, so every client sees the same brokers).
+    Started once, stopped when the harness exits (closing its standard input)."""
+    process = None
+    brokers = None
+    topics = set()
+    registered = False
+
+    @classmethod
+    def start(cls, topics):
+        """Makes sure a cluster with `topics` (name:partitions) runs; a case needing other topics
+        gets a fresh cluster (the previous case is done with its own)."""
+        if cls.process is not None and set(topics) <= cls.topics:
+            return
+        cls.stop()
+        binary = sluice_binary() or DEBUG_SLUICE
+        arguments = [a for t in topics for a in ("--topic", t)]
+        cls.process = subprocess.Popen([str(binary), "stream", "mock-cluster", "--brokers", "3", *arguments],
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        cls.brokers = cls.process.stdout.readline().strip()
+        cls.topics = set(topics)
+        if not cls.registered:
+            import atexit
+            atexit.register(cls.stop)
+            cls.registered = True
+        log(f"bench: Kafka mock cluster at {cls.brokers}")
+
+    @classmethod
+    def stop(cls):
+        if cls.process is not None:
+            cls.process.stdin.close()
+            cls.process.wait(timeout=30)
+            cls.process = None
+
+
+class StreamUserEvents(Case):
+    """The seed's UserEventProcessor: sluice on files and on Kafka against the Python consumer."""
+    name = "stream"
+    tools = ("sluice-kafka", "python-batched", "sluice-files")
+    mode = "batched"
+
+    def __init__(self):
+        self.events = int(os.environ.get("STREAM_EVENTS", "1000000"))
+        self.description = (
+            f"{self.events:,} generated user events (~180 bytes, ~2.7% bad; `sluice generate user-events --seed 42`) "
+            "through the example's processors (examples/user_events: validate, enrich, map, DLQ). "
+            "Kafka: both consume the same preloaded topic (16 partitions, zstd) from librdkafka's mock cluster "
+            "(3 brokers on loopback, hosted by `sluice stream mock-cluster`), each run in a fresh consumer group, "
+            "producing to an output and a DLQ topic: `sluice stream run --stop-at-end` against the seed's logic "
+            "in Python with confluent-kafka (bench/peers/kafka_user_events.py), committing after every 10,000 "
+            "records once the producers are flushed. In-process time excludes the group join (first record to "
+            "end). sluice-files: the same spec on JSON Lines files (output and DLQ fsynced, position stored).")
+
+    def topic(self, base):
+        return f"{base}-{self.name}-{self.events}"
+
+    def prepare(self, data):
+        binary = sluice_binary() or DEBUG_SLUICE
+        events = DATA / f"events-{self.events}.jsonl"
+        if not events.exists():
+            subprocess.run([str(binary), "generate", "user-events", "--events", str(self.events), "--seed", str(SEED),
+                            "--out", str(events)], check=True)
+        self.input = events
+        raw, out, dlq = self.topic("raw"), self.topic("out"), self.topic("dlq")
+        topics = [f"{raw}:16", f"{out}:16", f"{dlq}:4"]
+        fresh = not set(topics) <= MockKafka.topics
+        MockKafka.start(topics)
+        if fresh:
+            log(f"bench: loading {events.name} into topic {raw}")
+            subprocess.run([str(VENV_PYTHON), str(PEERS / "kafka_load.py"), MockKafka.brokers, raw, str(events)],
+                           check=True, stdout=subprocess.DEVNULL)
+        example = (ROOT / "examples" / "user_events" / "spec.yaml").read_text()
+        processors = example[example.index("processors:"):example.index("output:")]
+        self.work = Path(tempfile.gettempdir()) / f"sluice-bench-{self.name}"
+        self.work.mkdir(exist_ok=True)
+        (self.work / "files.yaml").write_text(
+            f"stream: user_events\ninput: {{ file: {events} }}\n{processors}"
+            f"output: {{ file: {self.work / 'out.jsonl'} }}\ndead_letter: {{ file: {self.work / 'dlq.jsonl'} }}\n")
+        (self.work / "kafka.yaml").write_text(
+            f"stream: user_events\nkafka: {{ brokers: \"{MockKafka.brokers}\" }}\n"
+            f"input: {{ kafka: {{ topic: {raw}, group: \"${{BENCH_GROUP}}\" }} }}\n{processors}"
+            f"output: {{ kafka: {{ topic: {out} }} }}\ndead_letter: {{ kafka: {{ topic: {dlq} }} }}\n")
+        os.environ["SLUICE_BENCH"] = "1"   # sluice prints BENCH_IN_PROCESS_SECONDS (first record to end)
+
+    def commands(self, data):
+        sluice = str(sluice_binary() or RELEASE_SLUICE)
+        work = getattr(self, "work", Path(tempfile.gettempdir()) / f"sluice-bench-{self.name}")
+        raw, out, dlq = self.topic("raw"), self.topic("out"), self.topic("dlq")
+        commands = {
+            "sluice-kafka": ["sh", "-c", f"BENCH_GROUP=sluice-$$ exec {sluice} stream run {work / 'kafka.yaml'} "
+                                         "--stop-at-end --quiet --json-summary"],
+            f"python-{self.mode}": [str(VENV_PYTHON), str(PEERS / "kafka_user_events.py"), str(MockKafka.brokers),
+                                    raw, out, dlq, self.mode],
+            "sluice-files": ["sh", "-c", f"rm -f {work}/out.jsonl {work}/dlq.jsonl {work}/position && exec {sluice} "
+                                         f"stream run {work / 'files.yaml'} --position {work}/position --quiet --json-summary"],
+        }
+        return {tool: commands[tool] for tool in self.tools}
+
+    def check(self, outputs):
+        problems, counts = [], {}
+        for tool, text in outputs.items():
+            try:
+                summary = json.loads(text.strip().splitlines()[-1])
+                counts[tool] = (summary["in"], summary["out"], summary["dlq"])
+            except (ValueError, KeyError, IndexError) as error:
+                problems.append(f"{tool}: no JSON summary on stdout ({error})")
+        if len(set(counts.values())) > 1:
+            problems.append(f"(in, out, dlq) differ: {counts}")
+        elif counts and next(iter(counts.values()))[0] != self.events:
+            problems.append(f"expected {self.events} records in, got {counts}")
+        return problems, []
+
+
+class StreamCommitPerMessage(StreamUserEvents):
+    """The seed's commit after every message, on fewer events (it runs at a few thousand per second)."""
+    name = "stream-commit-per-message"
+    tools = ("sluice-kafka", "python-per-message")
+    mode = "per-message"
+
+    def __init__(self):
+        super().__init__()
+        self.events = int(os.environ.get("STREAM_PER_MESSAGE_EVENTS", "100000"))
+        self.description = (
+            f"As the stream case, on {self.events:,} events, against the seed's commit after every message "
+            "(synchronous commit right after producing, as the seed does — before delivery is confirmed). "
+            "Fewer events because that consumer runs at a few thousand records per second.")
+
+
 CASES = [ReadCSV(), ConvertLarge(), LoadSQLite(), TransformUserAnalytics(), LoadPostgres(), QualitySeedFour(),
-         QualityTwenty(), PipelineUserAnalytics(), PipelineSQLiteSource(), PipelineOverhead()]
+         QualityTwenty(), PipelineUserAnalytics(), PipelineSQLiteSource(), PipelineOverhead(),
+         StreamUserEvents(), StreamCommitPerMessage()]
 
 
 # ---------------------------------------------------------------- measuring

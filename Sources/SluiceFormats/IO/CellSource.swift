@@ -3,7 +3,7 @@ import SluiceCore
 /// One column's values seen through raw pointers, for writers that emit rows:
 /// the type is dispatched once per column, and each cell is a load and a format.
 /// Valid while the column it came from is alive.
-enum CellSource {
+package enum CellSource {
     case bool(UnsafePointer<UInt8>)
     case int64(UnsafePointer<Int64>)
     case float64(UnsafePointer<Double>)
@@ -11,7 +11,7 @@ enum CellSource {
     case timestamp(UnsafePointer<Int64>)
     case string(StringsView)
 
-    init(_ column: Column) {
+    package init(_ column: Column) {
         switch column.type {
         case .bool: self = .bool(column.unsafeValuesAddress(as: UInt8.self))
         case .int64: self = .int64(column.unsafeValuesAddress(as: Int64.self))

@@ -113,7 +113,7 @@ func appendJSONString(_ text: String, to buffer: inout [UInt8]) {
 
 /// Appends `bytes` (UTF-8) as a JSON string: quotes, `"` `\` and control
 /// characters escaped, everything else (non-ASCII included) copied as is.
-func putJSONString(_ bytes: UnsafeBufferPointer<UInt8>, into writer: inout ByteWriter) {
+package func putJSONString(_ bytes: UnsafeBufferPointer<UInt8>, into writer: inout ByteWriter) {
     let n = bytes.count
     writer.reserve(n * 6 + 2)   // worst case: every byte a \u00XX escape
     writer.put(0x22)

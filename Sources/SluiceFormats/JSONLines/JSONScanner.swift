@@ -3,8 +3,8 @@ import SluiceCore
 /// Why one line of JSON Lines cannot be used, located by byte offset in the line.
 ///
 /// The reader turns it into a ``FormatError`` with the file and line number.
-struct JSONLineProblem: Error {
-    enum Kind {
+package struct JSONLineProblem: Error {
+    package enum Kind {
         /// Bad JSON syntax (`.malformedJSON`).
         case syntax
         /// Bytes that are not UTF-8 inside a string (`.invalidUTF8`).
@@ -12,10 +12,10 @@ struct JSONLineProblem: Error {
         /// A key that the schema does not have (after the sample).
         case unknownKey(String)
     }
-    var kind: Kind
+    package var kind: Kind
     /// 0-based byte offset in the line of the offending byte.
-    var offset: Int
-    var message: String
+    package var offset: Int
+    package var message: String
 }
 
 /// A byte-level JSON scanner over one line (RFC 8259), with no allocation on the
@@ -23,15 +23,20 @@ struct JSONLineProblem: Error {
 /// a caller's scratch buffer only when a string has escapes.
 ///
 /// Offsets are 0-based indices into the line; the line holds no `\n`.
-struct JSONScanner {
-    let p: UnsafePointer<UInt8>
-    let n: Int
+package struct JSONScanner {
+    package init(p: UnsafePointer<UInt8>, n: Int) {
+        self.p = p
+        self.n = n
+    }
+
+    package let p: UnsafePointer<UInt8>
+    package let n: Int
 
     /// Nesting deeper than this inside one value is rejected (the scanner recurses).
     static let maximumDepth = 256
 
     @inline(__always)
-    func skipWhitespace(_ i: Int) -> Int {
+    package func skipWhitespace(_ i: Int) -> Int {
         var i = i
         while i < n {
             let c = p[i]
@@ -42,7 +47,7 @@ struct JSONScanner {
     }
 
     /// How the byte at `i` reads in a message: `` `x` ``, `end of line` or `byte 0xFF`.
-    func found(_ i: Int) -> String {
+    package func found(_ i: Int) -> String {
         guard i < n else { return "end of line" }
         let c = p[i]
         if c >= 0x21 && c < 0x7F { return "`\(Character(Unicode.Scalar(c)))`" }
@@ -50,7 +55,7 @@ struct JSONScanner {
         return "byte 0x" + hex2(c)
     }
 
-    func syntax(_ i: Int, _ message: String) -> JSONLineProblem {
+    package func syntax(_ i: Int, _ message: String) -> JSONLineProblem {
         JSONLineProblem(kind: .syntax, offset: i, message: message)
     }
 
@@ -60,7 +65,7 @@ struct JSONScanner {
     /// the closing quote and whether any escape occurs. Validates UTF-8, escapes and
     /// surrogate pairs.
     @inline(__always)
-    func scanString(at i: Int) throws(JSONLineProblem) -> (end: Int, hasEscapes: Bool) {
+    package func scanString(at i: Int) throws(JSONLineProblem) -> (end: Int, hasEscapes: Bool) {
         var i = i &+ 1
         var hasEscapes = false
         while true {
@@ -93,7 +98,7 @@ struct JSONScanner {
     }
 
     /// Validates the escape at `i` (a backslash); returns the offset after it.
-    func scanEscape(at i: Int) throws(JSONLineProblem) -> Int {
+    package func scanEscape(at i: Int) throws(JSONLineProblem) -> Int {
         guard i &+ 1 < n else { throw syntax(i, "unterminated string: expected an escape after `\\`, found end of line") }
         switch p[i &+ 1] {
         case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: return i &+ 2
@@ -155,7 +160,7 @@ struct JSONScanner {
 
     /// Decodes the escapes of a string's content `start..<end` (validated by
     /// ``scanString(at:)``) and appends the UTF-8 bytes to `scratch`.
-    func decodeString(_ start: Int, _ end: Int, into scratch: RawBuffer) {
+    package func decodeString(_ start: Int, _ end: Int, into scratch: RawBuffer) {
         var i = start
         var run = start
         while i < end {
@@ -204,7 +209,7 @@ struct JSONScanner {
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`; returns its end and whether
     /// it is an integer (no fraction, no exponent).
     @inline(__always)
-    func scanNumber(at start: Int) throws(JSONLineProblem) -> (end: Int, isInteger: Bool) {
+    package func scanNumber(at start: Int) throws(JSONLineProblem) -> (end: Int, isInteger: Bool) {
         var i = start
         if p[i] == 0x2D { i &+= 1 }
         guard i < n, p[i] &- 0x30 < 10 else {
@@ -241,7 +246,7 @@ struct JSONScanner {
 
     /// Checks that `word` (`true`, `false`, `null`) is at `i`; returns its end.
     @inline(__always)
-    func scanLiteral(_ word: StaticString, at i: Int) throws(JSONLineProblem) -> Int {
+    package func scanLiteral(_ word: StaticString, at i: Int) throws(JSONLineProblem) -> Int {
         let count = word.utf8CodeUnitCount
         var k = 0
         while k < count {
@@ -257,7 +262,7 @@ struct JSONScanner {
 
     /// Validates any JSON value at `i` (used for nested objects and arrays, whose
     /// text is kept as written); returns its end.
-    func skipValue(at i: Int, depth: Int) throws(JSONLineProblem) -> Int {
+    package func skipValue(at i: Int, depth: Int) throws(JSONLineProblem) -> Int {
         guard i < n else { throw syntax(i, "expected a JSON value, found end of line") }
         switch p[i] {
         case 0x22: return try scanString(at: i).end

@@ -22,5 +22,6 @@ extension Sluice {
         LogsCommand.self,
         ClearCommand.self,
         ScheduleCommand.self,
+        StreamCommand.self,
     ]
 }

@@ -12,8 +12,9 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
         Examples:
           sluice generate users-orders --users 100000 --seed 42 --out data
+          sluice generate user-events --events 1000000 --out data/events.jsonl
         """,
-        subcommands: [UsersOrders.self]
+        subcommands: [UsersOrders.self, UserEvents.self]
     )
 
     /// Options every data set takes.
@@ -70,6 +71,43 @@ struct GenerateCommand: ParsableCommand {
                       + "\(grouped(file.bytes).leftPadding(to: 13)) bytes")
             }
             print("seed \(options.seed), \(fixed(seconds, digits: 3)) s")
+        }
+    }
+
+    /// `sluice generate user-events`.
+    struct UserEvents: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "user-events",
+            abstract: "Write user events as JSON Lines (the stream example's input), a few percent of them bad.",
+            discussion: """
+            About 200 bytes per event: user_id, event_type, timestamp, session_id, page and
+            (for ~80%) a metadata object. About 2.7% are bad: user_id or timestamp missing,
+            a numeric event_type, JSON cut short, or an empty line.
+
+            Example:
+              sluice generate user-events --events 1000000 --out data/events.jsonl
+            """
+        )
+
+        @Option(help: "Number of lines.")
+        var events: Int
+
+        @Option(help: "Seed of every random choice; the same seed gives a byte-identical file.")
+        var seed: UInt64 = 42
+
+        @Option(help: ArgumentHelp("The file to write (- for standard output).", valueName: "file"))
+        var out: String
+
+        func validate() throws {
+            guard events >= 0 else { throw ValidationError("--events must be 0 or more.") }
+        }
+
+        func run() throws {
+            let summary = try UserEventsGenerator(events: events, seed: seed).write(to: out)
+            guard out != "-" else { return }
+            print("wrote \(out)  \(grouped(summary.events)) events (\(grouped(summary.bad)) bad: \(summary.missingUserID) without user_id, "
+                  + "\(summary.missingTimestamp) without timestamp, \(summary.numericEventType) numeric event_type, "
+                  + "\(summary.malformed) malformed, \(summary.empty) empty)  \(grouped(summary.bytes)) bytes")
         }
     }
 }

@@ -1,0 +1,91 @@
+import SluiceCore
+import SluiceFormats
+
+/// Serialized records for one destination: JSON Lines bytes (each record ends
+/// with `\n`), where each record ends, and which batch row it came from.
+public final class EncodedRecords: @unchecked Sendable {   // written by one encoder, then only read
+    @exclusivity(unchecked) var writer = ByteWriter(capacity: 1 << 16)
+    /// End offset (exclusive, after the `\n`) of each record.
+    @exclusivity(unchecked) public private(set) var ends: [Int] = []
+    /// The batch row of each record.
+    @exclusivity(unchecked) public private(set) var rows: [Int32] = []
+
+    init() {}
+
+    deinit { writer.deallocate() }
+
+    /// Number of records.
+    public var count: Int { ends.count }
+
+    /// All bytes.
+    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: writer.base, count: writer.count) }
+
+    /// Record `i` without its trailing `\n`.
+    public func record(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = i == 0 ? 0 : ends[i - 1]
+        return UnsafeBufferPointer(start: writer.base + start, count: ends[i] - start - 1)
+    }
+
+    /// Marks the bytes written since the last record as record of `row` (adds the `\n`).
+    func finishRecord(row: Int) {
+        writer.reserve(1)
+        writer.put(0x0A)
+        ends.append(writer.count)
+        rows.append(Int32(row))
+    }
+
+    /// The records as text (for tests).
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+extension ByteWriter {
+    /// Appends `text` as a JSON string.
+    mutating func putJSONString(_ text: String) {
+        var text = text
+        text.withUTF8 { SluiceFormats.putJSONString($0, into: &self) }
+    }
+
+    /// Appends the value of `column` at `row` as JSON (`raw` rows are JSON text written as is).
+    @inline(__always)
+    mutating func putJSONValue(_ source: CellSource, _ validity: Bitmap?, _ raw: UnsafePointer<UInt8>?, row: Int) {
+        if let validity, !validity.isValid(row) { put("null"); return }
+        switch source {
+        case .string(let strings):
+            let bytes = strings[row]
+            if let raw, raw[row] != 0 {
+                reserve(bytes.count)
+                if bytes.count > 0 { put(bytes.baseAddress!, bytes.count) }
+            } else {
+                SluiceFormats.putJSONString(bytes, into: &self)
+            }
+        case .int64(let values): reserve(24); put(int64: values[row])
+        case .float64(let values):
+            if values[row].isFinite { reserve(32); put(float64: values[row]) } else { put("null") }
+        case .bool(let values): put(values[row] != 0 ? "true" : "false")
+        case .date(let values): reserve(16); put(0x22); put(date: values[row]); put(0x22)
+        case .timestamp(let values): reserve(40); put(0x22); put(timestamp: values[row]); put(0x22)
+        }
+    }
+}
+
+private let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+extension ByteWriter {
+    /// Appends `bytes` as standard base64 (RFC 4648, padded), without quotes.
+    mutating func putBase64(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve((bytes.count + 2) / 3 * 4)
+        var i = 0
+        while i + 3 <= bytes.count {
+            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            put(base64Alphabet[Int(v >> 18 & 63)]); put(base64Alphabet[Int(v >> 12 & 63)])
+            put(base64Alphabet[Int(v >> 6 & 63)]); put(base64Alphabet[Int(v & 63)])
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest > 0 {
+            let v = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
+            put(base64Alphabet[Int(v >> 18 & 63)]); put(base64Alphabet[Int(v >> 12 & 63)])
+            put(rest == 2 ? base64Alphabet[Int(v >> 6 & 63)] : 0x3D); put(0x3D)
+        }
+    }
+}
