@@ -9,7 +9,9 @@ import Darwin
 /// or is abandoned, the destination is untouched and the temporary file removed —
 /// nothing is ever half-written.
 ///
-/// `path` `-` writes to standard output instead (no atomicity there).
+/// `path` `-` writes to standard output instead, and a path that names something
+/// other than a regular file — `/dev/null`, a FIFO, `/dev/stdout` — is written to
+/// directly (no atomicity there: a device cannot be replaced, and must not be).
 public final class OutputFile {
     /// The destination path (`-` for standard output).
     public let path: String
@@ -17,6 +19,8 @@ public final class OutputFile {
     private var descriptor: Int32
     private var buffer: [UInt8] = []
     private var committed = false
+    /// A device or FIFO opened directly (closed when done; standard output is not).
+    private var ownsDescriptor = false
     /// Bytes written so far.
     public private(set) var bytesWritten = 0
     static let flushThreshold = 1 << 20
@@ -32,6 +36,16 @@ public final class OutputFile {
             descriptor = 1
             return
         }
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            descriptor = open(path, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                throw FormatError(.io, file: path, message: "cannot open output: \(String(cString: strerror(errno)))")
+            }
+            temporaryPath = nil
+            ownsDescriptor = true
+            return
+        }
         let temp = path + ".sluice-tmp-\(getpid())"
         descriptor = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -42,6 +56,7 @@ public final class OutputFile {
     }
 
     deinit {
+        if ownsDescriptor { close(descriptor) }
         if !committed, let temporaryPath {
             close(descriptor)
             unlink(temporaryPath)
