@@ -7,7 +7,7 @@ import SluiceCore
 /// ```swift
 /// let check = try AcceptedValuesCheck(column: "status", values: [.string("paid"), .string("open")])
 /// ```
-public struct AcceptedValuesCheck: Check {
+public struct AcceptedValuesCheck: RowFractionCheck {
     public var column: String
     public var values: [Value]
     public var threshold: Double
@@ -28,7 +28,9 @@ public struct AcceptedValuesCheck: Check {
         self.name = name ?? "accepted_values(\(column))"
     }
 
-    func metric(for table: Table) throws -> Metric {
+    public var failureDescription: String { "values not accepted" }
+
+    public func metric(for table: Table) throws -> Metric {
         let type = try table.qualityColumn(column).type
         let converted = try values.map { value -> Value in
             if case .string(let text) = value, type != .string {
@@ -43,19 +45,5 @@ public struct AcceptedValuesCheck: Check {
         let setType: DataType = type == .float64 ? .float64 : type
         let key = "accepted:\(setType):" + converted.map(\.description).joined(separator: "\u{1F}")
         return .notIn(column: column, set: try ValueSet(type: setType, values: converted, key: key))
-    }
-
-    public func metrics(for table: Table) throws -> [Metric] { [try metric(for: table)] }
-
-    public func evaluate(in context: EvaluationContext) throws -> CheckResult {
-        let value = try context.value(of: try metric(for: context.table))
-        return failureFractionResult(
-            name: name, kind: kind, columns: columns, severity: severity, failing: value.count,
-            rows: context.table.rowCount, threshold: threshold,
-            samples: context.samples(value.failing, columns: columns), what: "values not accepted")
-    }
-
-    public func failingRows(in context: EvaluationContext) throws -> Bitmap? {
-        try context.value(of: try metric(for: context.table)).failing
     }
 }

@@ -24,3 +24,33 @@ func validateFraction(_ value: Double, _ what: String) throws {
         throw QualityError(.invalidOption, message: "\(what) must be between 0 and 1, found \(formatDouble(value))")
     }
 }
+
+/// A row-level check measured by one metric whose failing rows are the check's own:
+/// the fraction of rows that fail must be at most `threshold`. `accepted_values`,
+/// `range`, `pattern` and `referential` are this shape; they give the metric and
+/// what a failing row is, and share the evaluation.
+public protocol RowFractionCheck: Check {
+    var threshold: Double { get }
+    /// What failing rows are, for the message (`outside [0, 100]`).
+    var failureDescription: String { get }
+    /// The metric on `table`.
+    ///
+    /// - Throws: ``QualityError`` when the column is missing or its type does not fit.
+    func metric(for table: Table) throws -> Metric
+}
+
+extension RowFractionCheck {
+    public func metrics(for table: Table) throws -> [Metric] { [try metric(for: table)] }
+
+    public func evaluate(in context: EvaluationContext) throws -> CheckResult {
+        let value = try context.value(of: try metric(for: context.table))
+        return failureFractionResult(
+            name: name, kind: kind, columns: columns, severity: severity, failing: value.count,
+            rows: context.table.rowCount, threshold: threshold,
+            samples: context.samples(value.failing, columns: columns), what: failureDescription)
+    }
+
+    public func failingRows(in context: EvaluationContext) throws -> Bitmap? {
+        try context.value(of: try metric(for: context.table)).failing
+    }
+}

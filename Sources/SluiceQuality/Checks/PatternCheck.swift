@@ -7,7 +7,7 @@ import SluiceCore
 /// ```swift
 /// let check = try PatternCheck(column: "email", pattern: "^[^@ ]+@[^@ ]+$", threshold: 0.05)
 /// ```
-public struct PatternCheck: Check {
+public struct PatternCheck: RowFractionCheck {
     public var column: String
     public var pattern: RegexPattern
     public var threshold: Double
@@ -29,25 +29,14 @@ public struct PatternCheck: Check {
 
     var metric: Metric { .notMatching(column: column, pattern: pattern) }
 
-    public func metrics(for table: Table) throws -> [Metric] {
+    public var failureDescription: String { "not matching /\(pattern.source)/" }
+
+    public func metric(for table: Table) throws -> Metric {
         let type = try table.qualityColumn(column).type
         guard type == .string else {
             throw QualityError(.incompatibleType, message: "a pattern check cannot apply to column \"\(column)\" of type \(type)",
                                hint: "patterns match text; use range for \(type) columns")
         }
-        return [metric]
-    }
-
-    public func evaluate(in context: EvaluationContext) throws -> CheckResult {
-        _ = try metrics(for: context.table)
-        let value = try context.value(of: metric)
-        return failureFractionResult(
-            name: name, kind: kind, columns: columns, severity: severity, failing: value.count,
-            rows: context.table.rowCount, threshold: threshold,
-            samples: context.samples(value.failing, columns: columns), what: "not matching /\(pattern.source)/")
-    }
-
-    public func failingRows(in context: EvaluationContext) throws -> Bitmap? {
-        try context.value(of: metric).failing
+        return metric
     }
 }

@@ -8,7 +8,7 @@ import SluiceCore
 /// ```swift
 /// let check = try RangeCheck(column: "total", min: .int64(0), max: .int64(1_000_000))
 /// ```
-public struct RangeCheck: Check {
+public struct RangeCheck: RowFractionCheck {
     public var column: String
     public var min: Value?
     public var max: Value?
@@ -82,22 +82,9 @@ public struct RangeCheck: Check {
         }
     }
 
-    func metric(for table: Table) throws -> Metric {
+    public var failureDescription: String { "outside [\(min?.description ?? "-inf"), \(max?.description ?? "inf")]" }
+
+    public func metric(for table: Table) throws -> Metric {
         .outOfRange(column: column, bounds: try bounds(for: try table.qualityColumn(column).type))
-    }
-
-    public func metrics(for table: Table) throws -> [Metric] { [try metric(for: table)] }
-
-    public func evaluate(in context: EvaluationContext) throws -> CheckResult {
-        let value = try context.value(of: try metric(for: context.table))
-        let range = "[\(min?.description ?? "-inf"), \(max?.description ?? "inf")]"
-        return failureFractionResult(
-            name: name, kind: kind, columns: columns, severity: severity, failing: value.count,
-            rows: context.table.rowCount, threshold: threshold,
-            samples: context.samples(value.failing, columns: columns), what: "outside \(range)")
-    }
-
-    public func failingRows(in context: EvaluationContext) throws -> Bitmap? {
-        try context.value(of: try metric(for: context.table)).failing
     }
 }

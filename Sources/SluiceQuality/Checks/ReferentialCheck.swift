@@ -9,7 +9,7 @@ import SluiceCore
 /// ```swift
 /// let check = try ReferentialCheck(column: "user_id", reference: try users.column("id"), referenceName: "users.id")
 /// ```
-public struct ReferentialCheck: Check {
+public struct ReferentialCheck: RowFractionCheck {
     public var column: String
     /// The reference column's values.
     public var reference: ValueSet
@@ -37,7 +37,9 @@ public struct ReferentialCheck: Check {
 
     var metric: Metric { .notIn(column: column, set: reference) }
 
-    public func metrics(for table: Table) throws -> [Metric] {
+    public var failureDescription: String { "missing in \(referenceName)" }
+
+    public func metric(for table: Table) throws -> Metric {
         let type = try table.qualityColumn(column).type
         let fits = type == reference.type || (type.isNumeric && reference.type.isNumeric)
         guard fits else {
@@ -45,19 +47,6 @@ public struct ReferentialCheck: Check {
                                message: "column \"\(column)\" is \(type) but its reference \(referenceName) is \(reference.type)",
                                hint: "declare matching types with --schema or in the dataset's schema")
         }
-        return [metric]
-    }
-
-    public func evaluate(in context: EvaluationContext) throws -> CheckResult {
-        _ = try metrics(for: context.table)
-        let value = try context.value(of: metric)
-        return failureFractionResult(
-            name: name, kind: kind, columns: columns, severity: severity, failing: value.count,
-            rows: context.table.rowCount, threshold: threshold,
-            samples: context.samples(value.failing, columns: columns), what: "missing in \(referenceName)")
-    }
-
-    public func failingRows(in context: EvaluationContext) throws -> Bitmap? {
-        try context.value(of: metric).failing
+        return metric
     }
 }
