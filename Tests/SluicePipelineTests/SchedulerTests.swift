@@ -102,3 +102,32 @@ struct SchedulerTests {
         #expect(try scheduler.entries[0].runner.store.slaMisses(pipeline: "late").map(\.runID) == ["2024-01-04"])
     }
 }
+
+@Suite("Scheduler shutdown")
+struct SchedulerShutdownTests {
+    @Test func stoppingWaitsForTheGraceThenCancelsRunningTasks() async throws {
+        let ws = try Workspace(); defer { ws.remove() }
+        var p = try ws.pipeline("""
+        pipeline: stopping
+        schedule: "@daily"
+        start_date: 2024-01-01
+        tasks:
+          long: { shell: "echo begun; sleep 120; echo finished" }
+        """)
+        p.maxActiveRuns = 1
+        let clock = ManualClock(start: day("2024-01-02") + 60_000_000)
+        let runner = PipelineRunner(pipeline: p, store: try ws.store(), clock: clock)
+        let scheduler = Scheduler(entries: [Scheduler.Entry(pipeline: p, runner: runner)], clock: clock)
+        final class Flag: @unchecked Sendable { let lock = NSLock(); var ticks = 0 }
+        let flag = Flag()
+        let started = Date()
+        // Stop right after the first pass has started the run; the manual clock makes the grace pass at once.
+        await scheduler.run(grace: 1_000_000) { flag.lock.withLock { flag.ticks += 1; return flag.ticks > 1 } }
+        #expect(Date().timeIntervalSince(started) < 100, "the running shell task was not cancelled")
+        let tries = try runner.store.tries(pipeline: "stopping", runID: "2024-01-01", task: "long")
+        #expect(tries.count == 1)
+        #expect(tries.first?.state == .cancelled || tries.first?.state == .failed)
+        #expect(tries.first?.log?.contains("finished") == false)
+        #expect(try runner.store.run(pipeline: "stopping", runID: "2024-01-01")?.state == .failed)
+    }
+}

@@ -28,7 +28,9 @@ public final class Scheduler: @unchecked Sendable {
     private let lock = PThreadMutex()
     /// Runs this scheduler has in flight, by pipeline.
     private var active: [String: Set<String>] = [:]
-    private var tasks: [Task<Void, Never>] = []
+    /// Runs in flight, by a serial number; each removes itself when done.
+    private var tasks: [Int: Task<Void, Never>] = [:]
+    private var serial = 0
 
     public init(entries: [Entry], clock: any PipelineClock = SystemClock()) {
         self.entries = entries
@@ -84,6 +86,7 @@ public final class Scheduler: @unchecked Sendable {
                 _ = lock.locked { active[p.name, default: []].insert(runID) }
                 onEvent?(.runStarting(pipeline: p.name, runID: runID, resumed: resume))
                 started.append(runID)
+                let number: Int = lock.locked { serial += 1; return serial }
                 let task = Task { [onEvent] in
                     do {
                         let summary = try await entry.runner.run(RunRequest(logicalDate: logical, trigger: "scheduled"))
@@ -91,9 +94,12 @@ public final class Scheduler: @unchecked Sendable {
                     } catch {
                         onEvent?(.runError(pipeline: p.name, runID: runID, error: "\(error)"))
                     }
-                    self.lock.locked { _ = self.active[p.name]?.remove(runID) }
+                    self.lock.locked {
+                        _ = self.active[p.name]?.remove(runID)
+                        self.tasks[number] = nil
+                    }
                 }
-                lock.locked { tasks.append(task) }
+                lock.locked { if self.active[p.name]?.contains(runID) == true { tasks[number] = task } }
             }
         }
         return started
@@ -125,7 +131,7 @@ public final class Scheduler: @unchecked Sendable {
     /// Waits for every run this scheduler started.
     public func drain() async {
         while true {
-            let pending: [Task<Void, Never>] = lock.locked { defer { tasks = [] }; return tasks }
+            let pending: [Task<Void, Never>] = lock.locked { Array(tasks.values) }
             if pending.isEmpty { return }
             for task in pending { await task.value }
         }
@@ -133,7 +139,7 @@ public final class Scheduler: @unchecked Sendable {
 
     /// Cancels every run in flight (their tasks are cancelled; shell commands get SIGTERM).
     public func cancelAll() {
-        for task in lock.locked({ tasks }) { task.cancel() }
+        for task in lock.locked({ Array(tasks.values) }) { task.cancel() }
     }
 
     /// The time of the next fire across pipelines after `now` (for sleeping until then).
