@@ -38,7 +38,7 @@ public struct RunVariables: Sendable, Equatable {
     public func value(_ name: String) -> Value? {
         switch name {
         case "ds": .string(ds)
-        case "ds_nodash": .string(ds.replacingAll("-", with: ""))
+        case "ds_nodash": .string(ds.replacing("-", with: ""))
         case "data_interval_start": .timestamp(intervalStart)
         case "data_interval_end": .timestamp(intervalEnd)
         case "logical_date": .timestamp(logicalDate)
@@ -108,12 +108,3 @@ public struct RunVariables: Sendable, Equatable {
 
 /// `2024-01-02T00:00:00Z` (fractions only when present).
 func isoTimestamp(_ micros: Int64) -> String { formatTimestamp(microsecondsSinceEpoch: micros) }
-
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        out.reserveCapacity(utf8.count)
-        for ch in self { if ch == target { out += replacement } else { out.append(ch) } }
-        return out
-    }
-}

@@ -241,9 +241,8 @@ public final class StateStore: @unchecked Sendable {
     public func clear(pipeline: String, runID: String, tasks: [String]? = nil) throws {
         var p: [String: Value] = ["p": .string(pipeline), "r": .string(runID)]
         if let tasks {
-            for (i, task) in tasks.enumerated() {
+            for task in tasks {
                 p["t"] = .string(task)
-                _ = i
                 try execute("DELETE FROM sluice_task_instances WHERE pipeline = {{ p }} AND run_id = {{ r }} AND task = {{ t }}", p)
             }
         } else {
