@@ -8,8 +8,13 @@ set -euo pipefail
 # Packages every checkout needs, one word each.
 # pkg-config, libsqlite3-dev and libpq-dev: the CSQLite and CLibPQ system-library targets;
 # librdkafka-dev: the CRdKafka system-library target (Kafka streams);
-# postgresql: the throwaway server scripts/with-postgres.sh starts for `make test`.
-APT_PACKAGES="pkg-config libsqlite3-dev libpq-dev postgresql librdkafka-dev"
+# postgresql: the throwaway server scripts/with-postgres.sh starts for `make test`;
+# libsnappy-dev, libzstd-dev, liblz4-dev, zlib1g-dev: Parquet page compression;
+# prometheus, prometheus-pushgateway, prometheus-alertmanager: the real servers the
+# observability tests start on 127.0.0.1 (never as system services).
+APT_PACKAGES="pkg-config libsqlite3-dev libpq-dev postgresql librdkafka-dev
+ libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev
+ prometheus prometheus-pushgateway prometheus-alertmanager"
 
 # python3 -m venv is needed by bench/bench.py; pyenv's Python has it built in,
 # Debian's python3 needs python3-venv.
