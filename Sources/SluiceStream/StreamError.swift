@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// An error from a stream: a mistake in the spec (located, with "did you mean"),
 /// an I/O failure of a file transport, or a Kafka client failure.
 ///
@@ -36,13 +38,21 @@ public struct StreamError: Error, Sendable, CustomStringConvertible {
         self.diagnostics = diagnostics
     }
 
-    /// Whether the user fixes this by changing the spec or the command line (exit 2).
-    public var isUsageError: Bool { code == .invalidSpec }
-
     public var description: String {
         if !diagnostics.isEmpty { return diagnostics.map(\.description).joined(separator: "\n") }
-        return "error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        return ErrorFormatter.format(self)
     }
+}
+
+extension StreamError: SluiceError {
+    /// A bad spec is a usage error; file transports fail for good (a missing file, a
+    /// permission); a Kafka error that reaches here is one retrying cannot fix.
+    public var category: ErrorCategory {
+        code == .invalidSpec ? .usage : .permanentIO
+    }
+    /// The first diagnostic's place, when the spec has problems.
+    public var location: ErrorLocation? { diagnostics.first?.location }
+    public var codeName: String { code.description }
 }
 
 /// One problem in a stream spec, at `file:line:column`.
@@ -62,8 +72,10 @@ public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
         self.hint = hint
     }
 
+    /// `file:line:column` (or the file when the problem concerns all of it).
+    public var location: ErrorLocation { ErrorLocation(file: file, line: line, column: column) }
+
     public var description: String {
-        let location = line > 0 ? "\(file):\(line):\(column)" : file
-        return "\(location): error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        ErrorFormatter.format(location: location, message: message, hint: hint)
     }
 }

@@ -44,12 +44,26 @@ public struct TransformError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let prefix = step.map { "step \($0): " } ?? ""
         if let underlying, code == .expression || code == .unknownColumn, message.isEmpty {
-            return "\(prefix)\(underlying)"
+            return (step.map { "step \($0): " } ?? "") + "\(underlying)"
         }
-        return "\(prefix)error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        return ErrorFormatter.format(self)
     }
+}
+
+extension TransformError: SluiceError {
+    /// Step definitions, key types and column names are usage errors; an overflow is
+    /// about the data; an expression error has its own category.
+    public var category: ErrorCategory {
+        switch code {
+        case .overflow: .data
+        case .expression: (underlying as? any SluiceError)?.category ?? .usage
+        default: .usage
+        }
+    }
+    /// The step (`step 2`), when known.
+    public var location: ErrorLocation? { step.map { ErrorLocation(field: "step \($0)") } }
+    public var codeName: String { code.description }
 }
 
 extension Table {
