@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceSpec
 
 /// A pipeline failure: a spec that does not validate, a run that cannot start, a
 /// state store that cannot be used. Located errors carry `file:line:column`.
@@ -36,6 +37,9 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible, Equatable
     public var hint: String?
     /// What kind of failure: decides whether the task is retried (only ``ErrorCategory/transientIO``).
     public var category: ErrorCategory
+    /// Every problem of a spec with more than one, sorted by location (the first one
+    /// found is also this error's own message and location).
+    public var diagnostics: [SpecDiagnostic] = []
 
     /// - Parameter category: defaults to the code's usual category (see ``Code/category``).
     public init(_ code: Code, file: String? = nil, line: Int = 0, column: Int = 0, message: String, hint: String? = nil,
@@ -52,7 +56,9 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible, Equatable
     /// Whether trying again could help.
     public var retryable: Bool { category.isRetryable }
 
-    public var description: String { ErrorFormatter.format(self) }
+    public var description: String {
+        diagnostics.isEmpty ? ErrorFormatter.format(self) : diagnostics.report
+    }
 }
 
 extension PipelineError.Code {

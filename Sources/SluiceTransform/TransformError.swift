@@ -34,13 +34,17 @@ public struct TransformError: Error, Sendable, CustomStringConvertible {
     /// The step (1-based) the error comes from, when known.
     public var step: Int?
     public var underlying: (any Error & Sendable)?
+    /// Where in a steps file the problem is (`.invalidSpec` errors of YAML steps).
+    public var specLocation: ErrorLocation?
 
-    public init(_ code: Code, message: String, hint: String? = nil, step: Int? = nil, underlying: (any Error & Sendable)? = nil) {
+    public init(_ code: Code, message: String, hint: String? = nil, step: Int? = nil, underlying: (any Error & Sendable)? = nil,
+                specLocation: ErrorLocation? = nil) {
         self.code = code
         self.message = message
         self.hint = hint
         self.step = step
         self.underlying = underlying
+        self.specLocation = specLocation
     }
 
     public var description: String {
@@ -61,8 +65,8 @@ extension TransformError: SluiceError {
         default: .usage
         }
     }
-    /// The step (`step 2`), when known.
-    public var location: ErrorLocation? { step.map { ErrorLocation(field: "step \($0)") } }
+    /// The place in a steps file, or the step (`step 2`), when known.
+    public var location: ErrorLocation? { specLocation ?? step.map { ErrorLocation(field: "step \($0)") } }
     public var codeName: String { code.description }
 }
 
