@@ -121,6 +121,7 @@ public struct ParquetReader: TableReader {
             throw corrupt("\(place): the chunk holds \(meta.type), the schema says \(plan.physical)")
         }
         let rows = Int(group.rowCount)
+        if rows == 0 { return }   // writers leave empty chunks' offsets at 0
         var start = meta.dataPageOffset
         if let dictionary = meta.dictionaryPageOffset, dictionary > 0, dictionary < start { start = dictionary }
         let length = meta.totalCompressedSize
