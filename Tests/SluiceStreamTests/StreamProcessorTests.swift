@@ -54,6 +54,24 @@ struct StreamProcessorTests {
         """)
     }
 
+    @Test("a float field reads NaN and infinities written as JSON strings and writes them back the same way")
+    func nonFiniteFloats() throws {
+        let result = try process("""
+          - validate:
+              types: { x: float64 }
+          - enrich:
+              fields:
+                y: "x * 2"
+        """, [#"{"x":"NaN"}"#, #"{"x":"-Infinity"}"#, #"{"x":1.5}"#, #"{"x":"many"}"#])
+        #expect(result.deadLetters.count == 1)
+        #expect(result.outputs[0].text == """
+        {"x":"NaN","y":"NaN"}
+        {"x":"-Infinity","y":"-Infinity"}
+        {"x":1.5,"y":3.0}
+
+        """)
+    }
+
     @Test("bad records go to the DLQ with an envelope; the rest go on")
     func deadLetters() throws {
         let huge = #"{"user_id":"u","event_type":"e","timestamp":"t","pad":""# + String(repeating: "x", count: 3000) + "\"}"

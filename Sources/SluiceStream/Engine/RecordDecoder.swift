@@ -212,7 +212,7 @@ final class RecordDecoder {
             case .string: ok = slot.kind == 5
             case .bool: ok = slot.kind == 1 || slot.kind == 2
             case .int64: ok = slot.kind == 3 && ScalarParser.int64(p + slot.start, slot.end - slot.start) != nil
-            case .float64: ok = slot.kind == 3 || slot.kind == 4
+            case .float64: ok = slot.kind == 3 || slot.kind == 4 || (slot.kind == 5 && nonFiniteFloat(text(slot, p), slot.textCount) != nil)
             case .date: ok = slot.kind == 5 && ScalarParser.date(text(slot, p), slot.textCount) != nil
             case .timestamp: ok = slot.kind == 5 && ScalarParser.timestamp(text(slot, p), slot.textCount) != nil
             }
@@ -248,7 +248,10 @@ final class RecordDecoder {
             case .string: builders[f].append(utf8: UnsafeRawBufferPointer(start: text(slot, p), count: slot.textCount))
             case .bool: builders[f].append(bool: slot.kind == 1)
             case .int64: builders[f].append(int64: ScalarParser.int64(p + slot.start, slot.end - slot.start)!)
-            case .float64: builders[f].append(float64: ScalarParser.float64(p + slot.start, slot.end - slot.start) ?? .nan)
+            case .float64:
+                let value = slot.kind == 5 ? nonFiniteFloat(text(slot, p), slot.textCount)
+                                           : ScalarParser.float64(p + slot.start, slot.end - slot.start)
+                builders[f].append(float64: value ?? .nan)
             case .date: builders[f].append(date: ScalarParser.date(text(slot, p), slot.textCount)!)
             case .timestamp: builders[f].append(timestamp: ScalarParser.timestamp(text(slot, p), slot.textCount)!)
             }
