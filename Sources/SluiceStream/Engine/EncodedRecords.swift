@@ -52,7 +52,7 @@ extension ByteWriter {
         switch source {
         case .string(let strings):
             let bytes = strings[row]
-            if let raw, raw[row] != 0 {
+            if let raw, raw[row] == RecordDecoder.asWritten {
                 reserve(bytes.count)
                 if bytes.count > 0 { put(bytes.baseAddress!, bytes.count) }
             } else {
