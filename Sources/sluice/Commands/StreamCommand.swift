@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import SluiceCore
+import SluiceFormats
 import SluiceStream
 #if canImport(Glibc)
 import Glibc
@@ -22,13 +23,12 @@ struct StreamCommand: ParsableCommand {
 
     /// Reads and parses a spec file; spec mistakes exit with status 2.
     static func loadSpec(_ path: String) throws -> StreamSpec {
-        guard let text = readTextFile(path) else {
-            throw CommandFailure(description: "error: cannot read stream spec \(path)", status: ExitStatus.usage)
-        }
         do {
-            let spec = try StreamSpec(yaml: text, file: path, environment: ProcessInfoEnvironment.current)
+            let spec = try StreamSpec(contentsOfFile: path, environment: ProcessInfoEnvironment.current)
             _ = try StreamProcessor(spec)   // binds expressions: type errors are spec errors too
             return spec
+        } catch let error as FormatError {
+            throw CommandFailure(description: "error: cannot read stream spec \(path): \(error.message)", status: ExitStatus.usage)
         } catch let error as StreamError {
             throw CommandFailure(description: error.isUsageError && error.diagnostics.isEmpty ? "\(path): \(error.description)" : error.description,
                                  status: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
