@@ -9,6 +9,8 @@ public struct ProcessedBatch: @unchecked Sendable {   // EncodedRecords are immu
     public var deadLetters: EncodedRecords
     /// Records a `filter` dropped.
     public var filtered: Int
+    /// Why each dead letter was rejected, in `deadLetters` order.
+    public var deadLetterReasons: [(row: Int, step: Int, processor: String, message: String)] = []
 }
 
 /// A stream spec's processors compiled for batches: expressions are parsed and
@@ -227,11 +229,13 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
             }
         }
         let dead = EncodedRecords()
+        var reasons: [(row: Int, step: Int, processor: String, message: String)] = []
         for f in failures.sorted(by: { $0.row < $1.row }) {
             let name = f.step == 0 ? "parse" : spec.processors[f.step - 1].kind
             DeadLetterEnvelope.write(into: dead, batch: batch, row: f.row, processor: name, step: f.step, error: f.message, time: now)
+            reasons.append((f.row, f.step, name, f.message))
         }
-        return ProcessedBatch(outputs: outputs, deadLetters: dead, filtered: filtered)
+        return ProcessedBatch(outputs: outputs, deadLetters: dead, filtered: filtered, deadLetterReasons: reasons)
     }
 }
 
