@@ -124,8 +124,10 @@ public final class PipelineRunner: @unchecked Sendable {
         if existing.state == .success && !request.rerun {
             return try summary(runID: runID, alreadySucceeded: true, executed: [])
         }
-        guard try store.claim(pipeline: name, runID: runID, now: clock.now()) else {
+        guard try store.claim(pipeline: name, runID: runID, now: clock.now(), rerun: request.rerun) else {
             let holder = try store.run(pipeline: name, runID: runID)
+            // Another process finished it between our read and our claim.
+            if holder?.state == .success && !request.rerun { return try summary(runID: runID, alreadySucceeded: true, executed: []) }
             throw PipelineError(.runLocked, message: "run \(name) \(runID) is being run by \(holder?.owner ?? "another process")",
                                 hint: "wait for it to finish; if that process is gone, the lease expires a minute after its last heartbeat")
         }
@@ -155,7 +157,6 @@ public final class PipelineRunner: @unchecked Sendable {
             if pipeline.ancestors(of: task).contains(where: { states[$0] != .success }) { states[task.name] = nil }
         }
         emit(.runStarted(runID: runID, resumed: !states.isEmpty))
-        try store.setRunState(pipeline: name, runID: runID, state: .running, now: clock.now())
 
         let shared = RunShared(artifactPaths: artifactPaths)
         // The lease is real time for other processes, whatever clock the runner is given.
@@ -253,7 +254,12 @@ public final class PipelineRunner: @unchecked Sendable {
             }
             let tryStart = clock.now()
             let began = monotonicSeconds()
-            try? store.startTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, now: tryStart)
+            guard (try? store.startTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, now: tryStart)) == true else {
+                // The lease went to another owner (our heartbeat went stale): it runs the task, not us.
+                emit(.tryFinished(task: task.name, tryNumber: tryNumber, state: .cancelled, seconds: 0, rowsOut: nil,
+                                  error: "run \(name) \(runID) was taken over by another owner; task \"\(task.name)\" not started here"))
+                return .cancelled
+            }
             try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .running, tries: tryNumber, startedAt: firstStart)
             emit(.tryStarted(task: task.name, tryNumber: tryNumber))
             let context = TaskContext(pipeline: pipeline, task: task, variables: variables, tryNumber: tryNumber) { upstream in
