@@ -77,6 +77,8 @@ public final class PipelineRunner: @unchecked Sendable {
     public var keepArtifacts = false
     /// Seed for retry jitter.
     public var jitterSeed: UInt64 = 0x5eed
+    /// Let `--param` values templated into file paths point outside the pipeline's directory.
+    public var allowsOutsidePaths = false
     /// Heartbeat period while a run holds its lease, µs.
     public var heartbeatInterval: Int64 = 10_000_000
 
@@ -137,7 +139,9 @@ public final class PipelineRunner: @unchecked Sendable {
             removeTree(artifacts)
         }
         try makeDirectories(artifacts)
-        let variables = RunVariables(pipeline: name, runID: runID, logicalDate: logical, intervalStart: start, intervalEnd: end, params: params)
+        var runVariables = RunVariables(pipeline: name, runID: runID, logicalDate: logical, intervalStart: start, intervalEnd: end, params: params)
+        runVariables.allowsOutsidePaths = allowsOutsidePaths
+        let variables = runVariables
 
         // What earlier invocations finished; a success whose table is gone is redone.
         var states: [String: TaskState] = [:]

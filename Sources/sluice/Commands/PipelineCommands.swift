@@ -241,6 +241,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep the run's artifacts (tables between tasks) after it succeeds.")
     var keepArtifacts = false
 
+    @Flag(name: .long, help: "Let --param values templated into file paths point outside the pipeline's directory.")
+    var allowOutsidePaths = false
+
     @OptionGroup var stateOptions: StateOptions
 
     func run() async throws {
@@ -248,6 +251,7 @@ struct RunCommand: AsyncParsableCommand {
         let store = try stateOptions.store(for: spec)
         let runner = PipelineRunner(pipeline: spec, store: store)
         runner.keepArtifacts = keepArtifacts
+        runner.allowsOutsidePaths = allowOutsidePaths
         runner.onEvent = { printEvent($0) }
         let logical: Int64
         if let date { logical = try parseDateArgument(date, option: "--date") } else {
