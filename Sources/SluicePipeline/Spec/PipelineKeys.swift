@@ -5,7 +5,7 @@ import SluiceSpec
 extension Pipeline {
     /// Keys of the top-level mapping.
     public static let topSection = SpecSection("Pipeline", summary: "The top level of a pipeline file.", keys: [
-        SpecKey("pipeline", "name (letters, digits, `_`, `-`, `.`)", required: true, doc: "The pipeline's name; runs and state are kept under it.", example: "pipeline: user_analytics"),
+        SpecKey("pipeline", "name (letters, digits, `_`, `-`)", required: true, doc: "The pipeline's name; runs and state are kept under it.", example: "pipeline: user_analytics"),
         SpecKey("description", "text", doc: "What the pipeline does, for people.", example: "description: nightly user metrics"),
         SpecKey("owner", "text", doc: "Who to ask about it.", example: "owner: data-team"),
         SpecKey("schedule", "cron expression or `@daily`, `@hourly`, …", doc: "When `sluice schedule` starts a run.", example: "schedule: \"0 2 * * *\""),

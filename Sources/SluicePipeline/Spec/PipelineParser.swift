@@ -98,8 +98,9 @@ struct PipelineParser {
                 sawName = true
                 guard let name = reader.string(value, "pipeline") else { continue }
                 pipeline.name = name
-                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) else {
-                    fail(value, "pipeline name \"\(SpecReader.shown(name))\" must be letters, digits, _, - or .")
+                // Like a task name: it names directories (.sluice/artifacts/<pipeline>/), so no `.`, `/` or NUL.
+                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "_-".contains($0) }) else {
+                    fail(value, "pipeline name \"\(SpecReader.shown(name))\" must be letters, digits, _ or -")
                     continue
                 }
             case "description": pipeline.description = reader.string(value, "description")
