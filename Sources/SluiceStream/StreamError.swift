@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceSpec
 
 /// An error from a stream: a mistake in the spec (located, with "did you mean"),
 /// an I/O failure of a file transport, or a Kafka client failure.
@@ -55,27 +56,5 @@ extension StreamError: SluiceError {
     public var codeName: String { code.description }
 }
 
-/// One problem in a stream spec, at `file:line:column`.
-public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    /// 1-based line and column; 0 when the problem concerns the whole file.
-    public var line: Int
-    public var column: Int
-    public var message: String
-    public var hint: String?
-
-    public init(file: String, line: Int, column: Int, message: String, hint: String? = nil) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.message = message
-        self.hint = hint
-    }
-
-    /// `file:line:column` (or the file when the problem concerns all of it).
-    public var location: ErrorLocation { ErrorLocation(file: file, line: line, column: column) }
-
-    public var description: String {
-        ErrorFormatter.format(location: location, message: message, hint: hint)
-    }
-}
+/// One problem in a stream spec, at `file:line:column` (the spec layer's diagnostic).
+public typealias StreamDiagnostic = SpecDiagnostic
