@@ -95,6 +95,10 @@ let package = Package(
         ),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(
+            name: "SluiceReferenceTests",
+            dependencies: ["SluiceSpec", "SluicePipeline", "SluiceQuality", "SluiceTransform", "SluiceStream", "SluiceCore"]
+        ),
+        .testTarget(
             name: "SluiceSpecTests",
             dependencies: ["SluiceSpec", "SluiceCore", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")]

@@ -129,23 +129,9 @@ public struct SuiteSpec: Sendable {
     public var file: String
 
     /// Check kinds a suite file may use.
-    public static let checkKinds = ["not_null", "unique", "range", "accepted_values", "referential", "row_count", "schema", "pattern", "freshness", "expression",
-                                    "row_count_change", "change"]
-    static let commonKeys = ["name", "severity", "threshold", "mostly"]
-    static let optionKeys: [String: [String]] = [
-        "not_null": ["column"],
-        "unique": ["column", "columns"],
-        "range": ["column", "min", "max"],
-        "accepted_values": ["column", "values"],
-        "referential": ["column", "reference"],
-        "row_count": ["min", "max"],
-        "schema": ["columns", "allow_extra"],
-        "pattern": ["column", "regex"],
-        "freshness": ["column", "max_age"],
-        "expression": ["condition", "nulls"],
-        "row_count_change": ["max_pct", "over_last"],
-        "change": ["metric", "column", "max_pct", "over_last"],
-    ]
+    public static let checkKinds = checkSections.map { String($0.title.dropFirst("Check: ".count)) }
+    static let commonKeys = commonCheckSection.names
+    static let optionKeys: [String: [String]] = Dictionary(uniqueKeysWithValues: zip(checkKinds, checkSections.map(\.names)))
 
     /// Reads and parses a suite file.
     ///
@@ -190,7 +176,7 @@ public struct SuiteSpec: Sendable {
 
         var spec = SuiteSpec(dataset: nil, references: [:], checks: [], sampleRows: 5, file: file)
         var sawChecks = false
-        for (key, _, value) in try reader.mapping(root, "the suite", allowed: ["dataset", "references", "checks", "sample_rows"]) {
+        for (key, _, value) in try reader.mapping(root, "the suite", allowed: suiteSection.names) {
             switch key {
             case "dataset": spec.dataset = try dataset(value, "dataset", reader, resolve)
             case "references":
@@ -238,7 +224,7 @@ public struct SuiteSpec: Sendable {
         var spec = DatasetSpec(path: "")
         var sawPath = false
         var sql: (connection: String?, table: String?, query: String?, node: Node?) = (nil, nil, nil, nil)
-        for (key, keyNode, value) in try reader.mapping(node, what, allowed: ["path", "format", "schema", "connection", "table", "query"]) {
+        for (key, keyNode, value) in try reader.mapping(node, what, allowed: datasetSection.names) {
             switch key {
             case "path": spec.path = resolve(try reader.string(value, "path")); sawPath = true
             case "format":

@@ -49,12 +49,11 @@ struct StreamSpecParser {
         reader = SpecReader(file: file)
     }
 
-    static let topKeys = ["stream", "input", "processors", "output", "outputs", "dead_letter", "settings", "kafka"]
-    static let processorNames = ["validate", "enrich", "map", "filter", "route"]
-    static let endpointKeys = ["file", "kafka"]
-    static let kafkaKeys = ["topic", "brokers", "group", "properties"]
-    static let settingKeys = ["batch_size", "max_record_bytes", "max_attempts", "retry_backoff", "commit_interval",
-                              "status_interval", "max_in_flight_batches", "workers"]
+    static let topKeys = StreamSpec.topSection.names
+    static let processorNames = StreamSpec.processorsSection.names
+    static let endpointKeys = StreamSpec.endpointSection.names
+    static let kafkaKeys = StreamSpec.kafkaSection.names
+    static let settingKeys = StreamSpec.settingsSection.names
 
     func report(_ node: Node?, _ message: String, hint: String? = nil) {
         reader.report(.invalidValue, at: node, message, hint: hint)

@@ -56,8 +56,7 @@ struct TransformSpecParser {
     let file: String
     let loadTable: (String) throws -> Table
 
-    static let stepNames = ["select", "drop", "rename", "derive", "filter", "cast", "fill_null", "bucket", "dedupe",
-                            "sort", "limit", "join", "aggregate", "union"]
+    static var stepNames: [String] { Transform.stepSections.map(\.title).map { String($0.dropFirst("Step: ".count)) } }
 
     func fail(_ node: Node?, _ message: String, hint: String? = nil) -> TransformError {
         let mark = node?.mark
@@ -86,7 +85,7 @@ struct TransformSpecParser {
         case ".inf", "inf", "+inf", "infinity", "+.inf": return .infinity
         case "-.inf", "-inf", "-infinity": return -.infinity
         default:
-            guard let value = Double(text) else { throw fail(node, "\(what) must be a number, found '\(text)'") }
+            guard let value = Double(text), !value.isNaN else { throw fail(node, "\(what) must be a number, found '\(text)'") }
             return value
         }
     }
@@ -145,7 +144,7 @@ struct TransformSpecParser {
                 return (pair.0, value)
             })
         case "bucket":
-            let o = try options(value, "bucket", allowed: ["column", "into", "edges", "labels", "right", "include_lowest"], required: ["column", "edges"])
+            let o = try options(value, "bucket", allowed: Transform.stepSection("bucket").names, required: ["column", "edges"])
             guard let edges = o["edges"]?.sequence else { throw fail(o["edges"], "edges must be a list of numbers") }
             return .bucket(BucketSpec(column: try string(o["column"]!, "column"), into: try o["into"].map { try string($0, "into") },
                                       edges: try edges.map { try double($0, "an edge") },
@@ -154,7 +153,7 @@ struct TransformSpecParser {
                                       includeLowest: try o["include_lowest"].map { try bool($0) } ?? false))
         case "dedupe":
             if value.mapping != nil {
-                let o = try options(value, "dedupe", allowed: ["keys", "keep"], required: [])
+                let o = try options(value, "dedupe", allowed: Transform.stepSection("dedupe").names, required: [])
                 let keep = try o["keep"].map { try string($0, "keep") } ?? "first"
                 guard keep == "first" || keep == "last" else { throw fail(o["keep"], "keep must be first or last, found '\(keep)'") }
                 return .dedupe(keys: try o["keys"].map { try strings($0, "keys") } ?? [], keepLast: keep == "last")
@@ -178,7 +177,7 @@ struct TransformSpecParser {
             guard let n = Int(try string(value, "limit")), n >= 0 else { throw fail(value, "limit must be a whole number ≥ 0") }
             return .limit(n)
         case "join":
-            let o = try options(value, "join", allowed: ["file", "on", "how"], required: ["file", "on"])
+            let o = try options(value, "join", allowed: Transform.stepSection("join").names, required: ["file", "on"])
             let how = try o["how"].map { try string($0, "how") } ?? "inner"
             guard let kind = JoinSpec.Kind(rawValue: how) else {
                 let names = JoinSpec.Kind.allCases.map(\.rawValue)
@@ -189,7 +188,7 @@ struct TransformSpecParser {
             else { on = try strings(o["on"]!, "on").map { ($0, $0) } }
             return .join(JoinSpec(right: try table(o["file"]!), on: on, kind: kind))
         case "aggregate":
-            let o = try options(value, "aggregate", allowed: ["by", "compute"], required: ["compute"])
+            let o = try options(value, "aggregate", allowed: Transform.stepSection("aggregate").names, required: ["compute"])
             return .aggregate(AggregateSpec(by: try o["by"].map { try strings($0, "by") } ?? [],
                                             measures: try pairs(o["compute"]!, "compute").map { pair in
                                                 do { return try AggregateSpec.Measure(name: pair.0, parsing: try string(pair.1, "an aggregate")) } catch let error as TransformError {
@@ -197,7 +196,7 @@ struct TransformSpecParser {
                                                 }
                                             }))
         case "union":
-            let o = try options(value, "union", allowed: ["file"], required: ["file"])
+            let o = try options(value, "union", allowed: Transform.stepSection("union").names, required: ["file"])
             return .union(try table(o["file"]!))
         default:
             throw fail(keyNode, "unknown step '\(name)'",
