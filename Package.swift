@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(
-            name: "SluiceReferenceTests",
+            name: "SluiceSpecKindTests",
             dependencies: ["SluiceSpec", "SluicePipeline", "SluiceQuality", "SluiceTransform", "SluiceStream", "SluiceCore"]
         ),
         .testTarget(

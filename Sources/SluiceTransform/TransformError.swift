@@ -36,6 +36,8 @@ public struct TransformError: Error, Sendable, CustomStringConvertible {
     public var underlying: (any Error & Sendable)?
     /// Where in a steps file the problem is (`.invalidSpec` errors of YAML steps).
     public var specLocation: ErrorLocation?
+    /// Whether this error only carries ``underlying`` (printed as it prints itself).
+    var isWrapping = false
 
     public init(_ code: Code, message: String, hint: String? = nil, step: Int? = nil, underlying: (any Error & Sendable)? = nil,
                 specLocation: ErrorLocation? = nil) {
@@ -48,10 +50,18 @@ public struct TransformError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        if let underlying, code == .expression || code == .unknownColumn, message.isEmpty {
+        if let underlying, code == .expression || code == .unknownColumn, message.isEmpty || isWrapping {
             return (step.map { "step \($0): " } ?? "") + "\(underlying)"
         }
         return ErrorFormatter.format(self)
+    }
+}
+
+extension TransformError {
+    /// An expression error wrapped whole: its message is the expression's, and it prints as the expression error does.
+    init(wrapping error: ExpressionError) {
+        self.init(.expression, message: error.message, hint: error.hint, underlying: error)
+        isWrapping = true
     }
 }
 
@@ -96,6 +106,6 @@ extension Table {
 /// Runs `body`, wrapping expression errors as ``TransformError``.
 func expressionStep<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as ExpressionError {
-        throw TransformError(.expression, message: "", underlying: error)
+        throw TransformError(wrapping: error)
     }
 }

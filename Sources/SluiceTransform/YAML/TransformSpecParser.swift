@@ -124,8 +124,8 @@ struct TransformSpecParser {
         case "select": return .select(try strings(value, "select"))
         case "drop": return .drop(try strings(value, "drop"))
         case "rename": return .rename(try pairs(value, "rename").map { ($0.0, try string($0.1, "a new name")) })
-        case "derive": return .derive(try pairs(value, "derive").map { ($0.0, try string($0.1, "an expression")) })
-        case "filter": return .filter(try string(value, "filter"))
+        case "derive": return .derive(try pairs(value, "derive").map { ($0.0, try expression($0.1, "an expression")) })
+        case "filter": return .filter(try expression(value, "filter"))
         case "cast":
             return .cast(try pairs(value, "cast").map { pair in
                 do { return (pair.0, try DataType(parsing: try string(pair.1, "a type"))) } catch let error as CoreError {
@@ -202,6 +202,18 @@ struct TransformSpecParser {
             throw fail(keyNode, "unknown step '\(name)'",
                        hint: suggestion(for: name, among: Self.stepNames).map { "did you mean '\($0)'?" } ?? "steps: \(Self.stepNames.joined(separator: ", "))")
         }
+    }
+
+    /// An expression's text, parsed now so that syntax errors (and expressions nested too
+    /// deeply) are found when the steps are read, located at the value. Text with `{{ }}`
+    /// templates is parsed when the template has been rendered.
+    func expression(_ node: Node, _ what: String) throws -> String {
+        let text = try string(node, what)
+        guard !text.contains("{{") else { return text }
+        do { _ = try Expression(parsing: text) } catch let error as ExpressionError {
+            throw fail(node, error.message + "\n  " + (error.detail ?? "").replacing("\n", with: "\n  "), hint: error.hint)
+        }
+        return text
     }
 
     func bool(_ node: Node) throws -> Bool {

@@ -50,6 +50,12 @@ func parseParams(_ items: [String]) throws -> [String: String] {
     return params
 }
 
+/// A failed run's stored message without its own "failed: " (the command says "failed:" already).
+func runFailureText(_ message: String?) -> String {
+    let text = message ?? ""
+    return text.hasPrefix("failed: ") ? String(text.dropFirst(8)) : text
+}
+
 /// Loads a pipeline; its errors are spec errors (exit 2, by their category).
 func loadPipeline(_ path: String) throws -> Pipeline {
     try Pipeline.load(path: path)
@@ -261,7 +267,7 @@ struct RunCommand: AsyncParsableCommand {
         let summary = try await runner.run(RunRequest(logicalDate: logical, rerun: rerun, params: try parseParams(param)))
         printSummary(summary, pipeline: spec.name, json: stateOptions.format == "json")
         if !summary.succeeded {
-            throw CommandFailure(description: "error: run \(spec.name) \(summary.run.runID) failed: \(summary.run.message ?? "")\n  hint: see `sluice logs \(summary.run.runID) TASK --pipeline \(pipeline)`; run again to resume")
+            throw CommandFailure(description: "error: run \(spec.name) \(summary.run.runID) failed: \(runFailureText(summary.run.message))\n  hint: see `sluice logs \(summary.run.runID) TASK --pipeline \(pipeline)`; run again to resume")
         }
     }
 }
