@@ -96,12 +96,12 @@ let package = Package(
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
         .testTarget(
             name: "SluiceSpecKindTests",
-            dependencies: ["SluiceSpec", "SluicePipeline", "SluiceQuality", "SluiceTransform", "SluiceStream", "SluiceCore"]
+            dependencies: ["SluiceSpec", "SluicePipeline", "SluiceQuality", "SluiceTransform", "SluiceStream", "SluiceCore"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "SluiceSpecTests",
-            dependencies: ["SluiceSpec", "SluiceCore", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Fixtures")]
+            dependencies: ["SluiceSpec", "SluiceCore", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
             name: "SluiceFormatsTests",

@@ -78,7 +78,9 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
                                raw: fields.map { $0.type == nil ? [] : nil }, rowCount: 0)
         for (index, processor) in spec.processors.enumerated() {
             do { try state.dryRun(processor) } catch {
-                problems.append("processor \(index + 1) (\(processor.kind)): \(error)")
+                // "processor 2 (enrich): unknown function nnw()" and the expression's caret lines.
+                let text = ErrorFormatter.text(of: error)
+                problems.append("processor \(index + 1) (\(processor.kind)): " + (text.hasPrefix("error: ") ? String(text.dropFirst(7)) : text))
             }
         }
         if !problems.isEmpty {
