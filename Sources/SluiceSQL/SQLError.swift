@@ -65,7 +65,7 @@ public struct SQLError: Error, Sendable, CustomStringConvertible {
     }
 
     static func mask(_ text: String, _ secrets: [String]) -> String {
-        var text = text
+        var text = Secrets.mask(text)
         for secret in secrets where !secret.isEmpty { text = text.replacing(secret, with: "***") }
         return text
     }

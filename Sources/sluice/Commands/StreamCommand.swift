@@ -200,7 +200,7 @@ struct StreamCommand: ParsableCommand {
                 try cluster.createTopic(String(parts[0]), partitions: n)
             }
             let line = cluster.bootstrapServers + "\n"
-            line.utf8CString.withUnsafeBufferPointer { _ = write(1, $0.baseAddress, $0.count - 1) }
+            Secrets.mask(line).utf8CString.withUnsafeBufferPointer { _ = write(1, $0.baseAddress, $0.count - 1) }
             signal(SIGINT, SIG_IGN)
             signal(SIGTERM, SIG_IGN)
             let done = DispatchSemaphore(value: 0)
