@@ -81,6 +81,9 @@ struct StreamCommand: ParsableCommand {
         @Option(help: ArgumentHelp("File input: where to store the position (default: <input>.<stream>.position).", valueName: "file"))
         var position: String?
 
+        @Option(help: ArgumentHelp("Kafka input: static group membership (group.instance.id), unique per consumer of the group: a restarted consumer with the same id gets its partitions back at once instead of waiting for the session timeout.", valueName: "id"))
+        var instanceId: String?
+
         @Flag(help: "No status lines.")
         var quiet = false
 
@@ -98,7 +101,7 @@ struct StreamCommand: ParsableCommand {
             let quiet = self.quiet
             let name = parsed.name
             let runner = try StreamRunner(spec: parsed, options: .init(
-                follow: follow, stopAtEnd: stopAtEnd, positionPath: position,
+                follow: follow, stopAtEnd: stopAtEnd, positionPath: position, instanceID: instanceId,
                 status: { status in
                     guard !quiet || status.isFinal else { return }
                     printError("stream \(name): \(status.isFinal ? "done: " : "")\(status.line)")
