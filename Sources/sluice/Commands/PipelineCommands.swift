@@ -71,6 +71,8 @@ func printEvent(_ event: RunEvent) {
     switch event {
     case .runStarted(let runID, let resumed):
         printError(resumed ? "resuming run \(runID) (tasks that succeeded before are kept)" : "run \(runID)")
+    case .staleWork(let task, let reason, let rerunning):
+        printError("\(task) changed since it succeeded (\(reason)): running \(rerunning.joined(separator: ", ")) again")
     case .taskSkipped(let task, let reason):
         printError("  - \(task): not run (\(reason))")
     case .tryStarted(let task, let tryNumber):
