@@ -320,21 +320,13 @@ public final class PipelineRunner: @unchecked Sendable {
                 output = result
                 checks = result.checks
                 state = .success
-            } catch let error as PipelineError {
-                state = error.code == .timeout ? .timedOut : (error.code == .cancelled && Task.isCancelled ? .cancelled : .failed)
-                message = error.description
-                retryable = error.retryable && error.code != .cancelled
-            } catch let error as QualityGateFailure {
-                state = .failed
-                message = error.description
-                checks = error.results
-                retryable = false
             } catch {
-                state = .failed
-                message = "\(error)"
+                // Only transient errors are retried; spec, data and permanent errors fail the task now.
+                // Errors that are not Sluice's (a closure's own) keep the task's retry policy.
+                (state, message, retryable) = Self.failure(error, &checks)
             }
             if Task.isCancelled, state != .success { state = .cancelled; retryable = false }
-            if let message { context.log("error: " + message) }
+            if let message { context.log(message) }
             let now = clock.now()
             try? store.finishTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, state: state, now: now,
                                  rowsIn: output?.rowsIn, rowsOut: output?.rowsOut, error: message, log: context.logText)
@@ -369,6 +361,16 @@ public final class PipelineRunner: @unchecked Sendable {
             tryNumber += 1
         }
         return .failed
+    }
+
+    /// The state, log text and retry decision of a try that threw `error`.
+    static func failure(_ error: any Error, _ checks: inout [CheckResult]) -> (TaskState, String, Bool) {
+        if let gate = error as? QualityGateFailure { checks = gate.results }
+        guard let error = error as? any SluiceError else { return (.failed, ErrorFormatter.text(of: error), true) }
+        let pipelineCode = (error as? PipelineError)?.code
+        let state: TaskState = pipelineCode == .timeout ? .timedOut : (pipelineCode == .cancelled && Task.isCancelled ? .cancelled : .failed)
+        if error.category.isRetryable { return (state, error.description, true) }
+        return (state, error.description + "\n  not retried: \(error.category): \(error.category.whyNotRetried)", false)
     }
 
     /// One try, cancelled when it runs past `timeout` µs.
