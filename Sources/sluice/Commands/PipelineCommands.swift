@@ -76,6 +76,8 @@ func printEvent(_ event: RunEvent) {
     switch event {
     case .runStarted(let runID, let resumed):
         printError(resumed ? "resuming run \(runID) (tasks that succeeded before are kept)" : "run \(runID)")
+    case .staleWork(let task, let reason, let rerunning):
+        printError("\(task) changed since it succeeded (\(reason)): running \(rerunning.joined(separator: ", ")) again")
     case .taskSkipped(let task, let reason):
         printError("  - \(task): not run (\(reason))")
     case .tryStarted(let task, let tryNumber):
@@ -354,7 +356,7 @@ func monotonicClock() -> Double {
 }
 
 func printErrorInline(_ text: String) {
-    text.withCString { _ = write(2, $0, strlen($0)) }
+    Secrets.mask(text).withCString { _ = write(2, $0, strlen($0)) }
 }
 
 struct RunsCommand: ParsableCommand {
