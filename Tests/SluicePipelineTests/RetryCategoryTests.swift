@@ -122,3 +122,53 @@ struct RetryCategoryTests {
         #expect(tries[0].error?.contains("not retried: spec or usage error") == true)
     }
 }
+
+/// Failures of one pipeline stay in that pipeline.
+@Suite("Scheduler isolation and failure categories in events")
+struct FailureIsolationTests {
+    @Test("a pipeline that cannot be scheduled does not stop the scheduler or the other pipelines")
+    func brokenStateIsIsolated() async throws {
+        let ws = try Workspace(); defer { ws.remove() }
+        let calls = Counter()
+        let clock = ManualClock(start: day("2024-01-03") + 3_600_000_000)
+        var entries: [Scheduler.Entry] = []
+        for name in ["broken", "healthy"] {
+            var p = Pipeline(name: name)
+            // Built in Swift, so nothing validated it: minute 61 never comes.
+            p.schedule = name == "broken" ? "61 * * * *" : "@daily"
+            p.startDate = day("2024-01-01")
+            p.addTask("work") { _ in calls.increment(name); return TaskOutput() }
+            let store = try StateStore(url: "sqlite:" + ws.path("\(name).db"))
+            let runner = PipelineRunner(pipeline: p, store: store, clock: clock)
+            runner.artifactsRoot = ws.path("artifacts")
+            entries.append(Scheduler.Entry(pipeline: p, runner: runner))
+        }
+        let scheduler = Scheduler(entries: entries, clock: clock)
+        final class Errors: @unchecked Sendable { let lock = NSLock(); var list: [String] = [] }   // list guarded by lock
+        let errors = Errors()
+        scheduler.onEvent = { event in
+            if case .runError(let p, _, let error) = event { errors.lock.withLock { errors.list.append(p + ": " + error) } }
+        }
+        let started = try scheduler.tick()
+        await scheduler.drain()
+        #expect(started == ["2024-01-02"])
+        #expect(calls.count("healthy") == 1 && calls.count("broken") == 0)
+        let reported = errors.lock.withLock { errors.list }
+        #expect(reported.count == 1 && reported.first?.hasPrefix("broken: error: ") == true, "\(reported)")
+    }
+
+    @Test("a try's event says the failure's category")
+    func eventCategory() async throws {
+        let ws = try Workspace(); defer { ws.remove() }
+        var p = Pipeline(name: "events")
+        p.addTask("typo") { _ in throw CoreError(.unknownColumn, message: "no column \"amout\"") }
+        let recorder = RecordingObserver()
+        let runner = PipelineRunner(pipeline: p, store: try ws.store(), clock: ManualClock())
+        runner.artifactsRoot = ws.path("artifacts")
+        runner.observer = recorder
+        _ = try await runner.run(RunRequest(logicalDate: day("2024-01-02")))
+        let finished = recorder.events.compactMap { if case .taskTryFinished(let e) = $0 { e } else { nil } }
+        #expect(finished.first?.error?.category == "spec")
+        #expect(finished.first?.willRetry == false)
+    }
+}

@@ -20,6 +20,17 @@ public enum ErrorCategory: String, Sendable, Hashable, CaseIterable, CustomStrin
     /// Something Sluice did not expect (a bug), or work that was cancelled.
     case `internal`
 
+    /// The category as events and metrics name it: `spec`, `data`, `transient_io`, `permanent_io`, `internal`.
+    public var identifier: String {
+        switch self {
+        case .usage: "spec"
+        case .data: "data"
+        case .transientIO: "transient_io"
+        case .permanentIO: "permanent_io"
+        case .internal: "internal"
+        }
+    }
+
     /// Whether trying again can help: only ``transientIO``.
     public var isRetryable: Bool { self == .transientIO }
 

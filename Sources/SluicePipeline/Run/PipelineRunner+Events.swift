@@ -70,7 +70,8 @@ extension PipelineRunner {
     /// The try's outcome, then its checks' results.
     func notifyTryFinished(_ task: PipelineTask, variables: RunVariables, tryNumber: Int, state: TaskState, willRetry: Bool,
                            output: TaskOutput?, outputSchema: Schema?, seconds: Double, message: String?,
-                           datasets: (inputs: [EventDataset], outputs: [EventDataset]), checks: [CheckResult], now: Int64) {
+                           datasets: (inputs: [EventDataset], outputs: [EventDataset]), checks: [CheckResult], now: Int64,
+                           category: ErrorCategory? = nil) {
         var outputs = datasets.outputs
         var bytes: Int?
         if state == .success {
@@ -83,7 +84,7 @@ extension PipelineRunner {
         notify(.taskTryFinished(TaskTryFinished(
             run: run, task: task.name, kind: task.action.kind, tryNumber: tryNumber, outcome: EventOutcome(state),
             willRetry: willRetry, rowsIn: output?.rowsIn, rowsOut: output?.rowsOut, bytesOut: bytes, durationSeconds: seconds,
-            error: message.map { EventError(message: $0) }, inputs: datasets.inputs, outputs: outputs, time: now)))
+            error: message.map { EventError(message: $0, category: category?.identifier) }, inputs: datasets.inputs, outputs: outputs, time: now)))
         for check in checks { notify(.checkEvaluated(CheckEvaluated(check, run: run, task: task.name, time: now))) }
     }
 }

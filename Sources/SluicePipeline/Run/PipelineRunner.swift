@@ -303,6 +303,7 @@ public final class PipelineRunner: @unchecked Sendable {
             var checks: [CheckResult] = []
             var pendingArtifact: (Table, String)?
             var outputSchema: Schema?
+            var category: ErrorCategory?
             do {
                 var result = try await attemptWithTimeout(task, context, timeout: settings.timeout)
                 if let source = result.passthroughOf {
@@ -324,6 +325,7 @@ public final class PipelineRunner: @unchecked Sendable {
                 // Only transient errors are retried; spec, data and permanent errors fail the task now.
                 // Errors that are not Sluice's (a closure's own) keep the task's retry policy.
                 (state, message, retryable) = Self.failure(error, &checks)
+                category = (error as? any SluiceError)?.category
             }
             if Task.isCancelled, state != .success { state = .cancelled; retryable = false }
             if let message { context.log(message) }
@@ -339,7 +341,7 @@ public final class PipelineRunner: @unchecked Sendable {
                 notifyTryFinished(task, variables: variables, tryNumber: tryNumber, state: state,
                                   willRetry: state != .success && attempt < attempts && retryable, output: output,
                                   outputSchema: outputSchema, seconds: monotonicSeconds() - began, message: message,
-                                  datasets: datasets, checks: checks, now: now)
+                                  datasets: datasets, checks: checks, now: now, category: category)
             }
             if state == .success {
                 let (store, rowsIn, rowsOut, artifact) = (self.store, output?.rowsIn, output?.rowsOut, shared.path(of: task.name))

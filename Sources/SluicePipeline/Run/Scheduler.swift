@@ -80,6 +80,18 @@ public final class Scheduler: @unchecked Sendable {
         let now = clock.now()
         var started: [String] = []
         for entry in entries {
+            // One pipeline whose state cannot be read does not keep the others from running.
+            do { started += try tick(entry, now: now) } catch {
+                onEvent?(.runError(pipeline: entry.pipeline.name, runID: "-", error: ErrorFormatter.text(of: error)))
+            }
+        }
+        return started
+    }
+
+    /// Starts the due runs of one pipeline.
+    private func tick(_ entry: Entry, now: Int64) throws -> [String] {
+        var started: [String] = []
+        do {
             let p = entry.pipeline
             try recordSLAMisses(entry, now: now)
             for (logical, resume) in try due(entry, now: now) {

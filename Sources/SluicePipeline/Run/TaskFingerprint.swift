@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import SluiceCore
+import SluiceSpec
 import SluiceFormats
 import Yams
 
@@ -59,7 +60,7 @@ public enum TaskFingerprint {
     /// spacing do not count); empty for pipelines built in Swift.
     static func taskTexts(_ pipeline: Pipeline) -> [String: String] {
         guard let file = pipeline.file, let bytes = try? FileByteSource.readAll(path: file),
-              let root = try? Yams.compose(yaml: String(decoding: bytes, as: UTF8.self)),
+              let root = try? SpecDocument.compose(String(decoding: bytes, as: UTF8.self), file: file),
               let tasks = root.mapping?["tasks"]?.mapping else { return [:] }
         var texts: [String: String] = [:]
         for (key, value) in tasks {
