@@ -75,6 +75,10 @@ struct SpecFuzzTests {
                              "99999999999999999999", "1e300s", "-1", "\\0", "\u{0}", "{{ ds }}", "${X}", "!!binary ", "? ", "|\n", ">-\n",
                              "<<: *a\n", "%YAML 1.1\n", "---\n", "...\n", "#", "\t", "ü", "\u{FEFF}", String(repeating: "[", count: 200)]
 
+    static let expressionTokens = ["(", ")", "((((((((", "'", "\"", " and ", " or ", " not ", "-", "--", "||", "case when ", " end", "1e400",
+                                   "9223372036854775808", ",", "cast(", " as ", "int64", "\u{0}", "%", "/0", "null", "ü", "\\"]
+    static let cronTokens = ["*", "/", "-", ",", "L", "#", "?", "MON", "JAN", "99999999999999999999", "-1", "0", "60", "@", " ", "\u{0}", "*/0"]
+
     static func seeds(_ kind: String) throws -> [String] {
         let folder = directory.appendingPathComponent(kind)
         return try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map {
@@ -86,81 +90,90 @@ struct SpecFuzzTests {
         try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8).split(separator: "\n").map(String.init)
     }
 
-    /// A spec error must be a Sluice error that says where (a file at least) and what.
-    static func located(_ error: any Error, _ input: String) {
-        guard let error = error as? any SluiceError else { Issue.record("not a Sluice error: \(error) for \(input.prefix(200))"); return }
-        #expect(!error.message.isEmpty)
+    /// What is wrong with a spec error, if anything: it must be a Sluice error that says
+    /// where (a file at least) and what.
+    static func located(_ error: any Error, _ input: String) -> String? {
+        guard let error = error as? any SluiceError else { return "not a Sluice error: \(error) for \(input.prefix(200))" }
+        if error.message.isEmpty { return "empty message for \(input.prefix(200))" }
         // A file position, or (a stream's binding errors) the processor by number.
         let located = error.location?.file != nil || error.message.contains("processor ")
-        #expect(located || error is TransformError || error is CoreError || error is ExpressionError,
-                "no location: \(error) for \(input.prefix(200))")
-        #expect(!error.description.contains("error: error:"), "\(error)")
+        if !(located || error is TransformError || error is CoreError || error is ExpressionError) { return "no location: \(error) for \(input.prefix(200))" }
+        if error.description.contains("error: error:") { return "\(error)" }
+        return nil
+    }
+
+    /// Fuzzes `parse` off the cooperative pool; every problem found, the input count and the slowest input.
+    static func fuzz(seed: UInt64, seeds: [String], tokens: [String], _ parse: @escaping @Sendable (String) -> String?) async throws
+        -> (problems: [String], count: Int, slowest: Duration) {
+        try await offPool {
+            var fuzzer = MutationFuzzer(seed: seed, seeds: seeds, tokens: tokens)
+            var problems: [String] = []
+            let (count, slowest) = fuzzer.run(budget: Self.budget) { input in
+                if let problem = parse(input), problems.count < 20 { problems.append(problem) }
+            }
+            return (problems, count, slowest)
+        }
     }
 
     @Test("pipeline specs")
-    func pipelines() throws {
-        var fuzzer = MutationFuzzer(seed: 11, seeds: try Self.seeds("pipeline"), tokens: Self.yamlTokens)
-        let (count, slowest) = fuzzer.run(budget: Self.budget) { input in
-            do { _ = try Pipeline.parse(input, file: "/nonexistent/fuzz/pipeline.yaml") } catch { Self.located(error, input) }
+    func pipelines() async throws {
+        let (problems, count, slowest) = try await Self.fuzz(seed: 11, seeds: try Self.seeds("pipeline"), tokens: Self.yamlTokens) { input in
+            do { _ = try Pipeline.parse(input, file: "/nonexistent/fuzz/pipeline.yaml"); return nil } catch { return Self.located(error, input) }
         }
+        #expect(problems.isEmpty, "\(problems)")
         #expect(count >= 200 && slowest < .seconds(2))
     }
 
     @Test("suite specs")
-    func suites() throws {
-        var fuzzer = MutationFuzzer(seed: 12, seeds: try Self.seeds("suite"), tokens: Self.yamlTokens)
-        let (count, slowest) = fuzzer.run(budget: Self.budget) { input in
-            do { _ = try SuiteSpec.parse(input, file: "checks.yaml") } catch { Self.located(error, input) }
+    func suites() async throws {
+        let (problems, count, slowest) = try await Self.fuzz(seed: 12, seeds: try Self.seeds("suite"), tokens: Self.yamlTokens) { input in
+            do { _ = try SuiteSpec.parse(input, file: "checks.yaml"); return nil } catch { return Self.located(error, input) }
         }
+        #expect(problems.isEmpty, "\(problems)")
         #expect(count >= 200 && slowest < .seconds(2))
     }
 
     @Test("stream specs")
-    func streams() throws {
-        var fuzzer = MutationFuzzer(seed: 13, seeds: try Self.seeds("stream"), tokens: Self.yamlTokens)
-        let (count, slowest) = fuzzer.run(budget: Self.budget) { input in
+    func streams() async throws {
+        let (problems, count, slowest) = try await Self.fuzz(seed: 13, seeds: try Self.seeds("stream"), tokens: Self.yamlTokens) { input in
             do {
                 let spec = try StreamSpec(yaml: input, file: "spec.yaml", environment: ["KAFKA_BROKERS": "127.0.0.1:1"])
                 _ = try StreamProcessor(spec)
-            } catch { Self.located(error, input) }
+                return nil
+            } catch { return Self.located(error, input) }
         }
+        #expect(problems.isEmpty, "\(problems)")
         #expect(count >= 200 && slowest < .seconds(2))
     }
 
     @Test("transform steps")
-    func steps() throws {
-        var fuzzer = MutationFuzzer(seed: 14, seeds: try Self.seeds("steps"), tokens: Self.yamlTokens)
-        let (count, slowest) = fuzzer.run(budget: Self.budget) { input in
-            do { _ = try Transform(yaml: input, file: "steps.yaml", loadTable: { _ in Table.empty }) } catch { Self.located(error, input) }
+    func steps() async throws {
+        let (problems, count, slowest) = try await Self.fuzz(seed: 14, seeds: try Self.seeds("steps"), tokens: Self.yamlTokens) { input in
+            do { _ = try Transform(yaml: input, file: "steps.yaml", loadTable: { _ in Table.empty }); return nil } catch { return Self.located(error, input) }
         }
+        #expect(problems.isEmpty, "\(problems)")
         #expect(count >= 200 && slowest < .seconds(2))
     }
 
     @Test("expressions")
-    func expressions() throws {
-        let tokens = ["(", ")", "((((((((", "'", "\"", " and ", " or ", " not ", "-", "--", "||", "case when ", " end", "1e400",
-                      "9223372036854775808", ",", "cast(", " as ", "int64", "\u{0}", "%", "/0", "null", "ü", "\\"]
-        var fuzzer = MutationFuzzer(seed: 15, seeds: try Self.lines("expressions.txt"), tokens: tokens)
-        let (count, slowest) = fuzzer.run(budget: Self.budget) { input in
-            do { _ = try Expression(parsing: input) } catch let error as ExpressionError {
-                #expect(!error.message.isEmpty && error.position >= 0)
-            } catch { Issue.record("not an ExpressionError: \(error)") }
+    func expressions() async throws {
+        let (problems, count, slowest) = try await Self.fuzz(seed: 15, seeds: try Self.lines("expressions.txt"), tokens: Self.expressionTokens) { input in
+            do { _ = try Expression(parsing: input); return nil } catch let error as ExpressionError {
+                return error.message.isEmpty || error.position < 0 ? "bad error \(error) for \(input)" : nil
+            } catch { return "not an ExpressionError: \(error)" }
         }
+        #expect(problems.isEmpty, "\(problems)")
         #expect(count >= 200 && slowest < .seconds(2))
     }
 
     @Test("cron expressions")
-    func cron() throws {
-        let tokens = ["*", "/", "-", ",", "L", "#", "?", "MON", "JAN", "99999999999999999999", "-1", "0", "60", "@", " ", "\u{0}", "*/0"]
-        var fuzzer = MutationFuzzer(seed: 16, seeds: try Self.lines("cron.txt"), tokens: tokens)
-        let (count, slowest) = fuzzer.run(budget: Self.budget) { input in
-            do {
-                let cron = try CronExpression(input)
-                _ = cron.description
-            } catch let error as ScheduleError {
-                #expect(!error.message.isEmpty)
-            } catch { Issue.record("not a ScheduleError: \(error)") }
+    func cron() async throws {
+        let (problems, count, slowest) = try await Self.fuzz(seed: 16, seeds: try Self.lines("cron.txt"), tokens: Self.cronTokens) { input in
+            do { _ = try CronExpression(input).description; return nil } catch let error as ScheduleError {
+                return error.message.isEmpty ? "empty message for \(input)" : nil
+            } catch { return "not a ScheduleError: \(error)" }
         }
+        #expect(problems.isEmpty, "\(problems)")
         #expect(count >= 200 && slowest < .seconds(2))
     }
 }

@@ -121,10 +121,6 @@ struct StreamCommand: ParsableCommand {
                           + "\"dlq\":\(counters.deadLettered),\"filtered\":\(counters.filtered),\"retries\":\(counters.retries),"
                           + "\"active_seconds\":\(runner.activeSeconds)}")
                 }
-                if ProcessInfoEnvironment.current["SLUICE_BENCH"] != nil {
-                    // The benchmark harness's in-process time: first record read to the end.
-                    printError("BENCH_IN_PROCESS_SECONDS=\(runner.activeSeconds)")
-                }
             }
         }
     }
