@@ -91,32 +91,30 @@ public final class Scheduler: @unchecked Sendable {
     /// Starts the due runs of one pipeline.
     private func tick(_ entry: Entry, now: Int64) throws -> [String] {
         var started: [String] = []
-        do {
-            let p = entry.pipeline
-            try recordSLAMisses(entry, now: now)
-            for (logical, resume) in try due(entry, now: now) {
-                let runID = PipelineRunner.runID(for: logical)
-                let running = lock.locked { active[p.name]?.count ?? 0 }
-                guard running < p.maxActiveRuns else { break }
-                if p.dependsOnPast, let previous = try previousRun(entry, logical: logical), previous.state != .success { break }
-                _ = lock.locked { active[p.name, default: []].insert(runID) }
-                onEvent?(.runStarting(pipeline: p.name, runID: runID, resumed: resume))
-                started.append(runID)
-                let number: Int = lock.locked { serial += 1; return serial }
-                let task = Task { [onEvent] in
-                    do {
-                        let summary = try await entry.runner.run(RunRequest(logicalDate: logical, trigger: "scheduled"))
-                        onEvent?(.runFinished(pipeline: p.name, summary: summary))
-                    } catch {
-                        onEvent?(.runError(pipeline: p.name, runID: runID, error: "\(error)"))
-                    }
-                    self.lock.locked {
-                        _ = self.active[p.name]?.remove(runID)
-                        self.tasks[number] = nil
-                    }
+        let p = entry.pipeline
+        try recordSLAMisses(entry, now: now)
+        for (logical, resume) in try due(entry, now: now) {
+            let runID = PipelineRunner.runID(for: logical)
+            let running = lock.locked { active[p.name]?.count ?? 0 }
+            guard running < p.maxActiveRuns else { break }
+            if p.dependsOnPast, let previous = try previousRun(entry, logical: logical), previous.state != .success { break }
+            _ = lock.locked { active[p.name, default: []].insert(runID) }
+            onEvent?(.runStarting(pipeline: p.name, runID: runID, resumed: resume))
+            started.append(runID)
+            let number: Int = lock.locked { serial += 1; return serial }
+            let task = Task { [onEvent] in
+                do {
+                    let summary = try await entry.runner.run(RunRequest(logicalDate: logical, trigger: "scheduled"))
+                    onEvent?(.runFinished(pipeline: p.name, summary: summary))
+                } catch {
+                    onEvent?(.runError(pipeline: p.name, runID: runID, error: "\(error)"))
                 }
-                lock.locked { if self.active[p.name]?.contains(runID) == true { tasks[number] = task } }
+                self.lock.locked {
+                    _ = self.active[p.name]?.remove(runID)
+                    self.tasks[number] = nil
+                }
             }
+            lock.locked { if self.active[p.name]?.contains(runID) == true { tasks[number] = task } }
         }
         return started
     }

@@ -114,13 +114,11 @@ struct StreamCommand: ParsableCommand {
                 return source
             }
             defer { sources.forEach { $0.cancel() } }
-            do {
-                let counters = try runner.run()
-                if jsonSummary {
-                    print("{\"stream\":\(jsonString(name)),\"in\":\(counters.input),\"out\":\(counters.output),"
-                          + "\"dlq\":\(counters.deadLettered),\"filtered\":\(counters.filtered),\"retries\":\(counters.retries),"
-                          + "\"active_seconds\":\(runner.activeSeconds)}")
-                }
+            let counters = try runner.run()
+            if jsonSummary {
+                print("{\"stream\":\(jsonString(name)),\"in\":\(counters.input),\"out\":\(counters.output),"
+                      + "\"dlq\":\(counters.deadLettered),\"filtered\":\(counters.filtered),\"retries\":\(counters.retries),"
+                      + "\"active_seconds\":\(runner.activeSeconds)}")
             }
         }
     }
