@@ -113,6 +113,20 @@ public final class SpecReader {
         return pairs
     }
 
+    /// The pairs of a mapping whose keys are names the spec chooses (columns, fields, params).
+    public func pairs(_ node: Node, _ what: String) -> [(key: String, keyNode: Node, value: Node)]? {
+        guard case .mapping(let mapping) = node else {
+            report(.wrongType, at: node, "\(what) must be a mapping such as { name: value }, found \(describe(node))")
+            return nil
+        }
+        var pairs: [(String, Node, Node)] = []
+        for (keyNode, value) in mapping {
+            guard let key = string(keyNode, "a name in \(what)") else { continue }
+            pairs.append((key, keyNode, value))
+        }
+        return pairs
+    }
+
     /// The items of a list.
     public func list(_ node: Node, _ what: String) -> [Node]? {
         guard case .sequence(let items) = node else {

@@ -257,8 +257,8 @@ struct YAMLStepTests {
         let key = #expect(throws: TransformError.self) {
             try Transform(yaml: "- bucket: { column: x, edgs: [0, 1] }\n", file: "s.yaml")
         }
-        #expect(key?.description.hasPrefix("s.yaml:1:24: error: unknown key 'edgs' in bucket") == true)
-        #expect(key?.hint?.hasPrefix("did you mean 'edges'?") == true)
+        #expect(key?.description.hasPrefix("s.yaml:1:24: error: unknown key \"edgs\" in bucket") == true)
+        #expect(key?.hint?.hasPrefix("did you mean `edges`?") == true)
         let aggregate = #expect(throws: TransformError.self) { try Transform(yaml: "- aggregate: { compute: { n: cnt(x) } }") }
         #expect(aggregate?.hint == "did you mean count()?")
     }

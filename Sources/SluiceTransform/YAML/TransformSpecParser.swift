@@ -64,19 +64,21 @@ struct TransformSpecParser {
                               specLocation: ErrorLocation(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0))
     }
 
-    func string(_ node: Node, _ what: String) throws -> String {
-        guard let scalar = node.scalar else { throw fail(node, "\(what) must be a single value") }
-        return scalar.string
+    /// Runs one ``SpecReader`` read and throws its first problem as a located ``TransformError``
+    /// (the step parser stops at the first problem).
+    func read<T>(_ body: (SpecReader) -> T?) throws -> T {
+        let reader = SpecReader(file: file)
+        if let value = body(reader), !reader.hasProblems { return value }
+        let problem = reader.diagnostics[0]
+        throw TransformError(.invalidSpec, message: problem.message, hint: problem.hint, specLocation: problem.location)
     }
 
-    func strings(_ node: Node, _ what: String) throws -> [String] {
-        if let sequence = node.sequence { return try sequence.map { try string($0, what) } }
-        return [try string(node, what)]
-    }
+    func string(_ node: Node, _ what: String) throws -> String { try read { $0.string(node, what) } }
+
+    func strings(_ node: Node, _ what: String) throws -> [String] { try read { $0.strings(node, what) } }
 
     func pairs(_ node: Node, _ what: String) throws -> [(String, Node)] {
-        guard let mapping = node.mapping else { throw fail(node, "\(what) must be a map, e.g. { name: value }") }
-        return try mapping.map { (try string($0.key, "a key"), $0.value) }
+        try read { $0.pairs(node, what) }.map { ($0.key, $0.value) }
     }
 
     func double(_ node: Node, _ what: String) throws -> Double {
@@ -92,18 +94,11 @@ struct TransformSpecParser {
 
     /// Checks a map's keys against the allowed ones; returns a lookup.
     func options(_ node: Node, _ step: String, allowed: [String], required: [String]) throws -> [String: Node] {
+        guard node.mapping != nil else { throw fail(node, "\(step) must be a map, e.g. { \(required.first ?? allowed[0]): … }") }
         var result: [String: Node] = [:]
-        guard let mapping = node.mapping else { throw fail(node, "\(step) must be a map, e.g. { \(required.first ?? allowed[0]): … }") }
-        for (keyNode, value) in mapping {
-            let key = try string(keyNode, "a key")
-            guard allowed.contains(key) else {
-                throw fail(keyNode, "unknown key '\(key)' in \(step)",
-                           hint: suggestion(for: key, among: allowed).map { "did you mean '\($0)'? Keys: \(allowed.joined(separator: ", "))" } ?? "keys: \(allowed.joined(separator: ", "))")
-            }
-            result[key] = value
-        }
+        for (key, _, value) in try read({ $0.mapping(node, step, allowed: allowed) }) { result[key] = value }
         for key in required where result[key] == nil {
-            throw fail(node, "\(step) needs '\(key)'")
+            throw fail(node, "\(step) needs `\(key)`")
         }
         return result
     }
