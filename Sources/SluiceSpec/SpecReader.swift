@@ -194,7 +194,7 @@ public final class SpecReader {
         }
         if let range, !range.contains(value) {
             if range.upperBound == .max {
-                report(.outOfRange, at: node, "\(what) must be \(range.lowerBound) or more")
+                report(.outOfRange, at: node, "\(what) must be \(range.lowerBound) or more, found \(value)")
             } else {
                 report(.outOfRange, at: node, "\(what) must be in \(range.lowerBound)…\(range.upperBound), found \(value)")
             }

@@ -36,7 +36,7 @@ struct SpecReaderTests {
         let reader = SpecReader(file: "s.yaml")
         #expect(reader.integer(try Self.node("n: 5")["n"]!, "n", in: 1...10) == 5)
         #expect(reader.integer(try Self.node("n: 0")["n"]!, "n", in: 1...Int.max) == nil)
-        #expect(reader.diagnostics.last?.message == "n must be 1 or more")
+        #expect(reader.diagnostics.last?.message == "n must be 1 or more, found 0")
         #expect(reader.integer(try Self.node("n: 99999999999999999999999")["n"]!, "n") == nil)
         #expect(reader.integer(try Self.node("n: 1.5")["n"]!, "n") == nil)
         #expect(reader.diagnostics.count == 3)

@@ -70,13 +70,13 @@ extension SuiteSpec {
         ]),
         SpecSection("Check: row_count_change", summary: "The row count changed at most max_pct percent from the average of recent runs (history).", keys: [
             SpecKey("max_pct", "number ≥ 0", required: true, doc: "The largest change allowed, in percent.", example: "- row_count_change: { max_pct: 20, over_last: 5 }"),
-            SpecKey("over_last", "integer 1…100000", default: "5", doc: "How many recent runs to average.", example: "#   over_last: 5"),
+            SpecKey("over_last", "integer ≥ 1", default: "5", doc: "How many recent runs to average.", example: "#   over_last: 5"),
         ]),
         SpecSection("Check: change", summary: "A metric changed at most max_pct percent from recent runs (history).", keys: [
             SpecKey("metric", "`row_count` or `null_fraction`", required: true, doc: "The metric.", example: "- change: { metric: null_fraction, column: email, max_pct: 50 }"),
             SpecKey("column", "column", doc: "The column, for per-column metrics.", example: "#   column: email"),
             SpecKey("max_pct", "number ≥ 0", required: true, doc: "The largest change allowed, in percent.", example: "#   max_pct: 50"),
-            SpecKey("over_last", "integer 1…100000", default: "5", doc: "How many recent runs to compare with.", example: "#   over_last: 3"),
+            SpecKey("over_last", "integer ≥ 1", default: "5", doc: "How many recent runs to compare with.", example: "#   over_last: 3"),
         ]),
     ]
 

@@ -363,7 +363,7 @@ public struct SuiteSpec: Sendable {
                 guard number >= 0 else { throw reader.error(.invalidOption, at: value, "max_pct must be 0 or more, found \(formatDouble(number))") }
                 spec.options[key] = .number(number)
             case "over_last":
-                spec.options[key] = .integer(try reader.integer(value, key, in: 1...100_000))
+                spec.options[key] = .integer(try reader.integer(value, key, in: 1...Int.max))
             case "metric":
                 let name = try reader.string(value, key)
                 let metrics = ["row_count", "null_fraction"]
