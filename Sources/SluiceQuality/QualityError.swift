@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceSpec
 
 /// An error from the quality module: a suite that cannot be read or a check that
 /// cannot run on the table it was given.
@@ -43,6 +44,9 @@ public struct QualityError: Error, Sendable, CustomStringConvertible, Equatable 
     public var column: Int
     public var message: String
     public var hint: String?
+    /// Every problem of a suite with more than one, sorted by location (the first one
+    /// found is also this error's own message and location).
+    public var diagnostics: [SpecDiagnostic] = []
 
     public init(_ code: Code, file: String? = nil, line: Int = 0, column: Int = 0, message: String, hint: String? = nil) {
         self.code = code
@@ -53,7 +57,9 @@ public struct QualityError: Error, Sendable, CustomStringConvertible, Equatable 
         self.hint = hint
     }
 
-    public var description: String { ErrorFormatter.format(self) }
+    public var description: String {
+        diagnostics.isEmpty ? ErrorFormatter.format(self) : diagnostics.report
+    }
 }
 
 extension QualityError: SluiceError {

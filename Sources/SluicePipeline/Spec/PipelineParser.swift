@@ -334,8 +334,12 @@ struct PipelineParser {
                     suite = try SuiteSpec.parse(node: mapping, file: file, text: text)
                 }
             } catch let error as QualityError {
-                reader.report(SpecDiagnostic(.invalidValue, file: error.file ?? file, line: error.line, column: error.column,
-                                             message: error.message, hint: error.hint))
+                if error.diagnostics.isEmpty {
+                    reader.report(SpecDiagnostic(.invalidValue, file: error.file ?? file, line: error.line, column: error.column,
+                                                 message: error.message, hint: error.hint))
+                } else {
+                    error.diagnostics.forEach(reader.report)
+                }
                 return nil
             } catch { fail(body, "\(error)"); return nil }
             return .check(CheckAction(suite: suite, failOn: failOn, quarantine: quarantine))

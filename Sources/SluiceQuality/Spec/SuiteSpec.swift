@@ -176,7 +176,14 @@ public struct SuiteSpec: Sendable {
 
         var spec = SuiteSpec(dataset: nil, references: [:], checks: [], sampleRows: 5, file: file)
         var sawChecks = false
+        // Each top-level key and each check is read on its own, so that one mistake does not
+        // hide the next: every problem is reported together (the first one is the error's own).
+        var problems: [QualityError] = []
+        func collecting(_ body: () throws -> Void) throws {
+            do { try body() } catch let error as QualityError { problems.append(error) }
+        }
         for (key, _, value) in try reader.mapping(root, "the suite", allowed: suiteSection.names) {
+            try collecting {
             switch key {
             case "dataset": spec.dataset = try dataset(value, "dataset", reader, resolve)
             case "references":
@@ -190,9 +197,14 @@ public struct SuiteSpec: Sendable {
                 guard case .sequence(let items) = value else {
                     throw reader.error(.wrongType, at: value, "checks must be a list (each item starting with `- `), found \(reader.describe(value))")
                 }
-                for item in items { spec.checks.append(try check(item, reader)) }
+                for item in items { try collecting { spec.checks.append(try check(item, reader)) } }
             default: break
             }
+            }
+        }
+        if var first = problems.first {
+            if problems.count > 1 { first.diagnostics = problems.map(SpecDiagnostic.init).sorted(by: SpecDiagnostic.byLocation) }
+            throw first
         }
         guard sawChecks else {
             throw QualityError(.invalidSuite, file: file, line: 1, column: 1, message: "the suite has no `checks:` list")

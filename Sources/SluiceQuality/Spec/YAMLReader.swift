@@ -71,6 +71,14 @@ package struct YAMLReader {
     package func value(_ node: Node, _ what: String) throws -> Value { try read { $0.value(node, what) } }
 }
 
+extension SpecDiagnostic {
+    /// A suite problem as a spec diagnostic (for reports that list every problem).
+    package init(_ error: QualityError) {
+        self.init(error.code == .unknownKey ? .unknownKey : error.code == .wrongType ? .wrongType : .invalidValue,
+                  file: error.file ?? "", line: error.line, column: error.column, message: error.message, hint: error.hint)
+    }
+}
+
 extension QualityError {
     /// A spec problem as a quality error with the matching code.
     package init(_ diagnostic: SpecDiagnostic) {
