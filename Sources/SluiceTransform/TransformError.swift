@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceSpec
 
 /// An error from a transform step: a bad step definition, an incompatible key, a
 /// failure inside an expression.
@@ -38,6 +39,9 @@ public struct TransformError: Error, Sendable, CustomStringConvertible {
     public var specLocation: ErrorLocation?
     /// Whether this error only carries ``underlying`` (printed as it prints itself).
     var isWrapping = false
+    /// Every problem of a steps file with more than one, sorted by location (the first one
+    /// found is also this error's own message and location).
+    public var diagnostics: [SpecDiagnostic] = []
 
     public init(_ code: Code, message: String, hint: String? = nil, step: Int? = nil, underlying: (any Error & Sendable)? = nil,
                 specLocation: ErrorLocation? = nil) {
@@ -53,7 +57,7 @@ public struct TransformError: Error, Sendable, CustomStringConvertible {
         if let underlying, code == .expression || code == .unknownColumn, message.isEmpty || isWrapping {
             return (step.map { "step \($0): " } ?? "") + "\(underlying)"
         }
-        return ErrorFormatter.format(self)
+        return diagnostics.isEmpty ? ErrorFormatter.format(self) : diagnostics.report
     }
 }
 

@@ -303,3 +303,15 @@ struct KeyEncoderTests {
         }
     }
 }
+
+@Suite("Step problems reported together")
+struct StepProblemsTests {
+    @Test("every bad step is reported, sorted by location")
+    func everyProblem() {
+        let yaml = "- filtr: a > 1\n- bucket: { column: x, edgs: [0, 1] }\n- limit: 1\n- select: ~\n"
+        let error = #expect(throws: TransformError.self) { try Transform(yaml: yaml, file: "steps.yaml") }
+        #expect(error?.diagnostics.map(\.line) == [1, 2, 4])
+        #expect(error?.description.contains("steps.yaml:2:24: error: unknown key \"edgs\" in bucket") == true)
+        #expect(error?.description.contains("steps.yaml:4:11: error: select must be text, found null") == true)
+    }
+}

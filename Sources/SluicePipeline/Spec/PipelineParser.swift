@@ -298,7 +298,10 @@ struct PipelineParser {
                 return nil
             }
             // Parsed now for errors (join/union files are read when the task runs).
-            do { _ = try Transform(node: body, file: file, loadTable: { _ in Table.empty }) } catch let error as TransformError {
+            do { _ = try Transform(node: body, file: file, loadTable: { _ in Table.empty }) } catch let error as TransformError where !error.diagnostics.isEmpty {
+                error.diagnostics.forEach(reader.report)
+                return nil
+            } catch let error as TransformError {
                 reader.report(SpecDiagnostic(.invalidValue, file: error.specLocation?.file ?? file, line: error.specLocation?.line ?? body.mark?.line ?? 0,
                                              column: error.specLocation?.column ?? body.mark?.column ?? 0,
                                              message: error.specLocation == nil ? Self.plain(error) : error.message, hint: error.specLocation == nil ? nil : error.hint))

@@ -107,7 +107,23 @@ struct TransformSpecParser {
         guard let sequence = root.sequence else {
             throw fail(root, "steps must be a list, e.g.\n  - filter: total >= 0")
         }
-        return try sequence.map(step)
+        // Each step is read on its own so that every mistake is reported together.
+        var steps: [Step] = [], problems: [TransformError] = []
+        for item in sequence {
+            do { steps.append(try step(item)) } catch let error as TransformError where error.specLocation != nil {
+                problems.append(error)
+            }
+        }
+        if var first = problems.first {
+            if problems.count > 1 {
+                first.diagnostics = problems.map {
+                    SpecDiagnostic(.invalidValue, file: $0.specLocation?.file ?? file, line: $0.specLocation?.line ?? 0,
+                                   column: $0.specLocation?.column ?? 0, message: $0.message, hint: $0.hint)
+                }.sorted(by: SpecDiagnostic.byLocation)
+            }
+            throw first
+        }
+        return steps
     }
 
     func step(_ node: Node) throws -> Step {
