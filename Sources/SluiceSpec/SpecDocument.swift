@@ -38,7 +38,7 @@ public enum SpecDocument {
         }
         guard let node else { return nil }
         var budget = limits.maxNodes
-        if let heavy = exceedsBudget(node, &budget) {
+        if let heavy = exceedsBudget(node, depth: 0, &budget) {
             throw SpecDiagnostic(.limit, file: file, line: heavy.mark?.line ?? 0, column: heavy.mark?.column ?? 0,
                                  message: "the spec expands to more than \(limits.maxNodes) YAML nodes (aliases count once per use)",
                                  hint: "aliases that refer to aliases grow exponentially; write the values out or use fewer levels")
@@ -46,20 +46,23 @@ public enum SpecDocument {
         return node
     }
 
-    /// The node under which the budget ran out, or nil when the whole tree fits.
-    static func exceedsBudget(_ node: Node, _ budget: inout Int) -> Node? {
+    /// The top-level value (a child of the root) under which the budget ran out, or nil
+    /// when the whole tree fits.
+    static func exceedsBudget(_ node: Node, depth: Int, _ budget: inout Int) -> Node? {
         budget -= 1
         if budget < 0 { return node }
+        var found: Node?
         switch node {
         case .scalar, .alias: return nil
         case .sequence(let items):
-            for item in items { if exceedsBudget(item, &budget) != nil { return node } }
+            for item in items where found == nil { found = exceedsBudget(item, depth: depth + 1, &budget) }
         case .mapping(let pairs):
-            for (key, value) in pairs {
-                if exceedsBudget(key, &budget) != nil || exceedsBudget(value, &budget) != nil { return node }
+            for (key, value) in pairs where found == nil {
+                found = exceedsBudget(key, depth: depth + 1, &budget) ?? exceedsBudget(value, depth: depth + 1, &budget)
             }
         }
-        return nil
+        guard let found else { return nil }
+        return depth == 1 ? node : found
     }
 
     /// A YAML syntax error as a located diagnostic.
