@@ -4,11 +4,18 @@ import Testing
 /// Real `sluice run` processes racing for one run (issue 13 §1).
 @Suite("sluice run claims")
 struct RunClaimCLITests {
-    @Test("pairs of `sluice run` processes execute each run once")
-    func processPairsExecuteOnce() throws {
+    @Test("pairs of `sluice run` processes execute each run once", arguments: ["sqlite", "postgres"])
+    func processPairsExecuteOnce(state: String) throws {
         let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        var stateOption: [String] = []
+        if state == "postgres" {
+            let url = try #require(ProcessInfo.processInfo.environment["SLUICE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 },
+                                   "SLUICE_TEST_POSTGRES_URL is not set: run with scripts/with-postgres.sh (make test does)")
+            stateOption = ["--state", url]
+        }
+        let name = "race_" + UUID().uuidString.prefix(8).lowercased()
         try """
-        pipeline: race
+        pipeline: \(name)
         schedule: "@daily"
         tasks:
           append:
@@ -16,9 +23,10 @@ struct RunClaimCLITests {
         """.write(to: dir.appendingPathComponent("pipeline.yaml"), atomically: true, encoding: .utf8)
         let pairs = 12
         let statuses = Statuses()
+        let stateArguments = stateOption
         DispatchQueue.concurrentPerform(iterations: pairs * 2) { i in
             let date = String(format: "2024-02-%02d", i / 2 + 1)
-            let result = try? CLI.run(["run", "pipeline.yaml", "--date", date], in: dir)
+            let result = try? CLI.run(["run", "pipeline.yaml", "--date", date] + stateArguments, in: dir)
             statuses.append("\(date) \(result?.status ?? -1) \(result?.stderr.contains("is being run by") == true ? "locked" : "")")
         }
         let lines = try String(contentsOf: dir.appendingPathComponent("executions.txt"), encoding: .utf8)
