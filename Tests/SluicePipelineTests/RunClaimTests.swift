@@ -14,7 +14,7 @@ struct RunClaimTests {
         var p = Pipeline(name: pipelineName)
         p.addTask("append") { context in
             calls.increment(context.variables.runID)
-            usleep(2_000)   // a task takes time: the loser must not start while the winner works
+            try await Task.sleep(for: .milliseconds(2))   // a task takes time: the loser must not start while the winner works
             return TaskOutput()
         }
         var outcomes: [String] = []
@@ -138,7 +138,7 @@ struct RunClaimTests {
         let calls = Counter()
         var p = Pipeline(name: "fill")
         p.schedule = "@daily"
-        p.addTask("work") { context in calls.increment(context.variables.ds); usleep(1_000); return TaskOutput() }
+        p.addTask("work") { context in calls.increment(context.variables.ds); try await Task.sleep(for: .milliseconds(1)); return TaskOutput() }
         let runners = try (0..<2).map { _ in
             let runner = PipelineRunner(pipeline: p, store: try ws.store(), clock: ManualClock())
             runner.artifactsRoot = ws.path("artifacts")
