@@ -76,7 +76,7 @@ struct SecretCanaryTests {
         if let base = ProcessInfo.processInfo.environment["SLUICE_TEST_POSTGRES_URL"], !base.isEmpty {
             // A store that works (the test server trusts every password): the success message names it too.
             let withPassword = base.replacingOccurrences(of: "postgres://postgres@", with: "postgres://postgres:\(userInfoSecret)@")
-            try sluice(["check", "orders.csv", "--suite", "checks.yaml", "--history", withPassword])
+            try sluice(["check", "orders.csv", "--suite", "checks.yaml", "--history", withPassword, "--format", "json", "--output", "report.json"])
             #expect(outputs.last?.status == 0, "\(outputs.last?.stderr ?? "")")
         }
 
