@@ -30,7 +30,11 @@ struct SecretCanaryTests {
     }
 
     @Test("no route leaks a secret: URL passwords, ?password=, ${VAR} connections, shell environments")
-    func canary() throws {
+    func canary() async throws {
+        try await offPool(Self.canaryRoutes)
+    }
+
+    @Sendable static func canaryRoutes() throws {
         let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
         let tag = UUID().uuidString.prefix(8).lowercased()
         let userInfoSecret = "canaryUI\(tag)", querySecret = "canaryQP\(tag)", variableSecret = "canaryVAR\(tag)",
@@ -54,7 +58,7 @@ struct SecretCanaryTests {
         """.write(to: dir.appendingPathComponent("pipeline.yaml"), atomically: true, encoding: .utf8)
 
         var outputs: [CLIRun] = []
-        func sluice(_ arguments: [String]) throws { outputs.append(try Self.run(arguments, in: dir, environment: environment)) }
+        func sluice(_ arguments: [String]) throws { outputs.append(try run(arguments, in: dir, environment: environment)) }
         // A failing pipeline (the warehouse is unreachable), then everything that reads its state.
         try sluice(["run", "pipeline.yaml", "--date", "2024-01-02"])
         #expect(outputs.last?.status == 1)
@@ -72,7 +76,7 @@ struct SecretCanaryTests {
         if let base = ProcessInfo.processInfo.environment["SLUICE_TEST_POSTGRES_URL"], !base.isEmpty {
             // A store that works (the test server trusts every password): the success message names it too.
             let withPassword = base.replacingOccurrences(of: "postgres://postgres@", with: "postgres://postgres:\(userInfoSecret)@")
-            try sluice(["check", "orders.csv", "--suite", "checks.yaml", "--history", withPassword])
+            try sluice(["check", "orders.csv", "--suite", "checks.yaml", "--history", withPassword, "--format", "json", "--output", "report.json"])
             #expect(outputs.last?.status == 0, "\(outputs.last?.stderr ?? "")")
         }
 

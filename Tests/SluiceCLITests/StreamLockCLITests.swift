@@ -5,7 +5,11 @@ import Testing
 @Suite("sluice stream run input lock")
 struct StreamLockCLITests {
     @Test("a second run of the same file stream refuses to start while the first holds the input")
-    func secondRunRefuses() throws {
+    func secondRunRefuses() async throws {
+        try await offPool(Self.race)
+    }
+
+    @Sendable static func race() throws {
         let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
         try (1...50).map { "{\"user_id\":\"u\($0)\",\"event_type\":\"click\",\"timestamp\":\($0)}" }.joined(separator: "\n")
             .appending("\n").write(to: dir.appendingPathComponent("in.jsonl"), atomically: true, encoding: .utf8)

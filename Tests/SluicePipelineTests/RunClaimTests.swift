@@ -14,7 +14,7 @@ struct RunClaimTests {
         var p = Pipeline(name: pipelineName)
         p.addTask("append") { context in
             calls.increment(context.variables.runID)
-            usleep(2_000)   // a task takes time: the loser must not start while the winner works
+            try await Task.sleep(for: .milliseconds(2))   // a task takes time: the loser must not start while the winner works
             return TaskOutput()
         }
         var outcomes: [String] = []
@@ -109,5 +109,48 @@ struct RunClaimTests {
         #expect(try second.claim(pipeline: "lease", runID: "r", now: now + 120_000_000))
         #expect(try !first.startTry(pipeline: "lease", runID: "r", task: "t", tryNumber: 1, now: now))
         #expect(try second.startTry(pipeline: "lease", runID: "r", task: "t", tryNumber: 1, now: now))
+    }
+
+    @Test("two schedulers on one state store run every interval once")
+    func competingSchedulersRunOnce() async throws {
+        let ws = try Workspace(); defer { ws.remove() }
+        let calls = Counter()
+        let p = SchedulerTests.daily("twin", catchup: true, calls: calls)
+        let (first, _) = try SchedulerTests.scheduler(p, ws, at: day("2024-01-31") + 1)
+        let (second, _) = try SchedulerTests.scheduler(p, ws, at: day("2024-01-31") + 1)
+        for _ in 0..<4 {
+            async let a: [String] = first.tick()
+            async let b: [String] = second.tick()
+            _ = try await (a, b)
+            async let da: Void = first.drain()
+            async let db: Void = second.drain()
+            _ = await (da, db)
+        }
+        for d in 1...30 {
+            let ds = "2024-01-" + (d < 10 ? "0" : "") + String(d)
+            #expect(calls.count(ds) == 1, "\(ds) ran \(calls.count(ds)) times")
+        }
+    }
+
+    @Test("two backfills of one range execute every day once")
+    func competingBackfillsRunOnce() async throws {
+        let ws = try Workspace(); defer { ws.remove() }
+        let calls = Counter()
+        var p = Pipeline(name: "fill")
+        p.schedule = "@daily"
+        p.addTask("work") { context in calls.increment(context.variables.ds); try await Task.sleep(for: .milliseconds(1)); return TaskOutput() }
+        let runners = try (0..<2).map { _ in
+            let runner = PipelineRunner(pipeline: p, store: try ws.store(), clock: ManualClock())
+            runner.artifactsRoot = ws.path("artifacts")
+            return runner
+        }
+        async let a = runners[0].backfill(from: day("2024-01-01"), to: day("2024-01-20"), parallel: 3)
+        async let b = runners[1].backfill(from: day("2024-01-01"), to: day("2024-01-20"), parallel: 3)
+        let (first, second) = try await (a, b)
+        #expect(first.failed.isEmpty && second.failed.isEmpty)
+        for d in 1...20 {
+            let ds = "2024-01-" + (d < 10 ? "0" : "") + String(d)
+            #expect(calls.count(ds) == 1, "\(ds) ran \(calls.count(ds)) times")
+        }
     }
 }

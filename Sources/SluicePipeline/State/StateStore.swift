@@ -85,14 +85,18 @@ public final class StateStore: @unchecked Sendable {
     /// Runs one statement; returns how many rows it changed.
     @discardableResult
     ///
-    /// Every text written passes through ``Secrets/mask(_:)``: no secret reaches the store.
+    /// Free text written (messages `m`, errors `e`, logs `l`, check messages `msg`) passes
+    /// through ``Secrets/mask(_:)``: no secret reaches the store. Keys and names are left
+    /// alone, so a lookup never misses because a name happens to contain a secret.
     func execute(_ sql: String, _ parameters: [String: Value] = [:]) throws -> Int {
-        let masked = parameters.mapValues { value -> Value in
-            if case .string(let text) = value { return .string(Secrets.mask(text)) }
-            return value
+        var masked = parameters
+        for key in Self.freeTextParameters {
+            if case .string(let text)? = masked[key] { masked[key] = .string(Secrets.mask(text)) }
         }
         return try lock.locked { try connection.execute(SQLTemplate(sql), parameters: masked) }
     }
+
+    static let freeTextParameters = ["m", "e", "l", "msg"]
 
     static let runColumns = "pipeline, run_id, logical_date, interval_start, interval_end, state, run_trigger, created_at, started_at, ended_at, owner, heartbeat, message"
 

@@ -108,9 +108,9 @@ public struct ConnectionURL: Sendable, Equatable, CustomStringConvertible {
         let secret = password ?? queryPassword
         self.user = user
         self.password = secret
-        if let secret {
-            Secrets.register(secret)
-            Secrets.register(Self.percentEncoded(secret))
+        for value in [password, queryPassword].compactMap({ $0 }) {
+            Secrets.register(value)
+            Secrets.register(Self.percentEncoded(value))
         }
         self.host = host
         self.port = port
