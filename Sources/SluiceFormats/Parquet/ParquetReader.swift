@@ -95,18 +95,34 @@ public struct ParquetReader: TableReader {
         for group in groups { rows += Int(group.rowCount) }
         let capacity = Swift.min(rows, 1 << 24)
         let buffers = plans.map { ParquetColumnBuffer(type: $0.type, capacity: capacity) }
-        let chunk = RawBuffer()
+        guard !plans.isEmpty else { return Table(emptyWith: schema) }
+        // Columns are independent: with enough rows, two threads take turns by size
+        // (the heaviest column first, each to the thread with less work so far).
+        var sizes = [Int](repeating: 0, count: plans.count)
         for (p, plan) in plans.enumerated() {
-            var decoder = ParquetChunkDecoder(plan: plan, codec: .uncompressed)
-            for r in range {
-                try readChunk(rowGroup: r, plan: plan, decoder: &decoder, scratch: chunk, into: buffers[p])
+            for group in groups where plan.leafIndex < group.columns.count {
+                sizes[p] += Int(clamping: group.columns[plan.leafIndex].metaData?.totalCompressedSize ?? 0)
             }
         }
-        guard !plans.isEmpty else { return Table(emptyWith: schema) }
+        var shares: [[Int]] = [[], []]
+        var loads = [0, 0]
+        for p in sizes.indices.sorted(by: { sizes[$0] > sizes[$1] }) {
+            let thread = loads[0] <= loads[1] ? 0 : 1
+            shares[thread].append(p)
+            loads[thread] += sizes[p]
+        }
+        let work = ParquetDecodeWork(reader: self, buffers: buffers, range: range)
+        if plans.count >= 2 && rows >= 100_000 && activeProcessorCount() > 1 {
+            let second = shares[1]
+            runConcurrently({ work.decode(shares[0], slot: 0) }, { work.decode(second, slot: 1) })
+        } else {
+            work.decode(Array(plans.indices), slot: 0)
+        }
+        if let failure = work.failure { throw failure }
         return try Table(schema: schema, columns: buffers.map { $0.finish() })
     }
 
-    private func readChunk(rowGroup r: Int, plan: ParquetColumnPlan, decoder: inout ParquetChunkDecoder,
+    fileprivate func readChunk(rowGroup r: Int, plan: ParquetColumnPlan, decoder: inout ParquetChunkDecoder,
                            scratch: RawBuffer, into buffer: ParquetColumnBuffer) throws {
         let group = metadata.rowGroups[r]
         let place = "row group \(r + 1) of \(metadata.rowGroups.count), column \"\(plan.name)\""
@@ -239,5 +255,38 @@ public struct ParquetReader: TableReader {
         }
         if let wanted { return plans.filter { wanted.contains($0.name) } }
         return plans
+    }
+}
+
+/// The columns of one read shared by two threads: each decodes its own columns into
+/// their own buffers and records its own failure (disjoint memory, joined by
+/// `runConcurrently` before anything is read back).
+private final class ParquetDecodeWork: @unchecked Sendable {
+    let reader: ParquetReader
+    let buffers: [ParquetColumnBuffer]
+    let range: Range<Int>
+    private var failures: [(any Error)?] = [nil, nil]
+
+    init(reader: ParquetReader, buffers: [ParquetColumnBuffer], range: Range<Int>) {
+        self.reader = reader
+        self.buffers = buffers
+        self.range = range
+    }
+
+    var failure: (any Error)? { failures[0] ?? failures[1] }
+
+    func decode(_ columns: [Int], slot: Int) {
+        let chunk = RawBuffer()
+        do {
+            for p in columns {
+                let plan = reader.plans[p]
+                var decoder = ParquetChunkDecoder(plan: plan, codec: .uncompressed)
+                for r in range {
+                    try reader.readChunk(rowGroup: r, plan: plan, decoder: &decoder, scratch: chunk, into: buffers[p])
+                }
+            }
+        } catch {
+            failures[slot] = error
+        }
     }
 }

@@ -29,7 +29,7 @@ struct TransformCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("One step as `name: settings` (repeatable), e.g. 'filter: total >= 0'.", valueName: "step"))
     var step: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Output format: csv, tsv, jsonl or sluice (default: from the output extension).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format: csv, tsv, jsonl, sluice or parquet (default: from the output extension).", valueName: "format"))
     var to: String?
 
     @OptionGroup var inputOptions: InputOptions
