@@ -183,6 +183,7 @@ class ReadCSV(Case):
     description = ("Read users.csv and orders.csv fully into typed columns (int64, float64, string, "
                    "timestamp), then report rows, nulls and numeric sums per column.")
     required = [("users.csv", "id"), ("orders.csv", "total")]
+    files = ("users.csv", "orders.csv")
 
     def commands(self, data):
         files = [str(data / "users.csv"), str(data / "orders.csv")]
@@ -203,7 +204,7 @@ class ReadCSV(Case):
         if not parsed:
             return problems, warnings
         files = sorted({name for p in parsed.values() for name in p})
-        for file in ("users.csv", "orders.csv"):
+        for file in self.files:
             for tool, result in parsed.items():
                 if file not in result:
                     problems.append(f"{tool}: no result for {file}")
@@ -860,6 +861,7 @@ class ReadParquet(ReadCSV):
     description = ("Read the 3M-row orders table from Parquet (snappy, as pyarrow writes it by default) into typed "
                    "columns, then report rows, nulls and numeric sums per column.")
     required = [("orders.parquet", "total")]
+    files = ("orders.parquet",)
     columns = None
 
     def prepare(self, data):
@@ -891,10 +893,10 @@ class WriteParquet(Case):
         return Path(tempfile.gettempdir()) / f"sluice-bench-{self.name}-{tool}.parquet"
 
     def source(self, data):
-        return parquet_orders(data)
+        return data / "orders.parquet"
 
     def prepare(self, data):
-        self.source(data)
+        parquet_orders(data)
 
     def commands(self, data):
         source = str(self.source(data))

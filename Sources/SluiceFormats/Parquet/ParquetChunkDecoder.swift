@@ -15,6 +15,7 @@ struct ParquetChunkDecoder {
     private let decompressed = RawBuffer()
     private let levelBuffer = RawBuffer()
     private let indexBuffer = RawBuffer()
+    private let extraBuffer = RawBuffer()
     private var dictionary: ParquetColumnBuffer?
 
     init(plan: ParquetColumnPlan, codec: ParquetCompression) {
@@ -169,7 +170,8 @@ struct ParquetChunkDecoder {
             try decoder.decode(bytes: out, count: count)
             column.didAppendDense(count)
         default:
-            try ParquetExtraEncodings.decode(data, count: count, encoding: encoding, plan: plan, into: column)
+            try ParquetExtraEncodings.plain(data, count: count, encoding: encoding, plan: plan, into: extraBuffer)
+            try decodePlain(UnsafeRawBufferPointer(start: extraBuffer.pointer, count: extraBuffer.count), count: count, into: column)
         }
     }
 

@@ -102,6 +102,13 @@ def write(directory):
             for dictionary in [True, False]:
                 save(f"all_{compression}_v{version[0]}_{'dict' if dictionary else 'plain'}.parquet", table,
                      compression=compression, data_page_version=version, use_dictionary=dictionary)
+    encodings = {"i64": "DELTA_BINARY_PACKED", "i32": "DELTA_BINARY_PACKED", "d": "DELTA_BINARY_PACKED",
+                 "ts_ns": "DELTA_BINARY_PACKED", "s": "DELTA_LENGTH_BYTE_ARRAY", "ls": "DELTA_BYTE_ARRAY",
+                 "enum": "DELTA_BYTE_ARRAY", "f64": "BYTE_STREAM_SPLIT", "f32": "BYTE_STREAM_SPLIT",
+                 "u16": "BYTE_STREAM_SPLIT", "fixed": "BYTE_STREAM_SPLIT"}
+    for version in ["1.0", "2.0"]:
+        save(f"delta_split_v{version[0]}.parquet", base_table(3000), use_dictionary=False, column_encoding=encodings,
+             data_page_version=version, compression="zstd", data_page_size=4096)
     save("zero_rows.parquet", base_table(0))
     save("one_row.parquet", base_table(1))
     save("many_groups_pages.parquet", base_table(5000), row_group_size=700, data_page_size=512, write_batch_size=100)
