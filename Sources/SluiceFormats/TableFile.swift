@@ -100,6 +100,7 @@ public enum TableFile {
     ///
     /// - Throws: ``FormatError`` when the file cannot be opened or its start is malformed.
     public static func openReader(path: String, format: FileFormat? = nil, options: ReadOptions = ReadOptions()) throws -> any TableReader {
+        if Self.isParquetDataset(path, format) { return try ParquetDatasetReader(path: path, options: options) }
         let format = try format ?? FileFormat(path: path)
         if format == .sluice, path != "-" { return try SluiceTableReader(path: path, options: options) }
         if case .parquet = format, path != "-" { return try ParquetReader(path: path, options: options) }
@@ -153,6 +154,7 @@ public enum TableFile {
     ///
     /// - Throws: ``FormatError`` naming file, line and column.
     public static func read(path: String, format: FileFormat? = nil, options: ReadOptions = ReadOptions()) throws -> (Table, ReadReport) {
+        if Self.isParquetDataset(path, format) { return try ParquetDatasetReader.readTable(path: path, options: options) }
         var options = options
         options.batchSize = Int.max
         let format = try format ?? (path == "-" ? .csv : FileFormat(path: path))
@@ -181,6 +183,13 @@ public enum TableFile {
             }
             return (table, reader.report)
         }
+    }
+
+    /// A directory read with no format, or as Parquet, is a Parquet dataset.
+    static func isParquetDataset(_ path: String, _ format: FileFormat?) -> Bool {
+        guard path != "-", ParquetDatasetReader.isDirectory(path) else { return false }
+        if let format, case .parquet = format { return true }
+        return format == nil
     }
 
     /// Writes a table to `path` in one go (atomically).

@@ -11,7 +11,7 @@ struct ParquetCommandTests {
         id,email,score,active,joined,seen
         1,ada@example.com,9.5,true,2024-06-01,2024-06-01T12:00:00Z
         2,,-0.25,false,1969-12-31,1960-01-01T00:00:00.000001Z
-        3,"quoted, ""comma""",,true,,
+        3,"quoted, \"\"comma\"\"",,true,,
         4,日本語,1e300,,2000-02-29,2000-01-01T00:00:00Z
 
         """

@@ -55,6 +55,8 @@ struct InputOptions: ParsableArguments {
             format = try FileFormat(name: name)
         } else if path == "-" {
             format = .csv
+        } else if ParquetDatasetReader.isDirectory(path) {
+            format = .parquet   // a directory of Parquet files, Hive partitions as columns
         } else {
             format = try FileFormat(path: path)
         }

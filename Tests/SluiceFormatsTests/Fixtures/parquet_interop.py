@@ -104,7 +104,7 @@ def write(directory):
                      compression=compression, data_page_version=version, use_dictionary=dictionary)
     encodings = {"i64": "DELTA_BINARY_PACKED", "i32": "DELTA_BINARY_PACKED", "d": "DELTA_BINARY_PACKED",
                  "ts_ns": "DELTA_BINARY_PACKED", "s": "DELTA_LENGTH_BYTE_ARRAY", "ls": "DELTA_BYTE_ARRAY",
-                 "enum": "DELTA_BYTE_ARRAY", "f64": "BYTE_STREAM_SPLIT", "f32": "BYTE_STREAM_SPLIT",
+                 "f64": "BYTE_STREAM_SPLIT", "f32": "BYTE_STREAM_SPLIT",
                  "u16": "BYTE_STREAM_SPLIT", "fixed": "BYTE_STREAM_SPLIT"}
     for version in ["1.0", "2.0"]:
         save(f"delta_split_v{version[0]}.parquet", base_table(3000), use_dictionary=False, column_encoding=encodings,
@@ -119,6 +119,18 @@ def write(directory):
     save("decimal_as_integers.parquet", base_table(30).select(["dec", "dec_small", "dec_wide", "req"]), store_decimal_as_integer=True)
     save("parquet_v1_format.parquet", base_table(20).drop_columns(["uuid", "ts_ns"]), version="1.0")
     (directory / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    # A Hive-partitioned dataset (outside the manifest): ds (dates, so strings), part (integers), region with a null.
+    rows = 1000
+    dataset = pa.table({"v": pa.array(range(rows), pa.int64()),
+                        "s": pa.array([f"row {i}" for i in range(rows)]),
+                        "ds": pa.array(["2024-06-01" if i % 2 else "2024-06-02" for i in range(rows)]),
+                        "part": pa.array([i % 3 for i in range(rows)], pa.int64()),
+                        "region": pa.array([None if i % 5 == 0 else "eu/west" for i in range(rows)])})
+    pq.write_to_dataset(dataset, directory / "dataset", partition_cols=["ds", "part", "region"])
+    (directory / "dataset.json").write_text(json.dumps({
+        "rows": rows, "v_sum": sum(range(rows)), "part_sum": sum(i % 3 for i in range(rows)),
+        "region_nulls": sum(1 for i in range(rows) if i % 5 == 0),
+        "columns": ["v", "s", "ds", "part", "region"], "types": ["int64", "string", "string", "int64", "string"]}))
 
 
 def expected_cell(value, arrow_type):
