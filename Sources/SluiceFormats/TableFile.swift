@@ -80,6 +80,9 @@ public struct ReadOptions: Sendable {
     /// skips the others while parsing (their values are not converted or validated);
     /// JSON Lines reads them and drops them.
     public var columns: [String]?
+    /// Parquet: row groups whose statistics prove no row passes this filter are not read
+    /// (the filter is not applied to the rows that are read; callers still filter).
+    public var rowGroupFilter: RowGroupFilter?
 
     public init(schemaOverride: Schema? = nil, inferenceRows: Int = 65_536, batchSize: Int = 65_536, badRows: BadRowPolicy = .error) {
         self.schemaOverride = schemaOverride

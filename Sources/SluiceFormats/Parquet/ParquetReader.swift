@@ -22,6 +22,8 @@ public struct ParquetReader: TableReader {
     let metadata: ParquetFileMetaData
     let plans: [ParquetColumnPlan]
     private let batchSize: Int
+    /// The row groups to read: all, or those the row-group filter cannot rule out.
+    let selectedRowGroups: [Int]
     private var nextRowGroup = 0
     private var pending: Table?
 
@@ -47,6 +49,21 @@ public struct ParquetReader: TableReader {
         schema = Schema(all.map { Field($0.name, $0.type) })
         batchSize = Swift.max(options.batchSize, 1)
         report.notes = all.compactMap(\.note)
+        if let filter = options.rowGroupFilter {
+            let footer = metadata
+            let named = Set(filter.columns)
+            let everyColumn = ((try? Self.plan(footer, file: input.name, wanted: nil)) ?? []).filter { named.contains($0.name) }
+            let selected = footer.rowGroups.indices.filter { r in
+                filter.mayMatch(Self.ranges(of: footer.rowGroups[r], plans: everyColumn))
+            }
+            selectedRowGroups = selected
+            let skipped = footer.rowGroups.count - selected.count
+            if skipped > 0 {
+                report.notes.append("skipped \(skipped) of \(metadata.rowGroups.count) row groups whose statistics rule out the filter")
+            }
+        } else {
+            selectedRowGroups = Array(metadata.rowGroups.indices)
+        }
         if let override = options.schemaOverride {
             for field in override.fields {
                 guard let stored = schema.field(named: field.name) else { continue }
@@ -62,7 +79,7 @@ public struct ParquetReader: TableReader {
     /// decoded into the same buffers.
     public static func readTable(path: String, options: ReadOptions = ReadOptions()) throws -> (Table, ReadReport) {
         let reader = try ParquetReader(path: path, options: options)
-        let table = try reader.readRowGroups(0..<reader.metadata.rowGroups.count)
+        let table = try reader.readRowGroups(reader.selectedRowGroups)
         var report = reader.report
         report.rows = table.rowCount
         return (table, report)
@@ -71,10 +88,42 @@ public struct ParquetReader: TableReader {
     /// Number of row groups in the file.
     public var rowGroupCount: Int { metadata.rowGroups.count }
 
+    /// The statistics of a row group's column chunks as Sluice values (only orders
+    /// Sluice shares with Parquet: signed integers, floats, dates, timestamps, and
+    /// UTF-8 strings from the new `min_value`/`max_value` fields).
+    static func ranges(of group: ParquetRowGroup, plans: [ParquetColumnPlan]) -> [String: ColumnRange] {
+        var result: [String: ColumnRange] = [:]
+        for plan in plans where plan.leafIndex < group.columns.count {
+            guard let stats = group.columns[plan.leafIndex].metaData?.statistics else { continue }
+            func value(_ bytes: [UInt8]?) -> Value? {
+                guard let bytes else { return nil }
+                return bytes.withUnsafeBytes { raw -> Value? in
+                    func load<T: FixedWidthInteger>(_: T.Type) -> T? { raw.count == MemoryLayout<T>.size ? T(littleEndian: raw.loadUnaligned(as: T.self)) : nil }
+                    switch plan.kind {
+                    case .bool: return raw.count == 1 ? .bool(raw[0] != 0) : nil
+                    case .int32(true): return load(Int32.self).map { .int64(Int64($0)) }
+                    case .int64: return load(Int64.self).map { .int64($0) }
+                    case .date: return load(Int32.self).map { .date($0) }
+                    case .timestamp(.millis): return load(Int64.self).map { .timestamp($0 &* 1000) }
+                    case .timestamp(.micros): return load(Int64.self).map { .timestamp($0) }
+                    case .timestamp(.nanos): return load(Int64.self).map { .timestamp(($0 - (($0 % 1000) + 1000) % 1000) / 1000) }
+                    case .float: return load(UInt32.self).map { .float64(Double(Float(bitPattern: $0))) }
+                    case .double: return load(UInt64.self).map { .float64(Double(bitPattern: $0)) }
+                    case .utf8 where !stats.isLegacy: return String(validating: raw, as: UTF8.self).map { .string($0) }
+                    default: return nil
+                    }
+                }
+            }
+            result[plan.name] = ColumnRange(min: value(stats.min), max: value(stats.max),
+                                            nullCount: stats.nullCount.map { Int(clamping: $0) }, rows: Int(clamping: group.rowCount))
+        }
+        return result
+    }
+
     public mutating func next() throws -> Table? {
         if pending == nil {
-            guard nextRowGroup < metadata.rowGroups.count else { return nil }
-            pending = try readRowGroups(nextRowGroup..<nextRowGroup + 1)
+            guard nextRowGroup < selectedRowGroups.count else { return nil }
+            pending = try readRowGroups([selectedRowGroups[nextRowGroup]])
             nextRowGroup += 1
         }
         let table = pending!
@@ -90,7 +139,12 @@ public struct ParquetReader: TableReader {
 
     /// Row groups `range` as one table.
     func readRowGroups(_ range: Range<Int>) throws -> Table {
-        let groups = metadata.rowGroups[range]
+        try readRowGroups(Array(range))
+    }
+
+    /// Row groups `range` (indices, ascending) as one table.
+    func readRowGroups(_ range: [Int]) throws -> Table {
+        let groups = range.map { metadata.rowGroups[$0] }
         var rows = 0
         for group in groups { rows += Int(group.rowCount) }
         let capacity = Swift.min(rows, 1 << 24)
@@ -264,10 +318,10 @@ public struct ParquetReader: TableReader {
 private final class ParquetDecodeWork: @unchecked Sendable {
     let reader: ParquetReader
     let buffers: [ParquetColumnBuffer]
-    let range: Range<Int>
+    let range: [Int]
     private var failures: [(any Error)?] = [nil, nil]
 
-    init(reader: ParquetReader, buffers: [ParquetColumnBuffer], range: Range<Int>) {
+    init(reader: ParquetReader, buffers: [ParquetColumnBuffer], range: [Int]) {
         self.reader = reader
         self.buffers = buffers
         self.range = range
