@@ -195,8 +195,21 @@ public enum TableFile {
         return format == nil
     }
 
-    /// Writes a table to `path` in one go (atomically).
+    /// Writes a table to `path` in one go (atomically). A path ending in `/` is a partition
+    /// directory of a Parquet dataset (`out/ds=2024-06-01/`), replaced whole.
     public static func write(_ table: Table, to path: String, format: FileFormat? = nil) throws {
+        if path.hasSuffix("/") && path != "/" {   // a partition directory of a Parquet dataset
+            var options = ParquetWriteOptions()
+            if let format {
+                guard case .parquet(let given) = format else {
+                    throw FormatError(.invalidOption, file: path, message: "a path ending in / is a partition directory, written as Parquet, not \(format)",
+                                      hint: "drop the trailing / to write one \(format) file")
+                }
+                options = given
+            }
+            try ParquetPartitionWriter.write(table, to: path, options: options)
+            return
+        }
         var writer = try openWriter(path: path, format: format)
         try writer.write(table)
         try writer.finish()
