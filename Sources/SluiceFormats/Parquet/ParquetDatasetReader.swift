@@ -23,6 +23,8 @@ public struct ParquetDatasetReader: TableReader {
     private let options: ReadOptions
     private var fileIndex = 0
     private var current: ParquetReader?
+    /// A batch read but not yet handed out (it would have overfilled the last one).
+    private var pendingPart: Table?
 
     /// Whether `path` names a directory (then it is read as a dataset).
     public static func isDirectory(_ path: String) -> Bool {
@@ -77,10 +79,18 @@ public struct ParquetDatasetReader: TableReader {
         report.notes = probe.report.notes
     }
 
+    /// The next batch: at most the batch size, gathered across files when they are small.
     public mutating func next() throws -> Table? {
-        while true {
+        var parts: [Table] = []
+        var rows = 0
+        if let part = pendingPart {
+            parts = [part]
+            rows = part.rowCount
+            pendingPart = nil
+        }
+        while rows < Swift.max(options.batchSize, 1) {
             if current == nil {
-                guard fileIndex < files.count else { return nil }
+                guard fileIndex < files.count else { break }
                 let reader = try ParquetReader(path: files[fileIndex].path, options: options)
                 let expected = Schema(Array(schema.fields.prefix(schema.count - partitionFields.count)))
                 guard reader.schema == expected else {
@@ -91,12 +101,23 @@ public struct ParquetDatasetReader: TableReader {
                 current = reader
             }
             if let batch = try current!.next() {
-                report.rows += batch.rowCount
-                return try withPartitions(batch, file: files[fileIndex])
+                let part = try withPartitions(batch, file: files[fileIndex])
+                if rows + part.rowCount > options.batchSize && !parts.isEmpty {
+                    // Keep the batch bounded: hand this file's batch out next time.
+                    pendingPart = part
+                    break
+                }
+                parts.append(part)
+                rows += part.rowCount
+                continue
             }
             current = nil
             fileIndex += 1
         }
+        guard !parts.isEmpty else { return nil }
+        let table = parts.count == 1 ? parts[0] : try Table.concatenating(parts)
+        report.rows += table.rowCount
+        return table
     }
 
     /// The whole dataset as one table.

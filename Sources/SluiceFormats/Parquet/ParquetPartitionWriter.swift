@@ -55,6 +55,61 @@ public enum ParquetPartitionWriter {
         }
     }
 
+    /// Splits `table` by the values of `columns` and writes each group as the partition
+    /// `root/col=value/…/` (the partition columns themselves are left out of the files, as
+    /// Hive does; null is `__HIVE_DEFAULT_PARTITION__`, `/ = % ` and control characters are
+    /// `%XX`-escaped). Returns the partition directories written, in first-seen order.
+    ///
+    /// - Throws: ``FormatError`` `.unknownColumn` for a column the table lacks, `.io`.
+    @discardableResult
+    public static func write(_ table: Table, partitionedBy columns: [String], under root: String,
+                             options: ParquetWriteOptions = ParquetWriteOptions()) throws -> [String] {
+        var keyColumns: [Column] = []
+        for name in columns {
+            guard let column = table.column(named: name) else {
+                throw FormatError(.unknownColumn, file: root, message: "no column \"\(name)\" to partition by (columns: \(table.schema.names.joined(separator: ", ")))",
+                                  hint: suggestion(for: name, among: table.schema.names).map { "did you mean `\($0)`?" })
+            }
+            keyColumns.append(column)
+        }
+        let rest = table.schema.names.filter { !columns.contains($0) }
+        let data = try table.selecting(rest)
+        var order: [String] = []
+        var rows: [String: [Int]] = [:]
+        for row in 0..<table.rowCount {
+            var path = ""
+            for (name, column) in zip(columns, keyColumns) {
+                let value = column.unsafeValue(at: row)
+                path += escape(name) + "=" + (value.isNull ? "__HIVE_DEFAULT_PARTITION__" : escape(value.description)) + "/"
+            }
+            if rows[path] == nil { order.append(path) }
+            rows[path, default: []].append(row)
+        }
+        var base = root
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        for path in order {
+            let selected = rows[path]!
+            let part = try Table(schema: data.schema, columns: data.columns.map { $0.gathering(selected) })
+            try write(part, to: base + "/" + path, options: options)
+        }
+        return order.map { base + "/" + $0 }
+    }
+
+    /// `%XX` for the bytes a path segment cannot hold as they are.
+    static func escape(_ text: String) -> String {
+        var out: [UInt8] = []
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "=") || byte == UInt8(ascii: "%")
+                || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: ":") {
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private static func makeDirectories(_ directory: String, for path: String) throws {
         var built = directory.hasPrefix("/") ? "" : "."
         for part in directory.split(separator: "/") {
@@ -85,3 +140,4 @@ public enum ParquetPartitionWriter {
         }
     }
 }
+

@@ -120,11 +120,20 @@ public struct ParquetReader: TableReader {
         return result
     }
 
+    /// The next batch: at most the batch size, fewer only at the end of the file.
     public mutating func next() throws -> Table? {
         if pending == nil {
+            // Whole row groups, as many as the batch size needs, into one set of buffers.
             guard nextRowGroup < selectedRowGroups.count else { return nil }
-            pending = try readRowGroups([selectedRowGroups[nextRowGroup]])
-            nextRowGroup += 1
+            var take: [Int] = []
+            var rows = 0
+            while nextRowGroup < selectedRowGroups.count && (take.isEmpty || rows < batchSize) {
+                let r = selectedRowGroups[nextRowGroup]
+                take.append(r)
+                rows += Int(clamping: metadata.rowGroups[r].rowCount)
+                nextRowGroup += 1
+            }
+            pending = try readRowGroups(take)
         }
         let table = pending!
         if table.rowCount <= batchSize {

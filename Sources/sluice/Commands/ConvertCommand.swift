@@ -18,6 +18,7 @@ struct ConvertCommand: ParsableCommand {
           sluice convert events.jsonl events.csv --schema user_id:int64
           sluice convert - out.tsv --format csv < in.csv
           sluice convert data/orders.csv orders.parquet --compression zstd --row-group-size 250000
+          sluice convert events.csv lake/events/ --partition-by ds     # lake/events/ds=…/part-0.parquet
         """
     )
 
@@ -36,10 +37,26 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Parquet output: rows per row group (default 1048576).", valueName: "rows"))
     var rowGroupSize: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Write OUTPUT as a Parquet dataset directory, one partition per value of these columns (col=value/ directories, each replaced whole).", valueName: "a,b"))
+    var partitionBy: String?
+
     @OptionGroup var inputOptions: InputOptions
 
     func run() throws {
         let started = monotonicSeconds()
+        if let partitionBy {
+            var options = ParquetWriteOptions()
+            if let compression { options.compression = try ParquetCompression(name: compression) }
+            if let rowGroupSize {
+                guard rowGroupSize >= 1 else { throw ValidationError("--row-group-size must be at least 1") }
+                options.rowGroupSize = rowGroupSize
+            }
+            let (table, report) = try TableFile.read(path: input, format: inputOptions.fileFormat(for: input), options: inputOptions.readOptions())
+            printReadReport(report, file: input)
+            let written = try ParquetPartitionWriter.write(table, partitionedBy: partitionBy.split(separator: ",").map(String.init), under: output, options: options)
+            printError("converted \(table.rowCount) rows into \(written.count) partition\(written.count == 1 ? "" : "s") under \(output) in \(formatSeconds(monotonicSeconds() - started))")
+            return
+        }
         var outputFormat: FileFormat
         if let to { outputFormat = try FileFormat(name: to) } else if output == "-" { outputFormat = .csv } else { outputFormat = try FileFormat(path: output) }
         if case .parquet(var options) = outputFormat {
