@@ -314,7 +314,7 @@ public struct ParquetReader: TableReader {
         if !nestedWanted.isEmpty {
             throw FormatError(.corruptFile, file: file,
                               message: "column\(nestedWanted.count == 1 ? "" : "s") \(nestedWanted.map { "\"\($0)\"" }.joined(separator: ", ")) \(nestedWanted.count == 1 ? "is" : "are") nested (list, struct or map); Sluice reads flat Parquet columns only so far",
-                              hint: "read the flat columns only: " + plans.map(\.name).joined(separator: ", "))
+                              hint: "read only the flat columns, e.g. `sluice scan \(file) --columns \(plans.map(\.name).joined(separator: ","))`")
         }
         if let wanted { return plans.filter { wanted.contains($0.name) } }
         return plans
