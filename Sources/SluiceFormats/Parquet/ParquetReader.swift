@@ -5,8 +5,9 @@ import SluiceCore
 ///
 /// Only the columns asked for (``ReadOptions/columns``) are read from disk: each
 /// column chunk is read with one `pread`, its pages decompressed and decoded straight
-/// into the column's buffers (see ``ParquetChunkDecoder``). Flat columns only: a
-/// nested column (list, struct, map) is an error naming it, unless projected away.
+/// into the column's buffers (see ``ParquetChunkDecoder``). Flat columns, and LISTs of
+/// primitives as JSON array text; another nested column (struct, map, nested lists) is
+/// an error naming it, unless projected away.
 /// Damage is a ``FormatError`` `.corruptFile` naming the file, row group, column and
 /// page — never a crash.
 ///
@@ -46,7 +47,7 @@ public struct ParquetReader: TableReader {
         metadata = try Self.readFooter(input)
         let all = try Self.plan(metadata, file: input.name, wanted: options.columns)
         plans = all
-        schema = Schema(all.map { Field($0.name, $0.type) })
+        schema = Schema(all.map { Field($0.name, $0.outputType) })
         batchSize = Swift.max(options.batchSize, 1)
         report.notes = all.compactMap(\.note)
         if let filter = options.rowGroupFilter {
@@ -93,7 +94,7 @@ public struct ParquetReader: TableReader {
     /// UTF-8 strings from the new `min_value`/`max_value` fields).
     static func ranges(of group: ParquetRowGroup, plans: [ParquetColumnPlan]) -> [String: ColumnRange] {
         var result: [String: ColumnRange] = [:]
-        for plan in plans where plan.leafIndex < group.columns.count {
+        for plan in plans where plan.leafIndex < group.columns.count && plan.list == nil {
             guard let stats = group.columns[plan.leafIndex].metaData?.statistics else { continue }
             func value(_ bytes: [UInt8]?) -> Value? {
                 guard let bytes else { return nil }
@@ -157,7 +158,7 @@ public struct ParquetReader: TableReader {
         var rows = 0
         for group in groups { rows += Int(group.rowCount) }
         let capacity = Swift.min(rows, 1 << 24)
-        let buffers = plans.map { ParquetColumnBuffer(type: $0.type, capacity: capacity) }
+        let buffers = plans.map { ParquetColumnBuffer(type: $0.outputType, capacity: capacity) }
         guard !plans.isEmpty else { return Table(emptyWith: schema) }
         // Columns are independent: with enough rows, two threads take turns by size
         // (the heaviest column first, each to the thread with less work so far).
@@ -282,9 +283,28 @@ public struct ParquetReader: TableReader {
             guard children >= 0, children <= elements.count - index else { throw bad("group \"\(element.name)\" claims \(children) children") }
             for _ in 0..<children { try skipSubtree(depth: depth + 1) }
         }
+        /// A three-level LIST of primitives at `at`: group (LIST) → repeated group → leaf.
+        func listPlan(at i: Int, leaf: Int) -> ParquetColumnPlan? {
+            guard i + 2 < elements.count else { return nil }
+            let outer = elements[i], middle = elements[i + 1], inner = elements[i + 2]
+            guard outer.childCount == 1, outer.repetition != .repeated, outer.convertedType == .list || outer.logicalType == .list,
+                  middle.childCount == 1, middle.repetition == .repeated, middle.type == nil,
+                  (inner.childCount ?? 0) == 0, inner.type != nil, inner.repetition != .repeated else { return nil }
+            let outerOptional = outer.repetition != .required, innerOptional = inner.repetition != .required
+            let maxLevel = (outerOptional ? 1 : 0) + 1 + (innerOptional ? 1 : 0)
+            guard case .success(var plan) = ParquetColumnPlan.make(element: inner, name: outer.name, leafIndex: leaf, maxDefinitionLevel: maxLevel) else { return nil }
+            plan.list = .init(isOptional: outerOptional, elementIsOptional: innerOptional)
+            return plan
+        }
         for _ in 0..<topCount {
             guard index < elements.count else { throw bad("the schema ends before the root's \(topCount) columns") }
             let element = elements[index]
+            if let plan = listPlan(at: index, leaf: leaf) {
+                plans.append(plan)
+                index += 3
+                leaf += 1
+                continue
+            }
             if (element.childCount ?? 0) > 0 || element.repetition == .repeated || element.type == nil {
                 nested.append(element.name)
                 try skipSubtree(depth: 0)
@@ -313,7 +333,7 @@ public struct ParquetReader: TableReader {
         let nestedWanted = nested.filter { wanted?.contains($0) ?? true }
         if !nestedWanted.isEmpty {
             throw FormatError(.corruptFile, file: file,
-                              message: "column\(nestedWanted.count == 1 ? "" : "s") \(nestedWanted.map { "\"\($0)\"" }.joined(separator: ", ")) \(nestedWanted.count == 1 ? "is" : "are") nested (list, struct or map); Sluice reads flat Parquet columns only so far",
+                              message: "column\(nestedWanted.count == 1 ? "" : "s") \(nestedWanted.map { "\"\($0)\"" }.joined(separator: ", ")) \(nestedWanted.count == 1 ? "is" : "are") nested (struct, map or a list of non-primitives); Sluice reads flat columns and lists of primitives so far",
                               hint: "read only the flat columns, e.g. `sluice scan \(file) --columns \(plans.map(\.name).joined(separator: ","))`")
         }
         if let wanted { return plans.filter { wanted.contains($0.name) } }

@@ -73,6 +73,8 @@ def base_table(rows):
         "uuid": pa.array(take(uuids), pa.uuid()),
         "fixed": pa.array(take([b"\x00\x01\xff", None, b"abc", b"\xde\xad\xbe", b"zzz", b"123", b"\x7f\x80\x81"]), pa.binary(3)),
         "req": pa.array(take([1, 2, 3, 4, 5, 6, 7]), pa.int64()),
+        "l_int": pa.array(take([[1, 2], [], None, [3, None], [-(2**63)], [0], [7, 8, 9]]), pa.list_(pa.int64())),
+        "l_str": pa.array(take([["a", 'q"uote\\'], None, ["日本", ""], [], [None], ["tab\tnew\nline"], ["x"]]), pa.list_(pa.string())),
         "enum": pa.array(take(["red", "green", None, "red", "blue", "red", "green"]), pa.string()).dictionary_encode(),
     }
     schema = pa.schema([pa.field(name, array.type, nullable=(name != "req")) for name, array in columns.items()])
@@ -84,7 +86,7 @@ SLUICE_TYPES = {
     "u64": "int64", "f64": "float64", "f32": "float64", "s": "string", "ls": "string", "b": "bool", "d": "date",
     "ts_us_utc": "timestamp", "ts_us": "timestamp", "ts_ms": "timestamp", "ts_ns": "timestamp", "int96": "timestamp",
     "dec": "string", "dec_small": "string", "dec_wide": "string", "t_us": "string", "t_ms": "string", "uuid": "string",
-    "fixed": "string", "req": "int64", "enum": "string",
+    "fixed": "string", "req": "int64", "enum": "string", "l_int": "string", "l_str": "string",
 }
 
 
@@ -140,6 +142,8 @@ def expected_cell(value, arrow_type):
     if pa.types.is_timestamp(arrow_type):
         raw = value.value if hasattr(value, "value") else None
         return ("ts", raw)
+    if pa.types.is_list(arrow_type):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if pa.types.is_decimal(arrow_type):
         return format(value, "f")
     if pa.types.is_time(arrow_type):
