@@ -37,7 +37,7 @@ let package = Package(
         ),
         .target(
             name: "SluiceFormats",
-            dependencies: ["SluiceCore", "CSnappy", "CZstd", "CLZ4", "CZlib"]
+            dependencies: ["SluiceCore", "CSluiceSupport", "CSnappy", "CZstd", "CLZ4", "CZlib"]
         ),
         // Parquet page compression: Debian's libsnappy-dev, libzstd-dev, liblz4-dev, zlib1g-dev.
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),

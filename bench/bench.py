@@ -183,6 +183,7 @@ class ReadCSV(Case):
     description = ("Read users.csv and orders.csv fully into typed columns (int64, float64, string, "
                    "timestamp), then report rows, nulls and numeric sums per column.")
     required = [("users.csv", "id"), ("orders.csv", "total")]
+    files = ("users.csv", "orders.csv")
 
     def commands(self, data):
         files = [str(data / "users.csv"), str(data / "orders.csv")]
@@ -203,7 +204,7 @@ class ReadCSV(Case):
         if not parsed:
             return problems, warnings
         files = sorted({name for p in parsed.values() for name in p})
-        for file in ("users.csv", "orders.csv"):
+        for file in self.files:
             for tool, result in parsed.items():
                 if file not in result:
                     problems.append(f"{tool}: no result for {file}")
@@ -830,9 +831,100 @@ class StreamCommitPerMessage(StreamUserEvents):
             "Fewer events because that consumer runs at a few thousand records per second.")
 
 
+# ---------------------------------------------------------------- Parquet cases (issue 14)
+
+def parquet_orders(data):
+    """bench/data/users-N/orders.parquet, written once by pyarrow (snappy, its defaults) from orders.csv."""
+    path = data / "orders.parquet"
+    if not path.exists():
+        log(f"bench: writing {relative(path)} with pyarrow")
+        script = ("import sys, pyarrow.csv as c, pyarrow.parquet as p\n"
+                  "p.write_table(c.read_csv(sys.argv[1]), sys.argv[2] + '.tmp')\n")
+        subprocess.run([str(VENV_PYTHON), "-c", script, str(data / "orders.csv"), str(path)], check=True)
+        os.replace(str(path) + ".tmp", path)
+    return path
+
+
+def parquet_row_counts(paths):
+    """{path: rows} read from the files' footers by pyarrow (in the venv)."""
+    script = ("import sys, json, pyarrow.parquet as p\n"
+              "print(json.dumps({f: p.ParquetFile(f).metadata.num_rows for f in sys.argv[1:]}))")
+    done = subprocess.run([str(VENV_PYTHON), "-c", script, *map(str, paths)], capture_output=True, text=True)
+    if done.returncode != 0:
+        return None
+    return json.loads(done.stdout)
+
+
+class ReadParquet(ReadCSV):
+    name = "read-parquet"
+    description = ("Read the 3M-row orders table from Parquet (snappy, as pyarrow writes it by default) into typed "
+                   "columns, then report rows, nulls and numeric sums per column.")
+    required = [("orders.parquet", "total")]
+    files = ("orders.parquet",)
+    columns = None
+
+    def prepare(self, data):
+        parquet_orders(data)
+
+    def commands(self, data):
+        path = str(data / "orders.parquet")
+        binary = sluice_binary()
+        projection = ["--columns", ",".join(self.columns)] if self.columns else []
+        sluice = [str(binary) if binary else str(RELEASE_SLUICE), "scan", "--json", path, *projection]
+        peers = {tool: [str(VENV_PYTHON), str(PEERS / "parquet_read.py"), tool, path, *projection]
+                 for tool in ("pyarrow", "polars", "duckdb")}
+        return {"sluice": sluice, **peers}
+
+
+class ProjectParquet(ReadParquet):
+    name = "project-parquet"
+    description = ("Read 2 of the 4 columns (user_id, total) of the orders Parquet file: only those column chunks "
+                   "are read. Compare with read-parquet for the ratio.")
+    columns = ["user_id", "total"]
+
+
+class WriteParquet(Case):
+    name = "write-parquet"
+    description = ("Read the orders Parquet file and write it again as Parquet (snappy); the output's row count "
+                   "is checked. Sluice also fsyncs and renames the output into place; the peers do not.")
+
+    def output(self, tool):
+        return Path(tempfile.gettempdir()) / f"sluice-bench-{self.name}-{tool}.parquet"
+
+    def source(self, data):
+        return data / "orders.parquet"
+
+    def prepare(self, data):
+        parquet_orders(data)
+
+    def commands(self, data):
+        source = str(self.source(data))
+        binary = sluice_binary()
+        commands = {"sluice": [str(binary) if binary else str(RELEASE_SLUICE), "convert", source, str(self.output("sluice"))]}
+        for tool in ("pyarrow", "polars", "duckdb"):
+            commands[tool] = [str(VENV_PYTHON), str(PEERS / "parquet_write.py"), tool, source, str(self.output(tool))]
+        return commands
+
+    def check(self, outputs):
+        paths = {tool: self.output(tool.split(" ")[0]) for tool in outputs}
+        counts = parquet_row_counts(paths.values())
+        if counts is None:
+            return ["pyarrow could not read an output's footer"], []
+        by_tool = {tool: counts.get(str(path)) for tool, path in paths.items()}
+        return ([f"output row counts differ: {by_tool}"] if len(set(by_tool.values())) > 1 else []), []
+
+
+class CSVToParquet(WriteParquet):
+    name = "csv-to-parquet"
+    description = "Convert users.csv (1M users) to Parquet (snappy); the output's row count is checked."
+
+    def source(self, data):
+        return data / "users.csv"
+
+
 CASES = [ReadCSV(), ConvertLarge(), LoadSQLite(), TransformUserAnalytics(), LoadPostgres(), QualitySeedFour(),
          QualityTwenty(), PipelineUserAnalytics(), PipelineSQLiteSource(), PipelineOverhead(),
-         StreamUserEvents(), StreamCommitPerMessage()]
+         StreamUserEvents(), StreamCommitPerMessage(), ReadParquet(), ProjectParquet(), WriteParquet(), CSVToParquet()]
 
 
 # ---------------------------------------------------------------- measuring

@@ -80,6 +80,9 @@ public struct ReadOptions: Sendable {
     /// skips the others while parsing (their values are not converted or validated);
     /// JSON Lines reads them and drops them.
     public var columns: [String]?
+    /// Parquet: row groups whose statistics prove no row passes this filter are not read
+    /// (the filter is not applied to the rows that are read; callers still filter).
+    public var rowGroupFilter: RowGroupFilter?
 
     public init(schemaOverride: Schema? = nil, inferenceRows: Int = 65_536, batchSize: Int = 65_536, badRows: BadRowPolicy = .error) {
         self.schemaOverride = schemaOverride
@@ -100,6 +103,7 @@ public enum TableFile {
     ///
     /// - Throws: ``FormatError`` when the file cannot be opened or its start is malformed.
     public static func openReader(path: String, format: FileFormat? = nil, options: ReadOptions = ReadOptions()) throws -> any TableReader {
+        if Self.isParquetDataset(path, format) { return try ParquetDatasetReader(path: path, options: options) }
         let format = try format ?? FileFormat(path: path)
         if format == .sluice, path != "-" { return try SluiceTableReader(path: path, options: options) }
         if case .parquet = format, path != "-" { return try ParquetReader(path: path, options: options) }
@@ -153,6 +157,7 @@ public enum TableFile {
     ///
     /// - Throws: ``FormatError`` naming file, line and column.
     public static func read(path: String, format: FileFormat? = nil, options: ReadOptions = ReadOptions()) throws -> (Table, ReadReport) {
+        if Self.isParquetDataset(path, format) { return try ParquetDatasetReader.readTable(path: path, options: options) }
         var options = options
         options.batchSize = Int.max
         let format = try format ?? (path == "-" ? .csv : FileFormat(path: path))
@@ -183,8 +188,28 @@ public enum TableFile {
         }
     }
 
-    /// Writes a table to `path` in one go (atomically).
+    /// A directory read with no format, or as Parquet, is a Parquet dataset.
+    static func isParquetDataset(_ path: String, _ format: FileFormat?) -> Bool {
+        guard path != "-", ParquetDatasetReader.isDirectory(path) else { return false }
+        if let format, case .parquet = format { return true }
+        return format == nil
+    }
+
+    /// Writes a table to `path` in one go (atomically). A path ending in `/` is a partition
+    /// directory of a Parquet dataset (`out/ds=2024-06-01/`), replaced whole.
     public static func write(_ table: Table, to path: String, format: FileFormat? = nil) throws {
+        if path.hasSuffix("/") && path != "/" {   // a partition directory of a Parquet dataset
+            var options = ParquetWriteOptions()
+            if let format {
+                guard case .parquet(let given) = format else {
+                    throw FormatError(.invalidOption, file: path, message: "a path ending in / is a partition directory, written as Parquet, not \(format)",
+                                      hint: "drop the trailing / to write one \(format) file")
+                }
+                options = given
+            }
+            try ParquetPartitionWriter.write(table, to: path, options: options)
+            return
+        }
         var writer = try openWriter(path: path, format: format)
         try writer.write(table)
         try writer.finish()

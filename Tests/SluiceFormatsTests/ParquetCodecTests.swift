@@ -48,7 +48,18 @@ struct ParquetCodecTests {
         for codec in [ParquetCompression.uncompressed, .snappy, .gzip, .zstd, .lz4Raw] {
             var options = ParquetWriteOptions(compression: codec, rowGroupSize: 300)
             options.dataPageSize = 512
-            #expect(try readParquet(parquetBytes(table, options: options)) == table, "codec \(codec)")
+            let bytes = try parquetBytes(table, options: options)
+            #expect(try readParquet(bytes) == table, "codec \(codec)")
+            // Batches smaller and larger than a row group: bounded, in order, nothing lost.
+            for batchSize in [50, 700] {
+                var reader = try ParquetReader(source: MemoryByteSource(bytes, name: "t.parquet"), options: ReadOptions(batchSize: batchSize))
+                var batches: [Table] = []
+                while let batch = try reader.next() {
+                    #expect(batch.rowCount <= batchSize)
+                    batches.append(batch)
+                }
+                if rows > 0 { #expect(try Table.concatenating(batches) == table) } else { #expect(batches.isEmpty) }
+            }
         }
     }
 

@@ -87,3 +87,33 @@ struct ParquetInteropTests {
         #expect(throws: FormatError.self) { _ = try ParquetReader.readTable(path: path, options: options) }
     }
 }
+
+@Suite("ParquetDataset")
+struct ParquetDatasetTests {
+    @Test("a Hive-partitioned directory pyarrow writes reads as one table with its partition columns")
+    func hivePartitions() throws {
+        let directory = try TemporaryDirectory()
+        defer { _ = try? FileManager.default.removeItem(atPath: directory.path) }
+        let (status, output) = try runScript(["write", directory.path])
+        try #require(status == 0, "fixture script failed: \(output)")
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.file("dataset.json")))) as? [String: Any])
+        let (table, _) = try TableFile.read(path: directory.file("dataset"))
+        #expect(table.schema.names == expected["columns"] as? [String])
+        #expect(table.schema.fields.map(\.type.rawValue) == expected["types"] as? [String])
+        #expect(table.rowCount == expected["rows"] as? Int)
+        let v = try table.column("v").withUnsafeValues(as: Int64.self) { $0.reduce(0, +) }
+        #expect(Int(v) == expected["v_sum"] as? Int)
+        let part = try table.column("part").withUnsafeValues(as: Int64.self) { $0.reduce(0, +) }
+        #expect(Int(part) == expected["part_sum"] as? Int)
+        let region = try table.column("region")
+        #expect(region.nullCount == expected["region_nulls"] as? Int)
+        let firstValue = try #require((0..<region.count).first { !region.isNull($0) })
+        #expect(region.value(at: firstValue) == .string("eu/west"))   // unescaped from eu%2Fwest
+        // Projection of a file column and a partition column.
+        var options = ReadOptions()
+        options.columns = ["ds", "v"]
+        let (projected, _) = try TableFile.read(path: directory.file("dataset"), options: options)
+        #expect(projected.schema.names == ["v", "ds"])
+        #expect(projected.rowCount == table.rowCount)
+    }
+}

@@ -15,6 +15,7 @@ struct ParquetChunkDecoder {
     private let decompressed = RawBuffer()
     private let levelBuffer = RawBuffer()
     private let indexBuffer = RawBuffer()
+    private let extraBuffer = RawBuffer()
     private var dictionary: ParquetColumnBuffer?
 
     init(plan: ParquetColumnPlan, codec: ParquetCompression) {
@@ -50,6 +51,14 @@ struct ParquetChunkDecoder {
             case .dataPage:
                 guard let info = header.dataPage else { throw ThriftError("a data page without its header") }
                 let n = Int(info.valueCount)
+                if plan.list != nil {
+                    var data = try decompress(page, header: header)
+                    let repetition = try lengthPrefixed(&data, what: "repetition levels")
+                    let definition = try lengthPrefixed(&data, what: "definition levels")
+                    rowsDone += try decodeListPage(repetition: repetition, definition: definition, values: data, count: n,
+                                                   encoding: info.encoding, rowsLeft: rows - rowsDone, into: column)
+                    continue
+                }
                 guard n <= rows - rowsDone else { throw ThriftError("the page holds \(n) values, only \(rows - rowsDone) rows remain in the row group") }
                 var data = try decompress(page, header: header)
                 var levels: UnsafePointer<UInt8>?
@@ -70,6 +79,23 @@ struct ParquetChunkDecoder {
             case .dataPageV2:
                 guard let info = header.dataPageV2 else { throw ThriftError("a data page v2 without its header") }
                 let n = Int(info.valueCount)
+                if plan.list != nil {
+                    let repetition = Int(info.repetitionLevelsByteLength), definition = Int(info.definitionLevelsByteLength)
+                    guard repetition <= page.count, definition <= page.count - repetition else { throw ThriftError("levels claim more bytes than the page has") }
+                    let compressedValues = UnsafeRawBufferPointer(rebasing: page[(repetition + definition)...])
+                    let data: UnsafeRawBufferPointer
+                    if info.isCompressed && codec != .uncompressed {
+                        let expected = Int(header.uncompressedPageSize) - definition - repetition
+                        guard expected >= 0 else { throw ThriftError("the page's uncompressed size is smaller than its levels") }
+                        data = try decompress(compressedValues, expected: expected)
+                    } else {
+                        data = compressedValues
+                    }
+                    rowsDone += try decodeListPage(repetition: UnsafeRawBufferPointer(rebasing: page[0..<repetition]),
+                                                   definition: UnsafeRawBufferPointer(rebasing: page[repetition..<repetition + definition]),
+                                                   values: data, count: n, encoding: info.encoding, rowsLeft: rows - rowsDone, into: column)
+                    continue
+                }
                 guard n <= rows - rowsDone, Int(info.rowCount) == n else {
                     throw ThriftError("the page holds \(n) values in \(info.rowCount) rows, \(rows - rowsDone) rows remain in the row group")
                 }
@@ -129,6 +155,81 @@ struct ParquetChunkDecoder {
         return (UnsafePointer(levels), present)
     }
 
+    // MARK: lists
+
+    /// Splits a 4-byte-length-prefixed section off the front of `data`.
+    private func lengthPrefixed(_ data: inout UnsafeRawBufferPointer, what: String) throws -> UnsafeRawBufferPointer {
+        guard data.count >= 4 else { throw ThriftError("the page ends before its \(what)") }
+        let length = Int(data.loadUnaligned(as: UInt32.self).littleEndian)
+        guard length <= data.count - 4 else { throw ThriftError("\(what) claim \(length) bytes, the page has \(data.count - 4)") }
+        let section = UnsafeRawBufferPointer(rebasing: data[4..<4 + length])
+        data = UnsafeRawBufferPointer(rebasing: data[(4 + length)...])
+        return section
+    }
+
+    /// Decodes one page of a LIST column: `count` level pairs, the present elements, and
+    /// each row as JSON array text (`[1,null,3]`, `[]`, or a null row). Returns the rows.
+    private func decodeListPage(repetition: UnsafeRawBufferPointer, definition: UnsafeRawBufferPointer, values: UnsafeRawBufferPointer,
+                                count: Int, encoding: ParquetEncoding, rowsLeft: Int, into column: ParquetColumnBuffer) throws -> Int {
+        guard let shape = plan.list else { return 0 }
+        let maxLevel = plan.maxDefinitionLevel
+        let definitionWidth = Int.bitWidth - maxLevel.leadingZeroBitCount
+        var repetitionLevels = [UInt8](repeating: 0, count: count), definitionLevels = [UInt8](repeating: 0, count: count)
+        var repetitionDecoder = try ParquetHybridDecoder(repetition, bitWidth: 1)
+        var definitionDecoder = try ParquetHybridDecoder(definition, bitWidth: definitionWidth)
+        try repetitionLevels.withUnsafeMutableBufferPointer { try repetitionDecoder.decode(bytes: $0.baseAddress!, count: count) }
+        try definitionLevels.withUnsafeMutableBufferPointer { try definitionDecoder.decode(bytes: $0.baseAddress!, count: count) }
+        var present = 0
+        for level in definitionLevels {
+            guard Int(level) <= maxLevel else { throw ThriftError("definition level \(level) above the column's maximum \(maxLevel)") }
+            if Int(level) == maxLevel { present += 1 }
+        }
+        let elements = ParquetColumnBuffer(type: plan.type, capacity: present)
+        try decodeValues(values, count: present, encoding: encoding, into: elements)
+        elements.commit(levels: nil, rows: present, present: present, maxLevel: 0)
+        guard count == 0 || repetitionLevels[0] == 0 else { throw ThriftError("a list row continues from the previous page (not supported)") }
+        let emptyLevel = shape.isOptional ? 1 : 0   // at this level the list exists but is empty
+        var rowLevels: [UInt8] = []
+        var text: [UInt8] = []
+        var rowIsNull = false, first = true
+        var element = 0
+        func finishRow() {
+            if rowIsNull {
+                rowLevels.append(0)
+            } else {
+                text.append(UInt8(ascii: "]"))
+                text.withUnsafeBytes { column.appendString($0.baseAddress!, count: $0.count) }
+                rowLevels.append(1)
+            }
+        }
+        for i in 0..<count {
+            let level = Int(definitionLevels[i])
+            if repetitionLevels[i] == 0 {
+                if i > 0 { finishRow() }
+                text.removeAll(keepingCapacity: true)
+                text.append(UInt8(ascii: "["))
+                first = true
+                rowIsNull = level < emptyLevel
+                if level <= emptyLevel { continue }   // a null row, or an empty list
+            } else if rowIsNull || level <= emptyLevel {
+                throw ThriftError("list levels are inconsistent at entry \(i)")
+            }
+            if !first { text.append(UInt8(ascii: ",")) }
+            first = false
+            if level == maxLevel {
+                ParquetListText.appendJSON(elements, at: element, into: &text)
+                element += 1
+            } else {
+                text.append(contentsOf: Array("null".utf8))
+            }
+        }
+        if count > 0 { finishRow() }
+        guard rowLevels.count <= rowsLeft else { throw ThriftError("the page holds \(rowLevels.count) rows, only \(rowsLeft) remain in the row group") }
+        let nonNull = rowLevels.reduce(0) { $0 + Int($1) }
+        rowLevels.withUnsafeBufferPointer { column.commit(levels: $0.baseAddress, rows: rowLevels.count, present: nonNull, maxLevel: 1) }
+        return rowLevels.count
+    }
+
     // MARK: values
 
     private mutating func decodeDictionary(_ data: UnsafeRawBufferPointer, count: Int, encoding: ParquetEncoding) throws {
@@ -169,7 +270,8 @@ struct ParquetChunkDecoder {
             try decoder.decode(bytes: out, count: count)
             column.didAppendDense(count)
         default:
-            try ParquetExtraEncodings.decode(data, count: count, encoding: encoding, plan: plan, into: column)
+            try ParquetExtraEncodings.plain(data, count: count, encoding: encoding, plan: plan, into: extraBuffer)
+            try decodePlain(UnsafeRawBufferPointer(start: extraBuffer.pointer, count: extraBuffer.count), count: count, into: column)
         }
     }
 

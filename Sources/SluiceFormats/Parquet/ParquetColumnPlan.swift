@@ -44,6 +44,17 @@ struct ParquetColumnPlan: Sendable {
     var type: DataType
     /// Said once to the user, e.g. that nanoseconds are truncated.
     var note: String?
+    /// For a LIST column (three-level, primitive elements): its shape. The other fields
+    /// then describe the element, and the column is read as JSON array text.
+    var list: ListShape?
+
+    struct ListShape: Sendable, Equatable {
+        var isOptional: Bool
+        var elementIsOptional: Bool
+    }
+
+    /// The type of the column Sluice builds: the element's, or `string` (JSON) for a list.
+    var outputType: DataType { list == nil ? type : .string }
 
     /// Whether the values are strings formatted from another physical type.
     var isFormatted: Bool {

@@ -81,8 +81,8 @@ struct ParquetHybridDecoder {
         }
     }
 
-    /// Counts how many of the next `count` values equal `value`, writing each value as a
-    /// byte (levels of flat columns, booleans).
+    /// Decodes exactly `count` values of at most 8 bits, one byte each (definition
+    /// levels of flat columns, booleans).
     mutating func decode(bytes output: UnsafeMutablePointer<UInt8>, count: Int) throws {
         var done = 0
         while done < count {

@@ -5,8 +5,9 @@ import SluiceCore
 ///
 /// Only the columns asked for (``ReadOptions/columns``) are read from disk: each
 /// column chunk is read with one `pread`, its pages decompressed and decoded straight
-/// into the column's buffers (see ``ParquetChunkDecoder``). Flat columns only: a
-/// nested column (list, struct, map) is an error naming it, unless projected away.
+/// into the column's buffers (see ``ParquetChunkDecoder``). Flat columns, and LISTs of
+/// primitives as JSON array text; another nested column (struct, map, nested lists) is
+/// an error naming it, unless projected away.
 /// Damage is a ``FormatError`` `.corruptFile` naming the file, row group, column and
 /// page — never a crash.
 ///
@@ -22,6 +23,8 @@ public struct ParquetReader: TableReader {
     let metadata: ParquetFileMetaData
     let plans: [ParquetColumnPlan]
     private let batchSize: Int
+    /// The row groups to read: all, or those the row-group filter cannot rule out.
+    let selectedRowGroups: [Int]
     private var nextRowGroup = 0
     private var pending: Table?
 
@@ -44,9 +47,24 @@ public struct ParquetReader: TableReader {
         metadata = try Self.readFooter(input)
         let all = try Self.plan(metadata, file: input.name, wanted: options.columns)
         plans = all
-        schema = Schema(all.map { Field($0.name, $0.type) })
+        schema = Schema(all.map { Field($0.name, $0.outputType) })
         batchSize = Swift.max(options.batchSize, 1)
         report.notes = all.compactMap(\.note)
+        if let filter = options.rowGroupFilter {
+            let footer = metadata
+            let named = Set(filter.columns)
+            let everyColumn = ((try? Self.plan(footer, file: input.name, wanted: nil)) ?? []).filter { named.contains($0.name) }
+            let selected = footer.rowGroups.indices.filter { r in
+                filter.mayMatch(Self.ranges(of: footer.rowGroups[r], plans: everyColumn))
+            }
+            selectedRowGroups = selected
+            let skipped = footer.rowGroups.count - selected.count
+            if skipped > 0 {
+                report.notes.append("skipped \(skipped) of \(metadata.rowGroups.count) row groups whose statistics rule out the filter")
+            }
+        } else {
+            selectedRowGroups = Array(metadata.rowGroups.indices)
+        }
         if let override = options.schemaOverride {
             for field in override.fields {
                 guard let stored = schema.field(named: field.name) else { continue }
@@ -62,7 +80,7 @@ public struct ParquetReader: TableReader {
     /// decoded into the same buffers.
     public static func readTable(path: String, options: ReadOptions = ReadOptions()) throws -> (Table, ReadReport) {
         let reader = try ParquetReader(path: path, options: options)
-        let table = try reader.readRowGroups(0..<reader.metadata.rowGroups.count)
+        let table = try reader.readRowGroups(reader.selectedRowGroups)
         var report = reader.report
         report.rows = table.rowCount
         return (table, report)
@@ -71,11 +89,52 @@ public struct ParquetReader: TableReader {
     /// Number of row groups in the file.
     public var rowGroupCount: Int { metadata.rowGroups.count }
 
+    /// The statistics of a row group's column chunks as Sluice values (only orders
+    /// Sluice shares with Parquet: signed integers, floats, dates, timestamps, and
+    /// UTF-8 strings from the new `min_value`/`max_value` fields).
+    static func ranges(of group: ParquetRowGroup, plans: [ParquetColumnPlan]) -> [String: ColumnRange] {
+        var result: [String: ColumnRange] = [:]
+        for plan in plans where plan.leafIndex < group.columns.count && plan.list == nil {
+            guard let stats = group.columns[plan.leafIndex].metaData?.statistics else { continue }
+            func value(_ bytes: [UInt8]?) -> Value? {
+                guard let bytes else { return nil }
+                return bytes.withUnsafeBytes { raw -> Value? in
+                    func load<T: FixedWidthInteger>(_: T.Type) -> T? { raw.count == MemoryLayout<T>.size ? T(littleEndian: raw.loadUnaligned(as: T.self)) : nil }
+                    switch plan.kind {
+                    case .bool: return raw.count == 1 ? .bool(raw[0] != 0) : nil
+                    case .int32(true): return load(Int32.self).map { .int64(Int64($0)) }
+                    case .int64: return load(Int64.self).map { .int64($0) }
+                    case .date: return load(Int32.self).map { .date($0) }
+                    case .timestamp(.millis): return load(Int64.self).map { .timestamp($0 &* 1000) }
+                    case .timestamp(.micros): return load(Int64.self).map { .timestamp($0) }
+                    case .timestamp(.nanos): return load(Int64.self).map { .timestamp(($0 - (($0 % 1000) + 1000) % 1000) / 1000) }
+                    case .float: return load(UInt32.self).map { .float64(Double(Float(bitPattern: $0))) }
+                    case .double: return load(UInt64.self).map { .float64(Double(bitPattern: $0)) }
+                    case .utf8 where !stats.isLegacy: return String(validating: raw, as: UTF8.self).map { .string($0) }
+                    default: return nil
+                    }
+                }
+            }
+            result[plan.name] = ColumnRange(min: value(stats.min), max: value(stats.max),
+                                            nullCount: stats.nullCount.map { Int(clamping: $0) }, rows: Int(clamping: group.rowCount))
+        }
+        return result
+    }
+
+    /// The next batch: at most the batch size, fewer only at the end of the file.
     public mutating func next() throws -> Table? {
         if pending == nil {
-            guard nextRowGroup < metadata.rowGroups.count else { return nil }
-            pending = try readRowGroups(nextRowGroup..<nextRowGroup + 1)
-            nextRowGroup += 1
+            // Whole row groups, as many as the batch size needs, into one set of buffers.
+            guard nextRowGroup < selectedRowGroups.count else { return nil }
+            var take: [Int] = []
+            var rows = 0
+            while nextRowGroup < selectedRowGroups.count && (take.isEmpty || rows < batchSize) {
+                let r = selectedRowGroups[nextRowGroup]
+                take.append(r)
+                rows += Int(clamping: metadata.rowGroups[r].rowCount)
+                nextRowGroup += 1
+            }
+            pending = try readRowGroups(take)
         }
         let table = pending!
         if table.rowCount <= batchSize {
@@ -90,23 +149,44 @@ public struct ParquetReader: TableReader {
 
     /// Row groups `range` as one table.
     func readRowGroups(_ range: Range<Int>) throws -> Table {
-        let groups = metadata.rowGroups[range]
+        try readRowGroups(Array(range))
+    }
+
+    /// Row groups `range` (indices, ascending) as one table.
+    func readRowGroups(_ range: [Int]) throws -> Table {
+        let groups = range.map { metadata.rowGroups[$0] }
         var rows = 0
         for group in groups { rows += Int(group.rowCount) }
         let capacity = Swift.min(rows, 1 << 24)
-        let buffers = plans.map { ParquetColumnBuffer(type: $0.type, capacity: capacity) }
-        let chunk = RawBuffer()
+        let buffers = plans.map { ParquetColumnBuffer(type: $0.outputType, capacity: capacity) }
+        guard !plans.isEmpty else { return Table(emptyWith: schema) }
+        // Columns are independent: with enough rows, two threads take turns by size
+        // (the heaviest column first, each to the thread with less work so far).
+        var sizes = [Int](repeating: 0, count: plans.count)
         for (p, plan) in plans.enumerated() {
-            var decoder = ParquetChunkDecoder(plan: plan, codec: .uncompressed)
-            for r in range {
-                try readChunk(rowGroup: r, plan: plan, decoder: &decoder, scratch: chunk, into: buffers[p])
+            for group in groups where plan.leafIndex < group.columns.count {
+                sizes[p] += Int(clamping: group.columns[plan.leafIndex].metaData?.totalCompressedSize ?? 0)
             }
         }
-        guard !plans.isEmpty else { return Table(emptyWith: schema) }
+        var shares: [[Int]] = [[], []]
+        var loads = [0, 0]
+        for p in sizes.indices.sorted(by: { sizes[$0] > sizes[$1] }) {
+            let thread = loads[0] <= loads[1] ? 0 : 1
+            shares[thread].append(p)
+            loads[thread] += sizes[p]
+        }
+        let work = ParquetDecodeWork(reader: self, buffers: buffers, range: range)
+        if plans.count >= 2 && rows >= 100_000 && activeProcessorCount() > 1 {
+            let second = shares[1]
+            runConcurrently({ work.decode(shares[0], slot: 0) }, { work.decode(second, slot: 1) })
+        } else {
+            work.decode(Array(plans.indices), slot: 0)
+        }
+        if let failure = work.failure { throw failure }
         return try Table(schema: schema, columns: buffers.map { $0.finish() })
     }
 
-    private func readChunk(rowGroup r: Int, plan: ParquetColumnPlan, decoder: inout ParquetChunkDecoder,
+    fileprivate func readChunk(rowGroup r: Int, plan: ParquetColumnPlan, decoder: inout ParquetChunkDecoder,
                            scratch: RawBuffer, into buffer: ParquetColumnBuffer) throws {
         let group = metadata.rowGroups[r]
         let place = "row group \(r + 1) of \(metadata.rowGroups.count), column \"\(plan.name)\""
@@ -203,9 +283,28 @@ public struct ParquetReader: TableReader {
             guard children >= 0, children <= elements.count - index else { throw bad("group \"\(element.name)\" claims \(children) children") }
             for _ in 0..<children { try skipSubtree(depth: depth + 1) }
         }
+        /// A three-level LIST of primitives at `at`: group (LIST) → repeated group → leaf.
+        func listPlan(at i: Int, leaf: Int) -> ParquetColumnPlan? {
+            guard i + 2 < elements.count else { return nil }
+            let outer = elements[i], middle = elements[i + 1], inner = elements[i + 2]
+            guard outer.childCount == 1, outer.repetition != .repeated, outer.convertedType == .list || outer.logicalType == .list,
+                  middle.childCount == 1, middle.repetition == .repeated, middle.type == nil,
+                  (inner.childCount ?? 0) == 0, inner.type != nil, inner.repetition != .repeated else { return nil }
+            let outerOptional = outer.repetition != .required, innerOptional = inner.repetition != .required
+            let maxLevel = (outerOptional ? 1 : 0) + 1 + (innerOptional ? 1 : 0)
+            guard case .success(var plan) = ParquetColumnPlan.make(element: inner, name: outer.name, leafIndex: leaf, maxDefinitionLevel: maxLevel) else { return nil }
+            plan.list = .init(isOptional: outerOptional, elementIsOptional: innerOptional)
+            return plan
+        }
         for _ in 0..<topCount {
             guard index < elements.count else { throw bad("the schema ends before the root's \(topCount) columns") }
             let element = elements[index]
+            if let plan = listPlan(at: index, leaf: leaf) {
+                plans.append(plan)
+                index += 3
+                leaf += 1
+                continue
+            }
             if (element.childCount ?? 0) > 0 || element.repetition == .repeated || element.type == nil {
                 nested.append(element.name)
                 try skipSubtree(depth: 0)
@@ -234,10 +333,43 @@ public struct ParquetReader: TableReader {
         let nestedWanted = nested.filter { wanted?.contains($0) ?? true }
         if !nestedWanted.isEmpty {
             throw FormatError(.corruptFile, file: file,
-                              message: "column\(nestedWanted.count == 1 ? "" : "s") \(nestedWanted.map { "\"\($0)\"" }.joined(separator: ", ")) \(nestedWanted.count == 1 ? "is" : "are") nested (list, struct or map); Sluice reads flat Parquet columns only so far",
-                              hint: "read the flat columns only: " + plans.map(\.name).joined(separator: ", "))
+                              message: "column\(nestedWanted.count == 1 ? "" : "s") \(nestedWanted.map { "\"\($0)\"" }.joined(separator: ", ")) \(nestedWanted.count == 1 ? "is" : "are") nested (struct, map or a list of non-primitives); Sluice reads flat columns and lists of primitives so far",
+                              hint: "read only the flat columns, e.g. `sluice scan \(file) --columns \(plans.map(\.name).joined(separator: ","))`")
         }
         if let wanted { return plans.filter { wanted.contains($0.name) } }
         return plans
+    }
+}
+
+/// The columns of one read shared by two threads: each decodes its own columns into
+/// their own buffers and records its own failure (disjoint memory, joined by
+/// `runConcurrently` before anything is read back).
+private final class ParquetDecodeWork: @unchecked Sendable {
+    let reader: ParquetReader
+    let buffers: [ParquetColumnBuffer]
+    let range: [Int]
+    private var failures: [(any Error)?] = [nil, nil]
+
+    init(reader: ParquetReader, buffers: [ParquetColumnBuffer], range: [Int]) {
+        self.reader = reader
+        self.buffers = buffers
+        self.range = range
+    }
+
+    var failure: (any Error)? { failures[0] ?? failures[1] }
+
+    func decode(_ columns: [Int], slot: Int) {
+        let chunk = RawBuffer()
+        do {
+            for p in columns {
+                let plan = reader.plans[p]
+                var decoder = ParquetChunkDecoder(plan: plan, codec: .uncompressed)
+                for r in range {
+                    try reader.readChunk(rowGroup: r, plan: plan, decoder: &decoder, scratch: chunk, into: buffers[p])
+                }
+            }
+        } catch {
+            failures[slot] = error
+        }
     }
 }

@@ -27,7 +27,7 @@ struct CheckCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The table file to check (CSV, TSV, JSON Lines or .sluice); default: the suite's `dataset` (a file, or a SQL table or query).")
+    @Argument(help: "The table file to check (CSV, TSV, JSON Lines, .sluice or Parquet); default: the suite's `dataset` (a file, or a SQL table or query).")
     var data: String?
 
     @Option(name: .long, help: ArgumentHelp("The suite file (YAML).", valueName: "checks.yaml"))
@@ -51,7 +51,7 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Store every check's result per run in this SQLite file (or a sqlite:/postgres:// URL); change checks compare with the runs stored there.", valueName: "file.db"))
     var history: String?
 
-    @Option(name: .long, help: ArgumentHelp("Input format of DATA: csv, tsv, jsonl or sluice (default: from the extension).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Input format of DATA: csv, tsv, jsonl, sluice or parquet (default: from the extension).", valueName: "format"))
     var inputFormat: String?
 
     @Option(name: .long, help: ArgumentHelp("Column types of DATA instead of inference, e.g. id:int64,total:float64.", valueName: "name:type,..."))

@@ -8,7 +8,7 @@ import Glibc
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a table file between CSV, TSV, JSON Lines and .sluice, streaming in batches.",
+        abstract: "Convert a table file between CSV, TSV, JSON Lines, .sluice and Parquet, streaming in batches.",
         discussion: """
         Formats come from the extensions unless --format / --to say otherwise. Memory stays
         bounded whatever the input size, and OUTPUT appears only when the whole input was
@@ -17,6 +17,8 @@ struct ConvertCommand: ParsableCommand {
           sluice convert data/users.csv data/users.jsonl
           sluice convert events.jsonl events.csv --schema user_id:int64
           sluice convert - out.tsv --format csv < in.csv
+          sluice convert data/orders.csv orders.parquet --compression zstd --row-group-size 250000
+          sluice convert events.csv lake/events/ --partition-by ds     # lake/events/ds=…/part-0.parquet
         """
     )
 
@@ -26,15 +28,47 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The output file (- for standard output).")
     var output: String
 
-    @Option(name: .long, help: ArgumentHelp("Output format: csv, tsv, jsonl or sluice (default: from the output extension).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format: csv, tsv, jsonl, sluice or parquet (default: from the output extension).", valueName: "format"))
     var to: String?
+
+    @Option(name: .long, help: ArgumentHelp("Parquet output: none, snappy (default), gzip, zstd or lz4_raw.", valueName: "codec"))
+    var compression: String?
+
+    @Option(name: .long, help: ArgumentHelp("Parquet output: rows per row group (default 1048576).", valueName: "rows"))
+    var rowGroupSize: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Write OUTPUT as a Parquet dataset directory, one partition per value of these columns (col=value/ directories, each replaced whole).", valueName: "a,b"))
+    var partitionBy: String?
 
     @OptionGroup var inputOptions: InputOptions
 
     func run() throws {
         let started = monotonicSeconds()
-        let outputFormat: FileFormat
+        if let partitionBy {
+            var options = ParquetWriteOptions()
+            if let compression { options.compression = try ParquetCompression(name: compression) }
+            if let rowGroupSize {
+                guard rowGroupSize >= 1 else { throw ValidationError("--row-group-size must be at least 1") }
+                options.rowGroupSize = rowGroupSize
+            }
+            let (table, report) = try TableFile.read(path: input, format: inputOptions.fileFormat(for: input), options: inputOptions.readOptions())
+            printReadReport(report, file: input)
+            let written = try ParquetPartitionWriter.write(table, partitionedBy: partitionBy.split(separator: ",").map(String.init), under: output, options: options)
+            printError("converted \(table.rowCount) rows into \(written.count) partition\(written.count == 1 ? "" : "s") under \(output) in \(formatSeconds(monotonicSeconds() - started))")
+            return
+        }
+        var outputFormat: FileFormat
         if let to { outputFormat = try FileFormat(name: to) } else if output == "-" { outputFormat = .csv } else { outputFormat = try FileFormat(path: output) }
+        if case .parquet(var options) = outputFormat {
+            if let compression { options.compression = try ParquetCompression(name: compression) }
+            if let rowGroupSize {
+                guard rowGroupSize >= 1 else { throw ValidationError("--row-group-size must be at least 1") }
+                options.rowGroupSize = rowGroupSize
+            }
+            outputFormat = .parquet(options)
+        } else if compression != nil || rowGroupSize != nil {
+            throw ValidationError("--compression and --row-group-size apply to Parquet output only")
+        }
         let summary = try TableFile.convert(input: input, inputFormat: inputOptions.fileFormat(for: input), output: output,
                                             outputFormat: outputFormat, options: inputOptions.readOptions())
         let seconds = monotonicSeconds() - started

@@ -35,7 +35,7 @@ struct ExtractCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The output file (- for standard output).", valueName: "file"))
     var out: String
 
-    @Option(name: .customLong("format"), help: ArgumentHelp("Output format: csv, tsv, jsonl or sluice (default: from the extension).", valueName: "format"))
+    @Option(name: .customLong("format"), help: ArgumentHelp("Output format: csv, tsv, jsonl, sluice or parquet (default: from the extension).", valueName: "format"))
     var format: String?
 
     func validate() throws {

@@ -14,7 +14,7 @@ struct HeadCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The file to show (CSV, TSV, JSON Lines or .sluice; - for standard input).")
+    @Argument(help: "The file to show (CSV, TSV, JSON Lines, .sluice or Parquet; - for standard input).")
     var file: String
 
     @Option(name: .shortAndLong, help: "Rows to show.")

@@ -4,7 +4,7 @@ import SluiceFormats
 
 /// How to read input files; shared by every command that reads tables.
 struct InputOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Input format: csv, tsv, jsonl or sluice (default: from the file extension).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Input format: csv, tsv, jsonl, sluice or parquet (default: from the file extension).", valueName: "format"))
     var format: String?
 
     @Option(name: .long, help: ArgumentHelp("Column types instead of inference, e.g. id:int64,email:string (others are still inferred).", valueName: "name:type,..."))
@@ -55,6 +55,8 @@ struct InputOptions: ParsableArguments {
             format = try FileFormat(name: name)
         } else if path == "-" {
             format = .csv
+        } else if ParquetDatasetReader.isDirectory(path) {
+            format = .parquet   // a directory of Parquet files, Hive partitions as columns
         } else {
             format = try FileFormat(path: path)
         }

@@ -23,7 +23,7 @@ struct LoadCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The table file to load (CSV, TSV, JSON Lines or .sluice).")
+    @Argument(help: "The table file to load (CSV, TSV, JSON Lines, .sluice or Parquet).")
     var file: String
 
     @Option(name: .long, help: ArgumentHelp("Destination: sqlite:path.db or postgres://user@host:port/db.", valueName: "url"))

@@ -18,7 +18,7 @@ struct ProfileCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The table file to profile (CSV, TSV, JSON Lines or .sluice).")
+    @Argument(help: "The table file to profile (CSV, TSV, JSON Lines, .sluice or Parquet).")
     var data: String
 
     @Option(name: .long, help: ArgumentHelp("Output: text, json or html (one self-contained page with histograms).", valueName: "format"))
@@ -27,7 +27,7 @@ struct ProfileCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Most frequent values to show per column.", valueName: "n"))
     var top: Int = 5
 
-    @Option(name: .long, help: ArgumentHelp("Input format of DATA: csv, tsv, jsonl or sluice (default: from the extension).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Input format of DATA: csv, tsv, jsonl, sluice or parquet (default: from the extension).", valueName: "format"))
     var inputFormat: String?
 
     @Option(name: .long, help: ArgumentHelp("Column types instead of inference, e.g. id:int64,total:float64.", valueName: "name:type,..."))

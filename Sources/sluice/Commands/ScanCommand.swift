@@ -12,16 +12,20 @@ struct ScanCommand: AsyncParsableCommand {
         Examples:
           sluice scan data/users.csv data/orders.csv
           sluice scan data/orders.csv --json
+          sluice scan data/orders.parquet --columns id,total
         """
     )
 
-    @Argument(help: "Files to read (CSV, TSV, JSON Lines or .sluice).")
+    @Argument(help: "Files to read (CSV, TSV, JSON Lines, .sluice or Parquet).")
     var files: [String]
 
     @OptionGroup var input: InputOptions
 
     @Flag(name: .long, help: "Print one JSON object per file.")
     var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Read only these columns (Parquet reads nothing else from disk; CSV skips the others while parsing).", valueName: "a,b,..."))
+    var columns: String?
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one file to scan") }
@@ -35,6 +39,7 @@ struct ScanCommand: AsyncParsableCommand {
         let share = sizes.reduce(0, +) / activeProcessorCount()
         let jobs = try files.enumerated().map { index, file in
             var options = try input.readOptions()
+            options.columns = columns.map { $0.split(separator: ",").map { String($0) } }
             if files.count > 1 { options.splitThreshold = Swift.max(CSVReader.parallelThreshold, share) }
             return (file, try input.fileFormat(for: file), options)
         }

@@ -15,7 +15,7 @@ struct SchemaCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The file to inspect (CSV, TSV, JSON Lines or .sluice; - for standard input).")
+    @Argument(help: "The file to inspect (CSV, TSV, JSON Lines, .sluice or Parquet; - for standard input).")
     var file: String
 
     @OptionGroup var input: InputOptions

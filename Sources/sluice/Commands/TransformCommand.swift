@@ -29,7 +29,7 @@ struct TransformCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("One step as `name: settings` (repeatable), e.g. 'filter: total >= 0'.", valueName: "step"))
     var step: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Output format: csv, tsv, jsonl or sluice (default: from the output extension).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Output format: csv, tsv, jsonl, sluice or parquet (default: from the output extension).", valueName: "format"))
     var to: String?
 
     @OptionGroup var inputOptions: InputOptions
@@ -54,7 +54,10 @@ struct TransformCommand: ParsableCommand {
             transform.steps += try Transform(yaml: text, file: steps, baseDirectory: directory).steps
         }
         for text in step { transform.steps += try Transform(oneStep: text).steps }
-        let (table, report) = try TableFile.read(path: input, format: inputOptions.fileFormat(for: input), options: inputOptions.readOptions())
+        var readOptions = try inputOptions.readOptions()
+        // A leading filter lets a Parquet input skip row groups its statistics rule out.
+        if case .filter(let text)? = transform.steps.first { readOptions.rowGroupFilter = RowGroupFilter(filter: text) }
+        let (table, report) = try TableFile.read(path: input, format: inputOptions.fileFormat(for: input), options: readOptions)
         printReadReport(report, file: input)
         // Problems found before touching rows (names, types) are usage errors; the rest are
         // data errors: the error's category decides the exit status.

@@ -73,6 +73,8 @@ def base_table(rows):
         "uuid": pa.array(take(uuids), pa.uuid()),
         "fixed": pa.array(take([b"\x00\x01\xff", None, b"abc", b"\xde\xad\xbe", b"zzz", b"123", b"\x7f\x80\x81"]), pa.binary(3)),
         "req": pa.array(take([1, 2, 3, 4, 5, 6, 7]), pa.int64()),
+        "l_int": pa.array(take([[1, 2], [], None, [3, None], [-(2**63)], [0], [7, 8, 9]]), pa.list_(pa.int64())),
+        "l_str": pa.array(take([["a", 'q"uote\\'], None, ["日本", ""], [], [None], ["tab\tnew\nline"], ["x"]]), pa.list_(pa.string())),
         "enum": pa.array(take(["red", "green", None, "red", "blue", "red", "green"]), pa.string()).dictionary_encode(),
     }
     schema = pa.schema([pa.field(name, array.type, nullable=(name != "req")) for name, array in columns.items()])
@@ -84,7 +86,7 @@ SLUICE_TYPES = {
     "u64": "int64", "f64": "float64", "f32": "float64", "s": "string", "ls": "string", "b": "bool", "d": "date",
     "ts_us_utc": "timestamp", "ts_us": "timestamp", "ts_ms": "timestamp", "ts_ns": "timestamp", "int96": "timestamp",
     "dec": "string", "dec_small": "string", "dec_wide": "string", "t_us": "string", "t_ms": "string", "uuid": "string",
-    "fixed": "string", "req": "int64", "enum": "string",
+    "fixed": "string", "req": "int64", "enum": "string", "l_int": "string", "l_str": "string",
 }
 
 
@@ -102,6 +104,13 @@ def write(directory):
             for dictionary in [True, False]:
                 save(f"all_{compression}_v{version[0]}_{'dict' if dictionary else 'plain'}.parquet", table,
                      compression=compression, data_page_version=version, use_dictionary=dictionary)
+    encodings = {"i64": "DELTA_BINARY_PACKED", "i32": "DELTA_BINARY_PACKED", "d": "DELTA_BINARY_PACKED",
+                 "ts_ns": "DELTA_BINARY_PACKED", "s": "DELTA_LENGTH_BYTE_ARRAY", "ls": "DELTA_BYTE_ARRAY",
+                 "f64": "BYTE_STREAM_SPLIT", "f32": "BYTE_STREAM_SPLIT",
+                 "u16": "BYTE_STREAM_SPLIT", "fixed": "BYTE_STREAM_SPLIT"}
+    for version in ["1.0", "2.0"]:
+        save(f"delta_split_v{version[0]}.parquet", base_table(3000), use_dictionary=False, column_encoding=encodings,
+             data_page_version=version, compression="zstd", data_page_size=4096)
     save("zero_rows.parquet", base_table(0))
     save("one_row.parquet", base_table(1))
     save("many_groups_pages.parquet", base_table(5000), row_group_size=700, data_page_size=512, write_batch_size=100)
@@ -112,6 +121,18 @@ def write(directory):
     save("decimal_as_integers.parquet", base_table(30).select(["dec", "dec_small", "dec_wide", "req"]), store_decimal_as_integer=True)
     save("parquet_v1_format.parquet", base_table(20).drop_columns(["uuid", "ts_ns"]), version="1.0")
     (directory / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    # A Hive-partitioned dataset (outside the manifest): ds (dates, so strings), part (integers), region with a null.
+    rows = 1000
+    dataset = pa.table({"v": pa.array(range(rows), pa.int64()),
+                        "s": pa.array([f"row {i}" for i in range(rows)]),
+                        "ds": pa.array(["2024-06-01" if i % 2 else "2024-06-02" for i in range(rows)]),
+                        "part": pa.array([i % 3 for i in range(rows)], pa.int64()),
+                        "region": pa.array([None if i % 5 == 0 else "eu/west" for i in range(rows)])})
+    pq.write_to_dataset(dataset, directory / "dataset", partition_cols=["ds", "part", "region"])
+    (directory / "dataset.json").write_text(json.dumps({
+        "rows": rows, "v_sum": sum(range(rows)), "part_sum": sum(i % 3 for i in range(rows)),
+        "region_nulls": sum(1 for i in range(rows) if i % 5 == 0),
+        "columns": ["v", "s", "ds", "part", "region"], "types": ["int64", "string", "string", "int64", "string"]}))
 
 
 def expected_cell(value, arrow_type):
@@ -121,6 +142,8 @@ def expected_cell(value, arrow_type):
     if pa.types.is_timestamp(arrow_type):
         raw = value.value if hasattr(value, "value") else None
         return ("ts", raw)
+    if pa.types.is_list(arrow_type):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if pa.types.is_decimal(arrow_type):
         return format(value, "f")
     if pa.types.is_time(arrow_type):
