@@ -20,7 +20,7 @@ build:
 
 test: deps
 	$(SWIFT) build
-	SLUICE_TEST_PYTHON="$$(bash scripts/test-venv.sh)" bash scripts/with-postgres.sh $(SWIFT) test
+	SLUICE_TEST_PYTHON="$$(bash scripts/test-venv.sh)" bash scripts/with-postgres.sh bash scripts/with-observability.sh $(SWIFT) test
 
 demo: deps build
 	@echo "--- the source database: 100k generated users and their orders (made once, deterministic)"

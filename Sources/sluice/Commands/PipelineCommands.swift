@@ -234,6 +234,7 @@ struct RunCommand: AsyncParsableCommand {
     var keepArtifacts = false
 
     @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var metricsOptions: ExportMetricsOptions
 
     func run() async throws {
         let spec = try loadPipeline(pipeline)
@@ -241,6 +242,12 @@ struct RunCommand: AsyncParsableCommand {
         let runner = PipelineRunner(pipeline: spec, store: store)
         runner.keepArtifacts = keepArtifacts
         runner.onEvent = { printEvent($0) }
+        let observability = try makeObservability(for: [spec])
+        runner.observer = observability.observer
+        defer {
+            observability.flush()
+            metricsOptions.export(observability, grouping: [("pipeline", spec.name)])
+        }
         let logical: Int64
         if let date { logical = try parseDateArgument(date, option: "--date") } else {
             let schedule = try PipelineSchedule(spec.schedule, timeZone: spec.timeZone)
@@ -563,14 +570,20 @@ struct ScheduleCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("State store for every pipeline (default: .sluice/state.db beside each).", valueName: "url"))
     var state: String?
 
+    @OptionGroup var metricsOptions: ServeMetricsOptions
+
     func run() async throws {
         guard let graceSeconds = parseDuration(grace) else { throw ValidationError("--grace must be a duration like 30s or 2m, not '\(grace)'") }
         var entries: [Scheduler.Entry] = []
-        for path in pipelines {
-            let spec = try loadPipeline(path)
+        let specs = try pipelines.map(loadPipeline)
+        let observability = try makeObservability(for: specs)
+        let server = try metricsOptions.start(observability)
+        defer { server?.stop(); observability.flush() }
+        for (path, spec) in zip(pipelines, specs) {
             if spec.schedule == nil { printError("warning: \(path) has no schedule; the scheduler will not start it") }
             let store = try StateStore(url: state ?? StateStore.defaultURL(for: spec))
             let runner = PipelineRunner(pipeline: spec, store: store)
+            runner.observer = observability.observer
             runner.onEvent = { event in
                 if case .tryFinished(let task, let n, let s, let secs, _, let error) = event, s != .success {
                     printError("  \(spec.name): \(task) try \(n) \(s.rawValue) after \(fixed(secs, digits: 2)) s: \(error ?? "")")
@@ -579,6 +592,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             entries.append(Scheduler.Entry(pipeline: spec, runner: runner))
         }
         let scheduler = Scheduler(entries: entries)
+        scheduler.observer = observability.observer
         scheduler.onEvent = { event in
             switch event {
             case .runStarting(let p, let runID, let resumed):

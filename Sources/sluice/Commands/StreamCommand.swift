@@ -87,6 +87,8 @@ struct StreamCommand: ParsableCommand {
         @Flag(help: "At exit, print the counts as one JSON object on standard output.")
         var jsonSummary = false
 
+        @OptionGroup var metricsOptions: ServeMetricsOptions
+
         func run() throws {
             #if canImport(Glibc)
             // Every batch allocates and frees buffers of the same sizes; keep freed memory in
@@ -103,6 +105,10 @@ struct StreamCommand: ParsableCommand {
                     guard !quiet || status.isFinal else { return }
                     printError("stream \(name): \(status.isFinal ? "done: " : "")\(status.line)")
                 }))
+            let observability = try makeObservability(forStream: parsed)
+            runner.observer = observability.observer
+            let server = try metricsOptions.start(observability)
+            defer { server?.stop(); observability.flush() }
             signal(SIGINT, SIG_IGN)
             signal(SIGTERM, SIG_IGN)
             let sources = [SIGINT, SIGTERM].map { number in

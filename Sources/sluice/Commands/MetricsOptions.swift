@@ -1,0 +1,58 @@
+import ArgumentParser
+import SluiceObserve
+import SluicePipeline
+import SluiceStream
+
+/// `/metrics` for long-running commands (`sluice schedule`, `sluice stream run`).
+struct ServeMetricsOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics.", valueName: "host:port"))
+    var metricsAddress = "127.0.0.1:9464"
+
+    @Flag(name: .long, help: "Do not serve metrics.")
+    var noMetrics = false
+
+    /// Starts the server unless disabled; a port in use is a warning, never a reason to stop working.
+    func start(_ observability: Observability) throws -> MetricsServer? {
+        guard !noMetrics else { return nil }
+        let (host, port) = try Observability.parseAddress(metricsAddress, option: "--metrics-address")
+        do {
+            let server = try observability.serveMetrics(host: host, port: port)
+            printError("metrics: serving \(server.url)")
+            return server
+        } catch {
+            printError("warning: \(error)")
+            return nil
+        }
+    }
+}
+
+/// Metrics of one-shot commands (`sluice run`, `sluice check`): a textfile or a Pushgateway.
+struct ExportMetricsOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Write Prometheus metrics to this file at exit (node-exporter textfile collector).", valueName: "file.prom"))
+    var metricsFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Push Prometheus metrics to this Pushgateway at exit (job \"sluice\").", valueName: "url"))
+    var pushgateway: String?
+
+    /// Writes and pushes; failures are warnings (the run's outcome stands).
+    func export(_ observability: Observability, grouping: [(String, String)]) {
+        if let metricsFile {
+            do { try MetricsExport.writeTextfile(observability.metrics.registry, to: metricsFile) } catch { printError("warning: \(error)") }
+        }
+        if let pushgateway {
+            do { try MetricsExport.push(observability.metrics.registry, to: pushgateway, job: "sluice", grouping: grouping) } catch {
+                printError("warning: \(error)")
+            }
+        }
+    }
+}
+
+/// Metrics, plus what the pipelines' specs and project file configure.
+func makeObservability(for pipelines: [Pipeline]) throws -> Observability {
+    Observability()
+}
+
+/// Metrics, plus what the stream spec and project file configure.
+func makeObservability(forStream stream: StreamSpec) throws -> Observability {
+    Observability()
+}
