@@ -188,4 +188,17 @@ struct PrometheusTests {
         promtool.waitUntilExit()
         #expect(promtool.terminationStatus == 0 && lint.isEmpty, "\(lint)")
     }
+
+    @Test("sluice check --metrics-file: outcomes by severity and measured values, named by the suite")
+    func checkTextfile() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "id,email\n1,a@x\n2,\n".write(to: dir.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+        try "checks:\n  - not_null: email\n    severity: warning\n  - row_count: { min: 1 }\n".write(to: dir.appendingPathComponent("users.yaml"), atomically: true, encoding: .utf8)
+        let run = try CLI.run(["check", "d.csv", "--suite", "users.yaml", "--metrics-file", "c.prom"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        let text = try String(contentsOf: dir.appendingPathComponent("c.prom"), encoding: .utf8)
+        #expect(text.contains("sluice_check_results_total{pipeline=\"users\",check=\"not_null(email)\",kind=\"not_null\",severity=\"warning\",outcome=\"failed\"} 1"), "\(text)")
+        #expect(text.contains("sluice_check_observed_value{pipeline=\"users\",check=\"row_count\",kind=\"row_count\"} 2"), "\(text)")
+    }
 }

@@ -74,7 +74,7 @@ public final class SluiceMetrics: EventObserver, @unchecked Sendable {   // stat
     }
 
     public func checkEvaluated(_ e: CheckEvaluated) {
-        let p = e.run?.pipeline ?? ""
+        let p = e.run?.pipeline ?? e.task   // `sluice check`: the suite's name
         registry.add(checks, 1, [p, e.name, e.kind, e.severity, e.outcome])
         if let v = e.observed { registry.set(checkObserved, v, [p, e.name, e.kind]) }
         if let v = e.threshold { registry.set(checkThreshold, v, [p, e.name, e.kind]) }

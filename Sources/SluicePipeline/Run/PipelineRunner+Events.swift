@@ -53,14 +53,6 @@ extension PipelineTask {
     }
 }
 
-extension CheckEvaluated {
-    init(_ result: CheckResult, run: RunIdentity?, task: String, time: Int64) {
-        self.init(run: run, task: task, name: result.name, kind: result.kind, columns: result.columns,
-                  severity: result.severity.rawValue, outcome: result.outcome.rawValue, observed: result.observed,
-                  threshold: result.threshold, message: result.message, time: time)
-    }
-}
-
 extension PipelineRunner {
     /// Hands `event` to the observer, if any (observers never throw or block).
     func notify(_ event: SluiceEvent) { observer?.observe(event) }

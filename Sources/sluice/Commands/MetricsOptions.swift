@@ -2,6 +2,8 @@ import ArgumentParser
 import SluiceObserve
 import SluicePipeline
 import SluiceStream
+import SluiceQuality
+import SluiceCore
 
 /// `/metrics` for long-running commands (`sluice schedule`, `sluice stream run`).
 struct ServeMetricsOptions: ParsableArguments {
@@ -55,4 +57,15 @@ func makeObservability(for pipelines: [Pipeline]) throws -> Observability {
 /// Metrics, plus what the stream spec and project file configure.
 func makeObservability(forStream stream: StreamSpec) throws -> Observability {
     Observability()
+}
+
+/// `sluice check`'s results as metrics (the suite file's base name stands for the pipeline).
+func exportCheckMetrics(_ results: [CheckResult], suite: String, options: ExportMetricsOptions) {
+    guard options.metricsFile != nil || options.pushgateway != nil else { return }
+    let observability = Observability()
+    var name = String(suite.split(separator: "/").last ?? "suite")
+    if let dot = name.lastIndex(of: ".") { name = String(name[..<dot]) }
+    let now = SystemClock().now()
+    for result in results { observability.observer.observe(.checkEvaluated(CheckEvaluated(result, run: nil, task: name, time: now))) }
+    options.export(observability, grouping: [("suite", name)])
 }
