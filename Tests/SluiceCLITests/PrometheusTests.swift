@@ -145,7 +145,6 @@ struct PrometheusTests {
         processors:
           - validate:
               required: [user_id, event_type, timestamp]
-              types: { user_id: string, event_type: string }
         output: { file: out.jsonl }
         dead_letter: { file: dlq.jsonl }
         settings: { batch_size: 500, commit_interval: 100ms }
@@ -156,7 +155,10 @@ struct PrometheusTests {
         try servers.scrape([target], label: "stream")
         let selector = "instance=\"\(target)\",stream=\"scraped_events\""
         #expect(try servers.waitForValue("sluice_stream_records_in_total{\(selector)}", equals: 3_000) == 3_000, "\(sluice.stderr)")
-        let dlq = Double(summary.bad)
+        // What the stream itself wrote to its dead-letter file is what Prometheus must count.
+        let dlqLines = (try? String(contentsOf: dir.appendingPathComponent("dlq.jsonl"), encoding: .utf8))?.split(separator: "\n").count ?? -1
+        #expect(dlqLines == summary.bad && dlqLines > 0)
+        let dlq = Double(dlqLines)
         #expect(try servers.waitForValue("sum(sluice_stream_records_dead_lettered_total{\(selector)})", equals: dlq) == dlq)
         #expect(try servers.waitForValue("sluice_stream_records_out_total{\(selector)}", equals: 3_000 - dlq) == 3_000 - dlq)
         #expect(try servers.waitForValue("sluice_stream_running{\(selector)}", equals: 1) == 1)
