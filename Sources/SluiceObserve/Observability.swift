@@ -57,3 +57,31 @@ public final class Observability: @unchecked Sendable {   // `extra` is set up b
         return (host, port)
     }
 }
+
+/// Passes on only the events of one pipeline or stream (several share a scheduler).
+public struct SubjectFilter: EventObserver {
+    public let wrapped: any EventObserver
+    public let subject: String
+    public init(_ wrapped: any EventObserver, subject: String) {
+        self.wrapped = wrapped
+        self.subject = subject
+    }
+
+    public func observe(_ event: SluiceEvent) {
+        let name: String? = switch event {
+        case .runClaimed(let e): e.run.pipeline
+        case .runStarted(let e): e.run.pipeline
+        case .runFinished(let e): e.run.pipeline
+        case .taskTryStarted(let e): e.run.pipeline
+        case .taskTryFinished(let e): e.run.pipeline
+        case .checkEvaluated(let e): e.run?.pipeline ?? e.task
+        case .slaMissed(let e): e.run.pipeline
+        case .streamStarted(let e): e.stream
+        case .streamBatchCommitted(let e): e.stream
+        case .streamStopped(let e): e.stream
+        case .recordDeadLettered(let e): e.stream
+        case .deliveryRetried(let e): e.stream
+        }
+        if name == subject { wrapped.observe(event) }
+    }
+}

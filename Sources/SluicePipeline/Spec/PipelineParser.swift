@@ -9,7 +9,7 @@ extension Pipeline {
     /// Top-level keys of a pipeline file.
     static let topKeys = ["pipeline", "description", "owner", "schedule", "timezone", "start_date", "catchup",
                           "max_active_runs", "max_parallel_tasks", "depends_on_past", "sla", "params", "defaults",
-                          "connections", "tasks"]
+                          "connections", "tasks", "alerts", "on_failure", "on_success"]
     /// Keys every task may have besides its kind.
     static let taskKeys = ["after", "input", "description", "trigger_rule"] + settingKeys
     static let settingKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "retry_jitter", "timeout"]

@@ -49,7 +49,7 @@ struct StreamSpecParser {
     let environment: [String: String]
     let diagnostics = DiagnosticList()
 
-    static let topKeys = ["stream", "input", "processors", "output", "outputs", "dead_letter", "settings", "kafka"]
+    static let topKeys = ["stream", "input", "processors", "output", "outputs", "dead_letter", "settings", "kafka", "alerts"]
     static let processorNames = ["validate", "enrich", "map", "filter", "route"]
     static let endpointKeys = ["file", "kafka"]
     static let kafkaKeys = ["topic", "brokers", "group", "properties"]

@@ -4,6 +4,7 @@ import SluicePipeline
 import SluiceStream
 import SluiceQuality
 import SluiceCore
+import SluiceSQL
 
 /// `/metrics` for long-running commands (`sluice schedule`, `sluice stream run`).
 struct ServeMetricsOptions: ParsableArguments {
@@ -49,14 +50,46 @@ struct ExportMetricsOptions: ParsableArguments {
     }
 }
 
-/// Metrics, plus what the pipelines' specs and project file configure.
-func makeObservability(for pipelines: [Pipeline]) throws -> Observability {
-    Observability()
+/// Metrics, plus the alerts each pipeline's spec and project file (`sluice.yaml`) configure.
+func makeObservability(for pipelines: [(Pipeline, StateStore)]) throws -> Observability {
+    let observability = Observability()
+    do {
+        for (pipeline, store) in pipelines {
+            guard let file = pipeline.file else { continue }
+            let spec = try alertsSpec(for: file)
+            guard !spec.isEmpty else { continue }
+            let alerts = try AlertObserver(spec: spec, environment: ConnectionURL.processEnvironment(), directory: pipeline.directory,
+                                           store: store, metrics: observability.metrics)
+            observability.add(SubjectFilter(alerts, subject: pipeline.name), slow: true)
+        }
+    } catch let error as ObserveError {
+        throw CommandFailure(description: error.description, status: ExitStatus.usage)
+    }
+    return observability
 }
 
-/// Metrics, plus what the stream spec and project file configure.
-func makeObservability(forStream stream: StreamSpec) throws -> Observability {
-    Observability()
+/// A spec file's `alerts:` over its project file's.
+func alertsSpec(for file: String) throws -> AlertsSpec {
+    let defaults = try ProjectConfig.find(near: file)?.alerts ?? AlertsSpec()
+    guard let node = try AlertsSpec.section("alerts", inFile: file) else { return defaults }
+    return try AlertsSpec(node: node, file: file).merged(over: defaults)
+}
+
+/// Metrics, plus the alerts the stream spec and project file configure.
+func makeObservability(forStream stream: StreamSpec, file: String) throws -> Observability {
+    let observability = Observability()
+    do {
+        let spec = try alertsSpec(for: file)
+        if !spec.isEmpty {
+            let directory = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
+            let alerts = try AlertObserver(spec: spec, environment: ConnectionURL.processEnvironment(), directory: directory,
+                                           metrics: observability.metrics)
+            observability.add(SubjectFilter(alerts, subject: stream.name), slow: true)
+        }
+    } catch let error as ObserveError {
+        throw CommandFailure(description: error.description, status: ExitStatus.usage)
+    }
+    return observability
 }
 
 /// `sluice check`'s results as metrics (the suite file's base name stands for the pipeline).

@@ -242,7 +242,7 @@ struct RunCommand: AsyncParsableCommand {
         let runner = PipelineRunner(pipeline: spec, store: store)
         runner.keepArtifacts = keepArtifacts
         runner.onEvent = { printEvent($0) }
-        let observability = try makeObservability(for: [spec])
+        let observability = try makeObservability(for: [(spec, store)])
         runner.observer = observability.observer
         defer {
             observability.flush()
@@ -576,12 +576,12 @@ struct ScheduleCommand: AsyncParsableCommand {
         guard let graceSeconds = parseDuration(grace) else { throw ValidationError("--grace must be a duration like 30s or 2m, not '\(grace)'") }
         var entries: [Scheduler.Entry] = []
         let specs = try pipelines.map(loadPipeline)
-        let observability = try makeObservability(for: specs)
+        let stores = try specs.map { try StateStore(url: state ?? StateStore.defaultURL(for: $0)) }
+        let observability = try makeObservability(for: Array(zip(specs, stores)))
         let server = try metricsOptions.start(observability)
         defer { server?.stop(); observability.flush() }
-        for (path, spec) in zip(pipelines, specs) {
+        for ((path, spec), store) in zip(zip(pipelines, specs), stores) {
             if spec.schedule == nil { printError("warning: \(path) has no schedule; the scheduler will not start it") }
-            let store = try StateStore(url: state ?? StateStore.defaultURL(for: spec))
             let runner = PipelineRunner(pipeline: spec, store: store)
             runner.observer = observability.observer
             runner.onEvent = { event in

@@ -105,7 +105,7 @@ struct StreamCommand: ParsableCommand {
                     guard !quiet || status.isFinal else { return }
                     printError("stream \(name): \(status.isFinal ? "done: " : "")\(status.line)")
                 }))
-            let observability = try makeObservability(forStream: parsed)
+            let observability = try makeObservability(forStream: parsed, file: spec)
             runner.observer = observability.observer
             let server = try metricsOptions.start(observability)
             defer { server?.stop(); observability.flush() }
