@@ -41,28 +41,27 @@ final class FixtureServer {
     }
 
     init(python: String, script: String, arguments: [String]) throws {
+        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-port-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: portFile) }
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.fixture(script)] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.standardError
+        process.arguments = [Self.fixture(script), portFile] + arguments
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
-        var line = Data()
-        let handle = out.fileHandleForReading
-        while true {
-            let byte = handle.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data([10]) { break }
-            line += byte
+        let deadline = Date().addingTimeInterval(20)
+        var port: Int?
+        while port == nil && Date() < deadline && process.isRunning {
+            port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
+            if port == nil { Thread.sleep(forTimeInterval: 0.05) }
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            process.terminate()
+        guard let port else {
+            if process.isRunning { process.terminate() }
             throw ObserveError(.io, message: "\(script) did not start")
         }
         self.port = port
     }
 
     func stop() {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }

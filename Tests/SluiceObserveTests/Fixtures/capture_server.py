@@ -1,14 +1,19 @@
 """A loopback HTTP server for alert tests: appends each POST as one JSON line
 {"path": ..., "headers": {...}, "body": "..."} to OUT, answering 500 to the first FAIL
-requests (to exercise retries). Prints its port on stdout, then serves until killed.
-    python3 capture_server.py OUT FAIL
+requests (to exercise retries). Writes its port to PORTFILE, then serves until killed.
+    python3 capture_server.py PORTFILE OUT FAIL
 """
 import http.server
 import json
+import os
+import signal
+import socketserver
 import sys
 import threading
 
-out_path, fail = sys.argv[1], int(sys.argv[2])
+# The test process may ignore SIGTERM, and children inherit that: take the default back.
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+port_file, out_path, fail = sys.argv[1], sys.argv[2], int(sys.argv[3])
 lock = threading.Lock()
 count = [0]
 
@@ -30,6 +35,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-print(server.server_address[1], flush=True)
+class Server(http.server.ThreadingHTTPServer):
+    def server_bind(self):
+        # Skip HTTPServer's getfqdn(): a reverse DNS lookup that hangs without a resolver.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
+
+
+server = Server(("127.0.0.1", 0), Handler)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(port_file + ".tmp", port_file)
 server.serve_forever()

@@ -1,17 +1,20 @@
 """A loopback SMTP server for alert tests (aiosmtpd): writes each message to
-DIR/<n>.eml with the envelope in DIR/<n>.json. Prints its port, serves until killed.
-    python3 smtp_server.py DIR
+DIR/<n>.eml with the envelope in DIR/<n>.json. Writes its port to PORTFILE, serves until killed.
+    python3 smtp_server.py PORTFILE DIR
 """
 import asyncio
 import json
 import os
+import signal
 import socket
 import sys
 import time
 
 from aiosmtpd.controller import Controller
 
-directory = sys.argv[1]
+# The test process may ignore SIGTERM, and children inherit that: take the default back.
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+port_file, directory = sys.argv[1], sys.argv[2]
 
 
 class Handler:
@@ -31,9 +34,12 @@ s = socket.socket()
 s.bind(("127.0.0.1", 0))
 port = s.getsockname()[1]
 s.close()
-controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+# server_hostname: skip aiosmtpd's getfqdn(), a reverse DNS lookup that hangs without a resolver.
+controller = Controller(Handler(), hostname="127.0.0.1", port=port, server_hostname="localhost")
 controller.start()
-print(port, flush=True)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(port))
+os.rename(port_file + ".tmp", port_file)
 try:
     while True:
         time.sleep(3600)

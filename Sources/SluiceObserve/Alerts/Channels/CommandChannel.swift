@@ -17,15 +17,23 @@ struct CommandChannel: AlertChannel {
         for (k, v) in alert.environment { env[k] = v }
         process.environment = env
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let input = Pipe(), output = Pipe()
+        // Standard input is a file, not a pipe: a command that never reads it cannot make us die of SIGPIPE.
+        let inputPath = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-alert-\(UUID().uuidString).json").path
+        guard FileManager.default.createFile(atPath: inputPath, contents: Data((alert.json + "\n").utf8)),
+              let input = FileHandle(forReadingAtPath: inputPath) else {
+            throw ObserveError(.delivery, message: "cannot write the alert for the command to \(inputPath)")
+        }
+        defer {
+            try? input.close()
+            try? FileManager.default.removeItem(atPath: inputPath)
+        }
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
         do { try process.run() } catch {
             throw ObserveError(.delivery, message: "cannot start the alert command: \(error)")
         }
-        input.fileHandleForWriting.write(Data((alert.json + "\n").utf8))
-        try? input.fileHandleForWriting.close()
         let done = DispatchSemaphore(value: 0)
         final class Box: @unchecked Sendable { var data = Data() }   // written before `done` is signalled
         let box = Box()
