@@ -1,7 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Module layers (DESIGN.md): SluiceCore → SluiceFormats → SluiceSQL → SluiceTransform /
+// Module layers (DESIGN.md): SluiceCore (errors and their categories, columns, expressions) →
+// SluiceSpec (the one YAML spec reader: typed values, durations, limits, key definitions) →
+// SluiceFormats → SluiceSQL → SluiceTransform /
 // SluiceQuality (which stores run history and reads SQL datasets through SluiceSQL) →
 // (SluicePipeline, SluiceStream, SluiceObserve, added by their own work) → sluice CLI.
 // A module depends only on modules below it.
@@ -10,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "SluiceCore", targets: ["SluiceCore"]),
+        .library(name: "SluiceSpec", targets: ["SluiceSpec"]),
         .library(name: "SluiceFormats", targets: ["SluiceFormats"]),
         .library(name: "SluiceSQL", targets: ["SluiceSQL"]),
         .library(name: "SluiceQuality", targets: ["SluiceQuality"]),
@@ -30,9 +33,18 @@ let package = Package(
             dependencies: ["CSluiceSupport"]
         ),
         .target(
-            name: "SluiceFormats",
-            dependencies: ["SluiceCore"]
+            name: "SluiceSpec",
+            dependencies: ["SluiceCore", .product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "SluiceFormats",
+            dependencies: ["SluiceCore", "CSnappy", "CZstd", "CLZ4", "CZlib"]
+        ),
+        // Parquet page compression: Debian's libsnappy-dev, libzstd-dev, liblz4-dev, zlib1g-dev.
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
@@ -49,16 +61,16 @@ let package = Package(
         ),
         .target(
             name: "SluiceQuality",
-            dependencies: ["SluiceCore", "SluiceFormats", "SluiceSQL", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SluiceCore", "SluiceSpec", "SluiceFormats", "SluiceSQL", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "SluiceTransform",
-            dependencies: ["SluiceCore", "SluiceFormats", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SluiceCore", "SluiceSpec", "SluiceFormats", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "SluicePipeline",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform",
+                "SluiceCore", "SluiceSpec", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -70,7 +82,7 @@ let package = Package(
         .target(
             name: "SluiceStream",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceTransform", "CRdKafka",
+                "SluiceCore", "SluiceSpec", "SluiceFormats", "SluiceTransform", "CRdKafka",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -90,6 +102,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
+        .testTarget(
+            name: "SluiceSpecTests",
+            dependencies: ["SluiceSpec", "SluiceCore", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "SluiceFormatsTests",
             dependencies: ["SluiceFormats", "SluiceCore"],

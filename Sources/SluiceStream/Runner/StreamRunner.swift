@@ -23,11 +23,17 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         public var stopAtEnd: Bool
         /// Where a file input's position is stored (default: `<input>.<stream>.position`).
         public var positionPath: String?
+        /// Kafka: this consumer's `group.instance.id` (static membership): a restarted
+        /// consumer with the same id is given its partitions back at once, not after the
+        /// session timeout (~45 s). Unique per consumer in the group; a `group.instance.id`
+        /// property in the spec wins.
+        public var instanceID: String?
         /// Receives the periodic and the final status.
         public var status: (@Sendable (StreamStatus) -> Void)?
 
-        public init(follow: Bool = false, stopAtEnd: Bool = false, positionPath: String? = nil,
+        public init(follow: Bool = false, stopAtEnd: Bool = false, positionPath: String? = nil, instanceID: String? = nil,
                     status: (@Sendable (StreamStatus) -> Void)? = nil) {
+            self.instanceID = instanceID
             self.follow = follow
             self.stopAtEnd = stopAtEnd
             self.positionPath = positionPath
@@ -55,6 +61,8 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
     /// Sinks: outputs in route order, then the dead-letter output (last).
     private var sinks: [RecordSink] = []
     private var source: RecordSource!
+    /// Held while this runner reads a file input: a second runner of the same input and position refuses to start.
+    private var inputLock: PositionLock?
     private var deadLetterIndex: Int { sinks.count - 1 }
     /// Whether a sink can fail a record after it was sent (and so needs the batch's bytes for the DLQ).
     private var hasKafkaSink = false
@@ -83,6 +91,12 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
     private func open() throws {
         let endpoints = [spec.output] + spec.outputs.map(\.endpoint) + [spec.deadLetter]
         let names = ["output"] + spec.outputs.map(\.name) + ["dead_letter"]
+        var positionPath: String?
+        if case .file(let path) = spec.input {
+            positionPath = options.positionPath ?? (path == "-" ? nil : "\(path).\(spec.name).position")
+            // Before any output is opened (opening one trims a torn last line the holder may be writing).
+            inputLock = try positionPath.map { try PositionFile(path: $0).lock() }
+        }
         for (i, (endpoint, name)) in zip(endpoints, names).enumerated() {
             switch endpoint {
             case .file(let path): sinks.append(try FileSink(name: name, path: path, tracker: tracker, index: i))
@@ -93,10 +107,9 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         }
         switch spec.input {
         case .file(let path):
-            let positionPath = options.positionPath ?? (path == "-" ? nil : "\(path).\(spec.name).position")
             source = try FileSource(path: path, follow: options.follow, position: positionPath.map(PositionFile.init))
         case .kafka(let k):
-            let kafka = try KafkaSource(k, stopAtEnd: options.stopAtEnd)
+            let kafka = try KafkaSource(k, stopAtEnd: options.stopAtEnd, instanceID: options.instanceID)
             kafka.beforeRevoke = { [unowned self] in try? self.drain() }
             kafka.onIdle = { [unowned self] in
                 for sink in self.sinks { try? sink.checkpoint() }

@@ -50,10 +50,9 @@ func parseParams(_ items: [String]) throws -> [String: String] {
     return params
 }
 
+/// Loads a pipeline; its errors are spec errors (exit 2, by their category).
 func loadPipeline(_ path: String) throws -> Pipeline {
-    do { return try Pipeline.load(path: path) } catch let error as PipelineError {
-        throw CommandFailure(description: error.description, status: ExitStatus.usage)
-    }
+    try Pipeline.load(path: path)
 }
 
 func formatClock(_ micros: Int64?) -> String {
@@ -71,6 +70,8 @@ func printEvent(_ event: RunEvent) {
     switch event {
     case .runStarted(let runID, let resumed):
         printError(resumed ? "resuming run \(runID) (tasks that succeeded before are kept)" : "run \(runID)")
+    case .staleWork(let task, let reason, let rerunning):
+        printError("\(task) changed since it succeeded (\(reason)): running \(rerunning.joined(separator: ", ")) again")
     case .taskSkipped(let task, let reason):
         printError("  - \(task): not run (\(reason))")
     case .tryStarted(let task, let tryNumber):
@@ -99,7 +100,7 @@ func printSummary(_ summary: RunSummary, pipeline: String, json: Bool) {
         print("run \(pipeline) \(run.runID) already succeeded at \(formatClock(run.endedAt)); nothing to do (use --rerun to run it again)")
         return
     }
-    print("\(pipeline) \(run.runID): \(run.state.rawValue)  interval [\(formatClock(run.intervalStart)), \(formatClock(run.intervalEnd)))")
+    print("\(pipeline) \(run.runID): \(stateText(run))  interval [\(formatClock(run.intervalStart)), \(formatClock(run.intervalEnd)))")
     let header = ["task", "state", "tries", "rows in", "rows out", "duration"]
     var rows: [[String]] = []
     for t in summary.tasks {
@@ -143,9 +144,17 @@ func jsonValue(_ n: Int64?) -> String { n.map(String.init) ?? "null" }
 func jsonValue(_ n: Int?) -> String { n.map(String.init) ?? "null" }
 func jsonValue(_ d: Double?) -> String { d.map { $0.isFinite ? formatDouble($0) : "null" } ?? "null" }
 
+/// A run's state for people: `running` under an owner that is gone reads
+/// `abandoned (owner host:pid#n is gone; the next run takes it over)`.
+func stateText(_ run: RunRecord) -> String {
+    guard StateStore.isAbandoned(run, now: SystemClock().now()) else { return run.state.rawValue }
+    return "abandoned (owner \(run.owner ?? "?") is gone; the next `sluice run` takes it over)"
+}
+
 func runJSON(_ run: RunRecord) -> String {
     """
     {"pipeline":\(jsonValue(run.pipeline)),"run_id":\(jsonValue(run.runID)),"state":\(jsonValue(run.state.rawValue)),\
+    "owner":\(jsonValue(run.owner)),"abandoned":\(StateStore.isAbandoned(run, now: SystemClock().now())),\
     "trigger":\(jsonValue(run.trigger)),"logical_date":\(jsonValue(formatClock(run.logicalDate))),\
     "data_interval_start":\(jsonValue(formatClock(run.intervalStart))),"data_interval_end":\(jsonValue(formatClock(run.intervalEnd))),\
     "started_at":\(jsonValue(run.startedAt.map(formatClock))),"ended_at":\(jsonValue(run.endedAt.map(formatClock))),\
@@ -233,6 +242,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep the run's artifacts (tables between tasks) after it succeeds.")
     var keepArtifacts = false
 
+    @Flag(name: .long, help: "Let --param values templated into file paths point outside the pipeline's directory.")
+    var allowOutsidePaths = false
+
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var metricsOptions: ExportMetricsOptions
 
@@ -241,6 +253,7 @@ struct RunCommand: AsyncParsableCommand {
         let store = try stateOptions.store(for: spec)
         let runner = PipelineRunner(pipeline: spec, store: store)
         runner.keepArtifacts = keepArtifacts
+        runner.allowsOutsidePaths = allowOutsidePaths
         runner.onEvent = { printEvent($0) }
         let observability = try makeObservability(for: [(spec, store)])
         runner.observer = observability.observer
@@ -254,12 +267,7 @@ struct RunCommand: AsyncParsableCommand {
             let now = SystemClock().now()
             logical = schedule.previous(atOrBefore: schedule.previous(atOrBefore: now) - 1)
         }
-        let summary: RunSummary
-        do {
-            summary = try await runner.run(RunRequest(logicalDate: logical, rerun: rerun, params: try parseParams(param)))
-        } catch let error as PipelineError {
-            throw CommandFailure(description: error.description, status: error.code == .invalidRequest ? ExitStatus.usage : ExitStatus.failure)
-        }
+        let summary = try await runner.run(RunRequest(logicalDate: logical, rerun: rerun, params: try parseParams(param)))
         printSummary(summary, pipeline: spec.name, json: stateOptions.format == "json")
         if !summary.succeeded {
             throw CommandFailure(description: "error: run \(spec.name) \(summary.run.runID) failed: \(summary.run.message ?? "")\n  hint: see `sluice logs \(summary.run.runID) TASK --pipeline \(pipeline)`; run again to resume")
@@ -349,7 +357,7 @@ func monotonicClock() -> Double {
 }
 
 func printErrorInline(_ text: String) {
-    text.withCString { _ = write(2, $0, strlen($0)) }
+    Secrets.mask(text).withCString { _ = write(2, $0, strlen($0)) }
 }
 
 struct RunsCommand: ParsableCommand {
@@ -381,7 +389,7 @@ struct RunsCommand: ParsableCommand {
         }
         guard !runs.isEmpty else { print("no runs recorded"); return }
         printTable(["pipeline", "run", "state", "trigger", "started", "duration"], runs.map {
-            [$0.pipeline, $0.runID, $0.state.rawValue, $0.trigger, formatClock($0.startedAt), seconds($0.startedAt, $0.endedAt)]
+            [$0.pipeline, $0.runID, stateText($0), $0.trigger, formatClock($0.startedAt), seconds($0.startedAt, $0.endedAt)]
         })
     }
 }
@@ -493,7 +501,7 @@ struct LogsCommand: ParsableCommand {
             } else {
                 print("# \(record.pipeline) \(record.runID) \(task) try \(t.tryNumber) of \(tries.count): \(t.state.rawValue), \(seconds(t.startedAt, t.endedAt))")
                 if let log = t.log, !log.isEmpty { print(log) }
-                if let error = t.error, !(t.log ?? "").contains(error) { print("error: \(error)") }
+                if let error = t.error, !(t.log ?? "").contains(error) { print(ErrorFormatter.line(error)) }
             }
         }
     }
@@ -600,7 +608,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             case .runFinished(let p, let summary):
                 printError("\(formatClock(SystemClock().now())) \(p) \(summary.run.runID): \(summary.alreadySucceeded ? "already succeeded" : summary.run.state.rawValue)")
             case .runError(let p, let runID, let error):
-                printError("\(formatClock(SystemClock().now())) \(p) \(runID): error: \(error)")
+                printError("\(formatClock(SystemClock().now())) \(p) \(runID): \(ErrorFormatter.line(error))")
             case .slaMiss(let p, let runID, let deadline):
                 printError("\(formatClock(SystemClock().now())) SLA MISS: \(p) \(runID) was not finished by \(formatClock(deadline))")
             }
