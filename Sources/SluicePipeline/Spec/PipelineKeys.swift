@@ -20,6 +20,7 @@ extension Pipeline {
         SpecKey("defaults", "task settings", doc: "Retry and timeout settings for every task (see Task settings).", example: "defaults: { retries: 3, retry_delay: 5m }"),
         SpecKey("connections", "mapping of name: URL", doc: "Database URLs tasks refer to by name; `${VAR}` is read from the environment.", example: "connections: { warehouse: \"sqlite:warehouse.db\" }"),
         SpecKey("tasks", "mapping of task name: task", required: true, doc: "The tasks (see Task).", example: "tasks:\n  extract: { extract: { file: users.csv } }"),
+        SpecKey("alerts", "alert rules and channels", doc: "Who to notify on failure, retries, failed checks, SLA misses and long runs; over the defaults in `sluice.yaml` (read by SluiceObserve; see the README's Alerts section).", example: "alerts: { on: [failure, quality, sla_miss], webhook: \"${ALERT_WEBHOOK_URL}\" }"),
     ])
 
     /// Settings a task or `defaults:` may have.

@@ -7,18 +7,6 @@ import SluiceTransform
 import Yams
 
 extension Pipeline {
-<<<<<<< HEAD
-    /// Top-level keys of a pipeline file.
-    static let topKeys = ["pipeline", "description", "owner", "schedule", "timezone", "start_date", "catchup",
-                          "max_active_runs", "max_parallel_tasks", "depends_on_past", "sla", "params", "defaults",
-                          "connections", "tasks", "alerts", "on_failure", "on_success"]
-    /// Keys every task may have besides its kind.
-    static let taskKeys = ["after", "input", "description", "trigger_rule"] + settingKeys
-    static let settingKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "retry_jitter", "timeout"]
-    static let kinds = ["extract", "sql", "transform", "check", "load", "shell"]
-
-=======
->>>>>>> main
     /// Reads, parses and validates a pipeline file.
     ///
     /// - Throws: ``PipelineError`` located `file:line:column`, with "did you mean" for
