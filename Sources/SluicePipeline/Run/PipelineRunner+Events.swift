@@ -21,6 +21,7 @@ extension EventOutcome {
         case .timedOut: self = .timedOut
         case .cancelled: self = .cancelled
         case .upstreamFailed: self = .upstreamFailed
+        case .skipped: self = .skipped
         case .failed, .pending, .running, .upForRetry: self = .failed
         }
     }
