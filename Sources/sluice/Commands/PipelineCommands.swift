@@ -388,8 +388,10 @@ struct RunsCommand: ParsableCommand {
             return
         }
         guard !runs.isEmpty else { print("no runs recorded"); return }
-        printTable(["pipeline", "run", "state", "trigger", "started", "duration"], runs.map {
-            [$0.pipeline, $0.runID, stateText($0), $0.trigger, formatClock($0.startedAt), seconds($0.startedAt, $0.endedAt)]
+        let missed = try slaMissed(runs, store: store)
+        printTable(["pipeline", "run", "state", "trigger", "started", "duration", "sla"], runs.map {
+            [$0.pipeline, $0.runID, stateText($0), $0.trigger, formatClock($0.startedAt), seconds($0.startedAt, $0.endedAt),
+             missed[$0.pipeline + "|" + $0.runID].map { "MISSED (due \(formatClock($0)))" } ?? "-"]
         })
     }
 }
@@ -456,6 +458,9 @@ struct StatusCommand: ParsableCommand {
         let summary = RunSummary(run: record, tasks: tasks, checks: try store.checkResults(pipeline: record.pipeline, runID: record.runID),
                                  alreadySucceeded: false, executed: tasks.map(\.task))
         printSummary(summary, pipeline: record.pipeline, json: selection.json)
+        if !selection.json, let deadline = try slaMissed([record], store: store)[record.pipeline + "|" + record.runID] {
+            print("SLA missed: not finished by \(formatClock(deadline))")
+        }
     }
 }
 
@@ -624,4 +629,13 @@ struct ScheduleCommand: AsyncParsableCommand {
         await scheduler.run(grace: Int64(graceSeconds * 1e6)) { stopRequested != 0 }
         printError("scheduler stopped")
     }
+}
+
+/// SLA deadlines of the runs that missed theirs, by `pipeline|run`.
+func slaMissed(_ runs: [RunRecord], store: StateStore) throws -> [String: Int64] {
+    var missed: [String: Int64] = [:]
+    for pipeline in Set(runs.map(\.pipeline)) {
+        for miss in try store.slaMisses(pipeline: pipeline) { missed[pipeline + "|" + miss.runID] = miss.deadline }
+    }
+    return missed
 }
