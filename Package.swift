@@ -134,7 +134,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceObserveTests",
-            dependencies: ["SluiceObserve", "SluicePipeline", "SluiceStream", "SluiceCore"]
+            dependencies: ["SluiceObserve", "SluicePipeline", "SluiceStream", "SluiceCore"],
+            exclude: ["Fixtures"]   // loopback servers in Python, run from their source path
         ),
         .testTarget(
             name: "SluiceCLITests",
