@@ -58,3 +58,30 @@ struct AlertsCommandTests {
         #expect(missing.status == 2 && missing.stderr.contains("HOOK_SECRET"), "\(missing.stderr)")
     }
 }
+
+@Suite("on_failure and on_success callbacks")
+struct CallbackCommandTests {
+    @Test("pipeline and task callbacks run with the run's details; a success runs on_success, a failure on_failure")
+    func callbacks() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+        pipeline: called
+        on_failure: "echo \\"pipeline failed $SLUICE_ALERT_RUN_ID $SLUICE_ALERT_DETAILS\\" >> calls.txt"
+        on_success: "echo pipeline ok >> calls.txt"
+        tasks:
+          good: { shell: "true", on_success: "echo \\"task $SLUICE_ALERT_TASK ok\\" >> calls.txt" }
+          bad: { shell: "test -f pass", on_failure: "cat > bad.json" }
+        """.write(to: dir.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let failed = try CLI.run(["run", "p.yaml", "--date", "2024-01-02"], in: dir)
+        #expect(failed.status == 1, "\(failed.stderr)")
+        let calls = try String(contentsOf: dir.appendingPathComponent("calls.txt"), encoding: .utf8)
+        #expect(calls.contains("task good ok\n") && calls.contains("pipeline failed 2024-01-02 failed: bad\n"), "\(calls)")
+        let bad = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("bad.json"))) as? [String: Any]
+        #expect(bad?["task"] as? String == "bad" && bad?["rule"] as? String == "on_failure")
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("pass").path, contents: nil)
+        let ok = try CLI.run(["run", "p.yaml", "--date", "2024-01-02"], in: dir)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("calls.txt"), encoding: .utf8).hasSuffix("pipeline ok\n"))
+    }
+}

@@ -57,6 +57,15 @@ func makeObservability(for pipelines: [(Pipeline, StateStore)]) throws -> Observ
         for (pipeline, store) in pipelines {
             guard let file = pipeline.file else { continue }
             let spec = try alertsSpec(for: file)
+            if let callbacks = try CallbackObserver.callbacks(inFile: file) {
+                var channels: [String: any AlertChannel] = [:]
+                for (name, channel) in spec.channels {
+                    channels[name] = try channel.makeChannel(environment: ConnectionURL.processEnvironment(), name: name)
+                }
+                let observer = CallbackObserver(pipeline: callbacks.pipeline, tasks: callbacks.tasks, channels: channels,
+                                                environment: ConnectionURL.processEnvironment(), directory: pipeline.directory)
+                observability.add(SubjectFilter(observer, subject: pipeline.name), slow: true)
+            }
             guard !spec.isEmpty else { continue }
             let alerts = try AlertObserver(spec: spec, environment: ConnectionURL.processEnvironment(), directory: pipeline.directory,
                                            store: store, metrics: observability.metrics)
