@@ -130,7 +130,7 @@ public struct SuiteSpec: Sendable {
 
     /// Check kinds a suite file may use.
     public static let checkKinds = ["not_null", "unique", "range", "accepted_values", "referential", "row_count", "schema", "pattern", "freshness", "expression",
-                                    "row_count_change", "change"]
+                                    "row_count_change", "change", "anomaly"]
     static let commonKeys = ["name", "severity", "threshold", "mostly"]
     static let optionKeys: [String: [String]] = [
         "not_null": ["column"],
@@ -145,6 +145,7 @@ public struct SuiteSpec: Sendable {
         "expression": ["condition", "nulls"],
         "row_count_change": ["max_pct", "over_last"],
         "change": ["metric", "column", "max_pct", "over_last"],
+        "anomaly": ["metric", "column", "method", "k", "max_pct", "over_last", "min_history"],
     ]
 
     /// Reads and parses a suite file.
@@ -395,6 +396,14 @@ public struct SuiteSpec: Sendable {
                 spec.options[key] = .flag(text == "pass")
             case "max_age":
                 spec.options[key] = .number(try reader.duration(value, key))
+            case "method":
+                let name = try reader.string(value, key)
+                guard name == "zscore" || name == "pct_change" else {
+                    throw reader.error(.invalidOption, at: value, "unknown anomaly method \"\(name)\"", hint: "methods: zscore, pct_change")
+                }
+                spec.options[key] = .text(name)
+            case "k": spec.options[key] = .number(try reader.number(value, key))
+            case "min_history": spec.options[key] = .integer(try reader.integer(value, key, in: 1...100_000))
             default: break
             }
         }
