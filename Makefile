@@ -20,14 +20,17 @@ build:
 
 test: deps
 	$(SWIFT) build
-	SLUICE_TEST_PYTHON="$$(bash scripts/test-venv.sh)" bash scripts/with-postgres.sh $(SWIFT) test
+	SLUICE_TEST_PYTHON="$$(bash scripts/test-venv.sh)" bash scripts/with-postgres.sh bash scripts/with-observability.sh $(SWIFT) test
 
 demo: deps build
 	@echo "--- the source database: 100k generated users and their orders (made once, deterministic)"
 	@test -f examples/user_analytics/data/source.db || bash examples/user_analytics/generate-source.sh 100000 $(SLUICE)
 	$(SLUICE) validate examples/user_analytics/pipeline.yaml
 	@echo "--- the seed's user-analytics pipeline: extract -> transform -> quality gate -> upsert into the warehouse"
-	$(SLUICE) run examples/user_analytics/pipeline.yaml --date 2024-06-01 --rerun
+	$(SLUICE) run examples/user_analytics/pipeline.yaml --date 2024-06-01 --rerun --metrics-file examples/user_analytics/.sluice/metrics.prom
+	@echo "--- its Prometheus metrics (node-exporter textfile), and a test alert to the local file channel"
+	@grep -E '^sluice_(task_rows_out_total|pipeline_runs_total)' examples/user_analytics/.sluice/metrics.prom
+	$(SLUICE) alerts test examples/user_analytics/pipeline.yaml
 	@echo "--- the same logical date again: a no-op, the warehouse is unchanged"
 	$(SLUICE) run examples/user_analytics/pipeline.yaml --date 2024-06-01
 	$(SLUICE) runs --pipeline examples/user_analytics/pipeline.yaml

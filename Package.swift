@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SluiceTransform", targets: ["SluiceTransform"]),
         .library(name: "SluicePipeline", targets: ["SluicePipeline"]),
         .library(name: "SluiceStream", targets: ["SluiceStream"]),
+        .library(name: "SluiceObserve", targets: ["SluiceObserve"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
@@ -85,11 +86,18 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(
+            name: "SluiceObserve",
+            dependencies: [
+                "SluiceCore", "SluiceQuality", "SluicePipeline", "SluiceStream",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform",
-                "SluicePipeline", "SluiceStream",
+                "SluicePipeline", "SluiceStream", "SluiceObserve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -127,6 +135,11 @@ let package = Package(
         .testTarget(
             name: "SluiceStreamTests",
             dependencies: ["SluiceStream", "CRdKafka", "SluiceFormats", "SluiceCore"]
+        ),
+        .testTarget(
+            name: "SluiceObserveTests",
+            dependencies: ["SluiceObserve", "SluicePipeline", "SluiceStream", "SluiceCore"],
+            exclude: ["Fixtures"]   // loopback servers in Python, run from their source path
         ),
         .testTarget(
             name: "SluiceCLITests",

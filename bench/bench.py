@@ -542,12 +542,21 @@ class PipelineOverhead(Case):
         for i in range(self.tasks):
             lines.append(f"  t{i}: {{ shell: \"true\"{', after: [t' + str(i - 1) + ']' if i else ''} }}")
         path.write_text("\n".join(lines) + "\n")
+        # The same DAG with alerts on (every rule that a pipeline run can trigger, to a local command channel);
+        # the command adds --metrics-file, so metrics are on too.
+        observed = path.parent / "observed" / "pipeline.yaml"
+        observed.parent.mkdir(parents=True, exist_ok=True)
+        alerts = ["alerts:", "  channels: { local: { command: \"cat >> alerts.jsonl\" } }",
+                  "  rules: [ failure, retry, { on: quality, severity: warning }, sla_miss, { on: long_running, after: 1h } ]"]
+        observed.write_text("\n".join(lines[:1] + alerts + lines[1:]) + "\n")
 
     def commands(self, data):
         binary = str(sluice_binary() or RELEASE_SLUICE)
         path = self.pipeline(data)
         return {
             "sluice": [binary, "run", str(path), "--date", "2024-01-01", "--rerun"],
+            "sluice-observed": [binary, "run", str(path.parent / "observed" / "pipeline.yaml"), "--date", "2024-01-01", "--rerun",
+                                "--metrics-file", str(path.parent / "observed" / "metrics.prom")],
             "sh-loop": ["sh", "-c", f"for i in $(seq {self.tasks}); do /bin/sh -c true; done"],
         }
 
@@ -559,8 +568,14 @@ class PipelineOverhead(Case):
         if medians.get("sluice") is None or medians.get("sh-loop") is None:
             return []
         per_task = (medians["sluice"] - medians["sh-loop"]) / self.tasks * 1000
-        return [f"Sluice's own cost per task: ({medians['sluice']:.3f} s − {medians['sh-loop']:.3f} s) / {self.tasks} "
-                f"= {per_task:.2f} ms (target: under 5 ms)"]
+        notes = [f"Sluice's own cost per task: ({medians['sluice']:.3f} s − {medians['sh-loop']:.3f} s) / {self.tasks} "
+                 f"= {per_task:.2f} ms (target: under 5 ms)"]
+        if medians.get("sluice-observed") is not None:
+            observed = (medians["sluice-observed"] - medians["sh-loop"]) / self.tasks * 1000
+            notes.append(f"With metrics (--metrics-file) and alerts (5 rules, command channel) on: "
+                         f"({medians['sluice-observed']:.3f} s − {medians['sh-loop']:.3f} s) / {self.tasks} = {observed:.2f} ms per task "
+                         f"(target: under 5 ms)")
+        return notes
 
 
 # The generated data directory of this invocation (set by main; checks read it).

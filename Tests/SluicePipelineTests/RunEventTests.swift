@@ -106,3 +106,28 @@ struct RunEventTests {
         #expect(misses.first?.state == "failed")
     }
 }
+
+@Suite("SLA timer")
+struct SLATimerTests {
+    @Test("the scheduler wakes at an unfinished run's SLA deadline, not at the next fire time")
+    func wakesAtDeadline() async throws {
+        let ws = try Workspace(); defer { ws.remove() }
+        let calls = Counter()
+        let p = SchedulerTests.daily("late", catchup: false, calls: calls, failOn: ["2024-01-04"], sla: 2 * 3_600_000_000)
+        let (scheduler, clock) = try SchedulerTests.scheduler(p, ws, at: day("2024-01-05") + 60_000_000)
+        let recorder = RecordingObserver()
+        scheduler.observer = recorder
+        try scheduler.tick()
+        await scheduler.drain()
+        let deadline = day("2024-01-05") + 2 * 3_600_000_000
+        // 30 s before the deadline the once-a-minute wake-up would be 30 s late: it wakes at the deadline.
+        try await clock.sleep(microseconds: deadline - 30_000_000 - clock.now())
+        #expect(scheduler.nextWake(after: clock.now()) == deadline + 1)
+        try await clock.sleep(microseconds: deadline + 1 - clock.now())
+        try scheduler.tick()
+        let misses = recorder.events.compactMap { if case .slaMissed(let e) = $0 { e } else { nil } }
+        #expect(misses.map(\.time) == [deadline + 1], "recorded at its deadline")
+        // Once recorded (or succeeded), the deadline no longer wakes the scheduler early.
+        #expect(scheduler.nextWake(after: clock.now()) == clock.now() + 60_000_000)
+    }
+}

@@ -67,6 +67,7 @@ public enum EventOutcome: String, Sendable, Hashable, CaseIterable {
     case timedOut = "timed_out"
     case cancelled
     case upstreamFailed = "upstream_failed"
+    case skipped
 }
 
 /// An error as events carry it: its message (secrets already masked) and, when known, its category.

@@ -21,6 +21,7 @@ extension EventOutcome {
         case .timedOut: self = .timedOut
         case .cancelled: self = .cancelled
         case .upstreamFailed: self = .upstreamFailed
+        case .skipped: self = .skipped
         case .failed, .pending, .running, .upForRetry: self = .failed
         }
     }
@@ -50,14 +51,6 @@ extension PipelineTask {
         case .sql, .transform, .shell, .swift:
             return ([], [])
         }
-    }
-}
-
-extension CheckEvaluated {
-    init(_ result: CheckResult, run: RunIdentity?, task: String, time: Int64) {
-        self.init(run: run, task: task, name: result.name, kind: result.kind, columns: result.columns,
-                  severity: result.severity.rawValue, outcome: result.outcome.rawValue, observed: result.observed,
-                  threshold: result.threshold, message: result.message, time: time)
     }
 }
 

@@ -205,16 +205,14 @@ public final class PipelineRunner: @unchecked Sendable {
                         let ups = task.upstream.map { states[$0] }
                         guard ups.allSatisfy({ $0 != nil && $0 != .running }) else { continue }
                         let allSucceeded = ups.allSatisfy { $0 == .success }
-                        // all_success needs every upstream; all_done still needs its input table, if it reads one.
-                        var blocker: String?
-                        if !allSucceeded && task.triggerRule == .allSuccess {
-                            blocker = "an upstream task failed"
-                        } else if !allSucceeded, task.needsInput, let input = try? pipeline.inputTask(of: task), states[input] != .success {
-                            blocker = "its input task \(input) failed"
+                        // The trigger rule; a task that reads an input table still needs that table.
+                        var (blocker, blockedState) = task.triggerRule.blocker(upstream: ups.compactMap { $0 })
+                        if blocker == nil, !allSucceeded, task.needsInput, let input = try? pipeline.inputTask(of: task), states[input] != .success {
+                            (blocker, blockedState) = ("its input task \(input) did not succeed", .upstreamFailed)
                         }
                         if let blocker {
-                            states[task.name] = .upstreamFailed
-                            try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .upstreamFailed,
+                            states[task.name] = blockedState
+                            try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: blockedState,
                                                     tries: previousTries[task.name] ?? 0, error: blocker)
                             emit(.taskSkipped(task: task.name, reason: blocker))
                             progressed = true
@@ -226,9 +224,11 @@ public final class PipelineRunner: @unchecked Sendable {
                         executed.append(task.name)
                         let firstTry = (previousTries[task.name] ?? 0) + 1
                         let seed = random.next()
+                        let upstream = allSucceeded ? task.upstream.map { UpstreamState(task: $0, state: .success) }
+                            : upstreamStates(of: task, states: states, runID: runID)
                         group.addTask {
                             let state = await self.runTask(task, firstTry: firstTry, variables: variables, artifacts: artifacts,
-                                                           shared: shared, seed: seed)
+                                                           shared: shared, seed: seed, upstream: upstream)
                             return (task.name, state)
                         }
                         progressed = true
@@ -240,14 +240,14 @@ public final class PipelineRunner: @unchecked Sendable {
             }
         }
         await shared.waitForWrites()
-        let failed = pipeline.tasks.contains { states[$0.name] != .success }
+        let failed = pipeline.tasks.contains { states[$0.name] != .success && states[$0.name] != .skipped }
         let finalState: RunState = failed ? .failed : .success
         try store.setRunState(pipeline: name, runID: runID, state: finalState, now: clock.now(),
-                              message: failed ? "failed: " + pipeline.tasks.filter { states[$0.name] != .success }.map(\.name).joined(separator: ", ") : nil,
+                              message: failed ? "failed: " + pipeline.tasks.filter { states[$0.name] != .success && states[$0.name] != .skipped }.map(\.name).joined(separator: ", ") : nil,
                               release: true)
         if !failed && !keepArtifacts { removeTree(artifacts) }
         emit(.runFinished(runID: runID, state: finalState, seconds: monotonicSeconds() - started))
-        let failedTasks = pipeline.topologicalOrder().map(\.name).filter { states[$0] != .success }
+        let failedTasks = pipeline.topologicalOrder().map(\.name).filter { states[$0] != .success && states[$0] != .skipped }
         notify(.runFinished(RunFinished(run: identity, trigger: request.trigger, outcome: failed ? .failed : .success,
                                         durationSeconds: monotonicSeconds() - started, failedTasks: failedTasks,
                                         error: failed ? EventError(message: "failed: " + failedTasks.joined(separator: ", ")) : nil,
@@ -266,7 +266,7 @@ public final class PipelineRunner: @unchecked Sendable {
 
     /// Every try of one task until it succeeds, runs out of retries, or fails for good.
     func runTask(_ task: PipelineTask, firstTry: Int, variables: RunVariables, artifacts: String,
-                 shared: RunShared, seed: UInt64) async -> TaskState {
+                 shared: RunShared, seed: UInt64, upstream: [UpstreamState] = []) async -> TaskState {
         let name = pipeline.name, runID = variables.runID
         let settings = (task.settings ?? TaskSettings()).merged(over: pipeline.defaults)
         let attempts = (settings.retries ?? 0) + 1
@@ -296,6 +296,7 @@ public final class PipelineRunner: @unchecked Sendable {
             let context = TaskContext(pipeline: pipeline, task: task, variables: variables, tryNumber: tryNumber) { upstream in
                 try shared.table(of: upstream)
             }
+            context.upstream = upstream
             var state: TaskState
             var message: String?
             var retryable = true

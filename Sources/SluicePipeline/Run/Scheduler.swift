@@ -167,7 +167,7 @@ public final class Scheduler: @unchecked Sendable {
                   entry.pipeline.schedule != nil else { continue }
             wake = min(wake, schedule.next(after: now))
         }
-        return wake
+        return min(wake, nextSLADeadline(after: now) ?? wake)
     }
 
     /// Runs until `shouldStop` returns true: ticks at every fire time (and at least each
@@ -196,5 +196,21 @@ extension RunRecord {
     init(pipeline: String, runID: String, state: RunState) {
         self.init(row: [.string(pipeline), .string(runID), .int64(0), .int64(0), .int64(0), .string(state.rawValue),
                         .string("none"), .int64(0), .null, .null, .null, .null, .null])
+    }
+}
+
+extension Scheduler {
+    /// Just past the earliest SLA deadline after `now` of a run not yet succeeded, so the
+    /// miss is recorded (and its event emitted) at its deadline, not at the next fire time.
+    func nextSLADeadline(after now: Int64) -> Int64? {
+        var earliest: Int64?
+        for entry in entries {
+            guard let sla = entry.pipeline.sla, let runs = try? entry.runner.store.runs(pipeline: entry.pipeline.name, limit: 100) else { continue }
+            for run in runs where run.state != .success {
+                let deadline = run.intervalEnd + sla + 1
+                if deadline > now { earliest = min(earliest ?? deadline, deadline) }
+            }
+        }
+        return earliest
     }
 }

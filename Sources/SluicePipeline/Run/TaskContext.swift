@@ -15,6 +15,9 @@ public final class TaskContext: @unchecked Sendable {
     /// 1 for the first try.
     public let tryNumber: Int
     let tables: @Sendable (String) throws -> Table
+    /// The upstream tasks' states and errors when the task started (for `one_failed` and
+    /// other failure-handling tasks; shell tasks get them as `SLUICE_UPSTREAM_*` variables).
+    public internal(set) var upstream: [UpstreamState] = []
     private let lock = PThreadMutex()
     private var lines: [String] = []
     private var logBytes = 0

@@ -113,6 +113,15 @@ public enum TriggerRule: String, Sendable, CaseIterable {
     case allSuccess = "all_success"
     /// Every upstream finished, whatever the outcome: clean-up tasks.
     case allDone = "all_done"
+    /// At least one upstream failed (or was not run because of a failure): notification and
+    /// clean-up tasks. Otherwise the task is `skipped`.
+    case oneFailed = "one_failed"
+    /// Every upstream failed; otherwise `skipped`.
+    case allFailed = "all_failed"
+    /// No upstream failed (succeeded or skipped); otherwise `upstream_failed`.
+    case noneFailed = "none_failed"
+    /// At least one upstream succeeded; otherwise `upstream_failed`.
+    case oneSuccess = "one_success"
 }
 
 /// Retry and timeout settings.

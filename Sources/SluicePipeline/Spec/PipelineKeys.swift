@@ -20,6 +20,9 @@ extension Pipeline {
         SpecKey("defaults", "task settings", doc: "Retry and timeout settings for every task (see Task settings).", example: "defaults: { retries: 3, retry_delay: 5m }"),
         SpecKey("connections", "mapping of name: URL", doc: "Database URLs tasks refer to by name; `${VAR}` is read from the environment.", example: "connections: { warehouse: \"sqlite:warehouse.db\" }"),
         SpecKey("tasks", "mapping of task name: task", required: true, doc: "The tasks (see Task).", example: "tasks:\n  extract: { extract: { file: users.csv } }"),
+        SpecKey("on_failure", "shell command, or `{ channel: NAME }`", doc: "Run (or notify) when a run fails, with the run's details as `SLUICE_ALERT_*` variables and JSON on stdin.", example: "on_failure: \"./cleanup.sh\""),
+        SpecKey("on_success", "shell command, or `{ channel: NAME }`", doc: "Run (or notify) when a run succeeds.", example: "on_success: { channel: ops }"),
+        SpecKey("alerts", "alert rules and channels", doc: "Who to notify on failure, retries, failed checks, SLA misses and long runs; over the defaults in `sluice.yaml` (read by SluiceObserve; see the README's Alerts section).", example: "alerts: { on: [failure, quality, sla_miss], webhook: \"${ALERT_WEBHOOK_URL}\" }"),
     ])
 
     /// Settings a task or `defaults:` may have.
@@ -37,6 +40,8 @@ extension Pipeline {
         SpecKey("after", "task name or list of them", doc: "Upstream tasks; the first is the task's input unless `input:` says otherwise.", example: "after: [extract]"),
         SpecKey("input", "task name", doc: "Which upstream's table the task reads.", example: "input: clean"),
         SpecKey("description", "text", doc: "What the task does, for people.", example: "description: drop test users"),
+        SpecKey("on_failure", "shell command, or `{ channel: NAME }`", doc: "Run (or notify) when the task fails for good (after its retries).", example: "on_failure: \"echo $SLUICE_ALERT_TASK failed\""),
+        SpecKey("on_success", "shell command, or `{ channel: NAME }`", doc: "Run (or notify) when the task succeeds.", example: "on_success: { channel: ops }"),
         SpecKey("trigger_rule", "`all_success`, `all_done`, `one_success`, `all_failed`, `one_failed`", default: "all_success", doc: "When the task runs, given its upstreams' states.", example: "trigger_rule: all_done"),
     ])
 

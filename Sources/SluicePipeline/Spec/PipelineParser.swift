@@ -209,6 +209,7 @@ struct PipelineParser {
             case "input": input = reader.string(value, "input")
             case "description": _ = reader.string(value, "description")
             case "trigger_rule": trigger = reader.choice(value, "trigger_rule", as: TriggerRule.self) ?? trigger
+            case "on_failure", "on_success": break   // callbacks: read by SluiceObserve from the file
             default:
                 apply(setting: key, value, to: &settings)
                 sawSettings = true

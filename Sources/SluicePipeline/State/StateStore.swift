@@ -329,6 +329,8 @@ public enum TaskState: String, Sendable, Codable {
     /// Waiting for its next try.
     case upForRetry = "up_for_retry"
     case cancelled
+    /// Not run because its trigger rule did not hold (e.g. `one_failed` when all succeeded); not a failure.
+    case skipped
 }
 
 public struct RunRecord: Sendable, Equatable {

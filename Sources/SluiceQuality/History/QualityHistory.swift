@@ -48,7 +48,7 @@ public final class QualityHistory {
     /// - Throws: ``SQLError`` when the table cannot be read.
     public func history(for suite: Suite, dataset: String) throws -> RunHistory {
         var wanted: [ChangeMetric: Int] = [:]
-        for case let check as ChangeCheck in suite.checks { wanted[check.metric] = max(wanted[check.metric] ?? 0, check.overLast) }
+        for case let check as any HistoryMetricCheck in suite.checks { wanted[check.metric] = max(wanted[check.metric] ?? 0, check.overLast) }
         var history = RunHistory()
         guard !wanted.isEmpty, try connection.columns(ofTable: Self.tableName) != nil else { return history }
         let table = connection.dialect.quote(Self.tableName)
@@ -95,7 +95,7 @@ public final class QualityHistory {
             if last.rowCount == 1, case .int64(let id) = last.columns[0].unsafeValue(at: 0) { runID = id + 1 }
         }
         var metrics: [String: (String, Double)] = [:]
-        for case let check as ChangeCheck in suite.checks {
+        for case let check as any HistoryMetricCheck in suite.checks {
             if let value = try check.metric.value(on: table) { metrics[check.name] = (check.metric.key, value) }
         }
         let n = result.results.count

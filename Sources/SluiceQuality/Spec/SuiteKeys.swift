@@ -78,6 +78,15 @@ extension SuiteSpec {
             SpecKey("max_pct", "number ≥ 0", required: true, doc: "The largest change allowed, in percent.", example: "#   max_pct: 50"),
             SpecKey("over_last", "integer ≥ 1", default: "5", doc: "How many recent runs to compare with.", example: "#   over_last: 3"),
         ]),
+        SpecSection("Check: anomaly", summary: "A metric of this run compared with its history: a z-score or a percent change; not evaluated until the history is long enough.", keys: [
+            SpecKey("metric", "`row_count` or `null_fraction`", required: true, doc: "The metric.", example: "- anomaly: { metric: row_count, method: zscore, k: 3, over_last: 14, min_history: 5 }"),
+            SpecKey("column", "column", doc: "The column, for per-column metrics.", example: "#   column: email"),
+            SpecKey("method", "`zscore` or `pct_change`", default: "zscore", doc: "How this run is compared with the history.", example: "#   method: pct_change"),
+            SpecKey("k", "number > 0", default: "3", doc: "zscore: the most standard deviations from the mean allowed.", example: "#   k: 3"),
+            SpecKey("max_pct", "number ≥ 0", doc: "pct_change: the largest change from the mean allowed, in percent.", example: "#   max_pct: 25"),
+            SpecKey("over_last", "integer ≥ 1", default: "14", doc: "How many recent runs form the history.", example: "#   over_last: 14"),
+            SpecKey("min_history", "integer ≥ 1", default: "5", doc: "Runs needed before the check is evaluated.", example: "#   min_history: 5"),
+        ]),
     ]
 
     /// The suite part of the reference.

@@ -207,6 +207,18 @@ extension CheckSpec {
                 throw QualityError(.invalidSuite, message: "change check needs `metric`", hint: "write e.g. `change: { metric: null_fraction, column: email, max_pct: 50 }`")
             }
             return try ChangeCheck(metric: metric, maxPercent: maxPercent, overLast: overLast, severity: severity ?? .error, name: name)
+        case "anomaly":
+            var metric = ChangeMetric.rowCount
+            if case .text(let name)? = options["metric"], name == "null_fraction" { metric = .nullFraction(column: try text("column")) }
+            var method = AnomalyCheck.Method.zscore
+            if case .text(let name)? = options["method"], let m = AnomalyCheck.Method(rawValue: name) { method = m }
+            var k = 3.0, maxPercent = 50.0, overLast = 14, minHistory = 5
+            if case .number(let n)? = options["k"] { k = n }
+            if case .number(let n)? = options["max_pct"] { maxPercent = n }
+            if case .integer(let n)? = options["over_last"] { overLast = n }
+            if case .integer(let n)? = options["min_history"] { minHistory = n }
+            return try AnomalyCheck(metric: metric, method: method, k: k, maxPercent: maxPercent, overLast: overLast,
+                                    minHistory: minHistory, severity: severity ?? .error, name: name)
         case "expression":
             guard case .expression(let text, let source)? = options["condition"] else {
                 throw QualityError(.invalidSuite, message: "expression check needs a condition",

@@ -393,6 +393,14 @@ public struct SuiteSpec: Sendable {
                 spec.options[key] = .flag(text == "pass")
             case "max_age":
                 spec.options[key] = .number(try reader.duration(value, key))
+            case "method":
+                let name = try reader.string(value, key)
+                guard name == "zscore" || name == "pct_change" else {
+                    throw reader.error(.invalidOption, at: value, "unknown anomaly method \"\(name)\"", hint: "methods: zscore, pct_change")
+                }
+                spec.options[key] = .text(name)
+            case "k": spec.options[key] = .number(try reader.number(value, key))
+            case "min_history": spec.options[key] = .integer(try reader.integer(value, key, in: 1...100_000))
             default: break
             }
         }

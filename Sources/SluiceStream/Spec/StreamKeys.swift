@@ -12,6 +12,7 @@ extension StreamSpec {
         SpecKey("dead_letter", "endpoint", required: true, doc: "Where records that fail go, with the reason.", example: "dead_letter: { file: dlq.jsonl }"),
         SpecKey("settings", "mapping", doc: "Batching, retries and intervals (see Settings).", example: "settings: { batch_size: 10000 }"),
         SpecKey("kafka", "mapping", doc: "Defaults for every Kafka endpoint: `brokers` and `properties`.", example: "kafka: { brokers: \"${KAFKA_BROKERS}\" }"),
+        SpecKey("alerts", "mapping", doc: "Alert rules and channels (over `sluice.yaml` defaults): DLQ rate, consumer lag.", example: "alerts: { rules: [{ dlq_rate: 0.05 }], channels: [{ command: ./notify.sh }] }"),
     ])
 
     public static let endpointSection = SpecSection("Endpoint", summary: "An input or output: exactly one of these keys.", keys: [

@@ -68,6 +68,8 @@ struct CheckCommand: ParsableCommand {
         }
     }
 
+    @OptionGroup var metricsOptions: ExportMetricsOptions
+
     func run() throws {
         let spec = try SuiteSpec.load(path: suite)
         var dataset: DatasetSpec
@@ -91,6 +93,7 @@ struct CheckCommand: ParsableCommand {
         let past = try store?.history(for: checks, dataset: dataset.name)
         let started = monotonicSeconds()
         let result = try checks.run(on: table!, history: past)
+        exportCheckMetrics(result.results, suite: suite, options: metricsOptions)
         let bar = Severity(rawValue: failOn.lowercased())!
         let run = QualityRun(dataset: dataset.name, suite: suite, result: result, failOn: bar, seconds: monotonicSeconds() - started)
         let reportFormat = try ReportFormat(name: format)

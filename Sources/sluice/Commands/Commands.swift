@@ -11,6 +11,7 @@ extension Sluice {
         ExtractCommand.self,
         LoadCommand.self,
         CheckCommand.self,
+        AlertsCommand.self,
         ProfileCommand.self,
         SuggestCommand.self,
         TransformCommand.self,

@@ -252,6 +252,7 @@ struct RunCommand: AsyncParsableCommand {
     var allowOutsidePaths = false
 
     @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var metricsOptions: ExportMetricsOptions
 
     func run() async throws {
         let spec = try loadPipeline(pipeline)
@@ -260,6 +261,12 @@ struct RunCommand: AsyncParsableCommand {
         runner.keepArtifacts = keepArtifacts
         runner.allowsOutsidePaths = allowOutsidePaths
         runner.onEvent = { printEvent($0) }
+        let observability = try makeObservability(for: [(spec, store)])
+        runner.observer = observability.observer
+        defer {
+            observability.flush()
+            metricsOptions.export(observability, grouping: [("pipeline", spec.name)])
+        }
         let logical: Int64
         if let date { logical = try parseDateArgument(date, option: "--date") } else {
             let schedule = try PipelineSchedule(spec.schedule, timeZone: spec.timeZone)
@@ -387,8 +394,10 @@ struct RunsCommand: ParsableCommand {
             return
         }
         guard !runs.isEmpty else { print("no runs recorded"); return }
-        printTable(["pipeline", "run", "state", "trigger", "started", "duration"], runs.map {
-            [$0.pipeline, $0.runID, stateText($0), $0.trigger, formatClock($0.startedAt), seconds($0.startedAt, $0.endedAt)]
+        let missed = try slaMissed(runs, store: store)
+        printTable(["pipeline", "run", "state", "trigger", "started", "duration", "sla"], runs.map {
+            [$0.pipeline, $0.runID, stateText($0), $0.trigger, formatClock($0.startedAt), seconds($0.startedAt, $0.endedAt),
+             missed[$0.pipeline + "|" + $0.runID].map { "MISSED (due \(formatClock($0)))" } ?? "-"]
         })
     }
 }
@@ -455,6 +464,9 @@ struct StatusCommand: ParsableCommand {
         let summary = RunSummary(run: record, tasks: tasks, checks: try store.checkResults(pipeline: record.pipeline, runID: record.runID),
                                  alreadySucceeded: false, executed: tasks.map(\.task))
         printSummary(summary, pipeline: record.pipeline, json: selection.json)
+        if !selection.json, let deadline = try slaMissed([record], store: store)[record.pipeline + "|" + record.runID] {
+            print("SLA missed: not finished by \(formatClock(deadline))")
+        }
     }
 }
 
@@ -577,14 +589,20 @@ struct ScheduleCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("State store for every pipeline (default: .sluice/state.db beside each).", valueName: "url"))
     var state: String?
 
+    @OptionGroup var metricsOptions: ServeMetricsOptions
+
     func run() async throws {
         guard let graceSeconds = parseDuration(grace) else { throw ValidationError("--grace must be a duration like 30s or 2m, not '\(grace)'") }
         var entries: [Scheduler.Entry] = []
-        for path in pipelines {
-            let spec = try loadPipeline(path)
+        let specs = try pipelines.map(loadPipeline)
+        let stores = try specs.map { try StateStore(url: state ?? StateStore.defaultURL(for: $0)) }
+        let observability = try makeObservability(for: Array(zip(specs, stores)))
+        let server = try metricsOptions.start(observability)
+        defer { server?.stop(); observability.flush() }
+        for ((path, spec), store) in zip(zip(pipelines, specs), stores) {
             if spec.schedule == nil { printError("warning: \(path) has no schedule; the scheduler will not start it") }
-            let store = try StateStore(url: state ?? StateStore.defaultURL(for: spec))
             let runner = PipelineRunner(pipeline: spec, store: store)
+            runner.observer = observability.observer
             runner.onEvent = { event in
                 if case .tryFinished(let task, let n, let s, let secs, _, let error) = event, s != .success {
                     printError("  \(spec.name): \(task) try \(n) \(s.rawValue) after \(fixed(secs, digits: 2)) s: \(error ?? "")")
@@ -593,6 +611,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             entries.append(Scheduler.Entry(pipeline: spec, runner: runner))
         }
         let scheduler = Scheduler(entries: entries)
+        scheduler.observer = observability.observer
         scheduler.onEvent = { event in
             switch event {
             case .runStarting(let p, let runID, let resumed):
@@ -616,4 +635,13 @@ struct ScheduleCommand: AsyncParsableCommand {
         await scheduler.run(grace: Int64(graceSeconds * 1e6)) { stopRequested != 0 }
         printError("scheduler stopped")
     }
+}
+
+/// SLA deadlines of the runs that missed theirs, by `pipeline|run`.
+func slaMissed(_ runs: [RunRecord], store: StateStore) throws -> [String: Int64] {
+    var missed: [String: Int64] = [:]
+    for pipeline in Set(runs.map(\.pipeline)) {
+        for miss in try store.slaMisses(pipeline: pipeline) { missed[pipeline + "|" + miss.runID] = miss.deadline }
+    }
+    return missed
 }

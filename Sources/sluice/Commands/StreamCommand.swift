@@ -89,6 +89,8 @@ struct StreamCommand: ParsableCommand {
         @Flag(help: "At exit, print the counts as one JSON object on standard output.")
         var jsonSummary = false
 
+        @OptionGroup var metricsOptions: ServeMetricsOptions
+
         func run() throws {
             #if canImport(Glibc)
             // Every batch allocates and frees buffers of the same sizes; keep freed memory in
@@ -105,6 +107,10 @@ struct StreamCommand: ParsableCommand {
                     guard !quiet || status.isFinal else { return }
                     printError("stream \(name): \(status.isFinal ? "done: " : "")\(status.line)")
                 }))
+            let observability = try makeObservability(forStream: parsed, file: spec)
+            runner.observer = observability.observer
+            let server = try metricsOptions.start(observability)
+            defer { server?.stop(); observability.flush() }
             signal(SIGINT, SIG_IGN)
             signal(SIGTERM, SIG_IGN)
             let sources = [SIGINT, SIGTERM].map { number in
