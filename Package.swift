@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SluiceTransform", targets: ["SluiceTransform"]),
         .library(name: "SluicePipeline", targets: ["SluicePipeline"]),
         .library(name: "SluiceStream", targets: ["SluiceStream"]),
+        .library(name: "SluiceObserve", targets: ["SluiceObserve"]),
         .executable(name: "sluice", targets: ["sluice"]),
     ],
     dependencies: [
@@ -73,11 +74,17 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(
+            name: "SluiceObserve",
+            dependencies: [
+                "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform", "SluicePipeline", "SluiceStream",
+            ]
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform",
-                "SluicePipeline", "SluiceStream",
+                "SluicePipeline", "SluiceStream", "SluiceObserve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,6 +113,11 @@ let package = Package(
         .testTarget(
             name: "SluiceStreamTests",
             dependencies: ["SluiceStream", "CRdKafka", "SluiceFormats", "SluiceCore"]
+        ),
+        .testTarget(
+            name: "SluiceObserveTests",
+            dependencies: ["SluiceObserve", "SluicePipeline", "SluiceQuality", "SluiceTransform", "SluiceCore"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SluiceCLITests",

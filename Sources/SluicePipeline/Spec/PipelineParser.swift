@@ -9,7 +9,7 @@ extension Pipeline {
     /// Top-level keys of a pipeline file.
     static let topKeys = ["pipeline", "description", "owner", "schedule", "timezone", "start_date", "catchup",
                           "max_active_runs", "max_parallel_tasks", "depends_on_past", "sla", "params", "defaults",
-                          "connections", "tasks"]
+                          "connections", "tasks", "lineage"]
     /// Keys every task may have besides its kind.
     static let taskKeys = ["after", "input", "description", "trigger_rule"] + settingKeys
     static let settingKeys = ["retries", "retry_delay", "retry_backoff", "max_retry_delay", "retry_jitter", "timeout"]
@@ -118,6 +118,7 @@ struct PipelineParser {
             case "sla": pipeline.sla = try duration(value, "sla")
             case "params": pipeline.params = try stringMap(value, "params")
             case "connections": pipeline.connections = try stringMap(value, "connections")
+            case "lineage": pipeline.lineage = try lineageSettings(value)
             case "defaults": pipeline.defaults = try settings(value, "defaults", allowed: Pipeline.settingKeys)
             case "tasks":
                 sawTasks = true
@@ -197,7 +198,7 @@ struct PipelineParser {
         }
         var kindPair: (String, Node, Node)?
         var settings = TaskSettings(), sawSettings = false
-        var upstream: [String] = [], input: String?, trigger = TriggerRule.allSuccess
+        var upstream: [String] = [], input: String?, trigger = TriggerRule.allSuccess, description: String?
         for (keyNode, value) in mapping {
             let key = try reader.string(keyNode, "a key")
             if Pipeline.kinds.contains(key) {
@@ -217,7 +218,7 @@ struct PipelineParser {
                 if case .scalar(let s) = value, s.string.isEmpty { break }
                 upstream = try reader.strings(value, "after")
             case "input": input = try reader.string(value, "input")
-            case "description": _ = try reader.string(value, "description")
+            case "description": description = try reader.string(value, "description")
             case "trigger_rule":
                 let text = try reader.string(value, "trigger_rule")
                 guard let rule = TriggerRule(rawValue: text) else {
@@ -239,6 +240,7 @@ struct PipelineParser {
         task.input = input
         task.settings = sawSettings ? settings : nil
         task.triggerRule = trigger
+        task.description = description
         task.line = nameNode.mark?.line ?? 0
         task.column = nameNode.mark?.column ?? 0
         return task

@@ -23,5 +23,6 @@ extension Sluice {
         ClearCommand.self,
         ScheduleCommand.self,
         StreamCommand.self,
+        LineageCommand.self,
     ]
 }
