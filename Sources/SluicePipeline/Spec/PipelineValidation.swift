@@ -139,7 +139,8 @@ extension PipelineTask {
         }
     }
 
-    var connectionNames: [String] {
+    /// The connections the task uses, by name.
+    public var connectionNames: [String] {
         switch action {
         case .extract(let a): if case .query(let c, _) = a.source { return [c] }
         case .sql(let a): return [a.connection]
