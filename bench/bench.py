@@ -747,7 +747,7 @@ class StreamUserEvents(Case):
     def __init__(self):
         self.events = int(os.environ.get("STREAM_EVENTS", "1000000"))
         self.description = (
-            f"{self.events:,} generated user events (~180 bytes, ~2.7% bad; `sluice generate user-events --seed 42`) "
+            f"{self.events:,} generated user events (~180 bytes, ~2.2% bad; `sluice generate user-events --seed 42`) "
             "through the example's processors (examples/user_events: validate, enrich, map, DLQ). "
             "Kafka: both consume the same preloaded topic (16 partitions, zstd) from librdkafka's mock cluster "
             "(3 brokers on loopback, hosted by `sluice stream mock-cluster`), each run in a fresh consumer group, "

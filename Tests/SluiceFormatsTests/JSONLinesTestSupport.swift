@@ -54,12 +54,14 @@ func jsonLinesTemporaryPath(_ name: String) -> String {
 }
 
 /// The bytes a ``JSONLinesWriter`` writes for `tables`.
-func writeJSONLines(_ tables: [Table]) throws -> [UInt8] {
+func writeJSONLines(_ tables: [Table], nonFinite: JSONLinesWriter.NonFiniteFloats = .strings,
+                    nullified: UnsafeMutablePointer<Int>? = nil) throws -> [UInt8] {
     let path = jsonLinesTemporaryPath("out.jsonl")
     defer { unlink(path) }
-    var writer = JSONLinesWriter(output: try OutputFile(path: path))
+    var writer = JSONLinesWriter(output: try OutputFile(path: path), nonFinite: nonFinite)
     for table in tables { try writer.write(table) }
     try writer.finish()
+    nullified?.pointee = writer.nullifiedNonFinite
     let source = try FileByteSource(path: path)
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65_536)

@@ -29,10 +29,38 @@ struct JSONLinesWriterTests {
                 == #"{"we\"ird\nkey":"a\"b\\c/\n\r\t\b\f\u0000\u001f"# + "\u{7F} é 😀\"}\n")
     }
 
-    @Test("NaN and infinities, which JSON cannot hold, are written as null")
-    func nonFinite() throws {
-        let table = try Table([("f", Column(float64: [.nan, .infinity, -.infinity, -0.0]))])
-        #expect(try writeJSONLinesText([table]) == "{\"f\":null}\n{\"f\":null}\n{\"f\":null}\n{\"f\":-0.0}\n")
+    @Test("NaN and infinities are written as the strings pandas and Spark read back, and read back as floats")
+    func nonFiniteRoundTrip() throws {
+        let values: [Double?] = [.nan, .infinity, -.infinity, -0.0, nil, 1.5]
+        let table = try Table([("f", Column(float64: values))])
+        let text = try writeJSONLinesText([table])
+        #expect(text == "{\"f\":\"NaN\"}\n{\"f\":\"Infinity\"}\n{\"f\":\"-Infinity\"}\n{\"f\":-0.0}\n{\"f\":null}\n{\"f\":1.5}\n")
+        let back = try readJSONLines(text)
+        #expect(back.schema.fields.map(\.type) == [.float64])
+        let read = (0..<back.table.rowCount).map { back.table.columns[0].value(at: $0) }
+        #expect(read.count == 6)
+        if case .float64(let v)? = read[0] { #expect(v.isNaN) } else { Issue.record("row 0: \(String(describing: read[0]))") }
+        #expect(read[1] == .float64(.infinity))
+        #expect(read[2] == .float64(-.infinity))
+        if case .float64(let v)? = read[3] { #expect(v == 0 && v.sign == .minus) } else { Issue.record("row 3") }
+        #expect(read[4] == .null)
+        #expect(read[5] == .float64(1.5))
+    }
+
+    @Test("with nonFinite: .null, NaN and infinities become null and are counted, never silently")
+    func nonFiniteAsNull() throws {
+        let table = try Table([("f", Column(float64: [.nan, .infinity, -.infinity, -0.0, 2]))])
+        var nullified = 0
+        let bytes = try writeJSONLines([table], nonFinite: .null, nullified: &nullified)
+        #expect(String(decoding: bytes, as: UTF8.self) == "{\"f\":null}\n{\"f\":null}\n{\"f\":null}\n{\"f\":-0.0}\n{\"f\":2.0}\n")
+        #expect(nullified == 3)
+    }
+
+    @Test("a string that only looks like NaN stays a string when the column holds other text")
+    func nanLookalikeInTextColumn() throws {
+        let back = try readJSONLines("{\"s\":\"NaN\"}\n{\"s\":\"nan-bread\"}\n")
+        #expect(back.schema.fields.map(\.type) == [.string])
+        #expect(back.table.columns[0].value(at: 0) == .string("NaN"))
     }
 
     @Test("several batches append; a batch with another schema is rejected; no columns gives {}")

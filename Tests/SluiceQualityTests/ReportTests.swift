@@ -79,6 +79,23 @@ struct ReportTests {
         #expect(samples.first?["values"] as? [String] == ["0"])
     }
 
+    @Test("JUnit: only checks that fail the gate are <failure>; a failed warning below it is reported in system-out")
+    func junitGate() throws {
+        let table = try Table([("id", Column(int64: [1, 2, 50]))])
+        let suite = Suite(checks: [
+            try RangeCheck(column: "id", min: .int64(0), max: .int64(5), threshold: 0, severity: .warning),
+            try NotNullCheck(column: "id", threshold: 0),
+        ])
+        let result = try suite.run(on: table)
+        let belowGate = ReportFormat.junit.render(QualityRun(dataset: "t.csv", result: result, failOn: .error))
+        #expect(!belowGate.contains("<failure"))
+        #expect(belowGate.contains("failures=\"0\""))
+        #expect(belowGate.contains("<system-out>failed below the gate (error): "))
+        let atGate = ReportFormat.junit.render(QualityRun(dataset: "t.csv", result: result, failOn: .warning))
+        #expect(atGate.contains("<failure type=\"warning\""))
+        #expect(atGate.contains("failures=\"1\""))
+    }
+
     @Test("JUnit parses as XML with one testcase per check")
     func junit() throws {
         let xml = ReportFormat.junit.render(try run())

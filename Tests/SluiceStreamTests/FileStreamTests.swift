@@ -154,6 +154,31 @@ struct FileStreamTests {
         #expect(try lines(dir.appendingPathComponent("dlq.jsonl")).count == 1)
     }
 
+    @Test("relative paths in a stream spec resolve against the spec's directory, not the working directory")
+    func pathsRelativeToSpec() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let specDir = dir.appendingPathComponent("streams/app")
+        let elsewhere = dir.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: specDir.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try "{\"a\":1}\n{\"b\":2}\n".write(to: specDir.appendingPathComponent("data/in.jsonl"), atomically: true, encoding: .utf8)
+        try """
+        stream: rel
+        input: { file: data/in.jsonl }
+        processors:
+          - validate: { required: [a] }
+        output: { file: data/out.jsonl }
+        dead_letter: { file: data/dlq.jsonl }
+        """.write(to: specDir.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
+        let run = try startSluice(["stream", "run", "../streams/app/spec.yaml"], in: elsewhere)
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 0)
+        #expect(try lines(specDir.appendingPathComponent("data/out.jsonl")) == [#"{"a":1}"#])
+        #expect(try lines(specDir.appendingPathComponent("data/dlq.jsonl")).count == 1)
+        #expect(!FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("data").path))
+    }
+
     @Test("sluice stream validate: ok line, and located errors with exit 2")
     func validateCommand() throws {
         let dir = try temporaryDirectory()

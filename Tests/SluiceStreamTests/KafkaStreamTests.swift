@@ -79,6 +79,20 @@ struct KafkaStreamTests {
         }
     }
 
+    @Test("sluice stream produce sends every line of a file as one message, bad lines included, bytes unchanged")
+    func produceCommand() throws {
+        let raw = try TestCluster.topic("produced", partitions: 2)
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lines = [#"{"user_id":"u1","event_type":"click","timestamp":"t"}"#, #"{"cut":"#, "", "plain é text", #"{"a":[1,2]}"#]
+        try (lines.joined(separator: "\n") + "\r\n").write(to: dir.appendingPathComponent("in.jsonl"), atomically: true, encoding: .utf8)
+        let process = try startSluice(["stream", "produce", "in.jsonl", "--brokers", Self.brokers, "--topic", raw], in: dir)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let sent = try readAll(raw, partitions: 2)
+        #expect(sent.map(\.text).sorted() == lines.sorted())
+    }
+
     @Test("injected broker errors on produce, fetch and commit are retried; nothing is lost")
     func injectedErrors() throws {
         let raw = try TestCluster.topic("raw", partitions: 2), out = try TestCluster.topic("out", partitions: 2)

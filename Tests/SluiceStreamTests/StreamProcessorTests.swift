@@ -54,6 +54,61 @@ struct StreamProcessorTests {
         """)
     }
 
+    @Test("a float field reads NaN and infinities written as JSON strings and writes them back the same way")
+    func nonFiniteFloats() throws {
+        let result = try process("""
+          - validate:
+              types: { x: float64 }
+          - enrich:
+              fields:
+                y: "x * 2"
+        """, [#"{"x":"NaN"}"#, #"{"x":"-Infinity"}"#, #"{"x":1.5}"#, #"{"x":"many"}"#])
+        #expect(result.deadLetters.count == 1)
+        #expect(result.outputs[0].text == """
+        {"x":"NaN","y":"NaN"}
+        {"x":"-Infinity","y":"-Infinity"}
+        {"x":1.5,"y":3.0}
+
+        """)
+    }
+
+    @Test("required: a missing field and a field held as null get their own messages; present values of any JSON type pass")
+    func requiredPresence() throws {
+        let result = try process("""
+          - validate: { required: [a, b] }
+        """, [#"{"a":1,"b":{"x":null}}"#, #"{"a":null,"b":[1]}"#, #"{"b":"x"}"#, #"{"a":null}"#, #"{"a":false,"b":""}"#])
+        #expect(result.outputs[0].rows == [0, 4])
+        #expect(result.outputs[0].text == "{\"a\":1,\"b\":{\"x\":null}}\n{\"a\":false,\"b\":\"\"}\n")
+        let errors = result.deadLetters.text.split(separator: "\n").compactMap { field("error", in: String($0)) }
+        #expect(errors == [#"required field "a" is null"#, #"missing required field "a""#,
+                           #"missing required field "b"; required field "a" is null"#])
+    }
+
+    @Test("examples/user_events keeps the seed's rules: any JSON type, ids from the values as written, metadata defaulted")
+    func exampleFollowsSeed() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/user_events/spec.yaml")
+        let spec = try StreamSpec(yaml: try String(contentsOf: url, encoding: .utf8), file: "spec.yaml")
+        guard case .validate(let v) = spec.processors[0] else { Issue.record("not validate"); return }
+        #expect(v.types.isEmpty, "the seed has no type rules")
+        let processor = try StreamProcessor(spec)
+        let batch = RawBatch(origin: "events.jsonl", isKafka: false)
+        let records = [
+            #"{"user_id":42,"event_type":"click","timestamp":1704067200.50,"metadata":{"k":[1]}}"#,
+            #"{"user_id":"u2","event_type":["x"],"timestamp":"2024-01-01T00:00:00Z","extra":1}"#,
+            #"{"user_id":"u3","event_type":"view"}"#,
+        ]
+        for (i, r) in records.enumerated() { batch.append(Array(r.utf8), offset: Int64(i + 1)) }
+        let result = processor.process(batch)
+        let lines = result.outputs[0].text.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(field("id", in: lines[0]) == "42_1704067200.50")
+        #expect(lines[0].contains(#""user_id":42,"#) && lines[0].contains(#""timestamp":1704067200.50,"#))
+        #expect(lines[0].hasSuffix(#""metadata":{"k":[1]}}"#))
+        #expect(field("id", in: lines[1]) == #"u2_2024-01-01T00:00:00Z"#)
+        #expect(lines[1].contains(#""event_type":["x"]"#) && lines[1].hasSuffix(#""metadata":{}}"#) && !lines[1].contains("extra"))
+        #expect(field("error", in: result.deadLetters.text.trimmingCharacters(in: .newlines)) == #"missing required field "timestamp""#)
+    }
+
     @Test("bad records go to the DLQ with an envelope; the rest go on")
     func deadLetters() throws {
         let huge = #"{"user_id":"u","event_type":"e","timestamp":"t","pad":""# + String(repeating: "x", count: 3000) + "\"}"
@@ -96,7 +151,7 @@ struct StreamProcessorTests {
         #expect(byLine[3]?["error"] as? String == #"missing required field "user_id""#)
         #expect(byLine[3]?["processor"] as? String == "validate")
         #expect(byLine[3]?["step"] as? Int == 1)
-        #expect(byLine[4]?["error"] as? String == #"missing required fields "user_id", "timestamp""#)
+        #expect(byLine[4]?["error"] as? String == #"missing required field "timestamp"; required field "user_id" is null"#)
         #expect(byLine[5]?["error"] as? String == #"field "event_type": expected string, found number 7"#)
         #expect(byLine[5]?["processor"] as? String == "validate")
         #expect(byLine[6]?["error"] as? String == "empty record")
@@ -148,15 +203,15 @@ struct StreamProcessorTests {
         #expect(field("big", in: String(decoding: result.outputs[0].record(1), as: UTF8.self)) == "3000000000000")
     }
 
-    @Test("typed fields are written back as JSON of their type; without map every field passes through")
+    @Test("typed fields are written back as JSON of their type; without map every field passes through as the record had it")
     func passThrough() throws {
         let result = try process("""
           - validate: { types: { at: timestamp, ok: bool, x: float64 } }
           - enrich: { fields: { day: "date_trunc('day', at)" } }
         """, [#"{"id":1,"at":"2024-03-04T05:06:07Z","ok":true,"x":1.5,"tags":["a"],"s":"q\"\n"}"#, #"{"id":2,"new":null}"#])
         #expect(result.outputs[0].text == """
-        {"id":1,"at":"2024-03-04T05:06:07Z","ok":true,"x":1.5,"tags":["a"],"s":"q\\"\\n","new":null,"day":"2024-03-04T00:00:00Z"}
-        {"id":2,"at":null,"ok":null,"x":null,"tags":null,"s":null,"new":null,"day":null}
+        {"id":1,"at":"2024-03-04T05:06:07Z","ok":true,"x":1.5,"tags":["a"],"s":"q\\"\\n","day":"2024-03-04T00:00:00Z"}
+        {"id":2,"new":null,"day":null}
 
         """)
     }

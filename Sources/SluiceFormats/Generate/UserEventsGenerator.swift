@@ -45,8 +45,10 @@ public struct UserEventsGenerator: Sendable, Equatable {
         public var empty = 0
         /// Records without any of the problems above.
         public var good: Int { events - bad }
-        /// Records a processor requiring user_id, event_type (a string) and timestamp dead-letters.
-        public var bad: Int { missingUserID + missingTimestamp + numericEventType + malformed + empty }
+        /// Records the seed's rules (user_id, event_type and timestamp present) dead-letter.
+        /// A numeric event_type is valid JSON the seed accepts; a spec that declares
+        /// `types: { event_type: string }` dead-letters those too.
+        public var bad: Int { missingUserID + missingTimestamp + malformed + empty }
     }
 
     static let eventTypes = ["page_view", "page_view", "page_view", "click", "click", "add_to_cart", "purchase", "login", "logout", "search"]

@@ -84,6 +84,15 @@ package struct ByteWriter {
         count &+= width
     }
 
+    /// `value` as JSON: a number when finite, else the string `"NaN"`, `"Infinity"` or
+    /// `"-Infinity"` — JSON has no such numbers; pandas, Spark and Sluice's JSON Lines
+    /// reader read these strings back as floats.
+    package mutating func put(jsonFloat64 value: Double) {
+        if value.isFinite { put(float64: value); return }
+        reserve(12)
+        put(value.isNaN ? "\"NaN\"" : value.sign == .minus ? "\"-Infinity\"" : "\"Infinity\"")
+    }
+
     /// The shortest text that reads back to `value` (`12.5`, `100.0`, `nan`, `inf`).
     package mutating func put(float64 value: Double) {
         reserve(32)

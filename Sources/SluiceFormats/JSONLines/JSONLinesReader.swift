@@ -10,6 +10,7 @@ import SluiceCore
 /// |---|---|
 /// | `true`, `false` | `bool` |
 /// | integer that fits in 64 bits | `int64` (other numbers: `float64`) |
+/// | the string `"NaN"`, `"Infinity"` or `"-Infinity"` | `float64` (how floats JSON cannot hold are written) |
 /// | string that is a whole `YYYY-MM-DD` date / ISO timestamp | `date` / `timestamp` |
 /// | other string | `string` |
 /// | object or array | `string` holding the value's JSON text as written |
@@ -233,6 +234,10 @@ public struct JSONLinesReader: TableReader {
                 guard slot.kind == .integer, let v = ScalarParser.int64(line + slot.start, slot.end - slot.start) else { return column }
                 payload = UInt64(bitPattern: v)
             case .float64:
+                if slot.kind == .string, let v = nonFiniteFloat(decoder.text(slot, line: line), slot.textCount) {
+                    payload = v.bitPattern
+                    break
+                }
                 guard slot.kind == .integer || slot.kind == .number,
                       let v = ScalarParser.float64(line + slot.start, slot.end - slot.start) else { return column }
                 payload = v.bitPattern

@@ -7,7 +7,7 @@ import SluiceCore
 /// | any null | `null` |
 /// | `bool` | `true` / `false` |
 /// | `int64` | digits |
-/// | `float64` | shortest text that reads back to the same `Double` (`12.5`, `1e-07`); NaN and ±infinity, which JSON cannot hold, are written as `null` |
+/// | `float64` | shortest text that reads back to the same `Double` (`12.5`, `1e-07`); NaN and ±infinity, which JSON numbers cannot hold, as the strings `"NaN"`, `"Infinity"`, `"-Infinity"` (``NonFiniteFloats/strings``, read back as floats by pandas, Spark and ``JSONLinesReader``) or as `null` (``NonFiniteFloats/null``, counted in ``nullifiedNonFinite``) |
 /// | `string` | a JSON string: `"` `\` and control characters escaped (`\n`, `\t`, …, else `\u00XX`), other characters as UTF-8 |
 /// | `date` | `"YYYY-MM-DD"` |
 /// | `timestamp` | `"YYYY-MM-DDTHH:MM:SS[.ffffff]Z"` (fraction only when non-zero) |
@@ -21,16 +21,30 @@ import SluiceCore
 /// try writer.finish()
 /// ```
 public struct JSONLinesWriter: TableWriter {
+    /// How NaN and ±infinity, which JSON numbers cannot hold, are written.
+    public enum NonFiniteFloats: Sendable, Equatable {
+        /// `"NaN"`, `"Infinity"`, `"-Infinity"`: nothing is lost (the default).
+        case strings
+        /// `null`: the value is lost; ``JSONLinesWriter/nullifiedNonFinite`` counts how many.
+        case null
+    }
+
     private let output: OutputFile
+    private let nonFinite: NonFiniteFloats
+    /// How many NaN or infinite values were written as `null` (only with ``NonFiniteFloats/null``).
+    public private(set) var nullifiedNonFinite = 0
     private var schema: Schema?
     /// `{"id":` for the first column, `,"email":` for the others.
     private var keyPrefixes: [[UInt8]] = []
 
     /// A writer into `output`.
     ///
-    /// - Parameter output: where the lines go; committed by ``finish()``.
-    public init(output: OutputFile) {
+    /// - Parameters:
+    ///   - output: where the lines go; committed by ``finish()``.
+    ///   - nonFinite: how NaN and ±infinity are written (default: as strings, lossless).
+    public init(output: OutputFile, nonFinite: NonFiniteFloats = .strings) {
         self.output = output
+        self.nonFinite = nonFinite
     }
 
     /// Appends one line per row of `table`.
@@ -72,7 +86,13 @@ public struct JSONLinesWriter: TableWriter {
                     switch sources[c] {
                     case .int64(let values): bytes.put(int64: values[row])
                     case .float64(let values):
-                        if values[row].isFinite { bytes.put(float64: values[row]) } else { bytes.put("null") }
+                        let value = values[row]
+                        if value.isFinite || nonFinite == .strings {
+                            bytes.put(jsonFloat64: value)
+                        } else {
+                            bytes.put("null")
+                            nullifiedNonFinite += 1
+                        }
                     case .bool(let values): bytes.put(values[row] != 0 ? "true" : "false")
                     case .string(let strings): putJSONString(strings[row], into: &bytes)
                     case .date(let values):

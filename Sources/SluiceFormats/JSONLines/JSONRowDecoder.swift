@@ -177,7 +177,24 @@ final class JSONRowDecoder {
             let text = self.text(slot, line: line)
             if slot.textCount == 10 && ScalarParser.date(text, 10) != nil { return .date }
             if slot.textCount >= 16 && ScalarParser.timestamp(text, slot.textCount) != nil { return .timestamp }
+            if nonFiniteFloat(text, slot.textCount) != nil { return .float64 }
             return .string
         }
+    }
+}
+
+/// The value of the JSON strings `"NaN"`, `"Infinity"` and `"-Infinity"` — how Sluice,
+/// pandas and Spark write floats that JSON numbers cannot hold — else `nil`.
+@inline(__always)
+package func nonFiniteFloat(_ text: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+    @inline(__always) func isInfinity(_ p: UnsafePointer<UInt8>) -> Bool {
+        // "Infinity"
+        p[0] == 0x49 && p[1] == 0x6E && p[2] == 0x66 && p[3] == 0x69 && p[4] == 0x6E && p[5] == 0x69 && p[6] == 0x74 && p[7] == 0x79
+    }
+    switch count {
+    case 3 where text[0] == 0x4E && text[1] == 0x61 && text[2] == 0x4E: return .nan
+    case 8 where isInfinity(text): return .infinity
+    case 9 where text[0] == 0x2D && isInfinity(text + 1): return -.infinity
+    default: return nil
     }
 }

@@ -71,6 +71,8 @@ public final class PipelineRunner: @unchecked Sendable {
     public let clock: any PipelineClock
     /// Receives progress; called from several threads.
     public var onEvent: (@Sendable (RunEvent) -> Void)?
+    /// Receives typed events (runs, tries, checks); called synchronously from several threads.
+    public var observer: (any EventObserver)?
     /// Where run artifacts (tables between tasks) live: `.sluice/artifacts` beside the pipeline.
     public var artifactsRoot: String
     /// Keep a succeeded run's artifacts (default: delete them; nothing will resume it).
@@ -129,6 +131,8 @@ public final class PipelineRunner: @unchecked Sendable {
             throw PipelineError(.runLocked, message: "run \(name) \(runID) is being run by \(holder?.owner ?? "another process")",
                                 hint: "wait for it to finish; if that process is gone, the lease expires a minute after its last heartbeat")
         }
+        let identity = RunIdentity(pipeline: name, runID: runID, logicalDate: logical, intervalStart: start, intervalEnd: end)
+        notify(.runClaimed(RunClaimed(run: identity, trigger: request.trigger, owner: store.owner, time: clock.now())))
         let artifacts = artifactsRoot + "/" + name + "/" + runID
         if request.rerun {
             try store.clear(pipeline: name, runID: runID)
@@ -156,6 +160,7 @@ public final class PipelineRunner: @unchecked Sendable {
         }
         emit(.runStarted(runID: runID, resumed: !states.isEmpty))
         try store.setRunState(pipeline: name, runID: runID, state: .running, now: clock.now())
+        notify(.runStarted(RunStarted(run: identity, trigger: request.trigger, resumed: !states.isEmpty, owner: pipeline.owner, time: clock.now())))
 
         let shared = RunShared(artifactPaths: artifactPaths)
         // The lease is real time for other processes, whatever clock the runner is given.
@@ -223,6 +228,11 @@ public final class PipelineRunner: @unchecked Sendable {
                               release: true)
         if !failed && !keepArtifacts { removeTree(artifacts) }
         emit(.runFinished(runID: runID, state: finalState, seconds: monotonicSeconds() - started))
+        let failedTasks = pipeline.topologicalOrder().map(\.name).filter { states[$0] != .success }
+        notify(.runFinished(RunFinished(run: identity, trigger: request.trigger, outcome: failed ? .failed : .success,
+                                        durationSeconds: monotonicSeconds() - started, failedTasks: failedTasks,
+                                        error: failed ? EventError(message: "failed: " + failedTasks.joined(separator: ", ")) : nil,
+                                        time: clock.now())))
         return try summary(runID: runID, alreadySucceeded: false, executed: executed)
     }
 
@@ -256,6 +266,9 @@ public final class PipelineRunner: @unchecked Sendable {
             try? store.startTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, now: tryStart)
             try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .running, tries: tryNumber, startedAt: firstStart)
             emit(.tryStarted(task: task.name, tryNumber: tryNumber))
+            let datasets: (inputs: [EventDataset], outputs: [EventDataset]) = observer == nil ? ([], []) : task.datasets(in: pipeline, variables: variables)
+            notify(.taskTryStarted(TaskTryStarted(run: variables.identity, task: task.name, kind: task.action.kind, tryNumber: tryNumber,
+                                                  inputs: datasets.inputs, outputs: datasets.outputs, time: tryStart)))
             let context = TaskContext(pipeline: pipeline, task: task, variables: variables, tryNumber: tryNumber) { upstream in
                 try shared.table(of: upstream)
             }
@@ -265,6 +278,7 @@ public final class PipelineRunner: @unchecked Sendable {
             var output: TaskOutput?
             var checks: [CheckResult] = []
             var pendingArtifact: (Table, String)?
+            var outputSchema: Schema?
             do {
                 var result = try await attemptWithTimeout(task, context, timeout: settings.timeout)
                 if let source = result.passthroughOf {
@@ -277,6 +291,7 @@ public final class PipelineRunner: @unchecked Sendable {
                     shared.store(task.name, table: table, path: path)
                     pendingArtifact = (table, path)
                 }
+                outputSchema = result.outputSchema ?? result.table?.schema
                 result.table = nil
                 output = result
                 checks = result.checks
@@ -304,6 +319,12 @@ public final class PipelineRunner: @unchecked Sendable {
             }
             emit(.tryFinished(task: task.name, tryNumber: tryNumber, state: state, seconds: monotonicSeconds() - began,
                               rowsOut: output?.rowsOut, error: message))
+            if observer != nil {
+                notifyTryFinished(task, variables: variables, tryNumber: tryNumber, state: state,
+                                  willRetry: state != .success && attempt < attempts && retryable, output: output,
+                                  outputSchema: outputSchema, seconds: monotonicSeconds() - began, message: message,
+                                  datasets: datasets, checks: checks, now: now)
+            }
             if state == .success {
                 let (store, rowsIn, rowsOut, artifact) = (self.store, output?.rowsIn, output?.rowsOut, shared.path(of: task.name))
                 let record: @Sendable () -> Void = { [tryNumber] in

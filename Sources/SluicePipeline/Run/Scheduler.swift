@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// The long-running scheduler behind `sluice schedule`: starts each pipeline's runs as
 /// their intervals end, with catch-up, `max_active_runs`, `depends_on_past` and SLA misses.
 ///
@@ -25,6 +27,8 @@ public final class Scheduler: @unchecked Sendable {
     public let entries: [Entry]
     public let clock: any PipelineClock
     public var onEvent: (@Sendable (Event) -> Void)?
+    /// Receives typed events (SLA misses; runs report through their runners' observers).
+    public var observer: (any EventObserver)?
     private let lock = PThreadMutex()
     /// Runs this scheduler has in flight, by pipeline.
     private var active: [String: Set<String>] = [:]
@@ -124,6 +128,9 @@ public final class Scheduler: @unchecked Sendable {
             guard !finishedInTime, now > deadline else { continue }
             if try entry.runner.store.recordSLAMiss(pipeline: entry.pipeline.name, runID: run.runID, deadline: deadline, now: now) {
                 onEvent?(.slaMiss(pipeline: entry.pipeline.name, runID: run.runID, deadline: deadline))
+                let identity = RunIdentity(pipeline: run.pipeline, runID: run.runID, logicalDate: run.logicalDate,
+                                           intervalStart: run.intervalStart, intervalEnd: run.intervalEnd)
+                observer?.observe(.slaMissed(SLAMissed(run: identity, deadline: deadline, state: run.state.rawValue, time: now)))
             }
         }
     }

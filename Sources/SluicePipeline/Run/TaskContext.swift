@@ -95,6 +95,8 @@ public struct TaskOutput: Sendable {
     public var checks: [CheckResult]
     /// The table is this task's input, unchanged (its artifact is shared, not copied).
     var passthroughOf: String?
+    /// The schema of what a task without an output table wrote (a load's table), for events.
+    var outputSchema: Schema?
 
     public init(table: Table? = nil, rowsIn: Int? = nil, rowsOut: Int? = nil, checks: [CheckResult] = []) {
         self.table = table

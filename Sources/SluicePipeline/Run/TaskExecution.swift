@@ -145,7 +145,9 @@ enum TaskExecution {
                     }
                     context.log("loaded \(summary.rows) rows into \(table) on \(url) (\(options.mode))")
                 }
-                return TaskOutput(rowsIn: input.rowCount, rowsOut: input.rowCount)
+                var output = TaskOutput(rowsIn: input.rowCount, rowsOut: input.rowCount)
+                output.outputSchema = input.schema
+                return output
             }
         }
     }

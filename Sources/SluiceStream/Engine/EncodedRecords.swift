@@ -52,7 +52,7 @@ extension ByteWriter {
         switch source {
         case .string(let strings):
             let bytes = strings[row]
-            if let raw, raw[row] != 0 {
+            if let raw, raw[row] == RecordDecoder.asWritten {
                 reserve(bytes.count)
                 if bytes.count > 0 { put(bytes.baseAddress!, bytes.count) }
             } else {
@@ -60,7 +60,7 @@ extension ByteWriter {
             }
         case .int64(let values): reserve(24); put(int64: values[row])
         case .float64(let values):
-            if values[row].isFinite { reserve(32); put(float64: values[row]) } else { put("null") }
+            put(jsonFloat64: values[row])
         case .bool(let values): put(values[row] != 0 ? "true" : "false")
         case .date(let values): reserve(16); put(0x22); put(date: values[row]); put(0x22)
         case .timestamp(let values): reserve(40); put(0x22); put(timestamp: values[row]); put(0x22)

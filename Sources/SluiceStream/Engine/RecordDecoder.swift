@@ -56,16 +56,23 @@ final class RecordDecoder {
     struct Decoded {
         var names: [String]
         var columns: [Column]
-        /// Per column, per row: 1 when the string holds JSON text to write unquoted.
+        /// Per column, per row: ``RecordDecoder/asWritten`` when the string holds JSON text to
+        /// write unquoted, ``RecordDecoder/presentNull`` when the record held the key with `null`
+        /// (a null row without it: the record lacked the key).
         var raw: [[UInt8]?]
         var failures: [(row: Int, step: Int, message: String)]
     }
+
+    /// Row flag: the string is JSON text (an object, array, number or literal) to write unquoted.
+    static let asWritten: UInt8 = 1
+    /// Row flag: the record had the key, with the value `null` (the row is null).
+    static let presentNull: UInt8 = 2
 
     /// Decodes every record of `batch`.
     func decode(_ batch: RawBatch, maxRecordBytes: Int) -> Decoded {
         let count = batch.count
         var builders = fields.map { ColumnBuilder(type: $0.type ?? .string, capacity: count) }
-        var raw: [[UInt8]?] = fields.map { $0.type == nil ? [UInt8](repeating: 0, count: count) : nil }
+        var raw: [[UInt8]?] = fields.map { _ in [UInt8](repeating: 0, count: count) }
         var failures: [(row: Int, step: Int, message: String)] = []
         seen = [Bool](repeating: false, count: fields.count)
         order = []
@@ -212,7 +219,7 @@ final class RecordDecoder {
             case .string: ok = slot.kind == 5
             case .bool: ok = slot.kind == 1 || slot.kind == 2
             case .int64: ok = slot.kind == 3 && ScalarParser.int64(p + slot.start, slot.end - slot.start) != nil
-            case .float64: ok = slot.kind == 3 || slot.kind == 4
+            case .float64: ok = slot.kind == 3 || slot.kind == 4 || (slot.kind == 5 && nonFiniteFloat(text(slot, p), slot.textCount) != nil)
             case .date: ok = slot.kind == 5 && ScalarParser.date(text(slot, p), slot.textCount) != nil
             case .timestamp: ok = slot.kind == 5 && ScalarParser.timestamp(text(slot, p), slot.textCount) != nil
             }
@@ -234,13 +241,17 @@ final class RecordDecoder {
         let p = record.baseAddress!
         for f in builders.indices {
             let slot = slots[f]
-            guard slot.stamp == stamp, slot.kind != 0 else { builders[f].appendNull(); continue }
+            guard slot.stamp == stamp, slot.kind != 0 else {
+                builders[f].appendNull()
+                if slot.stamp == stamp { raw[f]![row] = Self.presentNull }
+                continue
+            }
             guard let type = fields[f].type else {
                 if slot.kind == 5 {
                     builders[f].append(utf8: UnsafeRawBufferPointer(start: text(slot, p), count: slot.textCount))
                 } else {
                     builders[f].append(utf8: UnsafeRawBufferPointer(start: p + slot.start, count: slot.end - slot.start))
-                    raw[f]![row] = 1
+                    raw[f]![row] = Self.asWritten
                 }
                 continue
             }
@@ -248,7 +259,10 @@ final class RecordDecoder {
             case .string: builders[f].append(utf8: UnsafeRawBufferPointer(start: text(slot, p), count: slot.textCount))
             case .bool: builders[f].append(bool: slot.kind == 1)
             case .int64: builders[f].append(int64: ScalarParser.int64(p + slot.start, slot.end - slot.start)!)
-            case .float64: builders[f].append(float64: ScalarParser.float64(p + slot.start, slot.end - slot.start) ?? .nan)
+            case .float64:
+                let value = slot.kind == 5 ? nonFiniteFloat(text(slot, p), slot.textCount)
+                                           : ScalarParser.float64(p + slot.start, slot.end - slot.start)
+                builders[f].append(float64: value ?? .nan)
             case .date: builders[f].append(date: ScalarParser.date(text(slot, p), slot.textCount)!)
             case .timestamp: builders[f].append(timestamp: ScalarParser.timestamp(text(slot, p), slot.textCount)!)
             }

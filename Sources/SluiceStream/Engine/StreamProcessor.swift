@@ -9,6 +9,8 @@ public struct ProcessedBatch: @unchecked Sendable {   // EncodedRecords are immu
     public var deadLetters: EncodedRecords
     /// Records a `filter` dropped.
     public var filtered: Int
+    /// Why each dead letter was rejected, in `deadLetters` order.
+    public var deadLetterReasons: [(row: Int, step: Int, processor: String, message: String)] = []
 }
 
 /// A stream spec's processors compiled for batches: expressions are parsed and
@@ -90,6 +92,7 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
         let now = currentMicros()
         let decoded = decoder.decode(batch, maxRecordBytes: spec.settings.maxRecordBytes)
         var state = BatchState(names: decoded.names, columns: decoded.columns, raw: decoded.raw, rowCount: batch.count)
+        state.passThrough = Array(repeating: true, count: decoded.names.count)
         var failure = [Int32](repeating: -1, count: batch.count)   // index into failures
         var failures: [(row: Int, step: Int, message: String)] = []
         var destination = [Int32](repeating: 0, count: batch.count)   // -1: filtered
@@ -106,21 +109,37 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
             switch processor {
             case .validate(let v):
                 if !v.required.isEmpty {
-                    // One pass per required column over its validity; a bit per missing field.
+                    // One pass per required column over its validity; a bit per missing field,
+                    // and one per field the record held as `null` (its own message).
                     var missing = [UInt64](repeating: 0, count: batch.count)
+                    var nulls = [UInt64](repeating: 0, count: batch.count)
                     for (k, name) in v.required.prefix(64).enumerated() {
                         let bit = UInt64(1) << UInt64(k)
-                        guard let column = state.column(name) else {
+                        guard let index = state.names.firstIndex(of: name) else {
                             for row in 0..<batch.count { missing[row] |= bit }
                             continue
                         }
-                        guard let validity = column.validity else { continue }
-                        for row in 0..<batch.count where !validity.isValid(row) { missing[row] |= bit }
+                        guard let validity = state.columns[index].validity else { continue }
+                        let flags = state.raw[index]
+                        for row in 0..<batch.count where !validity.isValid(row) {
+                            if flags?[row] == RecordDecoder.presentNull { nulls[row] |= bit } else { missing[row] |= bit }
+                        }
                     }
-                    for row in 0..<batch.count where missing[row] != 0 && failure[row] < 0 && destination[row] >= 0 {
-                        let names = v.required.prefix(64).enumerated().filter { missing[row] >> UInt64($0.offset) & 1 == 1 }.map(\.element)
-                        fail(row, step, names.count == 1 ? "missing required field \"\(names[0])\""
-                             : "missing required fields " + names.map { "\"\($0)\"" }.joined(separator: ", "))
+                    func named(_ bits: UInt64) -> [String] {
+                        v.required.prefix(64).enumerated().filter { bits >> UInt64($0.offset) & 1 == 1 }.map { "\"\($0.element)\"" }
+                    }
+                    for row in 0..<batch.count where (missing[row] | nulls[row]) != 0 && failure[row] < 0 && destination[row] >= 0 {
+                        var parts: [String] = []
+                        let absent = named(missing[row]), null = named(nulls[row])
+                        if !absent.isEmpty {
+                            parts.append(absent.count == 1 ? "missing required field \(absent[0])"
+                                         : "missing required fields " + absent.joined(separator: ", "))
+                        }
+                        if !null.isEmpty {
+                            parts.append(null.count == 1 ? "required field \(null[0]) is null"
+                                         : "required fields " + null.joined(separator: ", ") + " are null")
+                        }
+                        fail(row, step, parts.joined(separator: "; "))
                     }
                 }
                 if let check = v.check {
@@ -169,15 +188,14 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
             }
         }
 
-        // Encode outputs, a column source per field.
+        // Encode outputs, a column source per field. A field the record lacked (null, not
+        // held as `null`) is left out of records that pass through, as the record had it;
+        // fields set by processors (enrich, map) are always written.
         let outputs = outputNames.map { _ in EncodedRecords() }
         let sources = state.columns.map(CellSource.init)
         let validity = state.columns.map(\.validity)
-        let prefixes: [[UInt8]] = state.names.enumerated().map { i, name in
-            var bytes = i == 0 ? "{" : ","
-            bytes += jsonString(name) + ":"
-            return Array(bytes.utf8)
-        }
+        let keys: [[UInt8]] = state.names.map { Array((jsonString($0) + ":").utf8) }
+        let passThrough = state.passThrough
         var filtered = 0
         withExtendedLifetime(state.columns) {
             let rawPointers: [UnsafeMutableBufferPointer<UInt8>?] = state.raw.map { r in
@@ -192,12 +210,18 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
                 let d = Int(destination[row])
                 if d < 0 { filtered += 1; continue }
                 let out = outputs[d]
-                if sources.isEmpty { out.writer.put("{") }
+                out.writer.reserve(1)
+                out.writer.put(0x7B)
+                var first = true
                 for c in sources.indices {
-                    prefixes[c].withUnsafeBufferPointer { prefix in
-                        out.writer.reserve(prefix.count)
-                        out.writer.put(prefix.baseAddress!, prefix.count)
+                    if passThrough[c], let bits = validity[c], !bits.isValid(row),
+                       rawPointers[c]?[row] != RecordDecoder.presentNull { continue }
+                    keys[c].withUnsafeBufferPointer { key in
+                        out.writer.reserve(key.count + 1)
+                        if !first { out.writer.put(0x2C) }
+                        out.writer.put(key.baseAddress!, key.count)
                     }
+                    first = false
                     out.writer.putJSONValue(sources[c], validity[c], rawPointers[c].map { UnsafePointer($0.baseAddress!) }, row: row)
                 }
                 out.writer.put("}")
@@ -205,11 +229,13 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
             }
         }
         let dead = EncodedRecords()
+        var reasons: [(row: Int, step: Int, processor: String, message: String)] = []
         for f in failures.sorted(by: { $0.row < $1.row }) {
             let name = f.step == 0 ? "parse" : spec.processors[f.step - 1].kind
             DeadLetterEnvelope.write(into: dead, batch: batch, row: f.row, processor: name, step: f.step, error: f.message, time: now)
+            reasons.append((f.row, f.step, name, f.message))
         }
-        return ProcessedBatch(outputs: outputs, deadLetters: dead, filtered: filtered)
+        return ProcessedBatch(outputs: outputs, deadLetters: dead, filtered: filtered, deadLetterReasons: reasons)
     }
 }
 
@@ -220,6 +246,17 @@ struct BatchState {
     var columns: [Column]
     var raw: [[UInt8]?]
     let rowCount: Int
+    /// Per column: decoded from the records and not set since, so a record that lacked the
+    /// field is written without it.
+    var passThrough: [Bool] = []
+
+    init(names: [String], columns: [Column], raw: [[UInt8]?], rowCount: Int) {
+        self.names = names
+        self.columns = columns
+        self.raw = raw
+        self.rowCount = rowCount
+        self.passThrough = Array(repeating: false, count: names.count)
+    }
 
     func column(_ name: String) -> Column? { names.firstIndex(of: name).map { columns[$0] } }
 
@@ -227,10 +264,12 @@ struct BatchState {
         if let i = names.firstIndex(of: name) {
             columns[i] = column
             raw[i] = flags
+            passThrough[i] = false
         } else {
             names.append(name)
             columns.append(column)
             raw.append(flags)
+            passThrough.append(false)
         }
     }
 
@@ -293,7 +332,7 @@ struct BatchState {
                     if let existing, !existing.isNull(row) {
                         if case .string(let strings)? = source {
                             builder.append(utf8: UnsafeRawBufferPointer(strings[row]))
-                            newFlags[row] = flags?[row] ?? 0
+                            newFlags[row] = flags?[row] == RecordDecoder.asWritten ? RecordDecoder.asWritten : 0
                         } else {
                             writer.count = 0
                             writer.putJSONValue(source!, nil, nil, row: row)

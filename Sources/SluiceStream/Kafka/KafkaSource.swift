@@ -165,21 +165,23 @@ final class KafkaSource: RecordSource {
                           hint: "the records were delivered; a restart reads the uncommitted ones again (duplicates, no loss)")
     }
 
-    var lag: Int64? {
-        guard !assignment.isEmpty else { return nil }
+    var lag: Int64? { assignment.isEmpty ? nil : lagByPartition.values.reduce(0, +) }
+
+    var lagByPartition: [Int32: Int64] {
+        guard !assignment.isEmpty else { return [:] }
         let list = rd_kafka_topic_partition_list_new(Int32(assignment.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for p in assignment { rd_kafka_topic_partition_list_add(list, topic, p) }
         rd_kafka_position(rk, list)
-        var total: Int64 = 0
+        var lags: [Int32: Int64] = [:]
         for i in 0..<Int(list.pointee.cnt) {
             let e = list.pointee.elems[i]
             var low: Int64 = 0, high: Int64 = 0
             guard rd_kafka_get_watermark_offsets(rk, topic, e.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
             let position = e.offset >= 0 ? e.offset : low
-            total += Swift.max(0, high - position)
+            lags[e.partition] = Swift.max(0, high - position)
         }
-        return total
+        return lags
     }
 
     func close() {

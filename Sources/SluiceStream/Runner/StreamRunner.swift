@@ -37,6 +37,11 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
 
     public let spec: StreamSpec
     let options: Options
+    /// Receives typed events (start, commits, dead letters, retries, stop); called on the run() thread.
+    public var observer: (any EventObserver)?
+    /// What the observer has not yet been told: counts and batch latencies since the last commit.
+    var reported = StreamCounters()
+    var latencies: [Double] = []
     /// One compiled processor per worker (a processor is used by one thread at a time).
     let processors: [StreamProcessor]
     let tracker = DeliveryTracker()
@@ -109,7 +114,20 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
     ///   never throw: they go to the dead-letter output.
     @discardableResult
     public func run() throws -> StreamCounters {
+        let began = ContinuousClock.now
+        do {
+            let counters = try runUntilDone()
+            notifyStopped(since: began, error: nil)
+            return counters
+        } catch {
+            notifyStopped(since: began, error: error)
+            throw error
+        }
+    }
+
+    private func runUntilDone() throws -> StreamCounters {
         try open()
+        notifyStarted()
         defer {
             source?.close()
             sinks.forEach { $0.close() }
@@ -137,7 +155,9 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
                     batches.append(next)
                 }
             }
+            let readAt = ContinuousClock.now
             for (batch, result) in zip(batches, process(batches)) {
+                if observer != nil { notifyDeadLetters(result, batch: batch) }
                 counters.input += batch.count
                 counters.filtered += result.filtered
                 let sent = result.outputs.reduce(0) { $0 + $1.count } + result.deadLetters.count
@@ -146,6 +166,7 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
                 try sinks[deadLetterIndex].send(result.deadLetters, ticket: ticket)
                 if !hasKafkaSink { batch.releaseRecords() }
                 sentBatches += 1
+                if observer != nil { latencies.append(Self.seconds(ContinuousClock.now - readAt)) }
                 if let pauseAfter, sentBatches >= pauseAfter {
                     // Test hook: hold still after sending, before acknowledging or committing, until killed.
                     printWarning("test pause: sent \(counters.input) records")
@@ -158,6 +179,7 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
                 for sink in sinks { try sink.checkpoint() }
                 try pump()
                 try source.commit(final: false)
+                notifyCommitted(lag: source.lagByPartition)
                 lastCommit = now
             }
             if settings.statusInterval > .zero, now - lastStatus >= settings.statusInterval, let report = options.status {
@@ -169,6 +191,7 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         }
         try drain()
         try source.commit(final: true)
+        notifyCommitted(lag: source.lagByPartition)
         activeSeconds = firstRecordAt.map { Self.seconds(ContinuousClock.now - $0) } ?? 0
         options.status?(status(rate: 0, started: started, isFinal: true))
         return counters
@@ -205,10 +228,20 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
     private func pump() throws {
         for retry in tracker.dueRetries() {
             counters.retries += 1
+            let gaveUp = retry.attempts >= spec.settings.maxAttempts && retry.sink != deadLetterIndex
+            observer?.observe(.deliveryRetried(DeliveryRetried(stream: spec.name, output: sinks[retry.sink].name, attempt: retry.attempts,
+                                                               error: retry.error, gaveUp: gaveUp, time: currentMicros())))
             if retry.attempts >= spec.settings.maxAttempts && retry.sink != deadLetterIndex,
                let batch = tracker.batch(retry.ticket) {
                 // Gave up on this output: the record goes to the dead-letter output instead.
                 tracker.forget(retry)
+                if let observer {
+                    observer.observe(.recordDeadLettered(RecordDeadLettered(
+                        stream: spec.name, processor: "output", step: spec.processors.count + 1,
+                        error: "delivery to \(sinks[retry.sink].name) failed after \(retry.attempts) attempts: \(retry.error)",
+                        origin: batch.origin, partition: batch.isKafka ? batch.partitions[retry.row] : nil,
+                        offset: batch.offsets[retry.row], time: currentMicros())))
+                }
                 let envelope = EncodedRecords()
                 DeadLetterEnvelope.write(into: envelope, batch: batch, row: retry.row, processor: "output",
                                          step: spec.processors.count + 1,

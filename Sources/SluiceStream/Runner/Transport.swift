@@ -11,7 +11,13 @@ protocol RecordSource: AnyObject {
     func commit(final: Bool) throws
     /// Records not yet read (Kafka consumer lag), when known.
     var lag: Int64? { get }
+    /// Records not yet read, per partition (Kafka; empty when unknown).
+    var lagByPartition: [Int32: Int64] { get }
     func close()
+}
+
+extension RecordSource {
+    var lagByPartition: [Int32: Int64] { [:] }
 }
 
 /// Where a stream writes records. A sink tells the ``DeliveryTracker`` when each

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import SluiceCore
+import SluiceFormats
 import SluiceStream
 #if canImport(Glibc)
 import Glibc
@@ -17,18 +18,17 @@ struct StreamCommand: ParsableCommand {
           sluice stream run examples/user_events/spec.yaml
           tail -f events.jsonl | sluice stream run spec.yaml    # with input: { file: "-" }
         """,
-        subcommands: [Run.self, Validate.self, MockCluster.self]
+        subcommands: [Run.self, Validate.self, Produce.self, MockCluster.self]
     )
 
     /// Reads and parses a spec file; spec mistakes exit with status 2.
     static func loadSpec(_ path: String) throws -> StreamSpec {
-        guard let text = readTextFile(path) else {
-            throw CommandFailure(description: "error: cannot read stream spec \(path)", status: ExitStatus.usage)
-        }
         do {
-            let spec = try StreamSpec(yaml: text, file: path, environment: ProcessInfoEnvironment.current)
+            let spec = try StreamSpec(contentsOfFile: path, environment: ProcessInfoEnvironment.current)
             _ = try StreamProcessor(spec)   // binds expressions: type errors are spec errors too
             return spec
+        } catch let error as FormatError {
+            throw CommandFailure(description: "error: cannot read stream spec \(path): \(error.message)", status: ExitStatus.usage)
         } catch let error as StreamError {
             throw CommandFailure(description: error.isUsageError && error.diagnostics.isEmpty ? "\(path): \(error.description)" : error.description,
                                  status: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
@@ -129,15 +129,59 @@ struct StreamCommand: ParsableCommand {
         }
     }
 
+    struct Produce: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "produce",
+            abstract: "Send each line of a file to a Kafka topic as one message, bytes as they are.",
+            discussion: """
+            Bad lines (malformed JSON, empty lines) are sent too, so a stream's dead-letter
+            path sees real bad records. Waits for every delivery report; exits 1 if any failed.
+            Example:
+              sluice stream produce examples/user_events/data/events.jsonl --brokers "$KAFKA_BROKERS" --topic user-events-raw
+            """)
+
+        @Argument(help: ArgumentHelp("The file to send (- for standard input).", valueName: "file"))
+        var file: String
+
+        @Option(help: ArgumentHelp("bootstrap.servers: the broker addresses.", valueName: "host:port,..."))
+        var brokers: String
+
+        @Option(help: "The topic to produce to.")
+        var topic: String
+
+        @Option(name: .customLong("property"), help: ArgumentHelp("A librdkafka producer property (repeatable).", valueName: "key=value"))
+        var properties: [String] = []
+
+        func run() throws {
+            var pairs: [String: String] = [:]
+            for property in properties {
+                guard let equals = property.firstIndex(of: "="), equals != property.startIndex else {
+                    throw CommandFailure(description: "error: --property expects key=value, found '\(property)'", status: ExitStatus.usage)
+                }
+                pairs[String(property[..<equals])] = String(property[property.index(after: equals)...])
+            }
+            let producer = KafkaFileProducer(endpoint: KafkaEndpoint(topic: topic, brokers: brokers, properties: pairs))
+            let counts: KafkaFileProducer.Counts
+            do { counts = try producer.produce(path: file) } catch let error as FormatError {
+                throw CommandFailure(description: error.description, status: ExitStatus.failure)
+            }
+            print("produced \(grouped(counts.delivered)) messages to \(topic)" + (counts.failed > 0 ? ", \(grouped(counts.failed)) failed: \(counts.firstError ?? "?")" : ""))
+            if counts.failed > 0 { throw CommandFailure(description: "error: \(counts.failed) messages were not delivered", status: ExitStatus.failure) }
+        }
+    }
+
     struct MockCluster: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "mock-cluster",
             abstract: "Host librdkafka's mock Kafka cluster on loopback (for tests and benchmarks).",
             discussion: """
             Prints the bootstrap servers on the first line of standard output, then serves
-            until SIGINT/SIGTERM or until standard input closes.
+            until SIGINT/SIGTERM (or, when standard input is a pipe, until it closes: a parent
+            process that dies takes the cluster with it). Runs in the background with `&`.
+            The mock cluster keeps only the newest 5 MiB or 100,000 message sets of each
+            partition (librdkafka's limit): consume while producing, or use more partitions.
             Example:
-              sluice stream mock-cluster --topic user-events-raw:8 --topic user-events-processed:8
+              sluice stream mock-cluster --topic user-events-raw:8 --topic user-events-processed:8 &
             """)
 
         @Option(help: "Number of brokers.")
@@ -166,11 +210,18 @@ struct StreamCommand: ParsableCommand {
                 source.resume()
                 return source
             }
-            DispatchQueue.global().async {
-                var byte: UInt8 = 0
-                while read(0, &byte, 1) > 0 {}
-                done.signal()
+            var input = stat()
+            if fstat(0, &input) == 0, (input.st_mode & S_IFMT) == S_IFIFO || (input.st_mode & S_IFMT) == S_IFSOCK {
+                // A pipe from a parent: its end is the parent's end. A terminal or /dev/null
+                // (a background job) is not watched, so `mock-cluster &` keeps serving.
+                DispatchQueue.global().async {
+                    var byte: UInt8 = 0
+                    while read(0, &byte, 1) > 0 {}
+                    done.signal()
+                }
             }
+            let note = "mock cluster: \(brokers) brokers on 127.0.0.1; each partition keeps only its newest 5 MiB or 100,000 message sets (consume while producing)\n"
+            note.utf8CString.withUnsafeBufferPointer { _ = write(2, $0.baseAddress, $0.count - 1) }
             done.wait()
             sources.forEach { $0.cancel() }
             withExtendedLifetime(cluster) {}

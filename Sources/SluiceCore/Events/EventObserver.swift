@@ -1,0 +1,211 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Subscribes to ``SluiceEvent``s. Every method has a no-op default: implement the ones you need.
+///
+/// Emitters call observers synchronously on their own threads, so an observer must be
+/// cheap and must never block or fail: anything slow (network, disk) goes through a
+/// ``BufferedObserver``, which hands events to a thread of its own.
+///
+/// ```swift
+/// struct FailurePrinter: EventObserver {
+///     func runFinished(_ event: RunFinished) {
+///         if event.outcome != .success { print("\(event.run.pipeline) \(event.run.runID) failed") }
+///     }
+/// }
+/// runner.observer = FailurePrinter()
+/// ```
+public protocol EventObserver: Sendable {
+    /// Receives every event; the default dispatches to the method for its kind.
+    func observe(_ event: SluiceEvent)
+    func runClaimed(_ event: RunClaimed)
+    func runStarted(_ event: RunStarted)
+    func runFinished(_ event: RunFinished)
+    func taskTryStarted(_ event: TaskTryStarted)
+    func taskTryFinished(_ event: TaskTryFinished)
+    func checkEvaluated(_ event: CheckEvaluated)
+    func slaMissed(_ event: SLAMissed)
+    func streamStarted(_ event: StreamStarted)
+    func streamBatchCommitted(_ event: StreamBatchCommitted)
+    func streamStopped(_ event: StreamStopped)
+    func recordDeadLettered(_ event: RecordDeadLettered)
+    func deliveryRetried(_ event: DeliveryRetried)
+}
+
+extension EventObserver {
+    public func observe(_ event: SluiceEvent) {
+        switch event {
+        case .runClaimed(let e): runClaimed(e)
+        case .runStarted(let e): runStarted(e)
+        case .runFinished(let e): runFinished(e)
+        case .taskTryStarted(let e): taskTryStarted(e)
+        case .taskTryFinished(let e): taskTryFinished(e)
+        case .checkEvaluated(let e): checkEvaluated(e)
+        case .slaMissed(let e): slaMissed(e)
+        case .streamStarted(let e): streamStarted(e)
+        case .streamBatchCommitted(let e): streamBatchCommitted(e)
+        case .streamStopped(let e): streamStopped(e)
+        case .recordDeadLettered(let e): recordDeadLettered(e)
+        case .deliveryRetried(let e): deliveryRetried(e)
+        }
+    }
+    public func runClaimed(_ event: RunClaimed) {}
+    public func runStarted(_ event: RunStarted) {}
+    public func runFinished(_ event: RunFinished) {}
+    public func taskTryStarted(_ event: TaskTryStarted) {}
+    public func taskTryFinished(_ event: TaskTryFinished) {}
+    public func checkEvaluated(_ event: CheckEvaluated) {}
+    public func slaMissed(_ event: SLAMissed) {}
+    public func streamStarted(_ event: StreamStarted) {}
+    public func streamBatchCommitted(_ event: StreamBatchCommitted) {}
+    public func streamStopped(_ event: StreamStopped) {}
+    public func recordDeadLettered(_ event: RecordDeadLettered) {}
+    public func deliveryRetried(_ event: DeliveryRetried) {}
+}
+
+/// Sends each event to several observers, in order.
+public struct EventFanOut: EventObserver {
+    public var observers: [any EventObserver]
+    public init(_ observers: [any EventObserver]) { self.observers = observers }
+    public func observe(_ event: SluiceEvent) {
+        for observer in observers { observer.observe(event) }
+    }
+}
+
+/// Records every event (for tests and for callers that inspect a run's events afterwards).
+public final class RecordingObserver: EventObserver, @unchecked Sendable {   // `recorded` is guarded by `lock`
+    private let lock = EventLock()
+    private var recorded: [SluiceEvent] = []
+    public init() {}
+    public func observe(_ event: SluiceEvent) { lock.locked { recorded.append(event) } }
+    /// The events so far, in the order they were observed.
+    public var events: [SluiceEvent] { lock.locked { recorded } }
+    /// The names of the events so far (`run_started`, …).
+    public var names: [String] { events.map(\.name) }
+}
+
+/// Hands events to a slow observer on a thread of its own, through a bounded buffer, so
+/// the emitter never waits: when the buffer is full the event is dropped and counted.
+///
+/// ```swift
+/// let alerts = BufferedObserver(AlertObserver(...), capacity: 1024)
+/// runner.observer = alerts
+/// ...
+/// alerts.flush()       // before the process exits: waits until the buffer is empty
+/// ```
+public final class BufferedObserver: EventObserver, @unchecked Sendable {   // queue state guarded by `mutex`/`condition`
+    private let wrapped: any EventObserver
+    private let capacity: Int
+    private var queue: [SluiceEvent] = []
+    private var head = 0
+    private var busy = false
+    private var closed = false
+    private var droppedCount = 0
+    private var mutex = pthread_mutex_t()
+    private var condition = pthread_cond_t()
+    private var thread: pthread_t?
+
+    /// - Parameters:
+    ///   - observer: the slow observer; it runs on this buffer's own thread, one event at a time.
+    ///   - capacity: events held at most; more are dropped (``dropped`` counts them).
+    public init(_ observer: any EventObserver, capacity: Int = 4096) {
+        precondition(capacity > 0, "capacity must be positive")
+        wrapped = observer
+        self.capacity = capacity
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&condition, nil)
+        let box = Unmanaged.passRetained(self)
+        var t = pthread_t()
+        let started = pthread_create(&t, nil, { raw in
+            #if canImport(Darwin)
+            let observer = Unmanaged<BufferedObserver>.fromOpaque(raw).takeRetainedValue()
+            #else
+            let observer = Unmanaged<BufferedObserver>.fromOpaque(raw!).takeRetainedValue()
+            #endif
+            observer.drainLoop()
+            return nil
+        }, box.toOpaque())
+        if started == 0 { thread = t; pthread_detach(t) } else { box.release() }
+    }
+
+    public func observe(_ event: SluiceEvent) {
+        pthread_mutex_lock(&mutex)
+        if thread == nil {
+            pthread_mutex_unlock(&mutex)
+            wrapped.observe(event)       // no thread could be started: deliver in place
+            return
+        }
+        if queue.count - head >= capacity || closed {
+            droppedCount += 1
+        } else {
+            queue.append(event)
+            pthread_cond_broadcast(&condition)
+        }
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// Events dropped because the buffer was full.
+    public var dropped: Int {
+        pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }
+        return droppedCount
+    }
+
+    /// Waits until every event observed so far has been handed to the wrapped observer
+    /// (at most `timeoutSeconds`). Returns false on timeout.
+    @discardableResult
+    public func flush(timeoutSeconds: Double = 30) -> Bool {
+        var deadline = timespec()
+        clock_gettime(CLOCK_REALTIME, &deadline)
+        let whole = Int(timeoutSeconds)
+        deadline.tv_sec += whole
+        deadline.tv_nsec += Int((timeoutSeconds - Double(whole)) * 1e9)
+        if deadline.tv_nsec >= 1_000_000_000 { deadline.tv_sec += 1; deadline.tv_nsec -= 1_000_000_000 }
+        pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }
+        while head < queue.count || busy {
+            if pthread_cond_timedwait(&condition, &mutex, &deadline) != 0 { return head >= queue.count && !busy }
+        }
+        return true
+    }
+
+    /// Flushes, then stops the thread; later events are dropped.
+    public func close(timeoutSeconds: Double = 30) {
+        flush(timeoutSeconds: timeoutSeconds)
+        pthread_mutex_lock(&mutex)
+        closed = true
+        pthread_cond_broadcast(&condition)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    private func drainLoop() {
+        pthread_mutex_lock(&mutex)
+        while true {
+            while head >= queue.count && !closed { pthread_cond_wait(&condition, &mutex) }
+            if head >= queue.count && closed { break }
+            let event = queue[head]
+            head += 1
+            if head > 1024 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
+            busy = true
+            pthread_mutex_unlock(&mutex)
+            wrapped.observe(event)
+            pthread_mutex_lock(&mutex)
+            busy = false
+            pthread_cond_broadcast(&condition)
+        }
+        pthread_mutex_unlock(&mutex)
+    }
+}
+
+/// A pthread mutex for the event types (SluiceCore has no Foundation).
+final class EventLock: @unchecked Sendable {   // the mutex is the lock
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}
