@@ -37,7 +37,11 @@ public struct LineageEventBuilder: Sendable {
         public var checks: [CheckResult]
         /// Columns measured for `dataQualityMetrics` (null and distinct counts).
         public var columnMetrics: [(String, Facet.ColumnMetrics)]
-        public init(rowsIn: Int? = nil, rowsOut: Int? = nil, bytesOut: Int? = nil, checks: [CheckResult] = [], columnMetrics: [(String, Facet.ColumnMetrics)] = []) {
+        /// The output table's actual columns (they replace what static lineage guessed).
+        public var outputSchema: Schema?
+        public init(rowsIn: Int? = nil, rowsOut: Int? = nil, bytesOut: Int? = nil, checks: [CheckResult] = [],
+                    columnMetrics: [(String, Facet.ColumnMetrics)] = [], outputSchema: Schema? = nil) {
+            self.outputSchema = outputSchema
             self.rowsIn = rowsIn
             self.rowsOut = rowsOut
             self.bytesOut = bytesOut
@@ -94,6 +98,9 @@ public struct LineageEventBuilder: Sendable {
             }
             event.outputs = job.outputs.map { name in
                 var dataset = outputDataset(name, hop: true)
+                if let schema = measures?.outputSchema, let i = dataset.facets.firstIndex(where: { $0.name == "schema" }) {
+                    dataset.facets[i] = .schema(schema.fields.map { ($0.name, $0.type) })
+                }
                 if let measures, type == .complete, measures.rowsOut != nil || measures.bytesOut != nil {
                     dataset.extraFacets.append(.outputStatistics(rows: measures.rowsOut, bytes: measures.bytesOut))
                 }
