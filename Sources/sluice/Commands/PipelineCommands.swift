@@ -241,6 +241,9 @@ struct RunCommand: AsyncParsableCommand {
         let runner = PipelineRunner(pipeline: spec, store: store)
         runner.keepArtifacts = keepArtifacts
         runner.onEvent = { printEvent($0) }
+        let lineage = LineageSetup(for: [spec])
+        runner.observer = lineage.observer(with: runner.observer)
+        defer { lineage.flush() }
         let logical: Int64
         if let date { logical = try parseDateArgument(date, option: "--date") } else {
             let schedule = try PipelineSchedule(spec.schedule, timeZone: spec.timeZone)
@@ -306,6 +309,9 @@ struct BackfillCommand: AsyncParsableCommand {
         let spec = try loadPipeline(pipeline)
         let store = try stateOptions.store(for: spec)
         let runner = PipelineRunner(pipeline: spec, store: store)
+        let lineage = LineageSetup(for: [spec])
+        runner.observer = lineage.observer(with: runner.observer)
+        defer { lineage.flush() }
         let first = try parseDateArgument(from, option: "--from"), last = try parseDateArgument(to, option: "--to")
         guard first <= last else { throw CommandFailure(description: "error: --from \(from) is after --to \(to)", status: ExitStatus.usage) }
         let tty = isatty(2) == 1
@@ -566,11 +572,14 @@ struct ScheduleCommand: AsyncParsableCommand {
     func run() async throws {
         guard let graceSeconds = parseDuration(grace) else { throw ValidationError("--grace must be a duration like 30s or 2m, not '\(grace)'") }
         var entries: [Scheduler.Entry] = []
+        let lineage = LineageSetup(for: try pipelines.map(loadPipeline))
+        defer { lineage.flush() }
         for path in pipelines {
             let spec = try loadPipeline(path)
             if spec.schedule == nil { printError("warning: \(path) has no schedule; the scheduler will not start it") }
             let store = try StateStore(url: state ?? StateStore.defaultURL(for: spec))
             let runner = PipelineRunner(pipeline: spec, store: store)
+            runner.observer = lineage.observer(with: runner.observer)
             runner.onEvent = { event in
                 if case .tryFinished(let task, let n, let s, let secs, _, let error) = event, s != .success {
                     printError("  \(spec.name): \(task) try \(n) \(s.rawValue) after \(fixed(secs, digits: 2)) s: \(error ?? "")")

@@ -1,0 +1,69 @@
+import SluiceCore
+import SluiceFormats
+import SluicePipeline
+import SluiceSQL
+
+extension LineageObserver {
+    /// The observer the pipelines' `lineage:` settings ask for (the project's settings under
+    /// each pipeline's own), or nil when none configures a transport.
+    ///
+    /// Relative file paths resolve against each pipeline's directory; `${VAR}` in `url` and
+    /// `api_key` reads `environment`. Each pipeline's YAML becomes its `sourceCode` facet
+    /// with connection passwords and a literal API key masked.
+    public static func configured(for pipelines: [Pipeline], project: LineageSettings? = nil, engineVersion: String,
+                                  environment: [String: String] = ConnectionURL.processEnvironment(),
+                                  log: @escaping @Sendable (String) -> Void) -> LineageObserver? {
+        var transports: [any LineageTransport] = []
+        var seen = Set<String>()
+        var sourceCode: [String: String] = [:]
+        var namespace: String?
+        for pipeline in pipelines {
+            let settings = (pipeline.lineage ?? LineageSettings()).merged(over: project ?? LineageSettings())
+            guard settings.hasTransport else { continue }
+            namespace = namespace ?? settings.namespace
+            if let file = settings.file {
+                let path = pipeline.resolve(file)
+                if seen.insert("file:" + path).inserted { transports.append(FileLineageTransport(path: path)) }
+            }
+            if let url = settings.url {
+                let expanded = expand(url, environment)
+                if seen.insert("url:" + expanded).inserted {
+                    transports.append(HTTPLineageTransport(url: expanded, apiKey: settings.apiKey.map { expand($0, environment) },
+                                                           tries: settings.retries ?? 3,
+                                                           timeoutSeconds: Double(settings.timeout ?? 5_000_000) / 1e6))
+                }
+            }
+            if settings.console == true, seen.insert("console").inserted { transports.append(ConsoleLineageTransport()) }
+            if let file = pipeline.file, let bytes = try? FileByteSource.readAll(path: file) {
+                sourceCode[pipeline.name] = maskedSource(String(decoding: bytes, as: UTF8.self), pipeline: pipeline, settings: settings)
+            }
+        }
+        guard !transports.isEmpty else { return nil }
+        let observer = LineageObserver(pipelines: pipelines, engineVersion: engineVersion, transports: transports, sourceCode: sourceCode, log: log)
+        if let namespace { observer.streamNamespace = namespace }
+        return observer
+    }
+
+    /// `${NAME}` replaced by the environment's value (unset: empty).
+    static func expand(_ text: String, _ environment: [String: String]) -> String {
+        var out = "", rest = Substring(text)
+        while let open = rest.range(of: "${"), let close = rest[open.upperBound...].firstIndex(of: "}") {
+            out += rest[..<open.lowerBound]
+            out += environment[String(rest[open.upperBound..<close])] ?? ""
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
+    /// The spec text with literal connection passwords and a literal API key replaced by `***`.
+    static func maskedSource(_ text: String, pipeline: Pipeline, settings: LineageSettings) -> String {
+        var out = text
+        for url in pipeline.connections.values where url.contains("@") {
+            if let parsed = try? ConnectionURL(url, environment: DatasetName.lenientEnvironment(for: url)), parsed.description != url {
+                out = out.replacing(url, with: parsed.description)
+            }
+        }
+        if let key = settings.apiKey, !key.hasPrefix("${"), key.count > 3 { out = out.replacing(key, with: "***") }
+        return out
+    }
+}

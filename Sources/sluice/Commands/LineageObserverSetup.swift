@@ -1,0 +1,22 @@
+import SluiceCore
+import SluiceObserve
+import SluicePipeline
+
+/// The lineage observer of `pipelines` (from their `lineage:` settings) behind a buffer, or nil.
+/// Call `flush()` before the command exits so every event is delivered.
+struct LineageSetup {
+    var buffered: BufferedObserver?
+
+    init(for pipelines: [Pipeline]) {
+        buffered = LineageObserver.configured(for: pipelines, engineVersion: Sluice.version, log: { printError($0) }).map { BufferedObserver($0) }
+    }
+
+    /// `other` and lineage together.
+    func observer(with other: (any EventObserver)?) -> (any EventObserver)? {
+        guard let buffered else { return other }
+        guard let other else { return buffered }
+        return EventFanOut([other, buffered])
+    }
+
+    func flush() { buffered?.flush() }
+}
