@@ -31,8 +31,13 @@ let package = Package(
         ),
         .target(
             name: "SluiceFormats",
-            dependencies: ["SluiceCore"]
+            dependencies: ["SluiceCore", "CSnappy", "CZstd", "CLZ4", "CZlib"]
         ),
+        // Parquet page compression: Debian's libsnappy-dev, libzstd-dev, liblz4-dev, zlib1g-dev.
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",

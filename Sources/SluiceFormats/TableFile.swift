@@ -8,11 +8,15 @@ public enum FileFormat: Sendable, Equatable, CustomStringConvertible {
     case jsonLines
     /// Sluice's binary columnar file (`.sluice`, see ``SluiceTableWriter``).
     case sluice
+    /// Apache Parquet (`.parquet`); the options say how to write it.
+    case parquet(ParquetWriteOptions)
 
     /// Comma-separated values with a header (RFC 4180).
     public static let csv = FileFormat.csv(CSVDialect())
+    /// Parquet written with the default options (snappy, 1M-row row groups).
+    public static let parquet = FileFormat.parquet(ParquetWriteOptions())
 
-    /// The format named `name`: `csv`, `tsv`, `jsonl` (also `jsonlines`, `ndjson`), `sluice`.
+    /// The format named `name`: `csv`, `tsv`, `jsonl` (also `jsonlines`, `ndjson`), `sluice`, `parquet`.
     ///
     /// - Throws: ``FormatError`` `.unknownFormat` with the nearest name.
     public init(name: String) throws {
@@ -21,14 +25,15 @@ public enum FileFormat: Sendable, Equatable, CustomStringConvertible {
         case "tsv": self = .csv(.tsv)
         case "jsonl", "jsonlines", "json-lines", "ndjson": self = .jsonLines
         case "sluice": self = .sluice
+        case "parquet", "pq": self = .parquet
         default:
-            let names = ["csv", "tsv", "jsonl", "sluice"]
+            let names = ["csv", "tsv", "jsonl", "sluice", "parquet"]
             throw FormatError(.unknownFormat, file: name, message: "unknown format \"\(name)\"",
-                              hint: (suggestion(for: name, among: names).map { "did you mean `\($0)`? " } ?? "") + "formats: csv, tsv, jsonl, sluice")
+                              hint: (suggestion(for: name, among: names).map { "did you mean `\($0)`? " } ?? "") + "formats: csv, tsv, jsonl, sluice, parquet")
         }
     }
 
-    /// The format a path's extension names (`.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.sluice`;
+    /// The format a path's extension names (`.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.sluice`, `.parquet`;
     /// a trailing `.txt` is not guessed).
     ///
     /// - Throws: ``FormatError`` `.unknownFormat`, suggesting `--format`.
@@ -38,9 +43,10 @@ public enum FileFormat: Sendable, Equatable, CustomStringConvertible {
         if lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") { self = .csv(.tsv); return }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonlines") { self = .jsonLines; return }
         if lower.hasSuffix(".sluice") { self = .sluice; return }
+        if lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") { self = .parquet; return }
         let hint = lower.hasSuffix(".json")
             ? "Sluice reads JSON Lines (one object per line): name the file .jsonl, or pass --format jsonl if it is JSON Lines"
-            : "name the file .csv, .tsv, .jsonl or .sluice, or pass --format csv|tsv|jsonl|sluice"
+            : "name the file .csv, .tsv, .jsonl, .sluice or .parquet, or pass --format csv|tsv|jsonl|sluice|parquet"
         throw FormatError(.unknownFormat, file: path, message: "cannot tell the format of \"\(path)\" from its name", hint: hint)
     }
 
@@ -49,6 +55,7 @@ public enum FileFormat: Sendable, Equatable, CustomStringConvertible {
         case .csv(let dialect): dialect.delimiter == UInt8(ascii: "\t") ? "tsv" : "csv"
         case .jsonLines: "jsonl"
         case .sluice: "sluice"
+        case .parquet: "parquet"
         }
     }
 }
@@ -95,6 +102,7 @@ public enum TableFile {
     public static func openReader(path: String, format: FileFormat? = nil, options: ReadOptions = ReadOptions()) throws -> any TableReader {
         let format = try format ?? FileFormat(path: path)
         if format == .sluice, path != "-" { return try SluiceTableReader(path: path, options: options) }
+        if case .parquet = format, path != "-" { return try ParquetReader(path: path, options: options) }
         let source: any ByteSource = path == "-" ? FileByteSource.standardInput() : try FileByteSource(path: path)
         return try openReader(source: source, format: format, options: options)
     }
@@ -115,6 +123,8 @@ public enum TableFile {
                 batchSize: options.batchSize, badLines: options.badRows))
         case .sluice:
             return try SluiceTableReader(source: source, options: options)
+        case .parquet:
+            return try ParquetReader(source: source, options: options)
         }
     }
 
@@ -130,6 +140,7 @@ public enum TableFile {
         case .csv(let dialect): CSVWriter(output: output, dialect: dialect)
         case .jsonLines: JSONLinesWriter(output: output)
         case .sluice: SluiceTableWriter(output: output)
+        case .parquet(let options): ParquetWriter(output: output, options: options)
         }
     }
 
@@ -146,6 +157,7 @@ public enum TableFile {
         options.batchSize = Int.max
         let format = try format ?? (path == "-" ? .csv : FileFormat(path: path))
         if format == .sluice, path != "-" { return try SluiceTableReader.readTable(path: path, options: options) }
+        if case .parquet = format, path != "-" { return try ParquetReader.readTable(path: path, options: options) }
         return try withWidening(path: path, options: options) { options in
             if case .csv(let dialect) = format, path != "-" {
                 var csvOptions = CSVReadOptions(

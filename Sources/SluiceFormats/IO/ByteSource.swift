@@ -26,6 +26,7 @@ public final class FileByteSource: ByteSource {
     ///
     /// - Throws: ``FormatError`` `.io` naming the file and the system's reason.
     public init(path: String) throws {
+        try checkPathHasNoNUL(path)
         name = path
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         ownsDescriptor = true

@@ -9,6 +9,11 @@ import Darwin
 /// or is abandoned, the destination is untouched and the temporary file removed —
 /// nothing is ever half-written.
 ///
+/// The temporary file (`<path>.sluice-tmp-<pid>`) is created exclusively and never
+/// through a symbolic link (`O_CREAT|O_EXCL|O_NOFOLLOW`); temporaries that killed
+/// processes left beside `path` are removed first. Replacing an existing file keeps
+/// its permission bits and group.
+///
 /// `path` `-` writes to standard output instead, and a path that names something
 /// other than a regular file — `/dev/null`, a FIFO, `/dev/stdout` — is written to
 /// directly (no atomicity there: a device cannot be replaced, and must not be).
@@ -27,9 +32,11 @@ public final class OutputFile {
 
     /// Opens a temporary file beside `path`.
     ///
-    /// - Throws: ``FormatError`` `.io` when the directory is not writable.
+    /// - Throws: ``FormatError`` `.io` when the directory is not writable, the temporary
+    ///   cannot be created exclusively, or the path contains a NUL byte.
     public init(path: String) throws {
         self.path = path
+        try checkPathHasNoNUL(path)
         buffer.reserveCapacity(OutputFile.flushThreshold + 65_536)
         if path == "-" {
             temporaryPath = nil
@@ -46,13 +53,41 @@ public final class OutputFile {
             ownsDescriptor = true
             return
         }
-        let temp = path + ".sluice-tmp-\(getpid())"
-        descriptor = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let existing = stat(path, &info) == 0 ? info : nil
+        Self.removeAbandonedTemporaries(of: path)
+        let temp = path + Self.temporaryInfix + "\(getpid())"
+        unlink(temp)   // ours from an earlier process with this pid, or planted: never written through
+        let mode = existing.map { mode_t($0.st_mode & 0o7777) } ?? 0o644
+        descriptor = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard descriptor >= 0 else {
-            throw FormatError(.io, file: path, message: "cannot create output file: \(String(cString: strerror(errno)))",
-                              hint: "check that the directory exists and is writable")
+            let reason = String(cString: strerror(errno))
+            throw FormatError(.io, file: path, message: "cannot create the temporary output \(temp): \(reason)",
+                              hint: errno == EEXIST || errno == ELOOP
+                                ? "something else created \(temp) meanwhile; remove it and check who writes this directory"
+                                : "check that the directory exists and is writable")
+        }
+        if let existing {
+            // Keep what the file was: its group (when we may) and its exact mode (open applied the umask).
+            _ = fchown(descriptor, uid_t.max, existing.st_gid)
+            _ = fchmod(descriptor, mode_t(existing.st_mode & 0o7777))
         }
         temporaryPath = temp
+    }
+
+    static let temporaryInfix = ".sluice-tmp-"
+
+    /// Removes `<path>.sluice-tmp-<pid>` files whose process no longer exists.
+    static func removeAbandonedTemporaries(of path: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let prefix = (slash.map { String(path[path.index(after: $0)...]) } ?? path) + temporaryInfix
+        guard let dir = opendir(directory.isEmpty ? "/" : directory) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(prefix), let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink((directory.isEmpty ? "" : directory) + "/" + name) }
+        }
     }
 
     deinit {
@@ -128,4 +163,14 @@ public final class OutputFile {
         }
         committed = true
     }
+}
+
+/// Throws when `path` contains a NUL byte (the system would silently cut it there).
+///
+/// - Throws: ``FormatError`` `.io` saying so.
+public func checkPathHasNoNUL(_ path: String) throws {
+    guard path.utf8.contains(0) else { return }
+    let shown = path.unicodeScalars.map { $0 == "\0" ? "\\0" : String($0) }.joined()
+    throw FormatError(.io, file: shown, message: "the path contains a NUL byte (\\0), which no file name can hold",
+                      hint: "remove the \\0 from the path (or from the value templated into it)")
 }

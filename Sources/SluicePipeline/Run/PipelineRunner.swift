@@ -79,6 +79,8 @@ public final class PipelineRunner: @unchecked Sendable {
     public var keepArtifacts = false
     /// Seed for retry jitter.
     public var jitterSeed: UInt64 = 0x5eed
+    /// Let `--param` values templated into file paths point outside the pipeline's directory.
+    public var allowsOutsidePaths = false
     /// Heartbeat period while a run holds its lease, µs.
     public var heartbeatInterval: Int64 = 10_000_000
 
@@ -126,8 +128,10 @@ public final class PipelineRunner: @unchecked Sendable {
         if existing.state == .success && !request.rerun {
             return try summary(runID: runID, alreadySucceeded: true, executed: [])
         }
-        guard try store.claim(pipeline: name, runID: runID, now: clock.now()) else {
+        guard try store.claim(pipeline: name, runID: runID, now: clock.now(), rerun: request.rerun) else {
             let holder = try store.run(pipeline: name, runID: runID)
+            // Another process finished it between our read and our claim.
+            if holder?.state == .success && !request.rerun { return try summary(runID: runID, alreadySucceeded: true, executed: []) }
             throw PipelineError(.runLocked, message: "run \(name) \(runID) is being run by \(holder?.owner ?? "another process")",
                                 hint: "wait for it to finish; if that process is gone, the lease expires a minute after its last heartbeat")
         }
@@ -139,7 +143,9 @@ public final class PipelineRunner: @unchecked Sendable {
             removeTree(artifacts)
         }
         try makeDirectories(artifacts)
-        let variables = RunVariables(pipeline: name, runID: runID, logicalDate: logical, intervalStart: start, intervalEnd: end, params: params)
+        var runVariables = RunVariables(pipeline: name, runID: runID, logicalDate: logical, intervalStart: start, intervalEnd: end, params: params)
+        runVariables.allowsOutsidePaths = allowsOutsidePaths
+        let variables = runVariables
 
         // What earlier invocations finished; a success whose table is gone is redone.
         var states: [String: TaskState] = [:]
@@ -159,7 +165,6 @@ public final class PipelineRunner: @unchecked Sendable {
             if pipeline.ancestors(of: task).contains(where: { states[$0] != .success }) { states[task.name] = nil }
         }
         emit(.runStarted(runID: runID, resumed: !states.isEmpty))
-        try store.setRunState(pipeline: name, runID: runID, state: .running, now: clock.now())
         notify(.runStarted(RunStarted(run: identity, trigger: request.trigger, resumed: !states.isEmpty, owner: pipeline.owner, time: clock.now())))
 
         let shared = RunShared(artifactPaths: artifactPaths)
@@ -263,7 +268,12 @@ public final class PipelineRunner: @unchecked Sendable {
             }
             let tryStart = clock.now()
             let began = monotonicSeconds()
-            try? store.startTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, now: tryStart)
+            guard (try? store.startTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, now: tryStart)) == true else {
+                // The lease went to another owner (our heartbeat went stale): it runs the task, not us.
+                emit(.tryFinished(task: task.name, tryNumber: tryNumber, state: .cancelled, seconds: 0, rowsOut: nil,
+                                  error: "run \(name) \(runID) was taken over by another owner; task \"\(task.name)\" not started here"))
+                return .cancelled
+            }
             try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .running, tries: tryNumber, startedAt: firstStart)
             emit(.tryStarted(task: task.name, tryNumber: tryNumber))
             let datasets: (inputs: [EventDataset], outputs: [EventDataset]) = observer == nil ? ([], []) : task.datasets(in: pipeline, variables: variables)

@@ -16,6 +16,8 @@ public struct RunVariables: Sendable, Equatable {
     public var intervalStart: Int64
     public var intervalEnd: Int64
     public var params: [String: String]
+    /// Values templated into file paths may take them outside the pipeline's directory (see ``renderPath(_:)``).
+    public var allowsOutsidePaths = false
 
     public init(pipeline: String, runID: String, logicalDate: Int64, intervalStart: Int64, intervalEnd: Int64, params: [String: String]) {
         self.pipeline = pipeline

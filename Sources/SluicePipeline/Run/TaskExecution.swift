@@ -57,7 +57,7 @@ enum TaskExecution {
                     let table = batches.isEmpty ? Table(emptyWith: schema) : batches.count == 1 ? batches[0] : try Table.concatenating(batches)
                     return TaskOutput(table: table)
                 case .file(let path, let format, let schema):
-                    let resolved = pipeline.resolve(try variables.render(path))
+                    let resolved = pipeline.resolve(try variables.renderPath(path))
                     var options = ReadOptions()
                     if let schema { options.schemaOverride = try Schema(parsing: schema) }
                     let (table, _) = try TableFile.read(path: resolved, format: try format.map { try FileFormat(name: $0) }, options: options)
@@ -83,7 +83,7 @@ enum TaskExecution {
                 let ancestors = pipeline.ancestors(of: task)
                 let transform = try Transform(node: action.steps.node, file: action.steps.file) { name in
                     if ancestors.contains(name) { return try context.table(of: name) }
-                    return try TableFile.read(path: pipeline.resolve(try variables.render(name))).0
+                    return try TableFile.read(path: pipeline.resolve(try variables.renderPath(name))).0
                 }
                 var table = input
                 for step in transform.steps {
@@ -106,7 +106,7 @@ enum TaskExecution {
                 if let quarantine = action.quarantine {
                     output.passthroughOf = nil
                     let split = Quarantine.split(input, by: result)
-                    let path = pipeline.resolve(try variables.render(quarantine))
+                    let path = pipeline.resolve(try variables.renderPath(quarantine))
                     if let slash = path.lastIndex(of: "/") { try makeDirectories(String(path[..<slash])) }
                     try TableFile.write(split.quarantined, to: path)
                     context.log("quarantined \(split.quarantined.rowCount) rows to \(path); \(split.passed.rowCount) passed")
@@ -123,7 +123,7 @@ enum TaskExecution {
             return try await onThread(context) {
                 switch action.destination {
                 case .file(let path, let format):
-                    let resolved = pipeline.resolve(try variables.render(path))
+                    let resolved = pipeline.resolve(try variables.renderPath(path))
                     if let slash = resolved.lastIndex(of: "/") { try makeDirectories(String(resolved[..<slash])) }
                     try TableFile.write(input, to: resolved, format: try format.map { try FileFormat(name: $0) })
                     context.log("wrote \(input.rowCount) rows to \(resolved)")

@@ -88,8 +88,9 @@ struct PipelineParser {
             switch key {
             case "pipeline":
                 pipeline.name = try reader.string(value, "pipeline")
-                guard !pipeline.name.isEmpty, pipeline.name.allSatisfy({ $0.isLetter || $0.isNumber || "_-.".contains($0) }) else {
-                    throw fail(value, "pipeline name \"\(pipeline.name)\" must be letters, digits, _, - or .")
+                // Like a task name: it names directories (.sluice/artifacts/<pipeline>/), so no `.`, `/` or NUL.
+                guard !pipeline.name.isEmpty, pipeline.name.allSatisfy({ $0.isLetter || $0.isNumber || "_-".contains($0) }) else {
+                    throw fail(value, "pipeline name \"\(pipeline.name)\" must be letters, digits, _ or -")
                 }
                 sawName = true
             case "description": pipeline.description = try reader.string(value, "description")

@@ -17,7 +17,8 @@ import SluiceSQL
 public final class StateStore: @unchecked Sendable {
     let connection: SQLConnection
     let lock = PThreadMutex()
-    /// `host:pid` of this process: the owner written on runs it claims.
+    /// `host:pid#n` of this store: the owner written on runs it claims. Each store (each
+    /// connection) is its own owner, so two runners in one process compete like two processes.
     public let owner: String
 
     /// Opens (and creates the tables of) the store at `url`.
@@ -27,7 +28,7 @@ public final class StateStore: @unchecked Sendable {
             try makeDirectories(String(parsed.path[..<slash]))
         }
         connection = try SQLConnection(url: parsed)
-        owner = Self.hostName() + ":\(getpid())"
+        owner = Self.hostName() + ":\(getpid())#\(Self.nextStoreNumber())"
         if parsed.engine == .sqlite {
             try connection.execute(SQLTemplate("PRAGMA journal_mode=WAL"))
             try connection.execute(SQLTemplate("PRAGMA synchronous=NORMAL"))
@@ -77,7 +78,9 @@ public final class StateStore: @unchecked Sendable {
         }
     }
 
-    func execute(_ sql: String, _ parameters: [String: Value] = [:]) throws {
+    /// Runs one statement; returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ parameters: [String: Value] = [:]) throws -> Int {
         try lock.locked { try connection.execute(SQLTemplate(sql), parameters: parameters) }
     }
 
@@ -142,22 +145,38 @@ public final class StateStore: @unchecked Sendable {
         return try run(pipeline: pipeline, runID: runID)!
     }
 
-    /// Claims the run for this process unless a live process holds it.
+    /// Claims the run for this store unless a live owner holds it: one atomic
+    /// compare-and-set (a conditional `UPDATE … WHERE` whose changed-row count says who won), so of any number of
+    /// processes or connections claiming at once exactly one wins. The winner's run is
+    /// `running`, owned by ``owner``, with a fresh heartbeat.
     ///
     /// A holder is dead when its heartbeat is older than `staleAfter` µs, or when it is
-    /// a process on this host that no longer exists.
-    public func claim(pipeline: String, runID: String, now: Int64, staleAfter: Int64 = 60_000_000) throws -> Bool {
+    /// a process on this host that no longer exists; its run is taken over. A run that
+    /// succeeded is claimed only when `rerun` is set.
+    ///
+    /// - Returns: whether this store now owns the run.
+    public func claim(pipeline: String, runID: String, now: Int64, staleAfter: Int64 = 60_000_000, rerun: Bool = true) throws -> Bool {
         if let run = try run(pipeline: pipeline, runID: runID), let holder = run.owner, holder != owner,
            run.state == .running, Self.isDead(holder) {
             try execute("UPDATE sluice_runs SET owner = NULL WHERE pipeline = {{ p }} AND run_id = {{ r }} AND owner = {{ o }}",
                         ["p": .string(pipeline), "r": .string(runID), "o": .string(holder)])
         }
-        try execute("""
-            UPDATE sluice_runs SET owner = {{ me }}, heartbeat = {{ now }}
+        let changed = try execute("""
+            UPDATE sluice_runs SET owner = {{ me }}, heartbeat = {{ now }}, state = 'running', started_at = {{ now }},
+                ended_at = NULL, message = NULL
             WHERE pipeline = {{ p }} AND run_id = {{ r }}
-              AND (owner IS NULL OR owner = {{ me }} OR state <> 'running' OR heartbeat < {{ stale }})
+              AND (state <> 'running' OR owner IS NULL OR owner = {{ me }} OR heartbeat < {{ stale }})
+              \(rerun ? "" : "AND state <> 'success'")
             """, ["me": .string(owner), "now": .int64(now), "p": .string(pipeline), "r": .string(runID), "stale": .int64(now - staleAfter)])
-        return try run(pipeline: pipeline, runID: runID)?.owner == owner
+        return changed == 1
+    }
+
+    /// Whether `run` is `running` (or `queued`) under an owner that is gone: a process of
+    /// this host that exited, or any owner whose heartbeat is older than `staleAfter` µs.
+    /// `runs` and `status` show such a run as abandoned; the next `sluice run` takes it over.
+    public static func isAbandoned(_ run: RunRecord, now: Int64, staleAfter: Int64 = 60_000_000) -> Bool {
+        guard run.state == .running, let holder = run.owner else { return false }
+        return isDead(holder) || (run.heartbeat ?? 0) < now - staleAfter
     }
 
     public func heartbeat(pipeline: String, runID: String, now: Int64) throws {
@@ -165,13 +184,15 @@ public final class StateStore: @unchecked Sendable {
                     ["now": .int64(now), "p": .string(pipeline), "r": .string(runID), "me": .string(owner)])
     }
 
+    /// Sets a run's state; with `release`, ends this store's ownership — and changes
+    /// nothing when another owner has taken the run over.
     public func setRunState(pipeline: String, runID: String, state: RunState, now: Int64, message: String? = nil, release: Bool = false) throws {
         let times = state == .running ? "started_at = {{ now }}, ended_at = NULL" : "ended_at = {{ now }}"
         try execute("""
             UPDATE sluice_runs SET state = {{ s }}, \(times), message = {{ m }}\(release ? ", owner = NULL" : "")
-            WHERE pipeline = {{ p }} AND run_id = {{ r }}
+            WHERE pipeline = {{ p }} AND run_id = {{ r }}\(release ? " AND (owner IS NULL OR owner = {{ me }})" : "")
             """, ["s": .string(state.rawValue), "now": .int64(now), "m": message.map(Value.string) ?? .null,
-                  "p": .string(pipeline), "r": .string(runID)])
+                  "p": .string(pipeline), "r": .string(runID), "me": .string(owner)])
     }
 
     public func setTaskState(pipeline: String, runID: String, task: String, state: TaskState, tries: Int,
@@ -191,13 +212,22 @@ public final class StateStore: @unchecked Sendable {
                   "f": v(artifact), "e": v(error)])
     }
 
-    public func startTry(pipeline: String, runID: String, task: String, tryNumber: Int, now: Int64) throws {
-        try execute("""
+    /// Claims one try of a task for this store: recorded only while this store owns the
+    /// run (one atomic insert-if-owner), so a runner whose lease was taken over starts
+    /// nothing more.
+    ///
+    /// - Returns: false when the run is no longer this store's.
+    @discardableResult
+    public func startTry(pipeline: String, runID: String, task: String, tryNumber: Int, now: Int64) throws -> Bool {
+        let changed = try execute("""
             INSERT INTO sluice_task_tries (pipeline, run_id, task, try_number, state, started_at)
-            VALUES ({{ p }}, {{ r }}, {{ t }}, {{ n }}, 'running', {{ now }})
+            SELECT {{ p }}, {{ r }}, {{ t }}, {{ n }}, 'running', {{ now }}
+            WHERE EXISTS (SELECT 1 FROM sluice_runs WHERE pipeline = {{ p }} AND run_id = {{ r }} AND owner = {{ me }})
             ON CONFLICT (pipeline, run_id, task, try_number) DO UPDATE SET state = 'running', started_at = excluded.started_at,
                 ended_at = NULL, error = NULL, log = NULL
-            """, ["p": .string(pipeline), "r": .string(runID), "t": .string(task), "n": .int64(Int64(tryNumber)), "now": .int64(now)])
+            """, ["p": .string(pipeline), "r": .string(runID), "t": .string(task), "n": .int64(Int64(tryNumber)), "now": .int64(now),
+                  "me": .string(owner)])
+        return changed == 1
     }
 
     public func finishTry(pipeline: String, runID: String, task: String, tryNumber: Int, state: TaskState, now: Int64,
@@ -257,10 +287,15 @@ public final class StateStore: @unchecked Sendable {
         return String(cString: buffer)
     }
 
-    /// Whether `host:pid` names a process of this host that has exited.
+    private static let storeCounter = PThreadMutex()
+    nonisolated(unsafe) private static var storeCount = 0
+    static func nextStoreNumber() -> Int { storeCounter.locked { storeCount += 1; return storeCount } }
+
+    /// Whether `host:pid` (or `host:pid#n`) names a process of this host that has exited.
     static func isDead(_ holder: String) -> Bool {
-        guard let colon = holder.lastIndex(of: ":"), String(holder[..<colon]) == hostName(),
-              let pid = Int32(holder[holder.index(after: colon)...]) else { return false }
+        let process = holder.split(separator: "#", maxSplits: 1).first.map(String.init) ?? holder
+        guard let colon = process.lastIndex(of: ":"), String(process[..<colon]) == hostName(),
+              let pid = Int32(process[process.index(after: colon)...]) else { return false }
         return kill(pid, 0) != 0 && errno == ESRCH
     }
 }

@@ -28,8 +28,11 @@ public final class SQLConnection {
     public var dialect: SQLDialect { engine.dialect }
 
     /// Runs one statement (several for SQLite and PostgreSQL without parameters), binding `parameters`.
+    /// - Returns: How many rows the (last) statement inserted, updated or deleted: a
+    ///   conditional `UPDATE … WHERE state = …` is a compare-and-set that changed 1 row or 0.
     /// - Throws: ``SQLError`` `.query` with the engine's code and message.
-    public func execute(_ template: SQLTemplate, parameters: [String: Value] = [:]) throws {
+    @discardableResult
+    public func execute(_ template: SQLTemplate, parameters: [String: Value] = [:]) throws -> Int {
         try engine.execute(template.sql(for: dialect), parameters: template.arguments(parameters))
     }
 

@@ -4,7 +4,9 @@ import SluiceCore
 protocol SQLEngine: AnyObject {
     var dialect: SQLDialect { get }
     /// Runs one statement with positional parameters (`?1`/`$1`), discarding rows.
-    func execute(_ sql: String, parameters: [Value]) throws
+    /// Returns how many rows the (last) statement inserted, updated or deleted.
+    @discardableResult
+    func execute(_ sql: String, parameters: [Value]) throws -> Int
     /// Runs a query and hands its rows to `body` in tables of at most `batchSize` rows
     /// (at least one call, possibly with zero rows). Returns the result schema.
     @discardableResult

@@ -29,12 +29,15 @@ final class PostgresConnection {
     deinit { PQfinish(handle) }
 
     /// Runs one or more statements without parameters.
-    func execute(_ sql: String) throws {
+    @discardableResult
+    func execute(_ sql: String) throws -> PostgresResult {
         let result = PostgresResult(PQexec(handle, sql))
         try check(result, sql: sql)
+        return result
     }
 
     /// Runs one statement with text parameters (nil = NULL); the server infers their types.
+    @discardableResult
     func execute(_ sql: String, parameters: [String?]) throws -> PostgresResult {
         var cStrings: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { for p in cStrings { free(p) } }

@@ -24,9 +24,11 @@ final class PostgresEngine: SQLEngine {
         }
     }
 
-    func execute(_ sql: String, parameters: [Value]) throws {
-        if parameters.isEmpty { return try connection.execute(sql) }
-        _ = try connection.execute(sql, parameters: parameters.map(Self.parameterText))
+    @discardableResult
+    func execute(_ sql: String, parameters: [Value]) throws -> Int {
+        let result = parameters.isEmpty ? try connection.execute(sql)
+            : try connection.execute(sql, parameters: parameters.map(Self.parameterText))
+        return result.handle.flatMap { Int(String(cString: PQcmdTuples($0))) } ?? 0
     }
 
     /// Reads through a server-side cursor, `batchSize` rows per FETCH, so memory stays bounded.

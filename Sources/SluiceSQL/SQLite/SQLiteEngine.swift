@@ -10,11 +10,16 @@ final class SQLiteEngine: SQLEngine {
         database = try SQLiteDatabase(path: path)
     }
 
-    func execute(_ sql: String, parameters: [Value]) throws {
-        if parameters.isEmpty { return try database.executeScript(sql) }
-        let statement = try database.prepare(sql)
-        for (i, value) in parameters.enumerated() { try statement.bind(value, at: Int32(i + 1)) }
-        while try statement.step() {}
+    @discardableResult
+    func execute(_ sql: String, parameters: [Value]) throws -> Int {
+        if parameters.isEmpty {
+            try database.executeScript(sql)
+        } else {
+            let statement = try database.prepare(sql)
+            for (i, value) in parameters.enumerated() { try statement.bind(value, at: Int32(i + 1)) }
+            while try statement.step() {}
+        }
+        return Int(sqlite3_changes(database.handle))
     }
 
     @discardableResult

@@ -55,6 +55,8 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
     /// Sinks: outputs in route order, then the dead-letter output (last).
     private var sinks: [RecordSink] = []
     private var source: RecordSource!
+    /// Held while this runner reads a file input: a second runner of the same input and position refuses to start.
+    private var inputLock: PositionLock?
     private var deadLetterIndex: Int { sinks.count - 1 }
     /// Whether a sink can fail a record after it was sent (and so needs the batch's bytes for the DLQ).
     private var hasKafkaSink = false
@@ -83,6 +85,12 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
     private func open() throws {
         let endpoints = [spec.output] + spec.outputs.map(\.endpoint) + [spec.deadLetter]
         let names = ["output"] + spec.outputs.map(\.name) + ["dead_letter"]
+        var positionPath: String?
+        if case .file(let path) = spec.input {
+            positionPath = options.positionPath ?? (path == "-" ? nil : "\(path).\(spec.name).position")
+            // Before any output is opened (opening one trims a torn last line the holder may be writing).
+            inputLock = try positionPath.map { try PositionFile(path: $0).lock() }
+        }
         for (i, (endpoint, name)) in zip(endpoints, names).enumerated() {
             switch endpoint {
             case .file(let path): sinks.append(try FileSink(name: name, path: path, tracker: tracker, index: i))
@@ -93,7 +101,6 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         }
         switch spec.input {
         case .file(let path):
-            let positionPath = options.positionPath ?? (path == "-" ? nil : "\(path).\(spec.name).position")
             source = try FileSource(path: path, follow: options.follow, position: positionPath.map(PositionFile.init))
         case .kafka(let k):
             let kafka = try KafkaSource(k, stopAtEnd: options.stopAtEnd)

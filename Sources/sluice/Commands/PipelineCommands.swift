@@ -99,7 +99,7 @@ func printSummary(_ summary: RunSummary, pipeline: String, json: Bool) {
         print("run \(pipeline) \(run.runID) already succeeded at \(formatClock(run.endedAt)); nothing to do (use --rerun to run it again)")
         return
     }
-    print("\(pipeline) \(run.runID): \(run.state.rawValue)  interval [\(formatClock(run.intervalStart)), \(formatClock(run.intervalEnd)))")
+    print("\(pipeline) \(run.runID): \(stateText(run))  interval [\(formatClock(run.intervalStart)), \(formatClock(run.intervalEnd)))")
     let header = ["task", "state", "tries", "rows in", "rows out", "duration"]
     var rows: [[String]] = []
     for t in summary.tasks {
@@ -143,9 +143,17 @@ func jsonValue(_ n: Int64?) -> String { n.map(String.init) ?? "null" }
 func jsonValue(_ n: Int?) -> String { n.map(String.init) ?? "null" }
 func jsonValue(_ d: Double?) -> String { d.map { $0.isFinite ? formatDouble($0) : "null" } ?? "null" }
 
+/// A run's state for people: `running` under an owner that is gone reads
+/// `abandoned (owner host:pid#n is gone; the next run takes it over)`.
+func stateText(_ run: RunRecord) -> String {
+    guard StateStore.isAbandoned(run, now: SystemClock().now()) else { return run.state.rawValue }
+    return "abandoned (owner \(run.owner ?? "?") is gone; the next `sluice run` takes it over)"
+}
+
 func runJSON(_ run: RunRecord) -> String {
     """
     {"pipeline":\(jsonValue(run.pipeline)),"run_id":\(jsonValue(run.runID)),"state":\(jsonValue(run.state.rawValue)),\
+    "owner":\(jsonValue(run.owner)),"abandoned":\(StateStore.isAbandoned(run, now: SystemClock().now())),\
     "trigger":\(jsonValue(run.trigger)),"logical_date":\(jsonValue(formatClock(run.logicalDate))),\
     "data_interval_start":\(jsonValue(formatClock(run.intervalStart))),"data_interval_end":\(jsonValue(formatClock(run.intervalEnd))),\
     "started_at":\(jsonValue(run.startedAt.map(formatClock))),"ended_at":\(jsonValue(run.endedAt.map(formatClock))),\
@@ -233,6 +241,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep the run's artifacts (tables between tasks) after it succeeds.")
     var keepArtifacts = false
 
+    @Flag(name: .long, help: "Let --param values templated into file paths point outside the pipeline's directory.")
+    var allowOutsidePaths = false
+
     @OptionGroup var stateOptions: StateOptions
 
     func run() async throws {
@@ -240,6 +251,7 @@ struct RunCommand: AsyncParsableCommand {
         let store = try stateOptions.store(for: spec)
         let runner = PipelineRunner(pipeline: spec, store: store)
         runner.keepArtifacts = keepArtifacts
+        runner.allowsOutsidePaths = allowOutsidePaths
         runner.onEvent = { printEvent($0) }
         let lineage = LineageSetup(for: [spec])
         runner.observer = lineage.observer(with: runner.observer)
@@ -380,7 +392,7 @@ struct RunsCommand: ParsableCommand {
         }
         guard !runs.isEmpty else { print("no runs recorded"); return }
         printTable(["pipeline", "run", "state", "trigger", "started", "duration"], runs.map {
-            [$0.pipeline, $0.runID, $0.state.rawValue, $0.trigger, formatClock($0.startedAt), seconds($0.startedAt, $0.endedAt)]
+            [$0.pipeline, $0.runID, stateText($0), $0.trigger, formatClock($0.startedAt), seconds($0.startedAt, $0.endedAt)]
         })
     }
 }

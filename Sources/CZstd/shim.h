@@ -1,0 +1,2 @@
+// zstd for Parquet page compression (Debian: see scripts/install-deps.sh). Only SluiceFormats imports this module.
+#include <zstd.h>

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Parquet interop fixtures for the Swift tests (run with SLUICE_TEST_PYTHON).
+
+    parquet_interop.py write DIR   pyarrow writes DIR/*.parquet (every type, encoding,
+                                   compression, page version and dictionary setting
+                                   Sluice reads) and DIR/manifest.json: for each file,
+                                   the Sluice type every column must be read as.
+    parquet_interop.py check DIR   for each DIR/out/NAME (written by Sluice from what it
+                                   read of DIR/NAME): pyarrow, DuckDB and polars must read
+                                   it back equal to what pyarrow reads from DIR/NAME,
+                                   converted to Sluice's types; exits 1 listing mismatches.
+"""
+import datetime
+import decimal
+import json
+import math
+import sys
+import uuid
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def base_table(rows):
+    """Every type with nulls in every column and edge values, `rows` rows (0, 1 or more)."""
+    ints = [0, None, -1, 2**63 - 1, -(2**63), 42, 7]
+    floats = [1.5, None, float("nan"), float("inf"), float("-inf"), -0.0, 1e-300]
+    strings = ["a", None, "", "héllo ✓ 日本語", "x" * 5000, "a", "tab\tcomma,quote\""]
+    bools = [True, None, False, True, True, False, False]
+    dates = [datetime.date(1969, 12, 31), None, datetime.date(1, 1, 1), datetime.date(9999, 12, 31),
+             datetime.date(2024, 6, 1), datetime.date(1970, 1, 1), datetime.date(2000, 2, 29)]
+    us = [0, None, -1, 1_717_243_200_123_456, -62_135_596_800_000_000, 253_402_300_799_999_999, 5]
+    ns = [1, None, -1, 1_717_243_200_123_456_789, -5_000_000_001, 10**18, 999]
+    ms = [1, None, -1, 1_717_243_200_123, -62_135_596_800_000, 253_402_300_799_999, 3]
+    decimals = [decimal.Decimal("123.45"), None, decimal.Decimal("-0.01"), decimal.Decimal("0.00"),
+                decimal.Decimal("99999999.99"), decimal.Decimal("-99999999.99"), decimal.Decimal("1.50")]
+    times = [datetime.time(0, 0), None, datetime.time(23, 59, 59, 999999), datetime.time(12, 30, 0, 250000),
+             datetime.time(1, 2, 3), datetime.time(0, 0, 0, 1), datetime.time(13, 45)]
+    uuids = [uuid.UUID(int=i * 0x1234567890ABCDEF).bytes if i != 1 else None for i in range(7)]
+
+    def take(values):
+        return [values[i % len(values)] for i in range(rows)]
+
+    columns = {
+        "i64": pa.array(take(ints), pa.int64()),
+        "i32": pa.array(take([0, None, -1, 2**31 - 1, -(2**31), 5, 6]), pa.int32()),
+        "i16": pa.array(take([0, None, -(2**15), 2**15 - 1, 1, 2, 3]), pa.int16()),
+        "i8": pa.array(take([0, None, -128, 127, 1, 2, 3]), pa.int8()),
+        "u8": pa.array(take([0, None, 255, 1, 2, 3, 4]), pa.uint8()),
+        "u16": pa.array(take([0, None, 65535, 1, 2, 3, 4]), pa.uint16()),
+        "u32": pa.array(take([0, None, 2**32 - 1, 1, 2, 3, 4]), pa.uint32()),
+        "u64": pa.array(take([0, None, 2**63 - 1, 1, 2, 3, 4]), pa.uint64()),
+        "f64": pa.array(take(floats), pa.float64()),
+        "f32": pa.array(take([1.5, None, float("nan"), float("inf"), float("-inf"), -0.0, 3.25]), pa.float32()),
+        "s": pa.array(take(strings), pa.string()),
+        "ls": pa.array(take(strings), pa.large_string()),
+        "b": pa.array(take(bools), pa.bool_()),
+        "d": pa.array(take(dates), pa.date32()),
+        "ts_us_utc": pa.array(take(us), pa.timestamp("us", tz="UTC")),
+        "ts_us": pa.array(take(us), pa.timestamp("us")),
+        "ts_ms": pa.array(take(ms), pa.timestamp("ms", tz="UTC")),
+        "ts_ns": pa.array(take(ns), pa.timestamp("ns")),
+        "dec": pa.array(take(decimals), pa.decimal128(10, 2)),
+        "dec_small": pa.array(take([d if d is None or abs(d) < 10**6 else decimal.Decimal("-9999999.99") for d in decimals]), pa.decimal128(9, 2)),
+        "dec_wide": pa.array(take(decimals), pa.decimal128(30, 2)),
+        "t_us": pa.array(take(times), pa.time64("us")),
+        "t_ms": pa.array(take([t if t is None else t.replace(microsecond=t.microsecond // 1000 * 1000) for t in times]), pa.time32("ms")),
+        "uuid": pa.array(take(uuids), pa.uuid()),
+        "fixed": pa.array(take([b"\x00\x01\xff", None, b"abc", b"\xde\xad\xbe", b"zzz", b"123", b"\x7f\x80\x81"]), pa.binary(3)),
+        "req": pa.array(take([1, 2, 3, 4, 5, 6, 7]), pa.int64()),
+        "enum": pa.array(take(["red", "green", None, "red", "blue", "red", "green"]), pa.string()).dictionary_encode(),
+    }
+    schema = pa.schema([pa.field(name, array.type, nullable=(name != "req")) for name, array in columns.items()])
+    return pa.table(list(columns.values()), schema=schema)
+
+
+SLUICE_TYPES = {
+    "i64": "int64", "i32": "int64", "i16": "int64", "i8": "int64", "u8": "int64", "u16": "int64", "u32": "int64",
+    "u64": "int64", "f64": "float64", "f32": "float64", "s": "string", "ls": "string", "b": "bool", "d": "date",
+    "ts_us_utc": "timestamp", "ts_us": "timestamp", "ts_ms": "timestamp", "ts_ns": "timestamp", "int96": "timestamp",
+    "dec": "string", "dec_small": "string", "dec_wide": "string", "t_us": "string", "t_ms": "string", "uuid": "string",
+    "fixed": "string", "req": "int64", "enum": "string",
+}
+
+
+def write(directory):
+    directory.mkdir(parents=True, exist_ok=True)
+    manifest = {}
+
+    def save(name, table, **options):
+        pq.write_table(table, directory / name, **options)
+        manifest[name] = {field.name: SLUICE_TYPES[field.name] for field in table.schema}
+
+    table = base_table(50)
+    for compression in ["none", "snappy", "gzip", "zstd", "lz4"]:
+        for version in ["1.0", "2.0"]:
+            for dictionary in [True, False]:
+                save(f"all_{compression}_v{version[0]}_{'dict' if dictionary else 'plain'}.parquet", table,
+                     compression=compression, data_page_version=version, use_dictionary=dictionary)
+    save("zero_rows.parquet", base_table(0))
+    save("one_row.parquet", base_table(1))
+    save("many_groups_pages.parquet", base_table(5000), row_group_size=700, data_page_size=512, write_batch_size=100)
+    save("dictionary_fallback.parquet", pa.table({"s": pa.array([f"value-{i:06d}-" + "y" * (i % 50) for i in range(40000)])}),
+         dictionary_pagesize_limit=4096)
+    save("legacy_int96.parquet", pa.table({"int96": pa.array([0, None, -1_000_000, 1_717_243_200_123_456_000], pa.timestamp("ns"))}),
+         use_deprecated_int96_timestamps=True)
+    save("decimal_as_integers.parquet", base_table(30).select(["dec", "dec_small", "dec_wide", "req"]), store_decimal_as_integer=True)
+    save("parquet_v1_format.parquet", base_table(20).drop_columns(["uuid", "ts_ns"]), version="1.0")
+    (directory / "manifest.json").write_text(json.dumps(manifest, indent=1))
+
+
+def expected_cell(value, arrow_type):
+    """A value read by pyarrow from the original file, as Sluice represents it."""
+    if value is None:
+        return None
+    if pa.types.is_timestamp(arrow_type):
+        raw = value.value if hasattr(value, "value") else None
+        return ("ts", raw)
+    if pa.types.is_decimal(arrow_type):
+        return format(value, "f")
+    if pa.types.is_time(arrow_type):
+        return value.isoformat(timespec="milliseconds" if arrow_type.unit == "ms" else "microseconds")
+    if isinstance(arrow_type, pa.UuidType) or (hasattr(pa, "UuidType") and arrow_type == pa.uuid()):
+        return str(value) if isinstance(value, uuid.UUID) else str(uuid.UUID(bytes=value))
+    if pa.types.is_fixed_size_binary(arrow_type):
+        return value.hex()
+    if isinstance(value, float):
+        return ("f", "nan") if math.isnan(value) else ("f", value, math.copysign(1, value))
+    return value
+
+
+def timestamp_micros(column):
+    """Integer microseconds (floor) of a timestamp column, whatever its unit."""
+    unit = column.type.unit
+    ints = column.cast(pa.int64()).to_pylist()
+    divisor = {"s": None, "ms": None, "us": 1, "ns": 1000}[unit]
+    out = []
+    for v in ints:
+        if v is None:
+            out.append(None)
+        elif unit == "ms":
+            out.append(("ts", v * 1000))
+        elif unit == "s":
+            out.append(("ts", v * 1_000_000))
+        else:
+            out.append(("ts", v // divisor))
+    return out
+
+
+def expected_columns(table):
+    result = {}
+    for field, column in zip(table.schema, table.columns):
+        column = column.combine_chunks()
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(pa.string())
+        if pa.types.is_timestamp(column.type):
+            result[field.name] = timestamp_micros(column)
+        else:
+            result[field.name] = [expected_cell(v, column.type) for v in column.to_pylist()]
+    return result
+
+
+def normal(value):
+    """A value read from Sluice's output by any peer, in the form of expected_cell."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        delta = value - EPOCH
+        return ("ts", (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds)
+    if isinstance(value, float):
+        return ("f", "nan") if math.isnan(value) else ("f", value, math.copysign(1, value))
+    return value
+
+
+WANTED_TYPES = {
+    "pyarrow": {"int64": "int64", "float64": "double", "string": "string", "bool": "bool", "date": "date32[day]",
+                "timestamp": "timestamp[us, tz=UTC]"},
+    "duckdb": {"int64": "BIGINT", "float64": "DOUBLE", "string": "VARCHAR", "bool": "BOOLEAN", "date": "DATE",
+               "timestamp": "TIMESTAMP WITH TIME ZONE"},
+    "polars": {"int64": "Int64", "float64": "Float64", "string": "String", "bool": "Boolean", "date": "Date",
+               "timestamp": "Datetime(time_unit='us', time_zone='UTC')"},
+}
+
+
+def read_peers(path):
+    """{peer: ({column: type name}, {column: [values]})} of a file."""
+    table = pq.read_table(path)
+    peers = {"pyarrow": ({f.name: str(f.type) for f in table.schema},
+                         {name: table.column(name).to_pylist() for name in table.column_names})}
+    connection = duckdb.connect()
+    relation = connection.sql(f"select * from read_parquet('{path}')")
+    rows = relation.fetchall()
+    peers["duckdb"] = ({name: str(kind) for name, kind in zip(relation.columns, relation.types)},
+                       {name: [row[i] for row in rows] for i, name in enumerate(relation.columns)})
+    frame = pl.read_parquet(path)
+    peers["polars"] = ({name: str(kind) for name, kind in frame.schema.items()},
+                       {name: frame[name].to_list() for name in frame.columns})
+    return peers
+
+
+def check(directory):
+    manifest = json.loads((directory / "manifest.json").read_text())
+    problems = []
+    checked = 0
+    for name, types in sorted(manifest.items()):
+        original = pq.read_table(directory / name)
+        expected = expected_columns(original)
+        produced = directory / "out" / name
+        if not produced.exists():
+            problems.append(f"{name}: Sluice wrote no out/{name}")
+            continue
+        for peer, (peer_types, values) in read_peers(produced).items():
+            if list(peer_types) != list(types):
+                problems.append(f"{name} via {peer}: columns {list(peer_types)}, expected {list(types)}")
+                continue
+            for column, sluice_type in types.items():
+                wanted = WANTED_TYPES[peer][sluice_type]
+                if peer_types[column] != wanted:
+                    problems.append(f"{name} via {peer}: column {column} is {peer_types[column]}, expected {wanted}")
+                got = [normal(v) for v in values[column]]
+                if got != expected[column]:
+                    bad = next(i for i, (a, b) in enumerate(zip(got, expected[column])) if a != b) if len(got) == len(expected[column]) else -1
+                    problems.append(f"{name} via {peer}: column {column} differs at row {bad}: "
+                                    f"{got[bad] if bad >= 0 else len(got)} != {expected[column][bad] if bad >= 0 else len(expected[column])}")
+            checked += 1
+    for problem in problems[:50]:
+        print(problem)
+    print(f"checked {checked} file reads by pyarrow, DuckDB and polars; {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    command, directory = sys.argv[1], Path(sys.argv[2])
+    if command == "write":
+        write(directory)
+    elif command == "check":
+        sys.exit(check(directory))
+    else:
+        sys.exit(f"unknown command {command}")

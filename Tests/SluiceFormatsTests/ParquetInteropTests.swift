@@ -1,0 +1,89 @@
+import Foundation
+import SluiceCore
+import Testing
+@testable import SluiceFormats
+
+/// The Python with pyarrow, DuckDB and polars (`make test` sets it); a missing one fails.
+private func testPython() throws -> String {
+    guard let python = ProcessInfo.processInfo.environment["SLUICE_TEST_PYTHON"], !python.isEmpty else {
+        Issue.record("SLUICE_TEST_PYTHON is not set: run `make test`, or export SLUICE_TEST_PYTHON=\"$(bash scripts/test-venv.sh)\"")
+        throw FormatError(.io, file: "SLUICE_TEST_PYTHON", message: "not set")
+    }
+    return python
+}
+
+/// Runs the interop script; returns its exit status and output.
+private func runScript(_ arguments: [String]) throws -> (Int32, String) {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/parquet_interop.py").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try testPython())
+    process.arguments = [script] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}
+
+@Suite("ParquetInterop")
+struct ParquetInteropTests {
+    @Test("files pyarrow writes read with the types pyarrow reports, and Sluice's rewrite reads back equal in pyarrow, DuckDB and polars")
+    func roundTripThroughPeers() throws {
+        let directory = try TemporaryDirectory()
+        defer { _ = try? FileManager.default.removeItem(atPath: directory.path) }
+        let (status, output) = try runScript(["write", directory.path])
+        try #require(status == 0, "fixture script failed: \(output)")
+        let manifestData = try Data(contentsOf: URL(fileURLWithPath: directory.file("manifest.json")))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: [String: String]])
+        try #require(manifest.count >= 25)
+        try FileManager.default.createDirectory(atPath: directory.file("out"), withIntermediateDirectories: true)
+        let codecs: [ParquetCompression] = [.snappy, .uncompressed, .gzip, .zstd, .lz4Raw]
+        for (n, name) in manifest.keys.sorted().enumerated() {
+            let path = directory.file(name)
+            let (table, _) = try ParquetReader.readTable(path: path)
+            let types = try #require(manifest[name])
+            let expected = try JSONSerialization.jsonObject(with: manifestData) as! [String: Any]
+            _ = expected
+            #expect(table.schema.fields.map(\.name).sorted() == types.keys.sorted(), "\(name)")
+            for field in table.schema.fields {
+                #expect(field.type.rawValue == types[field.name], "\(name): column \(field.name) read as \(field.type)")
+            }
+            // Reading row group by row group gives the same table.
+            var reader = try ParquetReader(path: path, options: ReadOptions(batchSize: 97))
+            var batches: [Table] = []
+            while let batch = try reader.next() { batches.append(batch) }
+            if table.rowCount > 0 { #expect(try Table.concatenating(batches) == table, "\(name): batches differ from the whole read") }
+            // Write it back with every codec in turn, in small row groups for some files.
+            var options = ParquetWriteOptions(compression: codecs[n % codecs.count])
+            if n % 3 == 0 { options.rowGroupSize = 17 }
+            if n % 4 == 1 { options.dictionaryPageSizeLimit = 64 }
+            options.dataPageSize = n % 2 == 0 ? 256 : 1 << 20
+            var writer = ParquetWriter(output: try OutputFile(path: directory.file("out/" + name)), options: options)
+            for batch in batches { try writer.write(batch) }
+            try writer.finish()
+            let (reread, _) = try ParquetReader.readTable(path: directory.file("out/" + name))
+            #expect(reread == table, "\(name): Sluice does not read back what it wrote")
+        }
+        let (checked, report) = try runScript(["check", directory.path])
+        #expect(checked == 0, "\(report)")
+    }
+
+    @Test("a projection reads only the columns asked for, equal to the same columns of the whole file")
+    func projection() throws {
+        let directory = try TemporaryDirectory()
+        defer { _ = try? FileManager.default.removeItem(atPath: directory.path) }
+        let (status, output) = try runScript(["write", directory.path])
+        try #require(status == 0, "fixture script failed: \(output)")
+        let path = directory.file("all_snappy_v2_dict.parquet")
+        let (whole, _) = try ParquetReader.readTable(path: path)
+        var options = ReadOptions()
+        options.columns = ["s", "i64"]
+        let (projected, _) = try ParquetReader.readTable(path: path, options: options)
+        #expect(projected.schema.names == ["i64", "s"])
+        #expect(projected == (try whole.selecting(["i64", "s"])))
+        options.columns = ["nope"]
+        #expect(throws: FormatError.self) { _ = try ParquetReader.readTable(path: path, options: options) }
+    }
+}
