@@ -1,7 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Module layers (DESIGN.md): SluiceCore → SluiceFormats → SluiceSQL → SluiceTransform /
+// Module layers (DESIGN.md): SluiceCore (errors and their categories, columns, expressions) →
+// SluiceSpec (the one YAML spec reader: typed values, durations, limits, key definitions) →
+// SluiceFormats → SluiceSQL → SluiceTransform /
 // SluiceQuality (which stores run history and reads SQL datasets through SluiceSQL) →
 // (SluicePipeline, SluiceStream, SluiceObserve, added by their own work) → sluice CLI.
 // A module depends only on modules below it.
@@ -10,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "SluiceCore", targets: ["SluiceCore"]),
+        .library(name: "SluiceSpec", targets: ["SluiceSpec"]),
         .library(name: "SluiceFormats", targets: ["SluiceFormats"]),
         .library(name: "SluiceSQL", targets: ["SluiceSQL"]),
         .library(name: "SluiceQuality", targets: ["SluiceQuality"]),
@@ -28,6 +31,10 @@ let package = Package(
         .target(
             name: "SluiceCore",
             dependencies: ["CSluiceSupport"]
+        ),
+        .target(
+            name: "SluiceSpec",
+            dependencies: ["SluiceCore", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "SluiceFormats",
@@ -54,16 +61,16 @@ let package = Package(
         ),
         .target(
             name: "SluiceQuality",
-            dependencies: ["SluiceCore", "SluiceFormats", "SluiceSQL", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SluiceCore", "SluiceSpec", "SluiceFormats", "SluiceSQL", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "SluiceTransform",
-            dependencies: ["SluiceCore", "SluiceFormats", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SluiceCore", "SluiceSpec", "SluiceFormats", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "SluicePipeline",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform",
+                "SluiceCore", "SluiceSpec", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -75,7 +82,7 @@ let package = Package(
         .target(
             name: "SluiceStream",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceTransform", "CRdKafka",
+                "SluiceCore", "SluiceSpec", "SluiceFormats", "SluiceTransform", "CRdKafka",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -94,6 +101,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
+        .testTarget(
+            name: "SluiceSpecTests",
+            dependencies: ["SluiceSpec", "SluiceCore", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "SluiceFormatsTests",
             dependencies: ["SluiceFormats", "SluiceCore"],

@@ -66,14 +66,7 @@ public struct FormatError: Error, Sendable, CustomStringConvertible, Equatable {
         self.hint = hint
     }
 
-    public var description: String {
-        var location = file
-        if line > 0 {
-            location += ":\(line)"
-            if column > 0 { location += ":\(column)" }
-        }
-        return "\(location): error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
-    }
+    public var description: String { ErrorFormatter.format(self) }
 
     /// A value quoted for an error message, cut to `limit` bytes, control characters escaped.
     public static func quoted(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 60) -> String {
@@ -124,4 +117,18 @@ public struct ReadReport: Sendable, Equatable {
         if padded { paddedRows += 1 } else { skippedRows += 1 }
         if samples.count < 5 { samples.append(error) }
     }
+}
+
+extension FormatError: SluiceError {
+    /// Options, formats and schema overrides are usage errors; reading or writing a file
+    /// is permanent I/O (a missing file stays missing); everything else is about the bytes.
+    public var category: ErrorCategory {
+        switch code {
+        case .invalidOption, .unknownFormat, .unknownColumn: .usage
+        case .io: .permanentIO
+        default: .data
+        }
+    }
+    public var location: ErrorLocation? { ErrorLocation(file: file, line: line, column: column) }
+    public var codeName: String { code.description }
 }

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceSpec
 
 /// A pipeline failure: a spec that does not validate, a run that cannot start, a
 /// state store that cannot be used. Located errors carry `file:line:column`.
@@ -34,21 +35,46 @@ public struct PipelineError: Error, Sendable, CustomStringConvertible, Equatable
     public var message: String
     /// What to do about it.
     public var hint: String?
-    /// Whether trying again could help (false for failed quality gates and bad specs).
-    public var retryable: Bool
+    /// What kind of failure: decides whether the task is retried (only ``ErrorCategory/transientIO``).
+    public var category: ErrorCategory
+    /// Every problem of a spec with more than one, sorted by location (the first one
+    /// found is also this error's own message and location).
+    public var diagnostics: [SpecDiagnostic] = []
 
+    /// - Parameter category: defaults to the code's usual category (see ``Code/category``).
     public init(_ code: Code, file: String? = nil, line: Int = 0, column: Int = 0, message: String, hint: String? = nil,
-                retryable: Bool = true) {
+                category: ErrorCategory? = nil) {
         self.code = code
         self.file = file
         self.line = line
         self.column = column
         self.message = message
         self.hint = hint
-        self.retryable = retryable
+        self.category = category ?? code.category
     }
 
+    /// Whether trying again could help.
+    public var retryable: Bool { category.isRetryable }
+
     public var description: String {
-        locatedErrorText(file: file, line: line, column: column, message: message, hint: hint)
+        diagnostics.isEmpty ? ErrorFormatter.format(self) : diagnostics.report
     }
+}
+
+extension PipelineError.Code {
+    /// The usual category of an error with this code: spec mistakes are usage errors; a
+    /// locked run, a timeout and a failed command may go away on the next try.
+    public var category: ErrorCategory {
+        switch self {
+        case .invalidSpec, .cycle, .missingReference, .invalidRequest: .usage
+        case .state: .permanentIO
+        case .runLocked, .taskFailed, .timeout: .transientIO
+        case .cancelled: .internal
+        }
+    }
+}
+
+extension PipelineError: SluiceError {
+    public var location: ErrorLocation? { file.map { ErrorLocation(file: $0, line: line, column: column) } }
+    public var codeName: String { code.rawValue }
 }

@@ -53,7 +53,12 @@ public struct QualityError: Error, Sendable, CustomStringConvertible, Equatable 
         self.hint = hint
     }
 
-    public var description: String {
-        locatedErrorText(file: file, line: line, column: column, message: message, hint: hint)
-    }
+    public var description: String { ErrorFormatter.format(self) }
+}
+
+extension QualityError: SluiceError {
+    /// Suites and checks are configuration (usage), except an expression that fails on the data.
+    public var category: ErrorCategory { code == .evaluationFailed ? .data : .usage }
+    public var location: ErrorLocation? { ErrorLocation(file: file, line: line, column: column) }
+    public var codeName: String { code.description }
 }

@@ -53,16 +53,11 @@ public struct SQLError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = "error: " + message
-        if let sqlState { text += " [\(sqlState)]" }
-        if let hint { text += "\n  hint: " + hint }
-        return text
+        ErrorFormatter.format(location: nil, message: message + (sqlState.map { " [\($0)]" } ?? ""), hint: hint)
     }
 
     /// Whether the user fixes this by changing the command line or configuration (exit status 2).
-    public var isUsageError: Bool {
-        code == .invalidURL || code == .missingVariable || code == .invalidArgument
-    }
+    public var isUsageError: Bool { category == .usage }
 
     static func mask(_ text: String, _ secrets: [String]) -> String {
         var text = text

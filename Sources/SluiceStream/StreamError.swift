@@ -1,3 +1,6 @@
+import SluiceCore
+import SluiceSpec
+
 /// An error from a stream: a mistake in the spec (located, with "did you mean"),
 /// an I/O failure of a file transport, or a Kafka client failure.
 ///
@@ -36,34 +39,22 @@ public struct StreamError: Error, Sendable, CustomStringConvertible {
         self.diagnostics = diagnostics
     }
 
-    /// Whether the user fixes this by changing the spec or the command line (exit 2).
-    public var isUsageError: Bool { code == .invalidSpec }
-
     public var description: String {
         if !diagnostics.isEmpty { return diagnostics.map(\.description).joined(separator: "\n") }
-        return "error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        return ErrorFormatter.format(self)
     }
 }
 
-/// One problem in a stream spec, at `file:line:column`.
-public struct StreamDiagnostic: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    /// 1-based line and column; 0 when the problem concerns the whole file.
-    public var line: Int
-    public var column: Int
-    public var message: String
-    public var hint: String?
-
-    public init(file: String, line: Int, column: Int, message: String, hint: String? = nil) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.message = message
-        self.hint = hint
+extension StreamError: SluiceError {
+    /// A bad spec is a usage error; file transports fail for good (a missing file, a
+    /// permission); a Kafka error that reaches here is one retrying cannot fix.
+    public var category: ErrorCategory {
+        code == .invalidSpec ? .usage : .permanentIO
     }
-
-    public var description: String {
-        let location = line > 0 ? "\(file):\(line):\(column)" : file
-        return "\(location): error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
-    }
+    /// The first diagnostic's place, when the spec has problems.
+    public var location: ErrorLocation? { diagnostics.first?.location }
+    public var codeName: String { code.description }
 }
+
+/// One problem in a stream spec, at `file:line:column` (the spec layer's diagnostic).
+public typealias StreamDiagnostic = SpecDiagnostic

@@ -34,22 +34,40 @@ public struct TransformError: Error, Sendable, CustomStringConvertible {
     /// The step (1-based) the error comes from, when known.
     public var step: Int?
     public var underlying: (any Error & Sendable)?
+    /// Where in a steps file the problem is (`.invalidSpec` errors of YAML steps).
+    public var specLocation: ErrorLocation?
 
-    public init(_ code: Code, message: String, hint: String? = nil, step: Int? = nil, underlying: (any Error & Sendable)? = nil) {
+    public init(_ code: Code, message: String, hint: String? = nil, step: Int? = nil, underlying: (any Error & Sendable)? = nil,
+                specLocation: ErrorLocation? = nil) {
         self.code = code
         self.message = message
         self.hint = hint
         self.step = step
         self.underlying = underlying
+        self.specLocation = specLocation
     }
 
     public var description: String {
-        let prefix = step.map { "step \($0): " } ?? ""
         if let underlying, code == .expression || code == .unknownColumn, message.isEmpty {
-            return "\(prefix)\(underlying)"
+            return (step.map { "step \($0): " } ?? "") + "\(underlying)"
         }
-        return "\(prefix)error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        return ErrorFormatter.format(self)
     }
+}
+
+extension TransformError: SluiceError {
+    /// Step definitions, key types and column names are usage errors; an overflow is
+    /// about the data; an expression error has its own category.
+    public var category: ErrorCategory {
+        switch code {
+        case .overflow: .data
+        case .expression: (underlying as? any SluiceError)?.category ?? .usage
+        default: .usage
+        }
+    }
+    /// The place in a steps file, or the step (`step 2`), when known.
+    public var location: ErrorLocation? { specLocation ?? step.map { ErrorLocation(field: "step \($0)") } }
+    public var codeName: String { code.description }
 }
 
 extension Table {

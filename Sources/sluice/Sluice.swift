@@ -54,23 +54,12 @@ struct Sluice: AsyncParsableCommand {
     /// Prints the error the way its kind asks for and returns the exit status.
     static func report(_ error: Error) -> Int32 {
         switch error {
-        case let error as FormatError:
-            printError(error.description)
-            return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
-        case let error as CoreError:
-            printError(error.description)
-            return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
-        case let error as SQLError:
-            printError(error.description)
-            return error.isUsageError ? ExitStatus.usage : ExitStatus.failure
-        case let error as QualityError:
-            // Suites and checks are configuration: quality errors are usage errors, except an
-            // expression that fails on the data itself (overflow, a bad cast).
-            printError(error.description)
-            return error.code == .evaluationFailed ? ExitStatus.failure : ExitStatus.usage
         case let error as CommandFailure:
             printError(error.description)
             return error.status
+        case let error as any SluiceError:
+            printError(error.description)
+            return ExitStatus.status(for: error.category)
         default:
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -95,18 +84,45 @@ struct Sluice: AsyncParsableCommand {
     }
 }
 
-/// Process exit statuses shared by every command.
+/// Process exit statuses shared by every command, and the one place an error's
+/// category becomes an exit status.
 enum ExitStatus {
     static let failure: Int32 = 1
     static let usage: Int32 = 2
     /// `sluice check`: a check at or above the `--fail-on` severity failed.
     static let checksFailed: Int32 = 3
+
+    /// Usage and spec errors exit 2; data, I/O and internal errors exit 1.
+    static func status(for category: ErrorCategory) -> Int32 {
+        switch category {
+        case .usage: usage
+        case .data, .transientIO, .permanentIO, .internal: failure
+        }
+    }
+
+    /// The status for any error a library throws.
+    static func status(for error: any Error) -> Int32 {
+        (error as? any SluiceError).map { status(for: $0.category) } ?? failure
+    }
 }
 
 /// A command's own failure with a chosen exit status.
 struct CommandFailure: Error, CustomStringConvertible {
     var description: String
     var status: Int32 = ExitStatus.failure
+
+    /// `error`, printed as it prints itself, with the status its category gives; `prefix`
+    /// (e.g. the spec's path) goes before it when the error has no location of its own.
+    init(_ error: any SluiceError, prefix: String? = nil) {
+        let located = error.location.map { !$0.isEmpty } ?? false
+        description = (prefix.map { located ? "" : $0 + ": " } ?? "") + error.description
+        status = ExitStatus.status(for: error.category)
+    }
+
+    init(description: String, status: Int32 = ExitStatus.failure) {
+        self.description = description
+        self.status = status
+    }
 }
 
 func printError(_ message: String) {
@@ -117,15 +133,3 @@ func printError(_ message: String) {
     }
 }
 
-extension FormatError {
-    /// Errors the user fixes by changing the command line or configuration.
-    var isUsageError: Bool {
-        code == .invalidOption || code == .unknownFormat || code == .unknownColumn
-    }
-}
-
-extension CoreError {
-    var isUsageError: Bool {
-        code == .unknownType || code == .invalidSchema || code == .duplicateColumn || code == .unknownColumn
-    }
-}

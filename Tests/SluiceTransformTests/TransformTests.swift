@@ -253,11 +253,11 @@ struct YAMLStepTests {
     @Test("unknown step and key names give file:line:column and did you mean")
     func errors() throws {
         let step = #expect(throws: TransformError.self) { try Transform(yaml: "- filter: a > 1\n- filtr: b > 2\n", file: "steps.yaml") }
-        #expect(step?.description == "error: steps.yaml:2:3: unknown step 'filtr'\n  hint: did you mean 'filter'?")
+        #expect(step?.description == "steps.yaml:2:3: error: unknown step 'filtr'\n  hint: did you mean 'filter'?")
         let key = #expect(throws: TransformError.self) {
             try Transform(yaml: "- bucket: { column: x, edgs: [0, 1] }\n", file: "s.yaml")
         }
-        #expect(key?.description.hasPrefix("error: s.yaml:1:24: unknown key 'edgs' in bucket") == true)
+        #expect(key?.description.hasPrefix("s.yaml:1:24: error: unknown key 'edgs' in bucket") == true)
         #expect(key?.hint?.hasPrefix("did you mean 'edges'?") == true)
         let aggregate = #expect(throws: TransformError.self) { try Transform(yaml: "- aggregate: { compute: { n: cnt(x) } }") }
         #expect(aggregate?.hint == "did you mean count()?")

@@ -33,7 +33,18 @@ public struct CoreError: Error, Sendable, CustomStringConvertible, Equatable {
         self.hint = hint
     }
 
-    public var description: String {
-        "error: \(message)" + (hint.map { "\n  hint: \($0)" } ?? "")
+    public var description: String { ErrorFormatter.format(self) }
+}
+
+extension CoreError: SluiceError {
+    /// Unknown types and columns, duplicate columns and bad schemas are usage mistakes;
+    /// values and tables that do not fit are data errors.
+    public var category: ErrorCategory {
+        switch code {
+        case .unknownType, .invalidSchema, .duplicateColumn, .unknownColumn: .usage
+        default: .data
+        }
     }
+    public var location: ErrorLocation? { nil }
+    public var codeName: String { code.description }
 }

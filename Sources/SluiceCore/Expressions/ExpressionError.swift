@@ -55,9 +55,22 @@ public struct ExpressionError: Error, Sendable, CustomStringConvertible, Equatab
     }
 
     /// The message, the expression, a caret line under ``position`` and the hint.
-    public var description: String {
+    public var description: String { ErrorFormatter.format(self) }
+}
+
+extension ExpressionError: SluiceError {
+    /// Mistakes in the text (syntax, names, types, arguments) are usage errors; overflow
+    /// and failed casts happen on the data.
+    public var category: ErrorCategory {
+        code == .overflow || code == .invalidCast ? .data : .usage
+    }
+    /// The 1-based column in the expression (shown by the caret in ``detail``).
+    public var location: ErrorLocation? { ErrorLocation(column: position + 1) }
+    public var codeName: String { code.description }
+    /// The expression's first line and a caret under ``position``.
+    public var detail: String? {
         let firstLine = expression.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let caret = String(repeating: " ", count: Swift.max(0, Swift.min(position, firstLine.count))) + "^"
-        return "error: \(message)\n  \(firstLine)\n  \(caret)" + (hint.map { "\n  hint: \($0)" } ?? "")
+        return firstLine + "\n" + caret
     }
 }

@@ -113,6 +113,17 @@ struct ExpressionParser {
     let text: String
     let tokens: [ExpressionToken]
     var index = 0
+    /// Open parentheses, calls, `case`s, `not`s and signs around the current token.
+    var depth = 0
+    /// Binary operators read so far (each deepens the tree by one).
+    var operators = 0
+
+    /// Nesting deeper than this is refused with a located error, so that neither this
+    /// recursive parser nor the binder and evaluator that walk the tree can exhaust the stack.
+    static let maxDepth = 64
+    /// More binary operators than this in one expression are refused (a chain of them
+    /// is as deep a tree as nesting).
+    static let maxOperators = 1000
 
     static let reserved: Set<String> = ["and", "or", "not", "is", "null", "in", "between", "like", "case", "when",
                                         "then", "else", "end", "cast", "as", "true", "false", "from"]
@@ -170,10 +181,31 @@ struct ExpressionParser {
         return node
     }
 
+    /// One level deeper, or a located error when the expression nests too deeply.
+    mutating func enter() throws {
+        depth += 1
+        guard depth <= Self.maxDepth else {
+            throw error("the expression nests more than \(Self.maxDepth) levels deep",
+                        hint: "split it into several derived columns or steps")
+        }
+    }
+
+    /// Counts a binary operator, or a located error when there are too many.
+    mutating func countOperator() throws {
+        operators += 1
+        guard operators <= Self.maxOperators else {
+            throw error("the expression has more than \(Self.maxOperators) operators",
+                        hint: "split it into several derived columns, or use `in (…)` for long lists of alternatives")
+        }
+    }
+
     mutating func parseOr() throws -> ExpressionNode {
+        try enter()
+        defer { depth -= 1 }
         var left = try parseAnd()
         while current.keyword == "or" {
             let p = current.position
+            try countOperator()
             advance()
             left = .binary(.or, left, try parseAnd(), position: p)
         }
@@ -184,6 +216,7 @@ struct ExpressionParser {
         var left = try parseNot()
         while current.keyword == "and" {
             let p = current.position
+            try countOperator()
             advance()
             left = .binary(.and, left, try parseNot(), position: p)
         }
@@ -193,6 +226,8 @@ struct ExpressionParser {
     mutating func parseNot() throws -> ExpressionNode {
         if current.keyword == "not" {
             let p = current.position
+            try enter()
+            defer { depth -= 1 }
             advance()
             return .unary(.not, try parseNot(), position: p)
         }
@@ -239,6 +274,7 @@ struct ExpressionParser {
         var left = try parseAdditive()
         while current.kind == .symbol("||") {
             let p = current.position
+            try countOperator()
             advance()
             left = .binary(.concat, left, try parseAdditive(), position: p)
         }
@@ -249,6 +285,7 @@ struct ExpressionParser {
         var left = try parseMultiplicative()
         while case .symbol(let s) = current.kind, s == "+" || s == "-" {
             let p = current.position
+            try countOperator()
             advance()
             left = .binary(s == "+" ? .add : .subtract, left, try parseMultiplicative(), position: p)
         }
@@ -259,6 +296,7 @@ struct ExpressionParser {
         var left = try parseUnary()
         while case .symbol(let s) = current.kind, s == "*" || s == "/" || s == "%" {
             let p = current.position
+            try countOperator()
             advance()
             left = .binary(BinaryOperator(rawValue: s)!, left, try parseUnary(), position: p)
         }
@@ -273,9 +311,16 @@ struct ExpressionParser {
             if case .integer(let v) = current.kind { advance(); return .literal(.int64(0 &- v), position: p) }
             if case .float(let v) = current.kind, v == 9_223_372_036_854_775_808, !text.contains(".") { advance(); return .literal(.int64(.min), position: p) }
             if case .float(let v) = current.kind { advance(); return .literal(.float64(-v), position: p) }
+            try enter()
+            defer { depth -= 1 }
             return .unary(.negate, try parseUnary(), position: p)
         }
-        if current.kind == .symbol("+") { advance(); return try parseUnary() }
+        if current.kind == .symbol("+") {
+            try enter()
+            defer { depth -= 1 }
+            advance()
+            return try parseUnary()
+        }
         return try parsePrimary()
     }
 

@@ -51,6 +51,8 @@ public struct RunSummary: Sendable {
 /// Progress the runner reports while it works (the CLI prints these).
 public enum RunEvent: Sendable {
     case runStarted(runID: String, resumed: Bool)
+    /// A resumed run found `task`'s earlier success stale (`reason`): it and `rerunning` run again.
+    case staleWork(task: String, reason: String, rerunning: [String])
     case taskSkipped(task: String, reason: String)
     case tryStarted(task: String, tryNumber: Int)
     case tryFinished(task: String, tryNumber: Int, state: TaskState, seconds: Double, rowsOut: Int?, error: String?)
@@ -160,14 +162,26 @@ public final class PipelineRunner: @unchecked Sendable {
             }
             states[record.task] = .success
         }
-        // A redone task invalidates what ran after it.
+        // A success is reused only while what it computed from is unchanged.
+        let fingerprints = TaskFingerprint.compute(pipeline, variables: variables)
+        let recorded = try store.fingerprints(pipeline: name, runID: runID)
+        var changed: [(task: String, reason: String)] = []
         for task in pipeline.topologicalOrder() where states[task.name] == .success {
-            if pipeline.ancestors(of: task).contains(where: { states[$0] != .success }) { states[task.name] = nil }
+            if pipeline.ancestors(of: task).contains(where: { states[$0] != .success }) {
+                states[task.name] = nil          // a redone task invalidates what ran after it
+            } else if recorded[task.name] != fingerprints[task.name] {
+                states[task.name] = nil
+                changed.append((task.name, recorded[task.name] == nil ? "no fingerprint was recorded" : "its spec, inputs or upstream changed"))
+            }
         }
         emit(.runStarted(runID: runID, resumed: !states.isEmpty))
+        if let first = changed.first {
+            let again = pipeline.topologicalOrder().map(\.name).filter { states[$0] == nil }
+            emit(.staleWork(task: first.task, reason: first.reason, rerunning: again))
+        }
         notify(.runStarted(RunStarted(run: identity, trigger: request.trigger, resumed: !states.isEmpty, owner: pipeline.owner, time: clock.now())))
 
-        let shared = RunShared(artifactPaths: artifactPaths)
+        let shared = RunShared(artifactPaths: artifactPaths, fingerprints: fingerprints)
         // The lease is real time for other processes, whatever clock the runner is given.
         let heartbeat = Task { [store, clock, heartbeatInterval] in
             while !Task.isCancelled {
@@ -306,21 +320,13 @@ public final class PipelineRunner: @unchecked Sendable {
                 output = result
                 checks = result.checks
                 state = .success
-            } catch let error as PipelineError {
-                state = error.code == .timeout ? .timedOut : (error.code == .cancelled && Task.isCancelled ? .cancelled : .failed)
-                message = error.description
-                retryable = error.retryable && error.code != .cancelled
-            } catch let error as QualityGateFailure {
-                state = .failed
-                message = error.description
-                checks = error.results
-                retryable = false
             } catch {
-                state = .failed
-                message = "\(error)"
+                // Only transient errors are retried; spec, data and permanent errors fail the task now.
+                // Errors that are not Sluice's (a closure's own) keep the task's retry policy.
+                (state, message, retryable) = Self.failure(error, &checks)
             }
             if Task.isCancelled, state != .success { state = .cancelled; retryable = false }
-            if let message { context.log("error: " + message) }
+            if let message { context.log(message) }
             let now = clock.now()
             try? store.finishTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, state: state, now: now,
                                  rowsIn: output?.rowsIn, rowsOut: output?.rowsOut, error: message, log: context.logText)
@@ -337,7 +343,11 @@ public final class PipelineRunner: @unchecked Sendable {
             }
             if state == .success {
                 let (store, rowsIn, rowsOut, artifact) = (self.store, output?.rowsIn, output?.rowsOut, shared.path(of: task.name))
+                let fingerprint = shared.fingerprints[task.name]
                 let record: @Sendable () -> Void = { [tryNumber] in
+                    if let fingerprint {
+                        try? store.recordFingerprint(pipeline: name, runID: runID, task: task.name, fingerprint: fingerprint, now: now)
+                    }
                     try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .success, tries: tryNumber,
                                             startedAt: firstStart, endedAt: now, rowsIn: rowsIn, rowsOut: rowsOut, artifact: artifact)
                 }
@@ -351,6 +361,16 @@ public final class PipelineRunner: @unchecked Sendable {
             tryNumber += 1
         }
         return .failed
+    }
+
+    /// The state, log text and retry decision of a try that threw `error`.
+    static func failure(_ error: any Error, _ checks: inout [CheckResult]) -> (TaskState, String, Bool) {
+        if let gate = error as? QualityGateFailure { checks = gate.results }
+        guard let error = error as? any SluiceError else { return (.failed, ErrorFormatter.text(of: error), true) }
+        let pipelineCode = (error as? PipelineError)?.code
+        let state: TaskState = pipelineCode == .timeout ? .timedOut : (pipelineCode == .cancelled && Task.isCancelled ? .cancelled : .failed)
+        if error.category.isRetryable { return (state, error.description, true) }
+        return (state, error.description + "\n  not retried: \(error.category): \(error.category.whyNotRetried)", false)
     }
 
     /// One try, cancelled when it runs past `timeout` µs.
@@ -381,8 +401,13 @@ final class RunShared: @unchecked Sendable {
     private let lock = PThreadMutex()
     private var paths: [String: String]
     private var tables: [String: Table] = [:]
+    /// What each task computes from this time (``TaskFingerprint``), recorded with its success.
+    let fingerprints: [String: String]
 
-    init(artifactPaths: [String: String]) { paths = artifactPaths }
+    init(artifactPaths: [String: String], fingerprints: [String: String] = [:]) {
+        paths = artifactPaths
+        self.fingerprints = fingerprints
+    }
 
     func store(_ task: String, table: Table, path: String) {
         lock.locked {

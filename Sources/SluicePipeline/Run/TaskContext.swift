@@ -108,14 +108,20 @@ public struct TaskOutput: Sendable {
 
 /// A quality gate that failed: the try fails (and is not retried — the data would not
 /// change), and its check results are still recorded.
-public struct QualityGateFailure: Error, Sendable, CustomStringConvertible {
+public struct QualityGateFailure: SluiceError {
     public var results: [CheckResult]
     public var failOn: Severity
-    public var description: String {
+    public var message: String {
         let failed = results.filter { $0.fails(atOrAbove: failOn) }
         return "\(failed.count) check\(failed.count == 1 ? "" : "s") at \(failOn.rawValue) or above failed: "
             + failed.map { "\($0.name) (\($0.message))" }.joined(separator: "; ")
     }
+    /// A failed gate is about the data: the same data fails again, so it is never retried.
+    public var category: ErrorCategory { .data }
+    public var location: ErrorLocation? { nil }
+    public var hint: String? { nil }
+    public var codeName: String { "qualityGateFailed" }
+    public var description: String { ErrorFormatter.format(self) }
 }
 
 /// Runs blocking work on its own thread so the async runner is never blocked;

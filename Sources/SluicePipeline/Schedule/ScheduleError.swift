@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// A mistake in a cron expression or a time zone, located and with what to do.
 ///
 /// ```text
@@ -37,12 +39,18 @@ public struct ScheduleError: Error, Sendable, CustomStringConvertible, Equatable
         self.span = span
     }
 
-    public var description: String {
-        var text = "error: \(message)"
-        if let source, let span {
-            text += "\n  \(source)\n  " + String(repeating: " ", count: span.lowerBound) + String(repeating: "^", count: Swift.max(span.count, 1))
-        }
-        if let hint { text += "\n  hint: \(hint)" }
-        return text
+    public var description: String { ErrorFormatter.format(self) }
+}
+
+extension ScheduleError: SluiceError {
+    /// Cron expressions and time zones are configuration.
+    public var category: ErrorCategory { .usage }
+    /// The 1-based column in ``source`` (shown by the carets in ``detail``).
+    public var location: ErrorLocation? { span.map { ErrorLocation(column: $0.lowerBound + 1) } }
+    public var codeName: String { code.description }
+    /// The source with carets under ``span``.
+    public var detail: String? {
+        guard let source, let span else { return nil }
+        return source + "\n" + String(repeating: " ", count: span.lowerBound) + String(repeating: "^", count: Swift.max(span.count, 1))
     }
 }

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceSpec
 import Yams
 
 /// Where a pipeline's OpenLineage events go: the `lineage:` key of a pipeline file (or of
@@ -51,32 +52,40 @@ public struct LineageSettings: Sendable, Equatable {
                         retries: retries ?? defaults.retries, timeout: timeout ?? defaults.timeout)
     }
 
-    /// The keys of a `lineage:` mapping.
-    public static let keys = ["file", "url", "api_key", "console", "namespace", "retries", "timeout"]
+}
+
+extension Pipeline {
+    /// The keys of `lineage:`.
+    public static let lineageSection = SpecSection("Lineage", summary: "Where OpenLineage events go (`lineage:` in a pipeline; a pipeline's keys override the project's).", keys: [
+        SpecKey("file", "path", doc: "A JSON Lines file events are appended to, relative to the pipeline file.", example: "file: .sluice/lineage.jsonl"),
+        SpecKey("url", "http:// URL", doc: "An OpenLineage endpoint; one POST per event (Marquez: /api/v1/lineage).", example: "url: http://localhost:5000/api/v1/lineage"),
+        SpecKey("api_key", "text", doc: "Sent as `Authorization: Bearer …`; `${VAR}` reads the environment. Never shown.", example: "api_key: ${OPENLINEAGE_API_KEY}"),
+        SpecKey("console", "boolean", default: "false", doc: "Print each event as a JSON line on standard error.", example: "console: true"),
+        SpecKey("namespace", "text", default: "sluice", doc: "The namespace of the pipeline's jobs.", example: "namespace: analytics"),
+        SpecKey("retries", "integer 1…100", default: "3", doc: "Tries per event for the endpoint (exponential backoff).", example: "retries: 5"),
+        SpecKey("timeout", "duration", default: "5s", doc: "Timeout of one try.", example: "timeout: 10s"),
+    ])
 }
 
 extension PipelineParser {
-    /// Reads a `lineage:` mapping.
-    func lineageSettings(_ node: Node) throws -> LineageSettings {
+    /// Reads a `lineage:` mapping (problems are reported, not thrown).
+    func lineageSettings(_ node: Node) -> LineageSettings {
         var settings = LineageSettings()
-        for (key, _, value) in try reader.mapping(node, "lineage", allowed: LineageSettings.keys) {
+        for (key, _, value) in reader.mapping(node, "lineage", allowed: Pipeline.lineageSection.names) ?? [] {
             switch key {
-            case "file": settings.file = try reader.string(value, "lineage.file")
+            case "file": settings.file = reader.string(value, "lineage.file")
             case "url":
-                let url = try reader.string(value, "lineage.url")
+                guard let url = reader.string(value, "lineage.url") else { continue }
                 guard url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("${") else {
-                    throw fail(value, "lineage.url must be an http:// URL, found \"\(url)\"",
-                               hint: "e.g. url: http://localhost:5000/api/v1/lineage")
+                    fail(value, "lineage.url must be an http:// URL, found \"\(url)\"", hint: "e.g. url: http://localhost:5000/api/v1/lineage")
+                    continue
                 }
                 settings.url = url
-            case "api_key": settings.apiKey = try reader.string(value, "lineage.api_key")
-            case "console": settings.console = try reader.bool(value, "lineage.console")
-            case "namespace": settings.namespace = try reader.string(value, "lineage.namespace")
-            case "retries":
-                let n = try reader.integer(value, "lineage.retries")
-                guard n >= 1 else { throw fail(value, "lineage.retries must be 1 or more") }
-                settings.retries = n
-            case "timeout": settings.timeout = try duration(value, "lineage.timeout")
+            case "api_key": settings.apiKey = reader.string(value, "lineage.api_key")
+            case "console": settings.console = reader.bool(value, "lineage.console")
+            case "namespace": settings.namespace = reader.string(value, "lineage.namespace")
+            case "retries": settings.retries = reader.integer(value, "lineage.retries", in: 1...100)
+            case "timeout": settings.timeout = duration(value, "lineage.timeout", minimum: 0.001)
             default: break
             }
         }

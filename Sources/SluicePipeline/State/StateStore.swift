@@ -67,6 +67,10 @@ public final class StateStore: @unchecked Sendable {
     CREATE TABLE IF NOT EXISTS sluice_sla_misses (
         pipeline TEXT NOT NULL, run_id TEXT NOT NULL, deadline BIGINT NOT NULL, recorded_at BIGINT NOT NULL,
         PRIMARY KEY (pipeline, run_id));
+    CREATE TABLE IF NOT EXISTS sluice_task_fingerprints (
+        pipeline TEXT NOT NULL, run_id TEXT NOT NULL, task TEXT NOT NULL, fingerprint TEXT NOT NULL,
+        recorded_at BIGINT NOT NULL,
+        PRIMARY KEY (pipeline, run_id, task));
     """
 
     // MARK: - Reading

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceSpec
 
 /// Passes when the newest value of a date or timestamp column is no older than
 /// `maxAge` seconds before "now". Measured: the newest value's age in seconds (a
@@ -70,14 +71,10 @@ func formatDuration(_ seconds: Double) -> String {
     return parts.prefix(2).joined(separator: " ")
 }
 
-/// Parses `90s`, `15m`, `24h`, `7d`, `2w` (or a plain number of seconds).
+/// Parses a duration in the one spec grammar (``SpecDuration``): `500ms`, `90s`, `15m`,
+/// `24h`, `7d`, `2w`, or a plain number of seconds; finite and at most 10 years.
 ///
-/// - Returns: seconds, or `nil` when the text is not a duration.
+/// - Returns: seconds, or `nil` when the text is not a usable duration.
 public func parseDuration(_ text: String) -> Double? {
-    let trimmed = text.trimmingASCIIWhitespace()
-    guard let last = trimmed.last else { return nil }
-    let units: [Character: Double] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]
-    if let unit = units[last], let number = Double(trimmed.dropLast()), number >= 0 { return number * unit }
-    if let number = Double(trimmed), number >= 0 { return number }
-    return nil
+    try? SpecDuration.seconds(text).get()
 }

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceSpec
 import SluiceFormats
 import SluiceSQL
 import Yams
@@ -165,13 +166,13 @@ public struct SuiteSpec: Sendable {
     public static func parse(_ text: String, file: String) throws -> SuiteSpec {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try SpecDocument.compose(text, file: file) else {
                 throw QualityError(.invalidSuite, file: file, line: 1, column: 1, message: "the suite file is empty",
                                    hint: "start with `checks:` and a list of checks")
             }
             root = node
-        } catch let error as YamlError {
-            throw yamlError(error, file: file)
+        } catch let error as SpecDiagnostic {
+            throw QualityError(error)
         }
         return try parse(node: root, file: file, text: text)
     }
@@ -197,8 +198,7 @@ public struct SuiteSpec: Sendable {
                     spec.references[name] = try dataset(ref, "reference \"\(name)\"", reader, resolve)
                 }
             case "sample_rows":
-                spec.sampleRows = try reader.integer(value, "sample_rows")
-                guard spec.sampleRows >= 0 else { throw reader.error(.invalidOption, at: value, "sample_rows must be 0 or more") }
+                spec.sampleRows = try reader.integer(value, "sample_rows", in: 0...1_000_000)
             case "checks":
                 sawChecks = true
                 guard case .sequence(let items) = value else {
@@ -363,7 +363,7 @@ public struct SuiteSpec: Sendable {
                 spec.options[key] = .fields(fields)
             case "columns": spec.options[key] = .texts(try reader.strings(value, key))
             case "min", "max":
-                if kind == "row_count" { spec.options[key] = .integer(try reader.integer(value, key)) }
+                if kind == "row_count" { spec.options[key] = .integer(try reader.integer(value, key, in: 0...Int.max)) }
                 else { spec.options[key] = .value(try reader.value(value, key)) }
             case "values":
                 guard case .sequence(let items) = value, !items.isEmpty else {
@@ -377,9 +377,7 @@ public struct SuiteSpec: Sendable {
                 guard number >= 0 else { throw reader.error(.invalidOption, at: value, "max_pct must be 0 or more, found \(formatDouble(number))") }
                 spec.options[key] = .number(number)
             case "over_last":
-                let runs = try reader.integer(value, key)
-                guard runs >= 1 else { throw reader.error(.invalidOption, at: value, "over_last must be 1 or more, found \(runs)") }
-                spec.options[key] = .integer(runs)
+                spec.options[key] = .integer(try reader.integer(value, key, in: 1...100_000))
             case "metric":
                 let name = try reader.string(value, key)
                 let metrics = ["row_count", "null_fraction"]
@@ -396,11 +394,7 @@ public struct SuiteSpec: Sendable {
                 }
                 spec.options[key] = .flag(text == "pass")
             case "max_age":
-                let text = try reader.string(value, key)
-                guard let seconds = parseDuration(text) else {
-                    throw reader.error(.invalidOption, at: value, "max_age \"\(text)\" is not a duration", hint: "write e.g. 90s, 30m, 24h, 7d")
-                }
-                spec.options[key] = .number(seconds)
+                spec.options[key] = .number(try reader.duration(value, key))
             default: break
             }
         }
@@ -434,14 +428,5 @@ public struct SuiteSpec: Sendable {
             }
         }
         return spec
-    }
-
-    private static func yamlError(_ error: YamlError, file: String) -> QualityError {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return QualityError(.invalidSuite, file: file, line: mark.line, column: mark.column, message: "not valid YAML: \(problem)")
-        default:
-            return QualityError(.invalidSuite, file: file, message: "not valid YAML: \(error)")
-        }
     }
 }

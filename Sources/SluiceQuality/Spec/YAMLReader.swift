@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceSpec
 import Yams
 
 /// Walks a composed YAML tree, turning wrong shapes into located ``QualityError``s.
@@ -33,93 +34,53 @@ package struct YAMLReader {
         return QualityError(code, file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, message: message, hint: hint)
     }
 
-    package func describe(_ node: Node) -> String {
-        switch node {
-        case .scalar(let s):
-            switch s.tagName {
-            case .int: return "the integer \(s.string)"
-            case .float: return "the number \(s.string)"
-            case .bool: return "the boolean \(s.string)"
-            case .null: return "null"
-            default: return "the text \"\(s.string)\""
-            }
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        }
+    package func describe(_ node: Node) -> String { SpecReader.describe(node) }
+
+    /// Runs one ``SpecReader`` read and throws its first problem as a ``QualityError``
+    /// (the suite parser stops at the first problem).
+    private func read<T>(_ body: (SpecReader) -> T?) throws -> T {
+        let reader = SpecReader(file: file)
+        if let value = body(reader), !reader.hasProblems { return value }
+        throw QualityError(reader.diagnostics.first!)
     }
 
     /// The pairs of a mapping, checking every key against `allowed`.
     package func mapping(_ node: Node, _ what: String, allowed: [String]) throws -> [(key: String, keyNode: Node, value: Node)] {
-        guard case .mapping(let mapping) = node else {
-            throw error(.wrongType, at: node, "\(what) must be a mapping, found \(describe(node))")
-        }
-        var pairs: [(String, Node, Node)] = []
-        for (keyNode, value) in mapping {
-            guard case .scalar(let key) = keyNode else { throw error(.wrongType, at: keyNode, "keys of \(what) must be text") }
-            guard allowed.contains(key.string) else {
-                throw error(.unknownKey, at: keyNode, "unknown key \"\(key.string)\" in \(what)",
-                            hint: suggestion(for: key.string, among: allowed).map { "did you mean `\($0)`? Keys: \(allowed.joined(separator: ", "))" }
-                                ?? "keys: \(allowed.joined(separator: ", "))")
-            }
-            pairs.append((key.string, keyNode, value))
-        }
-        return pairs
+        try read { $0.mapping(node, what, allowed: allowed) }
     }
 
-    package func string(_ node: Node, _ what: String) throws -> String {
-        guard case .scalar(let s) = node, s.tagName != .null else {
-            throw error(.wrongType, at: node, "\(what) must be text, found \(describe(node))")
-        }
-        return s.string
+    package func string(_ node: Node, _ what: String) throws -> String { try read { $0.string(node, what) } }
+
+    package func strings(_ node: Node, _ what: String) throws -> [String] { try read { $0.strings(node, what) } }
+
+    /// A finite number (NaN and infinity are refused), within `range` when given.
+    package func number(_ node: Node, _ what: String, in range: ClosedRange<Double>? = nil) throws -> Double {
+        try read { $0.number(node, what, in: range) }
     }
 
-    package func strings(_ node: Node, _ what: String) throws -> [String] {
-        if case .sequence(let items) = node {
-            guard !items.isEmpty else { throw error(.wrongType, at: node, "\(what) must not be an empty list") }
-            return try items.map { try string($0, what) }
-        }
-        return [try string(node, what)]
+    package func integer(_ node: Node, _ what: String, in range: ClosedRange<Int>? = nil) throws -> Int {
+        try read { $0.integer(node, what, in: range) }
     }
 
-    package func number(_ node: Node, _ what: String) throws -> Double {
-        guard case .scalar(let s) = node, s.tagName == .int || s.tagName == .float, let value = node.float else {
-            throw error(.wrongType, at: node, "\(what) must be a number, found \(describe(node))")
-        }
-        return value
-    }
+    package func bool(_ node: Node, _ what: String) throws -> Bool { try read { $0.bool(node, what) } }
 
-    package func integer(_ node: Node, _ what: String) throws -> Int {
-        guard case .scalar(let s) = node, s.tagName == .int, let value = node.int else {
-            throw error(.wrongType, at: node, "\(what) must be a whole number, found \(describe(node))")
-        }
-        return value
-    }
-
-    package func bool(_ node: Node, _ what: String) throws -> Bool {
-        guard case .scalar(let s) = node, s.tagName == .bool, let value = node.bool else {
-            throw error(.wrongType, at: node, "\(what) must be true or false, found \(describe(node))")
-        }
-        return value
-    }
+    /// A duration in seconds in the one grammar (``SpecDuration``).
+    package func duration(_ node: Node, _ what: String) throws -> Double { try read { $0.duration(node, what) } }
 
     /// A scalar as a typed value: integers, floats, booleans, else text.
-    package func value(_ node: Node, _ what: String) throws -> Value {
-        guard case .scalar(let s) = node else {
-            throw error(.wrongType, at: node, "\(what) must be a single value, found \(describe(node))")
-        }
-        switch s.tagName {
-        case .int: if let v = Int64(s.string) ?? node.int.map(Int64.init) { return .int64(v) }
-        case .float: if let v = node.float { return .float64(v) }
-        case .bool: if let v = node.bool { return .bool(v) }
-        case .null: return .null
-        default: break
-        }
-        return .string(s.string)
-    }
+    package func value(_ node: Node, _ what: String) throws -> Value { try read { $0.value(node, what) } }
 }
 
-extension Node.Scalar {
-    /// The resolved tag (`int`, `float`, `bool`, `null`, `str`, …).
-    package var tagName: Tag.Name { Resolver.default.resolveTag(of: Node.scalar(self)) }
+extension QualityError {
+    /// A spec problem as a quality error with the matching code.
+    package init(_ diagnostic: SpecDiagnostic) {
+        let code: Code
+        switch diagnostic.code {
+        case .unknownKey: code = .unknownKey
+        case .wrongType: code = .wrongType
+        case .outOfRange, .invalidValue: code = .invalidOption
+        default: code = .invalidSuite
+        }
+        self.init(code, file: diagnostic.file, line: diagnostic.line, column: diagnostic.column, message: diagnostic.message, hint: diagnostic.hint)
+    }
 }

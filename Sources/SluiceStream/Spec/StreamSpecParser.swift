@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceSpec
 import Yams
 
 extension StreamSpec {
@@ -25,29 +26,28 @@ extension StreamSpec {
     public init(yaml: String, file: String = "<spec>", environment: [String: String] = [:]) throws {
         let parser = StreamSpecParser(file: file, environment: environment)
         let node: Node?
-        do { node = try Yams.compose(yaml: yaml) } catch {
-            throw StreamError(.invalidSpec, message: "\(file): invalid YAML: \(error)",
-                              diagnostics: [StreamDiagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(error)")])
+        do { node = try SpecDocument.compose(yaml, file: file) } catch let error as SpecDiagnostic {
+            throw StreamError(.invalidSpec, message: "\(file): \(error.message)", diagnostics: [error])
         }
         let spec = parser.spec(node)
-        if !parser.diagnostics.isEmpty || spec == nil {
-            throw StreamError(.invalidSpec, message: "\(file): invalid stream spec", diagnostics: parser.diagnostics.items)
+        if parser.reader.hasProblems || spec == nil {
+            throw StreamError(.invalidSpec, message: "\(file): invalid stream spec", diagnostics: parser.reader.sortedDiagnostics)
         }
         self = spec!
     }
-}
-
-/// Collected diagnostics (a class so nested parse functions can add to it).
-final class DiagnosticList {
-    var items: [StreamDiagnostic] = []
-    var isEmpty: Bool { items.isEmpty }
 }
 
 /// Turns YAML nodes into a ``StreamSpec``, collecting located problems.
 struct StreamSpecParser {
     let file: String
     let environment: [String: String]
-    let diagnostics = DiagnosticList()
+    let reader: SpecReader
+
+    init(file: String, environment: [String: String]) {
+        self.file = file
+        self.environment = environment
+        reader = SpecReader(file: file)
+    }
 
     static let topKeys = ["stream", "input", "processors", "output", "outputs", "dead_letter", "settings", "kafka"]
     static let processorNames = ["validate", "enrich", "map", "filter", "route"]
@@ -57,15 +57,11 @@ struct StreamSpecParser {
                               "status_interval", "max_in_flight_batches", "workers"]
 
     func report(_ node: Node?, _ message: String, hint: String? = nil) {
-        let mark = node?.mark
-        diagnostics.items.append(StreamDiagnostic(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0,
-                                                  message: message, hint: hint))
+        reader.report(.invalidValue, at: node, message, hint: hint)
     }
 
     func unknownKey(_ key: String, _ node: Node, in what: String, allowed: [String]) {
-        report(node, "unknown key \"\(key)\" in \(what)",
-               hint: suggestion(for: key, among: allowed).map { "did you mean `\($0)`? Keys: \(allowed.joined(separator: ", "))" }
-                   ?? "keys: \(allowed.joined(separator: ", "))")
+        reader.report(.unknownKey, at: node, "unknown key \"\(SpecReader.shown(key))\" in \(what)", hint: SpecReader.didYouMean(key, among: allowed))
     }
 
     /// A scalar's text with `${VAR}` substituted.
@@ -328,11 +324,13 @@ struct StreamSpecParser {
                 return n
             }
             func duration() -> Duration? {
-                guard let text = string(value, key), let d = parseDuration(text) else {
-                    report(value, "\(key) must be a duration such as 500ms, 2s or 1m")
-                    return nil
+                guard let text = string(value, key) else { return nil }
+                switch SpecDuration.seconds(text) {
+                case .success(let seconds): return .milliseconds(Int64((seconds * 1000).rounded()))
+                case .failure(.notADuration): report(value, "\(key) must be a duration such as 500ms, 2s or 1m")
+                case .failure(let problem): report(value, "\(key) \(problem), found \"\(SpecReader.shown(text))\"", hint: "durations are 0 to 3650d")
                 }
-                return d
+                return nil
             }
             switch key {
             case "batch_size": s.batchSize = int(1...1_000_000) ?? s.batchSize
@@ -403,16 +401,4 @@ struct StreamSpecParser {
 /// Column names an expression reads, with their positions.
 func columnReferences(_ node: ExpressionNode) -> [(String, Int)] {
     node.columnReferences().map { ($0.name, $0.position) }
-}
-
-/// `500ms`, `2s`, `1m`, `1h` (a bare number is seconds).
-func parseDuration(_ text: String) -> Duration? {
-    let t = text.trimmingASCIIWhitespace().lowercased()
-    let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-    for (suffix, scale) in units where t.hasSuffix(suffix) {
-        guard let n = Double(t.dropLast(suffix.count)), n >= 0 else { return nil }
-        return .milliseconds(Int64((n * scale * 1000).rounded()))
-    }
-    guard let n = Double(t), n >= 0 else { return nil }
-    return .milliseconds(Int64((n * 1000).rounded()))
 }

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceSpec
 import SluiceFormats
 import Yams
 
@@ -29,8 +30,8 @@ extension Transform {
         }
         let parser = TransformSpecParser(file: file, loadTable: load)
         let node: Node?
-        do { node = try Yams.compose(yaml: yaml) } catch {
-            throw TransformError(.invalidSpec, message: "\(file): invalid YAML: \(error)")
+        do { node = try SpecDocument.compose(yaml, file: file) } catch let error as SpecDiagnostic {
+            throw TransformError(.invalidSpec, message: error.message, hint: error.hint, specLocation: error.location)
         }
         guard let node else { self.init([]); return }
         self.init(try parser.steps(node))
@@ -60,8 +61,8 @@ struct TransformSpecParser {
 
     func fail(_ node: Node?, _ message: String, hint: String? = nil) -> TransformError {
         let mark = node?.mark
-        let location = mark.map { "\(file):\($0.line):\($0.column)" } ?? file
-        return TransformError(.invalidSpec, message: "\(location): \(message)", hint: hint)
+        return TransformError(.invalidSpec, message: message, hint: hint,
+                              specLocation: ErrorLocation(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0))
     }
 
     func string(_ node: Node, _ what: String) throws -> String {

@@ -50,10 +50,9 @@ func parseParams(_ items: [String]) throws -> [String: String] {
     return params
 }
 
+/// Loads a pipeline; its errors are spec errors (exit 2, by their category).
 func loadPipeline(_ path: String) throws -> Pipeline {
-    do { return try Pipeline.load(path: path) } catch let error as PipelineError {
-        throw CommandFailure(description: error.description, status: ExitStatus.usage)
-    }
+    try Pipeline.load(path: path)
 }
 
 func formatClock(_ micros: Int64?) -> String {
@@ -71,6 +70,8 @@ func printEvent(_ event: RunEvent) {
     switch event {
     case .runStarted(let runID, let resumed):
         printError(resumed ? "resuming run \(runID) (tasks that succeeded before are kept)" : "run \(runID)")
+    case .staleWork(let task, let reason, let rerunning):
+        printError("\(task) changed since it succeeded (\(reason)): running \(rerunning.joined(separator: ", ")) again")
     case .taskSkipped(let task, let reason):
         printError("  - \(task): not run (\(reason))")
     case .tryStarted(let task, let tryNumber):
@@ -262,12 +263,7 @@ struct RunCommand: AsyncParsableCommand {
             let now = SystemClock().now()
             logical = schedule.previous(atOrBefore: schedule.previous(atOrBefore: now) - 1)
         }
-        let summary: RunSummary
-        do {
-            summary = try await runner.run(RunRequest(logicalDate: logical, rerun: rerun, params: try parseParams(param)))
-        } catch let error as PipelineError {
-            throw CommandFailure(description: error.description, status: error.code == .invalidRequest ? ExitStatus.usage : ExitStatus.failure)
-        }
+        let summary = try await runner.run(RunRequest(logicalDate: logical, rerun: rerun, params: try parseParams(param)))
         printSummary(summary, pipeline: spec.name, json: stateOptions.format == "json")
         if !summary.succeeded {
             throw CommandFailure(description: "error: run \(spec.name) \(summary.run.runID) failed: \(summary.run.message ?? "")\n  hint: see `sluice logs \(summary.run.runID) TASK --pipeline \(pipeline)`; run again to resume")
@@ -504,7 +500,7 @@ struct LogsCommand: ParsableCommand {
             } else {
                 print("# \(record.pipeline) \(record.runID) \(task) try \(t.tryNumber) of \(tries.count): \(t.state.rawValue), \(seconds(t.startedAt, t.endedAt))")
                 if let log = t.log, !log.isEmpty { print(log) }
-                if let error = t.error, !(t.log ?? "").contains(error) { print("error: \(error)") }
+                if let error = t.error, !(t.log ?? "").contains(error) { print(ErrorFormatter.line(error)) }
             }
         }
     }
@@ -607,7 +603,7 @@ struct ScheduleCommand: AsyncParsableCommand {
             case .runFinished(let p, let summary):
                 printError("\(formatClock(SystemClock().now())) \(p) \(summary.run.runID): \(summary.alreadySucceeded ? "already succeeded" : summary.run.state.rawValue)")
             case .runError(let p, let runID, let error):
-                printError("\(formatClock(SystemClock().now())) \(p) \(runID): error: \(error)")
+                printError("\(formatClock(SystemClock().now())) \(p) \(runID): \(ErrorFormatter.line(error))")
             case .slaMiss(let p, let runID, let deadline):
                 printError("\(formatClock(SystemClock().now())) SLA MISS: \(p) \(runID) was not finished by \(formatClock(deadline))")
             }

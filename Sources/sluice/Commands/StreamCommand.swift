@@ -30,8 +30,7 @@ struct StreamCommand: ParsableCommand {
         } catch let error as FormatError {
             throw CommandFailure(description: "error: cannot read stream spec \(path): \(error.message)", status: ExitStatus.usage)
         } catch let error as StreamError {
-            throw CommandFailure(description: error.isUsageError && error.diagnostics.isEmpty ? "\(path): \(error.description)" : error.description,
-                                 status: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
+            throw CommandFailure(error, prefix: error.category == .usage ? path : nil)
         }
     }
 
@@ -123,8 +122,6 @@ struct StreamCommand: ParsableCommand {
                     // The benchmark harness's in-process time: first record read to the end.
                     printError("BENCH_IN_PROCESS_SECONDS=\(runner.activeSeconds)")
                 }
-            } catch let error as StreamError {
-                throw CommandFailure(description: error.description, status: error.isUsageError ? ExitStatus.usage : ExitStatus.failure)
             }
         }
     }

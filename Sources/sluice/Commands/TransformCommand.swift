@@ -48,24 +48,17 @@ struct TransformCommand: ParsableCommand {
         _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
         #endif
         var transform = Transform([])
-        do {
-            if let steps {
-                guard let text = readTextFile(steps) else { throw CommandFailure(description: "error: cannot read steps file \(steps)", status: ExitStatus.usage) }
-                let directory = steps.contains("/") ? String(steps[..<steps.lastIndex(of: "/")!]) : "."
-                transform.steps += try Transform(yaml: text, file: steps, baseDirectory: directory).steps
-            }
-            for text in step { transform.steps += try Transform(oneStep: text).steps }
-        } catch let error as TransformError {
-            throw CommandFailure(description: error.description, status: ExitStatus.usage)
+        if let steps {
+            guard let text = readTextFile(steps) else { throw CommandFailure(description: "error: cannot read steps file \(steps)", status: ExitStatus.usage) }
+            let directory = steps.contains("/") ? String(steps[..<steps.lastIndex(of: "/")!]) : "."
+            transform.steps += try Transform(yaml: text, file: steps, baseDirectory: directory).steps
         }
+        for text in step { transform.steps += try Transform(oneStep: text).steps }
         let (table, report) = try TableFile.read(path: input, format: inputOptions.fileFormat(for: input), options: inputOptions.readOptions())
         printReadReport(report, file: input)
-        let result: Table
-        do { result = try transform.apply(to: table) } catch let error as TransformError {
-            // Problems found before touching rows (names, types) are usage errors; the rest are data errors.
-            let runtime = error.code == .overflow || ((error.underlying as? ExpressionError).map { [.overflow, .invalidCast].contains($0.code) } ?? false)
-            throw CommandFailure(description: error.description, status: runtime ? ExitStatus.failure : ExitStatus.usage)
-        }
+        // Problems found before touching rows (names, types) are usage errors; the rest are
+        // data errors: the error's category decides the exit status.
+        let result = try transform.apply(to: table)
         let format: FileFormat
         if let to { format = try FileFormat(name: to) } else if output == "-" { format = .csv } else { format = try FileFormat(path: output) }
         try TableFile.write(result, to: output, format: format)
