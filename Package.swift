@@ -90,6 +90,7 @@ let package = Package(
             name: "SluiceObserve",
             dependencies: [
                 "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform", "SluicePipeline", "SluiceStream",
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(

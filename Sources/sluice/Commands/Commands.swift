@@ -24,5 +24,6 @@ extension Sluice {
         ScheduleCommand.self,
         StreamCommand.self,
         LineageCommand.self,
+        LintCommand.self,
     ]
 }
