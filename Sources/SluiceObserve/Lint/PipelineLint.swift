@@ -26,6 +26,8 @@ public struct PipelineLint: Sendable {
 
     public var pipeline: String
     public var items: [Item] = []
+    /// The alert rules and channels found (pipeline file and project file).
+    public var alerts = AlertSetup()
     public var passed: Bool { items.allSatisfy(\.passed) }
 
     /// Alert rules and channels found in the pipeline file and its project file (`sluice.yaml`).
@@ -45,6 +47,7 @@ public struct PipelineLint: Sendable {
         let lineage = PipelineLineage(pipeline)
         items.append(idempotent(pipeline))
         let alerts = Self.alertSetup(pipelineRoot, source: pipeline.file).merged(Self.alertSetup(projectRoot, source: projectPath))
+        self.alerts = alerts
         items.append(errorHandling(pipeline, alerts: alerts))
         items.append(retries(pipeline))
         items.append(dataQuality(pipeline, lineage: lineage))

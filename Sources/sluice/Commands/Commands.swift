@@ -25,5 +25,6 @@ extension Sluice {
         StreamCommand.self,
         LineageCommand.self,
         LintCommand.self,
+        DocsCommand.self,
     ]
 }
