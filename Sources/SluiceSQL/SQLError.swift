@@ -60,7 +60,7 @@ public struct SQLError: Error, Sendable, CustomStringConvertible {
     public var isUsageError: Bool { category == .usage }
 
     static func mask(_ text: String, _ secrets: [String]) -> String {
-        var text = text
+        var text = Secrets.mask(text)
         for secret in secrets where !secret.isEmpty { text = text.replacing(secret, with: "***") }
         return text
     }

@@ -126,7 +126,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 func printError(_ message: String) {
-    var text = message
+    var text = Secrets.mask(message)
     if !text.hasSuffix("\n") { text += "\n" }
     text.withCString { pointer in
         _ = write(2, pointer, strlen(pointer))

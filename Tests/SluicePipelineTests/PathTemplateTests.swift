@@ -64,3 +64,27 @@ struct PathTemplateTests {
         }
     }
 }
+
+/// `{{ params.NAME }}` in extract SQL passes validation and is bound (issue 13 §7).
+@Suite("Params in SQL")
+struct ParamsInSQLTests {
+    @Test("{{ params.region }} in an extract query is accepted and bound as a value")
+    func paramsAreBound() async throws {
+        let ws = try Workspace(); defer { ws.remove() }
+        let p = try ws.pipeline("""
+        pipeline: bound
+        params: { region: eu }
+        connections: { db: "sqlite::memory:" }
+        tasks:
+          pick: { extract: { connection: db, query: "SELECT {{ params.region }} AS region, {{ ds }} AS ds" } }
+          save:
+            after: [pick]
+            load: { file: "out.csv" }
+        """)
+        let runner = PipelineRunner(pipeline: p, store: try ws.store(), clock: ManualClock())
+        runner.artifactsRoot = ws.path("artifacts")
+        #expect(try await runner.run(RunRequest(logicalDate: day("2024-01-02"), params: ["region": "x'; DROP TABLE t; --"])).succeeded)
+        let written = try String(contentsOfFile: ws.path("out.csv"), encoding: .utf8)
+        #expect(written.hasPrefix("region,ds\n") && written.contains("x'; DROP TABLE t; --") && written.contains("2024-01-02"), "\(written)")
+    }
+}

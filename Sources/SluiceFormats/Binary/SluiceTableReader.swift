@@ -125,6 +125,21 @@ public struct SluiceTableReader: TableReader {
                 guard bad == 0, previous == Int64(byteEntry.length) else {
                     throw file.corrupt("column \"\(field.name)\" in batch \(b + 1) of \(directory.batches.count) has string offsets that do not fit its \(byteEntry.length) bytes")
                 }
+                // Checksums prove the bytes are what was written, not that they are text: validate
+                // (ASCII eight bytes at a time), and no string may start inside a character.
+                let batchBytes = UnsafePointer(bytes.mutablePointer.assumingMemoryBound(to: UInt8.self) + byte)
+                var split: UInt8 = 0
+                for i in 0..<batch.rows where batchOffsets[i] < previous {
+                    split |= batchBytes[Int(batchOffsets[i])] & 0xC0 == 0x80 ? 1 : 0
+                }
+                if split != 0 || UTF8Validation.firstInvalidOffset(batchBytes, byteEntry.length) != nil {
+                    let bad = UTF8Validation.firstInvalidOffset(batchBytes, byteEntry.length)
+                    let badRow = (0..<batch.rows).first { i in
+                        let start = Int(batchOffsets[i]), end = Int(batchOffsets[i + 1])
+                        return UTF8Validation.firstInvalidOffset(batchBytes + start, end - start) != nil || (bad.map { $0 >= start && $0 < end } ?? false)
+                    } ?? 0
+                    throw file.corrupt("column \"\(field.name)\"[\(row + badRow)] (batch \(b + 1) of \(directory.batches.count)) holds bytes that are not UTF-8, though its checksum matches")
+                }
                 if byte != 0 {
                     let shift = Int64(byte)
                     for i in 0...batch.rows { batchOffsets[i] &+= shift }

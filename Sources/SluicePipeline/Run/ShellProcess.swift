@@ -27,11 +27,17 @@ func runShell(_ command: String, environment: [String: String], directory: Strin
     sigemptyset(&noSignals)
     posix_spawnattr_setsigmask(&attributes, &noSignals)
 
+    // A declared environment, not the runner's: the few variables a shell needs to work,
+    // then the run's variables and the task's `env:`. Connection secrets and other
+    // variables of the scheduler's environment are not passed on.
     var merged: [String: String] = [:]
     var index = 0
     while let entry = environ[index] {
         let text = String(cString: entry)
-        if let eq = text.firstIndex(of: "=") { merged[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
+        if let eq = text.firstIndex(of: "=") {
+            let name = String(text[..<eq])
+            if shellBaseEnvironment.contains(name) { merged[name] = String(text[text.index(after: eq)...]) }
+        }
         index += 1
     }
     for (k, v) in environment { merged[k] = v }
@@ -85,3 +91,7 @@ func runShell(_ command: String, environment: [String: String], directory: Strin
     if exit & 0x7f != 0 { return 128 + (exit & 0x7f) }   // killed by a signal
     return (exit >> 8) & 0xff
 }
+
+/// The variables of the runner's environment a shell task inherits; anything else it
+/// needs is declared in its `env:` (`env: { PGPASSWORD: "${PGPASSWORD}" }`).
+let shellBaseEnvironment: Set<String> = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TERM"]

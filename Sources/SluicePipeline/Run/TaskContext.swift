@@ -47,6 +47,7 @@ public final class TaskContext: @unchecked Sendable {
 
     /// Adds a line to this try's log (kept in the state store; `sluice logs`).
     public func log(_ message: String) {
+        let message = Secrets.mask(message)
         lock.locked {
             lines.append(message)
             logBytes += message.utf8.count + 1

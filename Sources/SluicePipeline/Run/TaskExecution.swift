@@ -30,7 +30,7 @@ enum TaskExecution {
             return try await body(context)
         case .shell(let action):
             var environment = variables.environment
-            for (k, v) in action.environment { environment[k] = try ConnectionURL.expandVariables(in: v, environment: ConnectionURL.processEnvironment()) }
+            for (k, v) in action.environment { environment[k] = try ConnectionURL.expandVariables(in: v, environment: ConnectionURL.processEnvironment(), secret: true) }
             let env = environment
             let status = try await onThread(context) {
                 try runShell(action.command, environment: env, directory: pipeline.directory, context: context)

@@ -84,8 +84,14 @@ public final class StateStore: @unchecked Sendable {
 
     /// Runs one statement; returns how many rows it changed.
     @discardableResult
+    ///
+    /// Every text written passes through ``Secrets/mask(_:)``: no secret reaches the store.
     func execute(_ sql: String, _ parameters: [String: Value] = [:]) throws -> Int {
-        try lock.locked { try connection.execute(SQLTemplate(sql), parameters: parameters) }
+        let masked = parameters.mapValues { value -> Value in
+            if case .string(let text) = value { return .string(Secrets.mask(text)) }
+            return value
+        }
+        return try lock.locked { try connection.execute(SQLTemplate(sql), parameters: masked) }
     }
 
     static let runColumns = "pipeline, run_id, logical_date, interval_start, interval_end, state, run_trigger, created_at, started_at, ended_at, owner, heartbeat, message"

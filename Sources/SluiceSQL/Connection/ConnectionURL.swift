@@ -38,7 +38,7 @@ public struct ConnectionURL: Sendable, Equatable, CustomStringConvertible {
     /// Parses `text` after expanding `${VAR}` from `environment`.
     /// - Throws: ``SQLError`` `.missingVariable` naming an unset variable, `.invalidURL` for any other mistake.
     public init(_ text: String, environment: [String: String] = ConnectionURL.processEnvironment()) throws {
-        let expanded = try Self.expandVariables(in: text, environment: environment)
+        let expanded = try Self.expandVariables(in: text, environment: environment, secret: true)
         unmaskedText = expanded
         if expanded.hasPrefix("sqlite:") {
             engine = .sqlite
@@ -103,8 +103,15 @@ public struct ConnectionURL: Sendable, Equatable, CustomStringConvertible {
             }
             options.append((key, value))
         }
+        // libpq takes the password from `?password=` too: it is as secret as the user-info one.
+        let queryPassword = options.last { $0.0 == "password" }?.1
+        let secret = password ?? queryPassword
         self.user = user
-        self.password = password
+        self.password = secret
+        if let secret {
+            Secrets.register(secret)
+            Secrets.register(Self.percentEncoded(secret))
+        }
         self.host = host
         self.port = port
         self.database = databasePart.flatMap { $0.isEmpty ? nil : Self.percentDecoded($0) }
@@ -117,11 +124,12 @@ public struct ConnectionURL: Sendable, Equatable, CustomStringConvertible {
         case .sqlite: return "sqlite:" + path
         case .postgres:
             var text = "postgres://"
-            if let user { text += user + (password != nil ? ":***" : "") + "@" }
+            let inUserInfo = password != nil && !options.contains { $0.0 == "password" }
+            if let user { text += user + (inUserInfo ? ":***" : "") + "@" }
             text += host ?? ""
             if let port { text += ":\(port)" }
             if let database { text += "/" + database }
-            if !options.isEmpty { text += "?" + options.map { "\($0.0)=\($0.1)" }.joined(separator: "&") }
+            if !options.isEmpty { text += "?" + options.map { "\($0.0)=\(Secrets.isSecretKey($0.0) ? "***" : $0.1)" }.joined(separator: "&") }
             return text
         }
     }
@@ -148,7 +156,8 @@ public struct ConnectionURL: Sendable, Equatable, CustomStringConvertible {
 
     /// Replaces each `${NAME}` with the variable's value.
     /// - Throws: ``SQLError`` `.missingVariable` naming the first unset variable.
-    public static func expandVariables(in text: String, environment: [String: String]) throws -> String {
+    ///   With `secret`, each value read is registered with ``Secrets`` (connections, shell `env:`).
+    public static func expandVariables(in text: String, environment: [String: String], secret: Bool = false) throws -> String {
         var result = ""
         var rest = Substring(text)
         while let start = rest.firstRange(of: "${") {
@@ -161,6 +170,7 @@ public struct ConnectionURL: Sendable, Equatable, CustomStringConvertible {
                 throw SQLError(.missingVariable, message: "environment variable \(name) is not set",
                                hint: "export \(name)=… before running, or write the value in place of ${\(name)}")
             }
+            if secret { Secrets.registerExpanded(value) }
             result += value
             rest = rest[rest.index(after: end)...]
         }

@@ -42,9 +42,11 @@ public struct SQLTemplate: Sendable, Equatable {
                     throw SQLError(.invalidArgument, message: "query has \"{{\" without a closing \"}}\"", hint: "write {{ name }}")
                 }
                 let name = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close.lowerBound]).trimmingASCIIWhitespace()
-                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                // A name, or dotted names (`params.region`): each part letters, digits and _.
+                let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+                guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } }) else {
                     throw SQLError(.invalidArgument, message: "query parameter \"{{\(name)}}\" is not a name",
-                                   hint: "parameter names are letters, digits and _, e.g. {{ ds }}")
+                                   hint: "parameter names are letters, digits and _, with . between parts, e.g. {{ ds }} or {{ params.region }}")
                 }
                 if inLiteral {
                     throw SQLError(.invalidArgument, message: "query parameter {{ \(name) }} is inside a quoted literal",

@@ -34,13 +34,20 @@ extension SQLConnection {
         try engine.execute(d.beginSQL, parameters: [])
         do {
             var summary = LoadSummary(rows: 0, createdTable: false, addedColumns: [])
-            let existing = options.mode == .replace ? nil : try columns(of: name)
+            let existing = try columns(of: name)
             var target = name
             // Data columns typed string only because every value seen was null (CSV inference of an empty
             // column) may go into a typed column while they stay all null: checked per batch.
             var nullOnly: [(index: Int, error: SQLError)] = []
             switch options.mode {
+            case .replace where existing.map({ canReplaceInPlace(existing: $0, schema: schema) }) ?? false:
+                // The table stays what it was — key, NOT NULL/CHECK, indexes, triggers, grants, the
+                // views on it — and only its rows change, in this one transaction.
+                try engine.execute("DELETE FROM \(d.quote(name))", parameters: [])
+                (_, nullOnly) = try evolve(name, existing: existing!, schema: schema, policy: .fail)
             case .replace:
+                // New columns or types: the table is rebuilt from the data, unless something depends on it.
+                if existing != nil { try checkNoDependents(of: name) }
                 target = name.sibling(name.name + "__sluice_staging")
                 try engine.execute("DROP TABLE IF EXISTS \(d.quote(target))", parameters: [])
                 try engine.execute(d.createTableSQL(target, schema: schema, key: options.key), parameters: [])
@@ -103,6 +110,8 @@ extension SQLConnection {
             try inserter.finish()
 
             switch options.mode {
+            case .replace where target == name:
+                break
             case .replace:
                 try engine.execute("DROP TABLE IF EXISTS \(d.quote(name))", parameters: [])
                 // The new name is unqualified on both engines: the table stays in its schema.
@@ -220,6 +229,43 @@ extension SQLConnection {
 
     /// Checks column types and adds missing columns; returns the added names, and the string
     /// columns that conflict unless all their values are null (with the error to throw if not).
+    /// Whether a replace can keep the existing table: every data column is one of its
+    /// columns with the same type (an int into a float column; all-null text is checked per batch).
+    private func canReplaceInPlace(existing: [(name: String, declaredType: String)], schema: Schema) -> Bool {
+        schema.fields.allSatisfy { field in
+            guard let column = existing.first(where: { $0.name == field.name }) else { return false }
+            guard let tableType = dialect.dataType(declared: column.declaredType) else { return true }
+            return tableType == field.type || (tableType == .float64 && field.type == .int64) || field.type == .string
+        }
+    }
+
+    /// Throws when a view (or, on PostgreSQL, any object) depends on `table`, which a
+    /// rebuilding replace would drop or break.
+    private func checkNoDependents(of table: TableName) throws {
+        let dependents: Table
+        switch dialect.engine {
+        case .sqlite:
+            // SQLite drops a table under its views and breaks them silently: find them by name.
+            dependents = try extract(SQLTemplate("""
+                SELECT name FROM sqlite_master WHERE type IN ('view', 'trigger') AND tbl_name <> {{ t }}
+                  AND (instr(lower(sql), lower({{ q }})) > 0 OR instr(lower(sql), lower({{ t }})) > 0)
+                """), parameters: ["t": .string(table.name), "q": .string(dialect.quote(table))])
+        case .postgres:
+            dependents = try extract(SQLTemplate("""
+                SELECT DISTINCT v.relname FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+                  JOIN pg_class v ON v.oid = r.ev_class WHERE d.refobjid = to_regclass({{ q }}) AND v.oid <> d.refobjid
+                """), parameters: ["q": .string(dialect.quote(table))])
+        }
+        guard dependents.rowCount > 0 else { return }
+        let names = (0..<dependents.rowCount).map { row -> String in
+            if case .string(let name) = dependents.row(row)[0] { return "\"\(name)\"" }
+            return "\(dependents.row(row)[0])"
+        }.joined(separator: ", ")
+        throw SQLError(.schemaChange,
+                       message: "replace \"\(table)\": the data's columns differ from the table's, so the table would be rebuilt, but \(names) depends on it",
+                       hint: "load data with the table's columns and types (replace then keeps the table), or drop \(names) first and recreate it after the load")
+    }
+
     private func evolve(_ table: TableName, existing: [(name: String, declaredType: String)], schema: Schema,
                         policy: SchemaChangePolicy) throws -> ([String], [(index: Int, error: SQLError)]) {
         var missing: [Field] = []

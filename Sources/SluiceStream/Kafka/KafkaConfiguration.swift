@@ -1,4 +1,5 @@
 import CRdKafka
+import SluiceCore
 
 /// Builds librdkafka configurations: Sluice's settings first, then the user's
 /// pass-through properties (which win).
@@ -9,11 +10,12 @@ enum KafkaConfiguration {
     static func make(_ properties: [(String, String)]) throws -> OpaquePointer {
         let conf = rd_kafka_conf_new()!
         var errbuf = [CChar](repeating: 0, count: 512)
+        for (key, value) in properties where Secrets.isSecretKey(key) { Secrets.register(value) }
         for (key, value) in properties {
             let result = rd_kafka_conf_set(conf, key, value, &errbuf, errbuf.count)
             if result != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(conf)
-                throw StreamError(.kafka, message: "Kafka property \(key)=\(value): \(String(cString: errbuf))",
+                throw StreamError(.kafka, message: Secrets.mask("Kafka property \(key)=\(value): \(String(cString: errbuf))"),
                                   hint: "see librdkafka's CONFIGURATION.md for the property names")
             }
         }

@@ -24,10 +24,10 @@ final class KafkaSource: RecordSource {
     /// Called while waiting for messages (the runner serves delivery reports meanwhile).
     var onIdle: (() -> Void)?
 
-    init(_ endpoint: KafkaEndpoint, stopAtEnd: Bool) throws {
+    init(_ endpoint: KafkaEndpoint, stopAtEnd: Bool, instanceID: String? = nil) throws {
         topic = endpoint.topic
         self.stopAtEnd = stopAtEnd
-        let conf = try KafkaConfiguration.make(KafkaConfiguration.properties(endpoint, defaults: [
+        let conf = try KafkaConfiguration.make(KafkaConfiguration.properties(endpoint, defaults: (instanceID.map { [("group.instance.id", $0)] } ?? []) + [
             ("group.id", endpoint.group ?? "sluice"),
             ("enable.auto.commit", "false"),
             ("enable.auto.offset.store", "false"),
@@ -178,10 +178,24 @@ final class KafkaSource: RecordSource {
             let e = list.pointee.elems[i]
             var low: Int64 = 0, high: Int64 = 0
             guard rd_kafka_get_watermark_offsets(rk, topic, e.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
-            let position = e.offset >= 0 ? e.offset : low
+            // Nothing read yet in this session: the group's committed offset is where reading starts.
+            let position = e.offset >= 0 ? e.offset : (acknowledged[e.partition] ?? committedOffset(e.partition) ?? low)
             lags[e.partition] = Swift.max(0, high - position)
         }
         return lags
+    }
+
+    /// The group's committed offset of `partition` (asked once, then remembered).
+    private var committedCache: [Int32: Int64?] = [:]
+    private func committedOffset(_ partition: Int32) -> Int64? {
+        if let known = committedCache[partition] { return known }
+        let list = rd_kafka_topic_partition_list_new(1)!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        rd_kafka_topic_partition_list_add(list, topic, partition)
+        let ok = rd_kafka_committed(rk, list, 2_000) == RD_KAFKA_RESP_ERR_NO_ERROR && list.pointee.elems[0].offset >= 0
+        let offset: Int64? = ok ? list.pointee.elems[0].offset : nil
+        committedCache[partition] = .some(offset)   // none committed is remembered too
+        return offset
     }
 
     func close() {

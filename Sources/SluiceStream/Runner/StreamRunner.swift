@@ -23,11 +23,17 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         public var stopAtEnd: Bool
         /// Where a file input's position is stored (default: `<input>.<stream>.position`).
         public var positionPath: String?
+        /// Kafka: this consumer's `group.instance.id` (static membership): a restarted
+        /// consumer with the same id is given its partitions back at once, not after the
+        /// session timeout (~45 s). Unique per consumer in the group; a `group.instance.id`
+        /// property in the spec wins.
+        public var instanceID: String?
         /// Receives the periodic and the final status.
         public var status: (@Sendable (StreamStatus) -> Void)?
 
-        public init(follow: Bool = false, stopAtEnd: Bool = false, positionPath: String? = nil,
+        public init(follow: Bool = false, stopAtEnd: Bool = false, positionPath: String? = nil, instanceID: String? = nil,
                     status: (@Sendable (StreamStatus) -> Void)? = nil) {
+            self.instanceID = instanceID
             self.follow = follow
             self.stopAtEnd = stopAtEnd
             self.positionPath = positionPath
@@ -103,7 +109,7 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         case .file(let path):
             source = try FileSource(path: path, follow: options.follow, position: positionPath.map(PositionFile.init))
         case .kafka(let k):
-            let kafka = try KafkaSource(k, stopAtEnd: options.stopAtEnd)
+            let kafka = try KafkaSource(k, stopAtEnd: options.stopAtEnd, instanceID: options.instanceID)
             kafka.beforeRevoke = { [unowned self] in try? self.drain() }
             kafka.onIdle = { [unowned self] in
                 for sink in self.sinks { try? sink.checkpoint() }

@@ -356,7 +356,7 @@ func monotonicClock() -> Double {
 }
 
 func printErrorInline(_ text: String) {
-    text.withCString { _ = write(2, $0, strlen($0)) }
+    Secrets.mask(text).withCString { _ = write(2, $0, strlen($0)) }
 }
 
 struct RunsCommand: ParsableCommand {

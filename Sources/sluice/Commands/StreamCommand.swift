@@ -80,6 +80,9 @@ struct StreamCommand: ParsableCommand {
         @Option(help: ArgumentHelp("File input: where to store the position (default: <input>.<stream>.position).", valueName: "file"))
         var position: String?
 
+        @Option(help: ArgumentHelp("Kafka input: static group membership (group.instance.id), unique per consumer of the group: a restarted consumer with the same id gets its partitions back at once instead of waiting for the session timeout.", valueName: "id"))
+        var instanceId: String?
+
         @Flag(help: "No status lines.")
         var quiet = false
 
@@ -97,7 +100,7 @@ struct StreamCommand: ParsableCommand {
             let quiet = self.quiet
             let name = parsed.name
             let runner = try StreamRunner(spec: parsed, options: .init(
-                follow: follow, stopAtEnd: stopAtEnd, positionPath: position,
+                follow: follow, stopAtEnd: stopAtEnd, positionPath: position, instanceID: instanceId,
                 status: { status in
                     guard !quiet || status.isFinal else { return }
                     printError("stream \(name): \(status.isFinal ? "done: " : "")\(status.line)")
@@ -197,7 +200,7 @@ struct StreamCommand: ParsableCommand {
                 try cluster.createTopic(String(parts[0]), partitions: n)
             }
             let line = cluster.bootstrapServers + "\n"
-            line.utf8CString.withUnsafeBufferPointer { _ = write(1, $0.baseAddress, $0.count - 1) }
+            Secrets.mask(line).utf8CString.withUnsafeBufferPointer { _ = write(1, $0.baseAddress, $0.count - 1) }
             signal(SIGINT, SIG_IGN)
             signal(SIGTERM, SIG_IGN)
             let done = DispatchSemaphore(value: 0)
