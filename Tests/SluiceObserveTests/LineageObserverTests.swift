@@ -166,4 +166,23 @@ struct LineageObserverTests {
             ("inputFacets", .object([("inputStatistics", Facet.inputStatistics(rows: 100, bytes: nil).json)]))])]))
         #expect(collected.events[3].json()["job"]?["facets"]?["jobType"]?["processingType"] == "STREAMING")
     }
+
+    @Test("the project file's lineage settings apply under the pipeline's own; a relative file is the project's")
+    func projectSettings() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sub = directory.appendingPathComponent("pipelines")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try "lineage: { file: events/lineage.jsonl, namespace: analytics }\n".write(to: directory.appendingPathComponent("sluice.yaml"), atomically: true, encoding: .utf8)
+        try "pipeline: p\ntasks:\n  hello: { shell: echo hi }\n".write(to: sub.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let pipeline = try Pipeline.load(path: sub.appendingPathComponent("p.yaml").path)
+        let project = try #require(try LineageObserver.projectSettings(near: pipeline.directory))
+        #expect(project.file == directory.path + "/events/lineage.jsonl")
+        let configured = LineageObserver.configured(for: [pipeline], project: project, engineVersion: "0.1.0", log: { _ in })
+        let observer = try #require(configured)
+        #expect(observer.transports.compactMap { ($0 as? FileLineageTransport)?.path } == [directory.path + "/events/lineage.jsonl"])
+        #expect(PipelineLint(pipeline: pipeline).items.first { $0.id == "lineage" }?.passed == true)
+        try "lineage: { url: ftp://x }\n".write(to: directory.appendingPathComponent("sluice.yaml"), atomically: true, encoding: .utf8)
+        #expect(throws: PipelineError.self) { try LineageObserver.projectSettings(near: pipeline.directory) }
+    }
 }

@@ -44,6 +44,17 @@ extension LineageObserver {
         return observer
     }
 
+    /// The `lineage:` section of the project file (`sluice.yaml` at or above `directory`), if any;
+    /// a relative `file:` there is relative to the project file.
+    ///
+    /// - Throws: ``PipelineError`` for an invalid section.
+    public static func projectSettings(near directory: String) throws -> LineageSettings? {
+        guard let path = PipelineLint.findProjectFile(near: directory), let node = PipelineLint.yaml(path)?.mapping?["lineage"] else { return nil }
+        var settings = try LineageSettings(node: node, file: path)
+        if let file = settings.file, !file.hasPrefix("/") { settings.file = String(path[..<path.lastIndex(of: "/")!]) + "/" + file }
+        return settings
+    }
+
     /// `${NAME}` replaced by the environment's value (unset: empty).
     static func expand(_ text: String, _ environment: [String: String]) -> String {
         var out = "", rest = Substring(text)

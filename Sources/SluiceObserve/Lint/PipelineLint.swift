@@ -232,7 +232,8 @@ public struct PipelineLint: Sendable {
 
     // MARK: - Reading
 
-    static func yaml(_ path: String) -> Node? {
+    /// The composed YAML of a file, or nil.
+    public static func yaml(_ path: String) -> Node? {
         guard let bytes = try? FileByteSource.readAll(path: path) else { return nil }
         return try? Yams.compose(yaml: String(decoding: bytes, as: UTF8.self))
     }
@@ -258,7 +259,8 @@ public struct PipelineLint: Sendable {
         return setup
     }
 
-    static func findProjectFile(near directory: String) -> String? {
+    /// The nearest `sluice.yaml` at or above `directory`.
+    public static func findProjectFile(near directory: String) -> String? {
         var current = absolutePath(".", base: directory)
         while true {
             let candidate = (current == "/" ? "" : current) + "/sluice.yaml"

@@ -92,3 +92,15 @@ extension PipelineParser {
         return settings
     }
 }
+
+extension LineageSettings {
+    /// Reads a `lineage:` section of another file (the project file `sluice.yaml`).
+    ///
+    /// - Throws: ``PipelineError`` with every problem, located in `file`.
+    public init(node: Node, file: String) throws {
+        let parser = PipelineParser(file: file, directory: file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : ".", text: "")
+        let settings = parser.lineageSettings(node)
+        if parser.reader.hasProblems { throw PipelineError(diagnostics: parser.reader.diagnostics) }
+        self = settings
+    }
+}

@@ -8,7 +8,16 @@ struct LineageSetup {
     var buffered: BufferedObserver?
 
     init(for pipelines: [Pipeline]) {
-        buffered = LineageObserver.configured(for: pipelines, engineVersion: Sluice.version, log: { printError($0) }).map { BufferedObserver($0) }
+        buffered = LineageObserver.configured(for: pipelines, project: Self.projectSettings(near: pipelines.first), engineVersion: Sluice.version,
+                                              log: { printError($0) }).map { BufferedObserver($0) }
+    }
+
+    static func projectSettings(near pipeline: Pipeline?) -> LineageSettings? {
+        guard let pipeline else { return nil }
+        do { return try LineageObserver.projectSettings(near: pipeline.directory) } catch {
+            printError("warning: \(error) (the project file's lineage settings are ignored)")
+            return nil
+        }
     }
 
     /// `other` and lineage together.
