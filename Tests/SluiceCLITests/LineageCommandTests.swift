@@ -42,4 +42,21 @@ struct LineageCommandTests {
         #expect(failing.stderr.contains("checklist line(s) miss (--strict)"))
         #expect(try CLI.run(["lint", careless.path]).status == 0)
     }
+
+    @Test("a stream run emits START and COMPLETE to the project's lineage file, with record counts")
+    func streamLineage() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func write(_ name: String, _ text: String) throws { try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        try write("sluice.yaml", "lineage: { file: lineage.jsonl }\n")
+        try write("in.jsonl", "{\"user_id\":1,\"event_type\":\"click\",\"timestamp\":\"t\"}\n{\"bad\":1}\n")
+        try write("spec.yaml", "stream: demo\ninput: { file: in.jsonl }\nprocessors:\n  - validate: { required: [user_id] }\noutput: { file: out.jsonl }\ndead_letter: { file: dlq.jsonl }\n")
+        let run = try CLI.run(["stream", "run", "spec.yaml", "--quiet"], in: directory)
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try String(contentsOf: directory.appendingPathComponent("lineage.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains("\"eventType\":\"START\"") == true)
+        #expect(lines.last?.contains("\"eventType\":\"COMPLETE\"") == true)
+        #expect(lines.last?.contains("\"inputStatistics\"") == true && lines.last?.contains("\"rowCount\":2") == true)
+    }
 }

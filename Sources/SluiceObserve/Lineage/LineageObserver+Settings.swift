@@ -38,6 +38,15 @@ extension LineageObserver {
                 sourceCode[pipeline.name] = maskedSource(String(decoding: bytes, as: UTF8.self), pipeline: pipeline, settings: settings)
             }
         }
+        if pipelines.isEmpty, let project, project.hasTransport {   // streams: the project's settings alone
+            namespace = project.namespace
+            if let file = project.file { transports.append(FileLineageTransport(path: file)) }
+            if let url = project.url {
+                transports.append(HTTPLineageTransport(url: expand(url, environment), apiKey: project.apiKey.map { expand($0, environment) },
+                                                       tries: project.retries ?? 3, timeoutSeconds: Double(project.timeout ?? 5_000_000) / 1e6))
+            }
+            if project.console == true { transports.append(ConsoleLineageTransport()) }
+        }
         guard !transports.isEmpty else { return nil }
         let observer = LineageObserver(pipelines: pipelines, engineVersion: engineVersion, transports: transports, sourceCode: sourceCode, log: log)
         if let namespace { observer.streamNamespace = namespace }

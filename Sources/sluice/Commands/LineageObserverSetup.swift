@@ -12,9 +12,19 @@ struct LineageSetup {
                                               log: { printError($0) }).map { BufferedObserver($0) }
     }
 
+    /// For a stream: the project file's `lineage:` settings near the stream spec.
+    init(streamSpec path: String) {
+        let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        buffered = LineageObserver.configured(for: [], project: Self.projectSettings(near: directory), engineVersion: Sluice.version,
+                                              log: { printError($0) }).map { BufferedObserver($0) }
+    }
+
     static func projectSettings(near pipeline: Pipeline?) -> LineageSettings? {
-        guard let pipeline else { return nil }
-        do { return try LineageObserver.projectSettings(near: pipeline.directory) } catch {
+        pipeline.flatMap { projectSettings(near: $0.directory) }
+    }
+
+    static func projectSettings(near directory: String) -> LineageSettings? {
+        do { return try LineageObserver.projectSettings(near: directory) } catch {
             printError("warning: \(error) (the project file's lineage settings are ignored)")
             return nil
         }

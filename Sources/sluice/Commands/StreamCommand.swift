@@ -105,6 +105,9 @@ struct StreamCommand: ParsableCommand {
                     guard !quiet || status.isFinal else { return }
                     printError("stream \(name): \(status.isFinal ? "done: " : "")\(status.line)")
                 }))
+            let lineage = LineageSetup(streamSpec: spec)
+            runner.observer = lineage.observer(with: runner.observer)
+            defer { lineage.flush() }
             signal(SIGINT, SIG_IGN)
             signal(SIGTERM, SIG_IGN)
             let sources = [SIGINT, SIGTERM].map { number in
