@@ -94,6 +94,8 @@ struct LineageObserverTests {
         }
         #expect(assertions.map { $0["assertion"] } == ["not_null", "unique"])
         #expect(inputs.first?["inputFacets"]?["dataQualityMetrics"]?["columnMetrics"]?["email"]?["nullCount"] == .integer(1))
+        #expect(inputs.first?["inputFacets"]?["dataQualityMetrics"]?["columnMetrics"]?["id"]?["distinctCount"] == .integer(3))
+        #expect(inputs.first?["inputFacets"]?["dataQualityMetrics"]?["rowCount"] == .integer(3))
         let load = events[8].json()
         guard case .array(let outputs)? = load["outputs"] else { Issue.record("no outputs"); return }
         #expect(outputs[0]["name"] == .string(directory.appendingPathComponent("out/users_clean.csv").standardizedFileURL.path))

@@ -138,9 +138,20 @@ public final class LineageObserver: EventObserver, @unchecked Sendable {   // al
         guard let builder = builders[e.run.pipeline], let parent = pipelineRuns[key(e.run)],
               let id = taskRuns.removeValue(forKey: key(e.run) + "/\(e.task)/\(e.tryNumber)") else { return [] }
         let type: OpenLineageEvent.EventType = e.outcome == .success ? .complete : e.outcome == .cancelled ? .abort : .fail
+        // not_null observes the null fraction, unique the distinct/rows ratio: counts per column.
         var metrics: [(String, Facet.ColumnMetrics)] = []
-        for check in checks where check.kind == "not_null" && check.columns.count == 1 {
-            if let observed = check.observed, let rows = e.rowsIn { metrics.append((check.columns[0], .init(nullCount: Int((observed * Double(rows)).rounded())))) }
+        func update(_ column: String, _ change: (inout Facet.ColumnMetrics) -> Void) {
+            if let i = metrics.firstIndex(where: { $0.0 == column }) { change(&metrics[i].1) } else {
+                var m = Facet.ColumnMetrics()
+                change(&m)
+                metrics.append((column, m))
+            }
+        }
+        for check in checks where check.columns.count == 1 && check.outcome != "not_evaluated" {
+            guard let observed = check.observed, let rows = e.rowsIn else { continue }
+            let count = Int((observed * Double(rows)).rounded())
+            if check.kind == "not_null" { update(check.columns[0]) { $0.nullCount = count } }
+            if check.kind == "unique" { update(check.columns[0]) { $0.distinctCount = count } }
         }
         let results = checks.map { check in
             CheckResult(name: check.name, kind: check.kind, columns: check.columns, outcome: Outcome(rawValue: check.outcome) ?? .notEvaluated,
