@@ -140,4 +140,32 @@ struct PipelineLineageTests {
         let text = lineage.rendered(.text)
         #expect(text.contains("customer_segment  ← orders.total  INDIRECT/CONDITIONAL"))
     }
+
+    @Test("an sql task's INSERT … SELECT gives its target column lineage")
+    func sqlTask() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let yaml = """
+            pipeline: elt
+            connections: { wh: "postgres://app:pw@db:5432/wh" }
+            tasks:
+              daily:
+                sql:
+                  connection: wh
+                  statements:
+                    - "DELETE FROM daily_totals WHERE day = {{ ds }}"
+                    - "INSERT INTO daily_totals (day, user_id, spent) SELECT {{ ds }}, o.user_id, SUM(o.total) FROM raw.orders o WHERE o.day = {{ ds }} GROUP BY o.user_id"
+            """
+        let file = directory.appendingPathComponent("pipeline.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        let lineage = PipelineLineage(try Pipeline.load(path: file.path))
+        let orders = DatasetName(namespace: "postgres://db:5432", name: "wh.raw.orders")
+        let totals = try #require(lineage.dataset(DatasetName(namespace: "postgres://db:5432", name: "wh.public.daily_totals")))
+        #expect(totals.role == .destination)
+        #expect(lineage.job("daily")?.inputs == [orders])
+        #expect(totals.shape.names == ["day", "user_id", "spent"])
+        #expect(totals.shape.column(named: "spent")?.inputs == [FieldDependency(FieldRef(orders, "total"), .aggregation("SUM(o.total)"))])
+        #expect(totals.shape.column(named: "day")?.inputs == [])
+        #expect(totals.shape.datasetInputs.contains { $0.source == FieldRef(orders, "day") && $0.transformation.subtype == .filter })
+    }
 }

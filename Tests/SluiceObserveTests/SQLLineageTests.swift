@@ -42,6 +42,8 @@ struct SQLLineageTests {
         #expect(cte.inputTables == ["orders", "users"])
         let insert = SQLLineage(sql: "INSERT INTO daily (day, n) SELECT date(created_at), count(*) FROM orders GROUP BY 1")
         #expect(insert.outputTables == ["daily"])
+        #expect(insert.columns?.map(\.name) == ["day", "n"])
+        #expect(insert.columns?.first?.inputs.first?.transformation == .transformation("date(created_at)"))
         #expect(insert.inputTables == ["orders"])
         let create = SQLLineage(sql: "CREATE TABLE IF NOT EXISTS totals AS SELECT user_id, sum(total) AS t FROM orders GROUP BY user_id")
         #expect(create.outputTables == ["totals"])

@@ -104,9 +104,13 @@ public struct PipelineLineage: Sendable {
                         if dataset(name) == nil { addDataset(name, role: .source, connection: pipeline.connections[action.connection], shape: TableShape(), producer: nil) }
                         if !job.inputs.contains(name) { job.inputs.append(name) }
                     }
+                    var shape = TableShape()
+                    if parsed.outputTables.count == 1, parsed.columns != nil {
+                        shape = queryShape(statement, connection: action.connection, pipeline: pipeline, task: task.name).0
+                    }
                     for table in parsed.outputTables {
                         guard let name = tableName(table, connection: action.connection, pipeline: pipeline) else { continue }
-                        addDataset(name, role: .destination, connection: pipeline.connections[action.connection], shape: TableShape(), producer: task.name)
+                        addDataset(name, role: .destination, connection: pipeline.connections[action.connection], shape: shape, producer: task.name)
                         if !job.outputs.contains(name) { job.outputs.append(name) }
                     }
                 }

@@ -29,6 +29,8 @@ public struct SQLLineage: Sendable {
     public var starTables: [String] = []
     /// Columns that decide which rows there are: join, filter, group and sort keys.
     public var rowInputs: [(table: String, column: String, transformation: ColumnTransformation)] = []
+    /// The column list of `INSERT INTO t (a, b) SELECT …`, which renames the SELECT's columns by position.
+    public var insertColumns: [String] = []
     /// Template values the statement uses (`{{ ds }}` → `ds`).
     public var templateValues: [String] = []
     /// Why ``columns`` is nil.
@@ -42,6 +44,10 @@ public struct SQLLineage: Sendable {
             problem = "a WITH clause"
         } else if let first = tokens.firstIndex(where: { $0.isKeyword("select") }) {
             readSelect(Array(tokens[first...]))
+            if !insertColumns.isEmpty, var columns, columns.count == insertColumns.count {
+                for k in columns.indices { columns[k].name = insertColumns[k] }
+                self.columns = columns
+            }
         } else if !tokens.isEmpty {
             problem = "not a SELECT"
         }
@@ -66,7 +72,16 @@ public struct SQLLineage: Sendable {
                 if i > 0, tokens[i - 1].isKeyword("delete") { if let t = name(at: i + 1) { note(t, into: &outputTables) }; continue }
                 if let t = name(at: i + 1), i + 2 >= tokens.count || !tokens[i + 2].isSymbol("(") { note(t, into: &inputTables) }
             }
-            if lower == "into", let t = name(at: i + 1) { note(t, into: &outputTables) }
+            if lower == "into", let t = name(at: i + 1) {
+                note(t, into: &outputTables)
+                if i + 2 < tokens.count, tokens[i + 2].isSymbol("("), insertColumns.isEmpty {
+                    var j = i + 3
+                    while j < tokens.count, !tokens[j].isSymbol(")") {
+                        if case .word(let w) = tokens[j].kind { insertColumns.append(unquoted(w)) }
+                        j += 1
+                    }
+                }
+            }
             if lower == "update", let t = name(at: i + 1) { note(t, into: &outputTables) }
             if lower == "table", i > 0, tokens[i - 1].isKeyword("create") || tokens[i - 1].isKeyword("temp") || tokens[i - 1].isKeyword("temporary") {
                 var j = i + 1
