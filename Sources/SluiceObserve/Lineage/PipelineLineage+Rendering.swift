@@ -163,7 +163,7 @@ extension PipelineLineage {
     /// A Graphviz digraph: datasets as tables of their columns, tasks as ellipses, column
     /// edges solid for direct and dashed for indirect lineage.
     public func dot() -> String {
-        var out = "digraph \"\(dotText(pipeline))\" {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
+        var out = "digraph \"\(dotText(pipeline))\" {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n"
         var ids: [DatasetName: String] = [:]
         for (i, dataset) in datasets.enumerated() where dataset.role != .intermediate { ids[dataset.name] = "d\(i)" }
         for (name, id) in ids.sorted(by: { $0.value < $1.value }) {
