@@ -71,4 +71,18 @@ struct PipelineLintTests {
         #expect(!item.passed)
         #expect(item.reason == "the gate before load has no uniqueness checks, range checks, referential integrity")
     }
+
+    @Test("alert rules in either form, channels from the project file")
+    func alertForms() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "alerts:\n  channels:\n    local: { command: \"cat >> alerts.jsonl\" }\n  rules:\n    - failure\n    - sla_miss\n"
+            .write(to: directory.appendingPathComponent("sluice.yaml"), atomically: true, encoding: .utf8)
+        try "pipeline: p\ntasks:\n  hello: { shell: echo hi }\n".write(to: directory.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
+        let report = PipelineLint(pipeline: try Pipeline.load(path: directory.appendingPathComponent("p.yaml").path))
+        #expect(report.alerts.events == ["failure", "sla_miss"])
+        #expect(report.alerts.channels == 1)
+        let alerts = report.items.first { $0.id == "alerts" }!
+        #expect(!alerts.passed && alerts.reason == "no rule on quality")
+    }
 }

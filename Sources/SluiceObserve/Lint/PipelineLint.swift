@@ -255,7 +255,9 @@ public struct PipelineLint: Sendable {
         if let channels = mapping["channels"]?.mapping { setup.channels = channels.count }
         setup.channels += channelKinds.filter { mapping[$0] != nil }.count
         setup.events.formUnion(events(mapping["on"]))
-        for rule in mapping["rules"]?.sequence ?? [] { setup.events.formUnion(events(rule.mapping?["on"])) }
+        for rule in mapping["rules"]?.sequence ?? [] {   // `- failure` or `- { on: quality, severity: error }`
+            if let name = rule.string { setup.events.insert(name) } else { setup.events.formUnion(events(rule.mapping?["on"])) }
+        }
         return setup
     }
 
