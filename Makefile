@@ -34,6 +34,13 @@ demo: deps build
 	@echo "--- the same logical date again: a no-op, the warehouse is unchanged"
 	$(SLUICE) run examples/user_analytics/pipeline.yaml --date 2024-06-01
 	$(SLUICE) runs --pipeline examples/user_analytics/pipeline.yaml
+	@echo "--- lineage, the design document and the seed's final checklist"
+	$(SLUICE) lineage examples/user_analytics/pipeline.yaml
+	$(SLUICE) docs examples/user_analytics/pipeline.yaml --format html --output examples/user_analytics/.sluice/design.html
+	$(SLUICE) docs examples/user_analytics/pipeline.yaml --output examples/user_analytics/.sluice/design.md
+	$(SLUICE) lint examples/user_analytics/pipeline.yaml --strict
+	@echo "design document: examples/user_analytics/.sluice/design.html (and design.md)"
+	@echo "OpenLineage events: examples/user_analytics/.sluice/lineage.jsonl ($$(wc -l < examples/user_analytics/.sluice/lineage.jsonl) events)"
 
 bench: deps
 	$(SWIFT) build -c release

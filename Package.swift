@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "SluiceObserve",
             dependencies: [
-                "SluiceCore", "SluiceQuality", "SluicePipeline", "SluiceStream",
+                "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform", "SluicePipeline", "SluiceStream",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -138,8 +138,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceObserveTests",
-            dependencies: ["SluiceObserve", "SluicePipeline", "SluiceStream", "SluiceCore"],
-            exclude: ["Fixtures"]   // loopback servers in Python, run from their source path
+            dependencies: ["SluiceObserve", "SluicePipeline", "SluiceStream", "SluiceQuality", "SluiceTransform", "SluiceCore"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SluiceCLITests",

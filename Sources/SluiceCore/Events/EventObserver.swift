@@ -199,11 +199,11 @@ public final class BufferedObserver: EventObserver, @unchecked Sendable {   // q
 }
 
 /// A pthread mutex for the event types (SluiceCore has no Foundation).
-final class EventLock: @unchecked Sendable {   // the mutex is the lock
+public final class EventLock: @unchecked Sendable {   // the mutex is the lock
     private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
+    public init() { pthread_mutex_init(&mutex, nil) }
     deinit { pthread_mutex_destroy(&mutex) }
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
+    public func locked<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         return try body()

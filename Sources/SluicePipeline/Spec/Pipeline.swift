@@ -46,6 +46,8 @@ public struct Pipeline: Sendable {
     public var connections: [String: String] = [:]
     /// Retry and timeout settings tasks inherit.
     public var defaults = TaskSettings()
+    /// Where OpenLineage events go (`lineage:`); nil when not configured here.
+    public var lineage: LineageSettings?
     public var tasks: [PipelineTask] = []
     /// The YAML file it came from, for locations in messages.
     public var file: String?
@@ -89,6 +91,8 @@ public struct PipelineTask: Sendable {
     /// Overrides of the pipeline's defaults; nil fields inherit.
     public var settings: TaskSettings?
     public var triggerRule: TriggerRule = .allSuccess
+    /// What the task does, in words (`description:`), for docs and lineage.
+    public var description: String?
     /// Where the task is declared (0 for tasks built in Swift).
     public var line = 0
     public var column = 0

@@ -19,6 +19,7 @@ extension Pipeline {
         SpecKey("params", "mapping of name: text", doc: "Values for `{{ params.NAME }}`; `--param` overrides them.", example: "params: { country: DE }"),
         SpecKey("defaults", "task settings", doc: "Retry and timeout settings for every task (see Task settings).", example: "defaults: { retries: 3, retry_delay: 5m }"),
         SpecKey("connections", "mapping of name: URL", doc: "Database URLs tasks refer to by name; `${VAR}` is read from the environment.", example: "connections: { warehouse: \"sqlite:warehouse.db\" }"),
+        SpecKey("lineage", "mapping (see Lineage)", doc: "Where OpenLineage events of its runs go.", example: "lineage: { file: .sluice/lineage.jsonl }"),
         SpecKey("tasks", "mapping of task name: task", required: true, doc: "The tasks (see Task).", example: "tasks:\n  extract: { extract: { file: users.csv } }"),
         SpecKey("on_failure", "shell command, or `{ channel: NAME }`", doc: "Run (or notify) when a run fails, with the run's details as `SLUICE_ALERT_*` variables and JSON on stdin.", example: "on_failure: \"./cleanup.sh\""),
         SpecKey("on_success", "shell command, or `{ channel: NAME }`", doc: "Run (or notify) when a run succeeds.", example: "on_success: { channel: ops }"),
@@ -94,5 +95,5 @@ extension Pipeline {
 
     /// The pipeline part of the reference (`transform:` steps and checks have their own).
     public static let reference = SpecReference(kind: "Pipeline", summary: "A pipeline file (`sluice run pipeline.yaml`): tasks, their order, retries and schedule. Task kind `transform` takes a list of steps (see Steps).",
-                                                sections: [topSection, taskSection, settingsSection, extractSection, sqlSection, checkSection, loadSection, shellSection])
+                                                sections: [topSection, taskSection, settingsSection, extractSection, sqlSection, checkSection, loadSection, shellSection, lineageSection])
 }

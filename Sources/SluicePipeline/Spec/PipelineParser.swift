@@ -133,6 +133,7 @@ struct PipelineParser {
             case "sla": pipeline.sla = duration(value, "sla")
             case "params": pipeline.params = reader.stringMap(value, "params") ?? [:]
             case "connections": pipeline.connections = reader.stringMap(value, "connections") ?? [:]
+            case "lineage": pipeline.lineage = lineageSettings(value)
             case "defaults": pipeline.defaults = settings(value, "defaults", allowed: Pipeline.settingKeys)
             case "tasks":
                 sawTasks = true
@@ -185,7 +186,7 @@ struct PipelineParser {
         }
         var kindPair: (String, Node, Node)?
         var settings = TaskSettings(), sawSettings = false
-        var upstream: [String] = [], input: String?, trigger = TriggerRule.allSuccess
+        var upstream: [String] = [], input: String?, trigger = TriggerRule.allSuccess, description: String?
         for (keyNode, value) in mapping {
             guard let key = reader.string(keyNode, "a key") else { continue }
             if Pipeline.kinds.contains(key) {
@@ -207,7 +208,7 @@ struct PipelineParser {
                 if case .scalar(let s) = value, s.string.isEmpty { break }
                 upstream = reader.strings(value, "after") ?? []
             case "input": input = reader.string(value, "input")
-            case "description": _ = reader.string(value, "description")
+            case "description": description = reader.string(value, "description")
             case "trigger_rule": trigger = reader.choice(value, "trigger_rule", as: TriggerRule.self) ?? trigger
             case "on_failure", "on_success": break   // callbacks: read by SluiceObserve from the file
             default:
@@ -225,6 +226,7 @@ struct PipelineParser {
         task.input = input
         task.settings = sawSettings ? settings : nil
         task.triggerRule = trigger
+        task.description = description
         task.line = nameNode.mark?.line ?? 0
         task.column = nameNode.mark?.column ?? 0
         return task

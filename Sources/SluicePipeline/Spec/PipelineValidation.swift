@@ -78,7 +78,7 @@ extension Pipeline {
     }
 
     /// Every task that `task` transitively runs after.
-    func ancestors(of task: PipelineTask) -> Set<String> {
+    public func ancestors(of task: PipelineTask) -> Set<String> {
         var seen = Set<String>()
         var pending = task.upstream
         while let name = pending.popLast() {
@@ -89,7 +89,7 @@ extension Pipeline {
     }
 
     /// The task whose table `task` reads.
-    func inputTask(of task: PipelineTask) throws -> String {
+    public func inputTask(of task: PipelineTask) throws -> String {
         if let input = task.input {
             guard let source = self.task(named: input) else {
                 throw PipelineError(.missingReference, message: "task \"\(task.name)\" reads input \"\(input)\", which is not a task",
@@ -139,7 +139,8 @@ extension PipelineTask {
         }
     }
 
-    var connectionNames: [String] {
+    /// The connections the task uses, by name.
+    public var connectionNames: [String] {
         switch action {
         case .extract(let a): if case .query(let c, _) = a.source { return [c] }
         case .sql(let a): return [a.connection]

@@ -132,25 +132,5 @@ extension QualityError {
 
 /// Column names in `node`, in order of first mention.
 func collectColumns(_ node: ExpressionNode, into names: inout [String]) {
-    switch node {
-    case .literal: break
-    case .column(let name, _): if !names.contains(name) { names.append(name) }
-    case .unary(_, let x, _), .isNull(let x, _, _), .cast(let x, _, _): collectColumns(x, into: &names)
-    case .binary(_, let a, let b, _), .like(let a, let b, _, _):
-        collectColumns(a, into: &names)
-        collectColumns(b, into: &names)
-    case .inList(let x, let items, _, _):
-        collectColumns(x, into: &names)
-        for item in items { collectColumns(item, into: &names) }
-    case .between(let x, let lo, let hi, _, _):
-        for part in [x, lo, hi] { collectColumns(part, into: &names) }
-    case .caseWhen(let branches, let otherwise, _):
-        for (when, then) in branches {
-            collectColumns(when, into: &names)
-            collectColumns(then, into: &names)
-        }
-        if let otherwise { collectColumns(otherwise, into: &names) }
-    case .call(_, let arguments, _):
-        for argument in arguments { collectColumns(argument, into: &names) }
-    }
+    for reference in node.columnReferences() where !names.contains(reference.name) { names.append(reference.name) }
 }

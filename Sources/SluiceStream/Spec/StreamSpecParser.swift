@@ -399,15 +399,5 @@ struct StreamSpecParser {
 
 /// Column names an expression reads, with their positions.
 func columnReferences(_ node: ExpressionNode) -> [(String, Int)] {
-    switch node {
-    case .literal: return []
-    case .column(let name, let p): return [(name, p)]
-    case .unary(_, let a, _), .isNull(let a, _, _), .cast(let a, _, _): return columnReferences(a)
-    case .binary(_, let a, let b, _), .like(let a, let b, _, _): return columnReferences(a) + columnReferences(b)
-    case .inList(let a, let list, _, _): return columnReferences(a) + list.flatMap(columnReferences)
-    case .between(let a, let b, let c, _, _): return columnReferences(a) + columnReferences(b) + columnReferences(c)
-    case .caseWhen(let whens, let otherwise, _):
-        return whens.flatMap { columnReferences($0.0) + columnReferences($0.1) } + (otherwise.map(columnReferences) ?? [])
-    case .call(_, let args, _): return args.flatMap(columnReferences)
-    }
+    node.columnReferences().map { ($0.name, $0.position) }
 }

@@ -24,5 +24,8 @@ extension Sluice {
         ClearCommand.self,
         ScheduleCommand.self,
         StreamCommand.self,
+        LineageCommand.self,
+        LintCommand.self,
+        DocsCommand.self,
     ]
 }

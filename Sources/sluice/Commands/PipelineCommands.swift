@@ -267,6 +267,9 @@ struct RunCommand: AsyncParsableCommand {
             observability.flush()
             metricsOptions.export(observability, grouping: [("pipeline", spec.name)])
         }
+        let lineage = LineageSetup(for: [spec])
+        runner.observer = lineage.observer(with: runner.observer)
+        defer { lineage.flush() }
         let logical: Int64
         if let date { logical = try parseDateArgument(date, option: "--date") } else {
             let schedule = try PipelineSchedule(spec.schedule, timeZone: spec.timeZone)
@@ -327,6 +330,9 @@ struct BackfillCommand: AsyncParsableCommand {
         let spec = try loadPipeline(pipeline)
         let store = try stateOptions.store(for: spec)
         let runner = PipelineRunner(pipeline: spec, store: store)
+        let lineage = LineageSetup(for: [spec])
+        runner.observer = lineage.observer(with: runner.observer)
+        defer { lineage.flush() }
         let first = try parseDateArgument(from, option: "--from"), last = try parseDateArgument(to, option: "--to")
         guard first <= last else { throw CommandFailure(description: "error: --from \(from) is after --to \(to)", status: ExitStatus.usage) }
         let tty = isatty(2) == 1
@@ -599,10 +605,12 @@ struct ScheduleCommand: AsyncParsableCommand {
         let observability = try makeObservability(for: Array(zip(specs, stores)))
         let server = try metricsOptions.start(observability)
         defer { server?.stop(); observability.flush() }
+        let lineage = LineageSetup(for: specs)
+        defer { lineage.flush() }
         for ((path, spec), store) in zip(zip(pipelines, specs), stores) {
             if spec.schedule == nil { printError("warning: \(path) has no schedule; the scheduler will not start it") }
             let runner = PipelineRunner(pipeline: spec, store: store)
-            runner.observer = observability.observer
+            runner.observer = lineage.observer(with: observability.observer)
             runner.onEvent = { event in
                 if case .tryFinished(let task, let n, let s, let secs, _, let error) = event, s != .success {
                     printError("  \(spec.name): \(task) try \(n) \(s.rawValue) after \(fixed(secs, digits: 2)) s: \(error ?? "")")

@@ -108,9 +108,10 @@ struct StreamCommand: ParsableCommand {
                     printError("stream \(name): \(status.isFinal ? "done: " : "")\(status.line)")
                 }))
             let observability = try makeObservability(forStream: parsed, file: spec)
-            runner.observer = observability.observer
+            let lineage = LineageSetup(streamSpec: spec)
+            runner.observer = lineage.observer(with: observability.observer)
             let server = try metricsOptions.start(observability)
-            defer { server?.stop(); observability.flush() }
+            defer { server?.stop(); observability.flush(); lineage.flush() }
             signal(SIGINT, SIG_IGN)
             signal(SIGTERM, SIG_IGN)
             let sources = [SIGINT, SIGTERM].map { number in

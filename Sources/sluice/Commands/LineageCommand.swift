@@ -1,0 +1,36 @@
+import ArgumentParser
+import SluiceObserve
+
+struct LineageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lineage",
+        abstract: "Print a pipeline's static lineage: datasets, tasks and column lineage, without running it.",
+        discussion: """
+        Datasets are named by the OpenLineage naming spec (postgres://host:port + db.schema.table,
+        sqlite:///path.db + table, file + /abs/path, kafka://broker + topic). Each destination
+        column lists the source columns it comes from, DIRECT (IDENTITY, TRANSFORMATION,
+        AGGREGATION) or INDIRECT (JOIN, GROUP_BY, FILTER, SORT, CONDITIONAL).
+        Examples:
+          sluice lineage examples/user_analytics/pipeline.yaml
+          sluice lineage examples/user_analytics/pipeline.yaml --format mermaid
+          sluice lineage examples/user_analytics/pipeline.yaml --format dot | dot -Tsvg > lineage.svg
+        """
+    )
+
+    @Argument(help: "The pipeline file (YAML).")
+    var pipeline: String
+
+    @Option(name: .long, help: ArgumentHelp("text, json, mermaid or dot.", valueName: "format"))
+    var format: String = "text"
+
+    func validate() throws {
+        guard PipelineLineage.Format(rawValue: format) != nil else {
+            throw ValidationError("--format must be one of \(PipelineLineage.Format.allCases.map(\.rawValue).joined(separator: ", ")), not '\(format)'")
+        }
+    }
+
+    func run() throws {
+        let lineage = PipelineLineage(try loadPipeline(pipeline))
+        print(lineage.rendered(PipelineLineage.Format(rawValue: format)!), terminator: "")
+    }
+}
