@@ -87,7 +87,7 @@ enum TaskExecution {
                     return try TableFile.read(path: pipeline.resolve(try variables.renderPath(name))).0
                 }
                 var table = input
-                for step in transform.steps {
+                for step in try transform.steps.map({ try $0.mappingExpressions(variables.bindExpression) }) {
                     try context.checkCancelled()
                     table = try step.apply(to: table)
                 }
@@ -97,7 +97,8 @@ enum TaskExecution {
             let inputName = try pipeline.inputTask(of: task)
             let input = try context.input()
             return try await onThread(context) {
-                let suite = try action.suite.makeSuite(references: try action.suite.readReferences())
+                let spec = try action.suite.renderingPaths { try variables.renderPath($0) }
+                let suite = try spec.makeSuite(references: try spec.readReferences())
                 let result = try suite.run(on: input)
                 let summary = result.summary
                 context.log("checks: \(summary.total) total, \(summary.passed) passed, \(summary.failed) failed, \(summary.notEvaluated) not evaluated")

@@ -232,7 +232,12 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
         Unknown keys and wrong types are reported as file:line:column with "did you mean";
         a dependency cycle is printed as the cycle; missing upstreams, inputs and connections
-        are named. Exit 0 when every file is valid, 2 otherwise.
+        are named. Every column reference (transform steps and expressions, checks, load
+        keys, join/union files) is bound against the columns flowing from upstream — file
+        headers, SQL result columns (prepared, read-only), each step's output — without
+        reading data rows; tasks whose columns cannot be known before a run are listed as
+        not checked. `sluice run` does the same before anything runs.
+        Exit 0 when every file is valid, 2 otherwise.
         Examples:
           sluice validate examples/user_analytics/pipeline.yaml
         """
@@ -244,9 +249,11 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         for path in pipelines {
             let pipeline = try loadPipeline(path)
+            let binding = try pipeline.bindColumns()
             let drawing = pipeline.drawing()
             let head = "\(path): ok — pipeline \(pipeline.name), \(pipeline.tasks.count) task\(pipeline.tasks.count == 1 ? "" : "s")"
             print(drawing.count == 1 ? "\(head): \(drawing[0])" : "\(head); tasks bracketed together can run in parallel:\n" + drawing.map { "  " + $0 }.joined(separator: "\n"))
+            for (task, reason) in binding.skipped { print("  columns of \(task) not checked: \(reason)") }
         }
     }
 }
@@ -311,7 +318,10 @@ struct RunCommand: AsyncParsableCommand {
             let now = SystemClock().now()
             logical = schedule.previous(atOrBefore: schedule.previous(atOrBefore: now) - 1)
         }
-        let summary = try await runner.run(RunRequest(logicalDate: logical, rerun: rerun, params: try parseParams(param)))
+        let request = RunRequest(logicalDate: logical, rerun: rerun, params: try parseParams(param))
+        // Column references are bound before anything runs: a typo fails here, not hours later.
+        _ = try spec.bindColumns(variables: try runner.variables(for: request))
+        let summary = try await runner.run(request)
         printSummary(summary, pipeline: spec.name, json: stateOptions.format == "json")
         if !summary.succeeded {
             throw CommandFailure(description: "error: run \(spec.name) \(summary.run.runID) failed: \(runFailureText(summary.run.message))\n  hint: " + runFailureHint(summary, pipelinePath: pipeline))
