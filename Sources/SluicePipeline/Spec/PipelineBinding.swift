@@ -50,6 +50,7 @@ extension Pipeline {
         var flows: [String: Flow] = [:]
         var result = ColumnBinding()
         var problems: [SpecDiagnostic] = []
+        var firstCategory: ErrorCategory?
         func problem(_ where: ErrorLocation, _ message: String, hint: String?) {
             problems.append(SpecDiagnostic(.invalidValue, file: `where`.file ?? file ?? "<pipeline>", line: `where`.line, column: `where`.column,
                                            message: message, hint: hint))
@@ -67,13 +68,14 @@ extension Pipeline {
                 result.skipped.append((task.name, unknowable.reason))
             } catch let error as any SluiceError {
                 flows[task.name] = .unknown("it has a problem (reported)")
+                firstCategory = firstCategory ?? error.category
                 let location = error.location.flatMap { $0.line > 0 ? $0 : nil } ?? ErrorLocation(file: file, line: task.line, column: task.column)
                 problem(location, error.message.hasPrefix("task \"") ? error.message : "task \"\(task.name)\": \(error.message)", hint: error.hint)
             }
         }
         guard let first = problems.first else { return result }
         var error = PipelineError(.missingReference, file: first.file, line: first.line, column: first.column,
-                                  message: first.message, hint: first.hint, category: .usage)
+                                  message: first.message, hint: first.hint, category: problems.count == 1 ? firstCategory ?? .usage : .usage)
         if problems.count > 1 { error.diagnostics = problems.sorted(by: SpecDiagnostic.byLocation) }
         throw error
     }
