@@ -72,7 +72,7 @@ func makeObservability(for pipelines: [(Pipeline, StateStore)]) throws -> Observ
             observability.add(SubjectFilter(alerts, subject: pipeline.name), slow: true)
         }
     } catch let error as ObserveError {
-        throw CommandFailure(description: error.description, status: ExitStatus.usage)
+        throw CommandError(usage: error)
     }
     return observability
 }
@@ -96,7 +96,7 @@ func makeObservability(forStream stream: StreamSpec, file: String) throws -> Obs
             observability.add(SubjectFilter(alerts, subject: stream.name), slow: true)
         }
     } catch let error as ObserveError {
-        throw CommandFailure(description: error.description, status: ExitStatus.usage)
+        throw CommandError(usage: error)
     }
     return observability
 }
