@@ -48,7 +48,7 @@ enum TaskExecution {
                 case .query(let connection, let sql):
                     let url = try pipeline.connectionURL(connection)
                     let template = try SQLTemplate(sql)
-                    let db = try SQLConnection(url: url)
+                    let db = try SQLConnection(url: url, readOnly: true)
                     context.log("extract from \(url)")
                     var batches: [Table] = []
                     let schema = try db.extract(template, parameters: try variables.parameters(for: template.parameterNames)) { batch in

@@ -66,7 +66,7 @@ struct RunCommand: AsyncParsableCommand {
         printSummary(summary, pipeline: spec.name, json: stateOptions.json)
         if !summary.succeeded {
             throw CommandError.failed("run \(spec.name) \(summary.run.runID) failed: \(runFailureText(summary.run.message))",
-                                      hint: "see `sluice logs \(summary.run.runID) TASK --pipeline \(pipeline)`; run again to resume")
+                                      hint: runFailureHint(summary, pipelinePath: pipeline))
         }
     }
 }
