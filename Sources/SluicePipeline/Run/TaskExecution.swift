@@ -136,7 +136,7 @@ enum TaskExecution {
                         defer { offset = end }
                         return input.slice(offset..<end)
                     }
-                    context.log("loaded \(summary.rows) rows into \(table) on \(url) (\(options.mode))")
+                    context.log("loaded \(summary.rows) rows into \(table) on \(url) (\(options.mode): \(summary.counts))")
                 }
                 var output = TaskOutput(rowsIn: input.rowCount, rowsOut: input.rowCount)
                 output.outputSchema = input.schema
