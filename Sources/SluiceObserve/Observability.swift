@@ -77,6 +77,7 @@ public struct SubjectFilter: EventObserver {
         case .checkEvaluated(let e): e.run?.pipeline ?? e.task
         case .slaMissed(let e): e.run.pipeline
         case .streamStarted(let e): e.stream
+        case .streamBatchSent(let e): e.stream
         case .streamBatchCommitted(let e): e.stream
         case .streamStopped(let e): e.stream
         case .recordDeadLettered(let e): e.stream

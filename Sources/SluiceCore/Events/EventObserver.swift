@@ -29,6 +29,7 @@ public protocol EventObserver: Sendable {
     func checkEvaluated(_ event: CheckEvaluated)
     func slaMissed(_ event: SLAMissed)
     func streamStarted(_ event: StreamStarted)
+    func streamBatchSent(_ event: StreamBatchSent)
     func streamBatchCommitted(_ event: StreamBatchCommitted)
     func streamStopped(_ event: StreamStopped)
     func recordDeadLettered(_ event: RecordDeadLettered)
@@ -46,6 +47,7 @@ extension EventObserver {
         case .checkEvaluated(let e): checkEvaluated(e)
         case .slaMissed(let e): slaMissed(e)
         case .streamStarted(let e): streamStarted(e)
+        case .streamBatchSent(let e): streamBatchSent(e)
         case .streamBatchCommitted(let e): streamBatchCommitted(e)
         case .streamStopped(let e): streamStopped(e)
         case .recordDeadLettered(let e): recordDeadLettered(e)
@@ -60,6 +62,7 @@ extension EventObserver {
     public func checkEvaluated(_ event: CheckEvaluated) {}
     public func slaMissed(_ event: SLAMissed) {}
     public func streamStarted(_ event: StreamStarted) {}
+    public func streamBatchSent(_ event: StreamBatchSent) {}
     public func streamBatchCommitted(_ event: StreamBatchCommitted) {}
     public func streamStopped(_ event: StreamStopped) {}
     public func recordDeadLettered(_ event: RecordDeadLettered) {}
