@@ -117,6 +117,26 @@ struct KafkaStreamTests {
         }
     }
 
+    @Test("--stop-at-end on a caught-up group ends within seconds (right after the previous member left), reading nothing")
+    func stopAtEndWhenCaughtUp() throws {
+        let raw = try TestCluster.topic("raw", partitions: 3), out = try TestCluster.topic("out", partitions: 3)
+        let dlq = try TestCluster.topic("dlq", partitions: 1), group = "g-\(UUID().uuidString.prefix(6))"
+        try produce(try inputRecords(events: 600, seed: 15), to: raw)
+        // The default session timeout: librdkafka's mock coordinator holds a join for up to session.timeout.ms − 1 s
+        // (44 s) after a group's last member left; a caught-up run must not join at all.
+        let yaml = spec(raw: raw, out: out, dlq: dlq, group: group)
+        let first = try StreamRunner(spec: try StreamSpec(yaml: yaml), options: .init(stopAtEnd: true)).run()
+        #expect(first.input == 602)
+        // Caught up: a second run of the same group (its last member left a moment ago) has nothing to read.
+        let started = ContinuousClock.now
+        let second = try StreamRunner(spec: try StreamSpec(yaml: yaml), options: .init(stopAtEnd: true)).run()
+        let elapsed = ContinuousClock.now - started
+        #expect(second.input == 0 && second.output == 0)
+        #expect(elapsed < .seconds(15), "a caught-up --stop-at-end run took \(elapsed)")
+        let committed = try committedOffsets(group: group, topic: raw, partitions: 3)
+        #expect(committed.values.reduce(0, +) == 602)   // the first run's commits stand
+    }
+
     @Test("a record the output keeps refusing is dead-lettered after max_attempts; the rest go on")
     func deadLetterAfterAttempts() throws {
         let raw = try TestCluster.topic("raw", partitions: 1), out = try TestCluster.topic("out", partitions: 1)
