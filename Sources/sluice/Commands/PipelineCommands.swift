@@ -267,7 +267,7 @@ struct RunCommand: AsyncParsableCommand {
             observability.flush()
             metricsOptions.export(observability, grouping: [("pipeline", spec.name)])
         }
-        let lineage = LineageSetup(for: [spec])
+        let lineage = LineageSetup(for: [spec], observability: observability)
         runner.observer = lineage.observer(with: runner.observer)
         defer { lineage.flush() }
         let logical: Int64
@@ -605,7 +605,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         let observability = try makeObservability(for: Array(zip(specs, stores)))
         let server = try metricsOptions.start(observability)
         defer { server?.stop(); observability.flush() }
-        let lineage = LineageSetup(for: specs)
+        let lineage = LineageSetup(for: specs, observability: observability)
         defer { lineage.flush() }
         for ((path, spec), store) in zip(zip(pipelines, specs), stores) {
             if spec.schedule == nil { printError("warning: \(path) has no schedule; the scheduler will not start it") }
