@@ -53,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
             observability.flush()
             metricsOptions.export(observability, grouping: [("pipeline", spec.name)])
         }
-        let lineage = LineageSetup(for: [spec])
+        let lineage = LineageSetup(for: [spec], observability: observability)
         runner.observer = lineage.observer(with: runner.observer)
         defer { lineage.flush() }
         let logical: Int64
