@@ -81,24 +81,15 @@ enum TaskExecution {
         case .transform(let action):
             let input = try context.input()
             return try await onThread(context) {
-                let ancestors = pipeline.ancestors(of: task)
-                let transform = try Transform(node: action.steps.node, file: action.steps.file) { name in
-                    if ancestors.contains(name) { return try context.table(of: name) }
-                    return try TableFile.read(path: pipeline.resolve(try variables.renderPath(name))).0
-                }
-                var table = input
-                for step in try transform.steps.map({ try $0.mappingExpressions(variables.bindExpression) }) {
-                    try context.checkCancelled()
-                    table = try step.apply(to: table)
-                }
+                let transform = try action.prepared(task: task, context: context)
+                let table = try transform.apply(to: input) { _ in try context.checkCancelled() }
                 return TaskOutput(table: table, rowsIn: input.rowCount)
             }
         case .check(let action):
             let inputName = try pipeline.inputTask(of: task)
             let input = try context.input()
             return try await onThread(context) {
-                let spec = try action.suite.renderingPaths { try variables.renderPath($0) }
-                let suite = try spec.makeSuite(references: try spec.readReferences())
+                let suite = try action.suite.makeSuite(references: try action.suite.readReferences())
                 let result = try suite.run(on: input)
                 let summary = result.summary
                 context.log("checks: \(summary.total) total, \(summary.passed) passed, \(summary.failed) failed, \(summary.notEvaluated) not evaluated")
@@ -145,7 +136,7 @@ enum TaskExecution {
                         defer { offset = end }
                         return input.slice(offset..<end)
                     }
-                    context.log("loaded \(summary.rows) rows into \(table) on \(url) (\(options.mode))")
+                    context.log("loaded \(summary.rows) rows into \(table) on \(url) (\(options.mode): \(summary.counts))")
                 }
                 var output = TaskOutput(rowsIn: input.rowCount, rowsOut: input.rowCount)
                 output.outputSchema = input.schema

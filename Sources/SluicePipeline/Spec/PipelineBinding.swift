@@ -185,7 +185,8 @@ extension Pipeline {
         var skipReason: String?
         let transform: Transform
         do {
-            transform = try Transform(node: action.steps.node, file: action.steps.file) { name in
+            transform = try action.transform.resolvingTables { reference in
+                let name = reference.name
                 if ancestors.contains(name) {
                     switch flows[name] {
                     case .known(let schema, let known)?:
@@ -209,14 +210,13 @@ extension Pipeline {
         } catch let error as TransformError {
             if let skipReason { return .unknown(skipReason) }
             let location = error.specLocation
-            throw PipelineError(.missingReference, file: location?.file ?? action.steps.file, line: location?.line ?? task.line,
+            throw PipelineError(.missingReference, file: location?.file ?? file, line: location?.line ?? task.line,
                                 column: location?.column ?? task.column, message: error.message, hint: error.hint)
         }
         let placeholder = variables ?? .placeholder(params: params)
-        let nodes = action.steps.node.sequence.map(Array.init) ?? []
         var table = Table(emptyWith: input.schema)
         for (index, step) in transform.steps.enumerated() {
-            let mark = index < nodes.count ? nodes[index].mark : nil
+            let mark = index < transform.locations.count ? transform.locations[index].step : nil
             do {
                 table = try step.mappingExpressions(placeholder.bindExpression).apply(to: table)
             } catch let error as any SluiceError {
@@ -226,7 +226,7 @@ extension Pipeline {
                     return .unknown("step \(index + 1) (\(step.name)) could not be checked: a column's type is decided by the data")
                 }
                 let detail = (expression?.detail ?? error.detail).map { "\n  " + $0.replacing("\n", with: "\n  ") } ?? ""
-                throw PipelineError(.missingReference, file: action.steps.file, line: mark?.line ?? task.line, column: mark?.column ?? task.column,
+                throw PipelineError(.missingReference, file: mark?.file ?? file, line: mark?.line ?? task.line, column: mark?.column ?? task.column,
                                     message: "step \(index + 1) (\(step.name)): \(expression?.message ?? error.message)\(detail)", hint: expression?.hint ?? error.hint)
             }
         }
@@ -267,19 +267,9 @@ extension Pipeline {
 }
 
 extension TransformAction {
-    /// The steps as parsed without their tables (names of `join`/`union` tables recorded).
-    private var parsedWithoutTables: (transform: Transform?, tableNames: [String]) {
-        var names: [String] = []
-        let transform = try? Transform(node: steps.node, file: steps.file) { name in
-            names.append(name)
-            return Table.empty
-        }
-        return (transform, names)
-    }
-
     /// The tables its `join`/`union` steps name (a path, or an upstream task), as written.
-    var tableNames: [String] { parsedWithoutTables.tableNames }
+    var tableNames: [String] { transform.tableReferences.map(\.name) }
 
     /// The expression texts of its steps, as written (templates included).
-    var expressionTexts: [String] { parsedWithoutTables.transform?.steps.flatMap(\.expressions) ?? [] }
+    var expressionTexts: [String] { transform.steps.flatMap(\.expressions) }
 }

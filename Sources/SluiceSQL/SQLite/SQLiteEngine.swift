@@ -10,6 +10,9 @@ final class SQLiteEngine: SQLEngine {
         database = try SQLiteDatabase(path: path, readOnly: readOnly)
     }
 
+    /// Rows inserted, updated or deleted on this connection so far (triggers' included).
+    var totalChanges: Int { Int(sqlite3_total_changes64(database.handle)) }
+
     @discardableResult
     func execute(_ sql: String, parameters: [Value]) throws -> Int {
         if parameters.isEmpty {

@@ -47,7 +47,7 @@ struct ExtractCommand: ParsableCommand {
         let started = monotonicSeconds()
         let text: String
         if let query { text = query } else {
-            guard let contents = readTextFile(queryFile!) else { throw CommandFailure(description: "error: cannot read query file \(queryFile!)", status: ExitStatus.usage) }
+            guard let contents = readTextFile(queryFile!) else { throw CommandError.usage("cannot read query file", location: ErrorLocation(file: queryFile!)) }
             text = contents
         }
         var parameters: [String: Value] = [:]
