@@ -300,8 +300,9 @@ struct PipelineParser {
                      hint: "transform:\n        - derive: { email: \"lower(trim(email))\" }")
                 return nil
             }
-            // Parsed now for errors (join/union files are read when the task runs).
-            do { _ = try Transform(node: body, file: file, loadTable: { _ in Table.empty }) } catch let error as TransformError where !error.diagnostics.isEmpty {
+            // Parsed now (join/union files are read when the task runs).
+            let transform: Transform
+            do { transform = try Transform(parsing: body, file: file) } catch let error as TransformError where !error.diagnostics.isEmpty {
                 error.diagnostics.forEach(reader.report)
                 return nil
             } catch let error as TransformError {
@@ -310,7 +311,7 @@ struct PipelineParser {
                                              message: error.specLocation == nil ? Self.plain(error) : error.message, hint: error.specLocation == nil ? nil : error.hint))
                 return nil
             } catch { fail(body, "\(error)"); return nil }
-            return .transform(TransformAction(steps: YAMLFragment(node: body, file: file)))
+            return .transform(TransformAction(transform: transform))
         case "check":
             var suiteNode: [(Node, Node)] = [], failOn = Severity.error, quarantine: String?
             var suiteFile: String?

@@ -6,8 +6,8 @@ final class SQLiteEngine: SQLEngine {
     let database: SQLiteDatabase
     let dialect = SQLDialect.sqlite
 
-    init(path: String) throws {
-        database = try SQLiteDatabase(path: path)
+    init(path: String, readOnly: Bool = false) throws {
+        database = try SQLiteDatabase(path: path, readOnly: readOnly)
     }
 
     /// Rows inserted, updated or deleted on this connection so far (triggers' included).
