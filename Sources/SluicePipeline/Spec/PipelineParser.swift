@@ -317,7 +317,7 @@ struct PipelineParser {
             var suiteFile: String?
             for (key, keyNode, value) in reader.mapping(body, what, allowed: Pipeline.checkSection.names) ?? [] {
                 switch key {
-                case "checks", "references", "sample_rows": suiteNode.append((keyNode, value))
+                case "checks", "references", "sample_rows", "name": suiteNode.append((keyNode, value))
                 case "suite": suiteFile = reader.string(value, "suite").map(resolve)
                 case "quarantine": quarantine = reader.string(value, "quarantine")
                 case "fail_on":

@@ -117,6 +117,9 @@ enum OptionValue: Sendable {
 ///   - referential: { column: user_id, reference: users.id }
 /// ```
 public struct SuiteSpec: Sendable {
+    /// The identity of the dataset the suite checks (`name: orders`): runs stored under one
+    /// name compare with each other in change and anomaly checks, whatever file each read.
+    public var name: String?
     /// The dataset the checks run on (a path relative to the suite file); may be
     /// given on the command line instead.
     public var dataset: DatasetSpec?
@@ -174,7 +177,7 @@ public struct SuiteSpec: Sendable {
         let directory = file.contains("/") ? String(file[...file.lastIndex(of: "/")!]) : ""
         func resolve(_ path: String) -> String { path.hasPrefix("/") || path == "-" ? path : directory + path }
 
-        var spec = SuiteSpec(dataset: nil, references: [:], checks: [], sampleRows: 5, file: file)
+        var spec = SuiteSpec(name: nil, dataset: nil, references: [:], checks: [], sampleRows: 5, file: file)
         var sawChecks = false
         // Each top-level key and each check is read on its own, so that one mistake does not
         // hide the next: every problem is reported together (the first one is the error's own).
@@ -185,6 +188,7 @@ public struct SuiteSpec: Sendable {
         for (key, _, value) in try reader.mapping(root, "the suite", allowed: suiteSection.names) {
             try collecting {
             switch key {
+            case "name": spec.name = try reader.string(value, "name")
             case "dataset": spec.dataset = try dataset(value, "dataset", reader, resolve)
             case "references":
                 for (name, _, ref) in try reader.mapping(value, "references", allowed: try referenceNames(value, reader)) {

@@ -7,6 +7,17 @@ import SluiceFormats
 import SluiceQuality
 
 struct CheckCommand: ParsableCommand {
+    /// A suite without `name:` is its file, written the same way however it was given (`./q/../checks.yaml` is `checks.yaml`).
+    static func identity(ofSuite path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(part)
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Run a data-quality suite (checks.yaml) on a table file and gate on the result.",
@@ -17,8 +28,12 @@ struct CheckCommand: ParsableCommand {
         --quarantine writes the rows that failed any row-level check (not_null, unique,
         range, accepted_values, referential, pattern, expression), with a _failed_checks column naming
         the checks; --passed writes every other row. Together they hold every input row once.
-        --history stores each check's result per run (table sluice_quality_results) and
-        feeds change checks (row_count_change, change), which are not evaluated without it.
+        --history stores each check's result per run (table sluice_check_results, the same
+        table a pipeline's state store keeps) under the dataset identity — the suite's
+        `name:`, else the suite file — and feeds change and anomaly checks (row_count_change,
+        change, anomaly), which are not evaluated without it. Runs of one identity compare
+        with each other whatever file each read; --history .sluice/state.db shares results
+        with a pipeline whose check task has the same name.
         Examples:
           sluice check data/orders.csv --suite examples/quality/checks.yaml
           sluice check data/orders.csv --suite checks.yaml --format junit --output quality.xml
@@ -89,7 +104,8 @@ struct CheckCommand: ParsableCommand {
         printReadReport(report!, file: dataset.name)
         let checks = try spec.makeSuite(references: references)
         let store = try history.map { try QualityHistory(location: $0) }
-        let past = try store?.history(for: checks, dataset: dataset.name)
+        let identity = spec.name ?? Self.identity(ofSuite: suite)
+        let past = try store?.history(for: checks, dataset: identity)
         let started = monotonicSeconds()
         let result = try checks.run(on: table!, history: past)
         exportCheckMetrics(result.results, suite: suite, options: metricsOptions)
@@ -106,8 +122,10 @@ struct CheckCommand: ParsableCommand {
             print(text, terminator: "")
         }
         if let store {
-            let run = try store.record(result, of: checks, on: table!, dataset: dataset.name, suiteName: suite)
-            printError("history: run \(run) stored in \(history!)")
+            let now = currentMicroseconds()
+            let run = CheckRun(dataset: identity, runID: QualityHistory.checkRunID(now: now), suite: suite)
+            try store.record(result, run: run, now: now)
+            printError("history: run \(run.runID) of \(identity) stored in \(history!)")
         }
         if quarantine != nil || passed != nil {
             let split = Quarantine.split(table!, by: result)
