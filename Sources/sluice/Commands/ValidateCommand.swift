@@ -7,9 +7,9 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check pipeline files without running anything.",
         discussion: """
-        Unknown keys and wrong types are reported as file:line:column with "did you mean";
-        a dependency cycle is printed as the cycle; missing upstreams, inputs and connections
-        are named. Exit 0 when every file is valid, 2 otherwise.
+        Unknown keys and wrong types are reported as file:line:column with "did you
+        mean"; a dependency cycle is printed as the cycle; missing upstreams, inputs
+        and connections are named. Exit 0 when every file is valid, 2 otherwise.
         Examples:
           sluice validate examples/user_analytics/pipeline.yaml
         """
