@@ -27,6 +27,12 @@ public struct DatasetSpec: Sendable, Equatable {
     public var table: String?
     /// The query to read from ``connection``.
     public var query: String?
+    /// How to read the file when the command line says (a CSV dialect): overrides ``format``.
+    public var fileFormat: FileFormat?
+    /// Rows that cannot be read: fail (the default), skip or pad.
+    public var badRows: BadRowPolicy = .error
+    /// Rows sampled to infer types (`nil`: the reader's default).
+    public var inferenceRows: Int?
 
     public init(path: String, format: String? = nil, schema: String? = nil) {
         self.path = path
@@ -71,7 +77,9 @@ public struct DatasetSpec: Sendable, Equatable {
         options.columns = columns
         if !splitLargeFiles { options.splitThreshold = Int.max }
         if let schema { options.schemaOverride = try Schema(parsing: schema) }
-        return try TableFile.read(path: path, format: try format.map { try FileFormat(name: $0) }, options: options)
+        options.badRows = badRows
+        if let inferenceRows { options.inferenceRows = inferenceRows }
+        return try TableFile.read(path: path, format: try fileFormat ?? format.map { try FileFormat(name: $0) }, options: options)
     }
 }
 
