@@ -24,6 +24,7 @@ struct CheckCommand: ParsableCommand {
           sluice check data/orders.csv --suite checks.yaml --format junit --output quality.xml
           sluice check data/orders.csv --suite checks.yaml --fail-on critical --quarantine bad.csv --passed good.csv
           sluice check data/orders.csv --suite checks.yaml --history quality.db
+          sluice check events.parquet --suite checks.yaml --filter "ds = '2024-06-01'"
         """
     )
 
@@ -57,6 +58,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Column types of DATA instead of inference, e.g. id:int64,total:float64.", valueName: "name:type,..."))
     var schema: String?
 
+    @Option(name: .long, help: ArgumentHelp("Check only the rows where this condition is true (as a transform filter); Parquet row groups whose statistics rule it out are not read.", valueName: "expression"))
+    var filter: String?
+
     func validate() throws {
         do { _ = try ReportFormat(name: format) } catch let error as QualityError {
             throw ValidationError("--format: \(error.message)" + (error.hint.map { " (\($0))" } ?? ""))
@@ -85,6 +89,7 @@ struct CheckCommand: ParsableCommand {
             throw CommandFailure(description: "error: no data to check: give a file (sluice check DATA --suite \(suite)) or a `dataset:` in the suite",
                                  status: ExitStatus.usage)
         }
+        if let filter { dataset.filter = filter }
         // Only the columns the checks read are parsed, unless whole rows are written out.
         let (table, report, references) = try spec.read(dataset, onlyColumnsChecked: quarantine == nil && passed == nil)
         printReadReport(report!, file: dataset.name)
