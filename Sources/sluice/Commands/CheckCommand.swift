@@ -42,6 +42,7 @@ struct CheckCommand: ParsableCommand {
           sluice check data/orders.csv --suite checks.yaml --fail-on critical \\
               --quarantine bad.csv --passed good.csv
           sluice check data/orders.csv --suite checks.yaml --history quality.db
+          sluice check events.parquet --suite checks.yaml --filter "ds = '2024-06-01'"
         """
     )
 
@@ -71,6 +72,9 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @Option(name: .long, help: ArgumentHelp("Check only the rows where this condition is true (as a transform filter); Parquet row groups whose statistics rule it out are not read.", valueName: "expression"))
+    var filter: String?
+
     func validate() throws {
         do { _ = try ReportFormat(name: format) } catch let error as QualityError {
             throw ValidationError("--format: \(error.message)" + (error.hint.map { " (\($0))" } ?? ""))
@@ -95,6 +99,7 @@ struct CheckCommand: ParsableCommand {
         } else {
             throw CommandError.usage("no data to check", hint: "give a file (sluice check DATA --suite \(suite)) or a `dataset:` in the suite")
         }
+        if let filter { dataset.filter = filter }
         // Only the columns the checks read are parsed, unless whole rows are written out.
         let (table, report, references) = try spec.read(dataset, onlyColumnsChecked: quarantine == nil && passed == nil)
         printReadReport(report!, file: dataset.name)
