@@ -193,6 +193,15 @@ public struct JSONLinesReader: TableReader {
                 case .float64: builders[column].append(float64: Double(bitPattern: slot.payload))
                 case .date: builders[column].append(date: Int32(truncatingIfNeeded: Int64(bitPattern: slot.payload)))
                 case .timestamp: builders[column].append(timestamp: Int64(bitPattern: slot.payload))
+                case .decimal(let precision, let scale):
+                    // Checked by firstMisfit: parses again here (a 128-bit value has no room in the slot).
+                    let (text, n) = slot.kind == .string ? (slot.inScratch ? scratch + slot.textStart : base + slot.textStart, slot.textCount) : (base + slot.start, slot.end - slot.start)
+                    builders[column].append(decimal: Decimal128.parse(text, n, scale: scale, precision: precision) ?? 0)
+                case .binary:
+                    let text = slot.inScratch ? scratch + slot.textStart : base + slot.textStart
+                    var bytes: [UInt8] = []
+                    _ = BinaryText.decodeBase64(text, slot.textCount, into: &bytes)
+                    bytes.withUnsafeBytes { builders[column].append(bytes: $0) }
                 case .string:
                     if slot.kind == .string {
                         let text = slot.inScratch ? scratch + slot.textStart : base + slot.textStart
@@ -226,6 +235,19 @@ public struct JSONLinesReader: TableReader {
             var payload: UInt64 = 0
             switch types[column] {
             case .string:
+                continue
+            case .decimal(let precision, let scale):
+                // A JSON number or a string, read exactly (never through a double).
+                if slot.kind == .string {
+                    guard Decimal128.parse(decoder.text(slot, line: line), slot.textCount, scale: scale, precision: precision) != nil else { return column }
+                } else {
+                    guard slot.kind == .integer || slot.kind == .number,
+                          Decimal128.parse(line + slot.start, slot.end - slot.start, scale: scale, precision: precision) != nil else { return column }
+                }
+                continue
+            case .binary:
+                var bytes: [UInt8] = []
+                guard slot.kind == .string, BinaryText.decodeBase64(decoder.text(slot, line: line), slot.textCount, into: &bytes) else { return column }
                 continue
             case .bool:
                 guard slot.kind == .trueValue || slot.kind == .falseValue else { return column }

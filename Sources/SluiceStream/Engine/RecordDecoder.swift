@@ -222,6 +222,12 @@ final class RecordDecoder {
             case .float64: ok = slot.kind == 3 || slot.kind == 4 || (slot.kind == 5 && nonFiniteFloat(text(slot, p), slot.textCount) != nil)
             case .date: ok = slot.kind == 5 && ScalarParser.date(text(slot, p), slot.textCount) != nil
             case .timestamp: ok = slot.kind == 5 && ScalarParser.timestamp(text(slot, p), slot.textCount) != nil
+            case .decimal(let precision, let scale):
+                ok = slot.kind == 5 ? Decimal128.parse(text(slot, p), slot.textCount, scale: scale, precision: precision) != nil
+                    : (slot.kind == 3 || slot.kind == 4) && Decimal128.parse(p + slot.start, slot.end - slot.start, scale: scale, precision: precision) != nil
+            case .binary:
+                var bytes: [UInt8] = []
+                ok = slot.kind == 5 && BinaryText.decodeBase64(text(slot, p), slot.textCount, into: &bytes)
             }
             if !ok {
                 let shown = String(decoding: UnsafeBufferPointer(start: p + slot.start, count: Swift.min(slot.end - slot.start, 60)), as: UTF8.self)
@@ -265,6 +271,14 @@ final class RecordDecoder {
                 builders[f].append(float64: value ?? .nan)
             case .date: builders[f].append(date: ScalarParser.date(text(slot, p), slot.textCount)!)
             case .timestamp: builders[f].append(timestamp: ScalarParser.timestamp(text(slot, p), slot.textCount)!)
+            case .decimal(let precision, let scale):
+                let parsed = slot.kind == 5 ? Decimal128.parse(text(slot, p), slot.textCount, scale: scale, precision: precision)
+                    : Decimal128.parse(p + slot.start, slot.end - slot.start, scale: scale, precision: precision)
+                builders[f].append(decimal: parsed!)
+            case .binary:
+                var bytes: [UInt8] = []
+                _ = BinaryText.decodeBase64(text(slot, p), slot.textCount, into: &bytes)
+                bytes.withUnsafeBytes { builders[f].append(bytes: $0) }
             }
         }
     }
