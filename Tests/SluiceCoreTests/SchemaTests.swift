@@ -107,8 +107,8 @@ struct DataTypeTests {
         else if a.isDecimal && b.isDecimal { expected = .decimal(precision: 38, scale: 10) }   // the two in allCases: (18,2), (38,10)
         else if (a.isDecimal || b.isDecimal) && (a == .float64 || b == .float64) { expected = .float64 }
         else if (a.isDecimal || b.isDecimal) && (a == .int64 || b == .int64) {
-            let s = a.decimalScale ?? b.decimalScale!
-            expected = .decimal(precision: min(19 + s, 38), scale: s)   // 19 integer digits hold any int64
+            guard case .decimal(let p, let s) = a.isDecimal ? a : b else { return }
+            expected = .decimal(precision: min(max(p - s, 19) + s, 38), scale: s)   // 19 integer digits hold any int64
         }
         else { expected = .string }
         #expect(a.widened(with: b) == expected)

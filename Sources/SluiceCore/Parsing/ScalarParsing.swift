@@ -300,7 +300,7 @@ extension ScalarParser {
                 return Decimal128.parse(p, n, scale: scale, precision: precision).map { .decimal(Decimal128(unscaled: $0, scale: scale)) }
             case .binary:
                 var out: [UInt8] = []
-                return BinaryText.decodeHex(p, n, into: &out) ? .binary(out) : nil
+                return n > 0 && BinaryText.decodeHex(p, n, into: &out) ? .binary(out) : nil   // empty text is null, as for every non-string type
             }
         }
     }
