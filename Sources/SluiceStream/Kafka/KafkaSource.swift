@@ -26,6 +26,8 @@ final class KafkaSource: RecordSource {
     /// `stopAtEnd` and the group had already read every partition to its end when this
     /// source opened: nothing to read, so the group is never joined.
     private(set) var wasCaughtUp = false
+    /// The partitions found at their end before joining (lag 0 each), when ``wasCaughtUp``.
+    private var caughtUp: [Int32] = []
 
     init(_ endpoint: KafkaEndpoint, stopAtEnd: Bool, instanceID: String? = nil) throws {
         topic = endpoint.topic
@@ -49,8 +51,9 @@ final class KafkaSource: RecordSource {
         // A caught-up group has nothing to read: say so without joining it. Joining costs a
         // rebalance (3 s on a broker, group.initial.rebalance.delay.ms; in librdkafka's mock
         // cluster up to session.timeout.ms when the group's last member left moments ago).
-        if stopAtEnd, isCaughtUp() {
+        if stopAtEnd, let partitions = caughtUpPartitions() {
             wasCaughtUp = true
+            caughtUp = partitions
             return
         }
         let list = rd_kafka_topic_partition_list_new(1)!
@@ -83,31 +86,31 @@ final class KafkaSource: RecordSource {
         wasCaughtUp || (stopAtEnd && !assignment.isEmpty && assignment.isSubset(of: atEnd))
     }
 
-    /// Whether the group's committed offset (or, with none, the earliest offset) is at the end
-    /// of every partition of the topic. Asks the brokers (metadata, committed offsets,
-    /// watermarks), each bounded; any failure answers false and the group is joined as usual.
-    private func isCaughtUp() -> Bool {
+    /// The topic's partitions when the group's committed offset (or, with none, the earliest
+    /// offset) is at the end of every one of them; asks the brokers (metadata, committed
+    /// offsets, watermarks), each bounded. Any failure answers nil and the group is joined as usual.
+    private func caughtUpPartitions() -> [Int32]? {
         var metadata: UnsafePointer<rd_kafka_metadata>?
         let topicHandle = rd_kafka_topic_new(rk, topic, nil)
         defer { rd_kafka_topic_destroy(topicHandle) }
-        guard rd_kafka_metadata(rk, 0, topicHandle, &metadata, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { return false }
+        guard rd_kafka_metadata(rk, 0, topicHandle, &metadata, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { return nil }
         defer { rd_kafka_metadata_destroy(metadata) }
-        guard metadata.pointee.topic_cnt == 1, metadata.pointee.topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR else { return false }
+        guard metadata.pointee.topic_cnt == 1, metadata.pointee.topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
         let count = Int(metadata.pointee.topics[0].partition_cnt)
-        guard count > 0 else { return false }
+        guard count > 0 else { return nil }
         let list = rd_kafka_topic_partition_list_new(Int32(count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for i in 0..<count { rd_kafka_topic_partition_list_add(list, topic, metadata.pointee.topics[0].partitions[i].id) }
-        guard rd_kafka_committed(rk, list, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR else { return false }
+        guard rd_kafka_committed(rk, list, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
         for i in 0..<Int(list.pointee.cnt) {
             let e = list.pointee.elems[i]
-            guard e.err == RD_KAFKA_RESP_ERR_NO_ERROR else { return false }
+            guard e.err == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
             var low: Int64 = 0, high: Int64 = 0
-            guard rd_kafka_query_watermark_offsets(rk, topic, e.partition, &low, &high, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR else { return false }
+            guard rd_kafka_query_watermark_offsets(rk, topic, e.partition, &low, &high, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
             let position = e.offset >= 0 ? e.offset : low
-            if position < high { return false }
+            if position < high { return nil }
         }
-        return true
+        return (0..<Int(list.pointee.cnt)).map { list.pointee.elems[$0].partition }
     }
 
     func read(max: Int, timeout: Duration) throws -> RawBatch? {
@@ -202,9 +205,10 @@ final class KafkaSource: RecordSource {
                           hint: "the records were delivered; a restart reads the uncommitted ones again (duplicates, no loss)")
     }
 
-    var lag: Int64? { assignment.isEmpty ? nil : lagByPartition.values.reduce(0, +) }
+    var lag: Int64? { wasCaughtUp ? 0 : assignment.isEmpty ? nil : lagByPartition.values.reduce(0, +) }
 
     var lagByPartition: [Int32: Int64] {
+        if wasCaughtUp { return Dictionary(uniqueKeysWithValues: caughtUp.map { ($0, 0) }) }
         guard !assignment.isEmpty else { return [:] }
         let list = rd_kafka_topic_partition_list_new(Int32(assignment.count))!
         defer { rd_kafka_topic_partition_list_destroy(list) }
