@@ -26,10 +26,10 @@ public final class Scheduler: @unchecked Sendable {
 
     public let entries: [Entry]
     public let clock: any PipelineClock
-    public var onEvent: (@Sendable (Event) -> Void)?
+    @Synchronized public var onEvent: (@Sendable (Event) -> Void)?
     /// Receives typed events (SLA misses; runs report through their runners' observers).
-    public var observer: (any EventObserver)?
-    private let lock = PThreadMutex()
+    @Synchronized public var observer: (any EventObserver)?
+    private let lock = Lock()
     /// Runs this scheduler has in flight, by pipeline.
     private var active: [String: Set<String>] = [:]
     /// Runs in flight, by a serial number; each removes itself when done.

@@ -16,7 +16,7 @@ import SluiceSQL
 /// found stale by the next run and tried again.
 public final class StateStore: @unchecked Sendable {
     let connection: SQLConnection
-    let lock = PThreadMutex()
+    let lock = Lock()
     /// `host:pid#n` of this store: the owner written on runs it claims. Each store (each
     /// connection) is its own owner, so two runners in one process compete like two processes.
     public let owner: String
@@ -301,7 +301,7 @@ public final class StateStore: @unchecked Sendable {
         return String(cString: buffer)
     }
 
-    private static let storeCounter = PThreadMutex()
+    private static let storeCounter = Lock()
     nonisolated(unsafe) private static var storeCount = 0
     static func nextStoreNumber() -> Int { storeCounter.locked { storeCount += 1; return storeCount } }
 
@@ -438,17 +438,6 @@ extension Value {
     }
 }
 
-/// A pthread mutex (the store's connection is used from several task threads).
-final class PThreadMutex: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
-}
 
 /// `mkdir -p`.
 func makeDirectories(_ path: String) throws {

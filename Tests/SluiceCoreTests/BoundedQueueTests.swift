@@ -1,9 +1,9 @@
 import Foundation
-@testable import SluiceFormats
+@testable import SluiceCore
 import Testing
 
-@Suite("BatchQueue")
-struct BatchQueueTests {
+@Suite("BoundedQueue")
+struct BoundedQueueTests {
     struct Stop: Error, Equatable {}
 
     final class Log: @unchecked Sendable {   // written by the producer before finish, read after join
@@ -13,7 +13,7 @@ struct BatchQueueTests {
 
     @Test("delivers every item in order while holding at most its capacity", arguments: [1, 2, 7])
     func ordered(capacity: Int) throws {
-        let queue = BatchQueue<Int>(capacity: capacity)
+        let queue = BoundedQueue<Int>(capacity: capacity)
         var received: [Int] = []
         var failure: (any Error)?
         runConcurrently({
@@ -28,7 +28,7 @@ struct BatchQueueTests {
 
     @Test("the producer's error arrives after the items queued before it")
     func producerError() throws {
-        let queue = BatchQueue<Int>(capacity: 2)
+        let queue = BoundedQueue<Int>(capacity: 2)
         var received: [Int] = []
         var failure: (any Error)?
         runConcurrently({
@@ -43,7 +43,7 @@ struct BatchQueueTests {
 
     @Test("a consumer that cancels stops the producer instead of leaving it blocked")
     func cancel() throws {
-        let queue = BatchQueue<Int>(capacity: 1)
+        let queue = BoundedQueue<Int>(capacity: 1)
         let log = Log()
         runConcurrently({
             _ = try? queue.take()
