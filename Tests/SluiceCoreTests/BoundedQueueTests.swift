@@ -16,7 +16,7 @@ struct BoundedQueueTests {
         let queue = BoundedQueue<Int>(capacity: capacity)
         var received: [Int] = []
         var failure: (any Error)?
-        runConcurrently({
+        try runConcurrently({
             do { while let item = try queue.take() { received.append(item) } } catch { failure = error }
         }, {
             for i in 0..<1_000 { _ = queue.put(i) }
@@ -31,7 +31,7 @@ struct BoundedQueueTests {
         let queue = BoundedQueue<Int>(capacity: 2)
         var received: [Int] = []
         var failure: (any Error)?
-        runConcurrently({
+        try runConcurrently({
             do { while let item = try queue.take() { received.append(item) } } catch { failure = error }
         }, {
             for i in 0..<5 { _ = queue.put(i) }
@@ -45,7 +45,7 @@ struct BoundedQueueTests {
     func cancel() throws {
         let queue = BoundedQueue<Int>(capacity: 1)
         let log = Log()
-        runConcurrently({
+        try runConcurrently({
             _ = try? queue.take()
             queue.cancel()
         }, {

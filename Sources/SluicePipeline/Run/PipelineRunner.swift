@@ -400,7 +400,7 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
 }
 
 /// Tables produced during a run, shared by the task threads.
-final class RunShared: @unchecked Sendable {
+final class RunShared: @unchecked Sendable {   // `paths`, `tables`, `writes` are guarded by `lock`
     private let lock = Lock()
     private var paths: [String: String]
     private var tables: [String: Table] = [:]

@@ -7,7 +7,7 @@ import SluiceCore
 /// last one stopped: an interval that has a run is never started again (a run left
 /// `running` by a dead process is resumed, not duplicated), and intervals missed while
 /// it was down are run when `catchup` is on.
-public final class Scheduler: @unchecked Sendable {
+public final class Scheduler: @unchecked Sendable {   // `active`, `tasks`, `serial` are guarded by `lock`; settings are @Synchronized
     public struct Entry: Sendable {
         public let pipeline: Pipeline
         public let runner: PipelineRunner

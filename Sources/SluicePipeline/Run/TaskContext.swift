@@ -8,7 +8,7 @@ import SluiceQuality
 
 /// What a task sees while it runs: the run's values, its input table, a log, and
 /// whether it has been cancelled (timeout or shutdown).
-public final class TaskContext: @unchecked Sendable {
+public final class TaskContext: @unchecked Sendable {   // log, cancellation and handlers are guarded by `lock`; `upstream` is set before the try starts
     public let pipeline: Pipeline
     public let task: PipelineTask
     public let variables: RunVariables

@@ -14,7 +14,7 @@ import SluiceSQL
 /// Every write is its own statement (autocommit), so a process killed at any moment
 /// leaves the store consistent: a task whose try was `running` in a dead process is
 /// found stale by the next run and tried again.
-public final class StateStore: @unchecked Sendable {
+public final class StateStore: @unchecked Sendable {   // `connection` is used only while holding `lock`
     let connection: SQLConnection
     let lock = Lock()
     /// `host:pid#n` of this store: the owner written on runs it claims. Each store (each
