@@ -250,12 +250,12 @@ public enum TableFile {
             // Read and parse on a second thread while this one formats and writes:
             // at most two batches wait in between, so memory stays bounded.
             let schema = reader.schema
-            let queue = BatchQueue<Table>(capacity: 2)
+            let queue = BoundedQueue<Table>(capacity: 2)
             let producer = ReaderBox(reader)
             var rows = 0
             var wroteAny = false
             var failure: (any Error)?
-            runConcurrently({
+            try runConcurrently({
                 do {
                     while let batch = try queue.take() {
                         try writer.write(batch)

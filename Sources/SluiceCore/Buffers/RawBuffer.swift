@@ -19,20 +19,20 @@ import Darwin
 /// Its fields opt out of dynamic exclusivity checks (`@exclusivity(unchecked)`):
 /// a buffer has one writer at a time by construction, and the checks cost more
 /// than the append they guard.
-public final class RawBuffer: @unchecked Sendable {
+@usableFromInline package final class RawBuffer: @unchecked Sendable {   // one writer at a time by construction (its owner); readers after it is built
     /// Start of the memory; valid until the next `reserve` that grows it.
     @usableFromInline @exclusivity(unchecked) var base: UnsafeMutableRawPointer
     /// Bytes allocated.
     @usableFromInline @exclusivity(unchecked) var capacity: Int
     /// Bytes in use; maintained by the owner.
-    @exclusivity(unchecked) public var count: Int
+    @usableFromInline @exclusivity(unchecked) package var count: Int
     @usableFromInline @exclusivity(unchecked) var isMapped: Bool
 
     @usableFromInline static let mapThreshold = 1 << 20
     @usableFromInline static let pageSize = 4096
 
     /// Creates an empty buffer with room for at least `capacity` bytes.
-    public init(capacity: Int = 0) {
+    @usableFromInline package init(capacity: Int = 0) {
         count = 0
         isMapped = false
         self.capacity = 0
@@ -45,7 +45,7 @@ public final class RawBuffer: @unchecked Sendable {
     /// is — already faulted in, so nothing is zeroed — which suits results computed
     /// after big temporaries were freed (the `sluice` commands keep freed memory in the
     /// heap). Growing past `heapCapacity` moves the buffer to a mapping as usual.
-    public init(heapCapacity: Int) {
+    @usableFromInline package init(heapCapacity: Int) {
         count = 0
         isMapped = false
         capacity = 0
@@ -73,18 +73,18 @@ public final class RawBuffer: @unchecked Sendable {
     }
 
     /// The memory as a read-only pointer.
-    @inlinable public var pointer: UnsafeRawPointer { UnsafeRawPointer(base) }
+    @inlinable package var pointer: UnsafeRawPointer { UnsafeRawPointer(base) }
 
     /// The memory as a writable pointer. Only the buffer's owner (a builder) writes.
-    @inlinable public var mutablePointer: UnsafeMutableRawPointer { base }
+    @inlinable package var mutablePointer: UnsafeMutableRawPointer { base }
 
     /// Makes room for at least `minimumCapacity` bytes, keeping the contents.
-    @inlinable public func reserve(_ minimumCapacity: Int) {
+    @inlinable package func reserve(_ minimumCapacity: Int) {
         if minimumCapacity > capacity { grow(toAtLeast: minimumCapacity) }
     }
 
     /// Makes room for `extra` more bytes past `count`.
-    @inlinable public func reserve(extra: Int) {
+    @inlinable package func reserve(extra: Int) {
         if count &+ extra > capacity { grow(toAtLeast: count + extra) }
     }
 
@@ -133,7 +133,7 @@ public final class RawBuffer: @unchecked Sendable {
 
     /// Gives the memory from `byteOffset` to the end back to the system (the
     /// contents there become zero); for buffers reserved larger than they ended up.
-    public func releasePages(from byteOffset: Int) {
+    @usableFromInline package func releasePages(from byteOffset: Int) {
         #if os(Linux)
         guard isMapped else { return }
         let start = (byteOffset + RawBuffer.pageSize - 1) & ~(RawBuffer.pageSize - 1)
@@ -142,24 +142,24 @@ public final class RawBuffer: @unchecked Sendable {
     }
 
     /// Appends `byteCount` bytes from `source`.
-    @inlinable public func append(_ source: UnsafeRawPointer, byteCount: Int) {
+    @inlinable package func append(_ source: UnsafeRawPointer, byteCount: Int) {
         reserve(extra: byteCount)
         (base + count).copyMemory(from: source, byteCount: byteCount)
         count &+= byteCount
     }
 
     /// Appends one trivial value.
-    @inlinable public func append<T: BitwiseCopyable>(_ value: T) {
+    @inlinable package func append<T: BitwiseCopyable>(_ value: T) {
         reserve(extra: MemoryLayout<T>.stride)
         (base + count).storeBytes(of: value, as: T.self)
         count &+= MemoryLayout<T>.stride
     }
 
     /// Reads the value at element index `index` (unchecked).
-    @inlinable public func load<T: BitwiseCopyable>(at index: Int, as type: T.Type) -> T {
+    @inlinable package func load<T: BitwiseCopyable>(at index: Int, as type: T.Type) -> T {
         (base + index &* MemoryLayout<T>.stride).loadUnaligned(as: T.self)
     }
 
     /// Empties the buffer, keeping its memory for reuse.
-    @inlinable public func removeAll() { count = 0 }
+    @inlinable package func removeAll() { count = 0 }
 }

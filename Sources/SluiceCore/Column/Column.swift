@@ -32,7 +32,7 @@ public struct Column: Sendable {
 
     /// Wraps a fixed-width values buffer (not `string` or `binary`). The buffer must hold at
     /// least `count` values and is never written again.
-    public init(type: DataType, values: RawBuffer, count: Int, validity: Bitmap?) {
+    package init(type: DataType, values: RawBuffer, count: Int, validity: Bitmap?) {
         precondition(!type.isVariableWidth, "\(type) columns need offsets and bytes: use init(offsets:bytes:count:validity:type:)")
         precondition(values.count >= count * type.byteWidth, "values buffer holds \(values.count) bytes, \(count) \(type) values need \(count * type.byteWidth)")
         precondition(validity == nil || validity!.count == count, "validity covers \(validity!.count) rows, column has \(count)")
@@ -48,7 +48,7 @@ public struct Column: Sendable {
 
     /// Wraps a string (or `binary`) column: `offsets` holds `count + 1` `Int64` offsets
     /// into `bytes` (value `i` is `bytes[offsets[i]..<offsets[i+1]]`, valid UTF-8 for strings).
-    public init(offsets: RawBuffer, bytes: RawBuffer, count: Int, validity: Bitmap?, type: DataType = .string) {
+    package init(offsets: RawBuffer, bytes: RawBuffer, count: Int, validity: Bitmap?, type: DataType = .string) {
         precondition(type.isVariableWidth, "\(type) columns are fixed-width: use init(type:values:count:validity:)")
         precondition(offsets.count >= (count + 1) * 8, "offsets buffer too small for \(count) strings")
         precondition(validity == nil || validity!.count == count, "validity covers \(validity!.count) rows, column has \(count)")
@@ -109,7 +109,7 @@ public struct Column: Sendable {
     /// several columns in step, such as row-oriented writers; prefer
     /// ``withUnsafeValues(as:_:)`` elsewhere.
     @inlinable
-    public func unsafeValuesAddress<T: BitwiseCopyable>(as _: T.Type) -> UnsafePointer<T> {
+    package func unsafeValuesAddress<T: BitwiseCopyable>(as _: T.Type) -> UnsafePointer<T> {
         precondition(!type.isVariableWidth && MemoryLayout<T>.stride == type.byteWidth, "\(type) column read as \(T.self)")
         return values.pointer.assumingMemoryBound(to: T.self) + start
     }
@@ -117,7 +117,7 @@ public struct Column: Sendable {
     /// The strings of a string column, valid for as long as this column or any copy
     /// of it is alive (see ``unsafeValuesAddress(as:)``).
     @inlinable
-    public func unsafeStrings() -> StringsView {
+    package func unsafeStrings() -> StringsView {
         precondition(type.isVariableWidth, "\(type) column read as strings")
         return StringsView(offsets: values.pointer.assumingMemoryBound(to: Int64.self) + start,
                            bytes: bytes!.pointer.assumingMemoryBound(to: UInt8.self), count: count)

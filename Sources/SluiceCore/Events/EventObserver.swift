@@ -80,7 +80,7 @@ public struct EventFanOut: EventObserver {
 
 /// Records every event (for tests and for callers that inspect a run's events afterwards).
 public final class RecordingObserver: EventObserver, @unchecked Sendable {   // `recorded` is guarded by `lock`
-    private let lock = EventLock()
+    private let lock = Lock()
     private var recorded: [SluiceEvent] = []
     public init() {}
     public func observe(_ event: SluiceEvent) { lock.locked { recorded.append(event) } }
@@ -108,9 +108,9 @@ public final class BufferedObserver: EventObserver, @unchecked Sendable {   // q
     private var closed = false
     private var droppedCount = 0
     private let onDrop: (@Sendable () -> Void)?
-    private var mutex = pthread_mutex_t()
-    private var condition = pthread_cond_t()
-    private var thread: pthread_t?
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)   // allocated: a pthread mutex must not move
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var thread: WorkerThread?
 
     /// - Parameters:
     ///   - observer: the slow observer; it runs on this buffer's own thread, one event at a time.
@@ -122,26 +122,16 @@ public final class BufferedObserver: EventObserver, @unchecked Sendable {   // q
         wrapped = observer
         self.capacity = capacity
         self.onDrop = onDrop
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&condition, nil)
-        let box = Unmanaged.passRetained(self)
-        var t = pthread_t()
-        let started = pthread_create(&t, nil, { raw in
-            #if canImport(Darwin)
-            let observer = Unmanaged<BufferedObserver>.fromOpaque(raw).takeRetainedValue()
-            #else
-            let observer = Unmanaged<BufferedObserver>.fromOpaque(raw!).takeRetainedValue()
-            #endif
-            observer.drainLoop()
-            return nil
-        }, box.toOpaque())
-        if started == 0 { thread = t; pthread_detach(t) } else { box.release() }
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+        // No thread to be had: `observe` delivers in place (an observer never fails a run).
+        thread = try? WorkerThread.start(name: "a buffered observer", detached: true) { [self] in drainLoop() }
     }
 
     public func observe(_ event: SluiceEvent) {
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         if thread == nil {
-            pthread_mutex_unlock(&mutex)
+            pthread_mutex_unlock(mutex)
             wrapped.observe(event)       // no thread could be started: deliver in place
             return
         }
@@ -150,15 +140,15 @@ public final class BufferedObserver: EventObserver, @unchecked Sendable {   // q
             droppedCount += 1
         } else {
             queue.append(event)
-            pthread_cond_broadcast(&condition)
+            pthread_cond_broadcast(condition)
         }
-        pthread_mutex_unlock(&mutex)
+        pthread_mutex_unlock(mutex)
         if drop { onDrop?() }
     }
 
     /// Events dropped because the buffer was full.
     public var dropped: Int {
-        pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }
+        pthread_mutex_lock(mutex); defer { pthread_mutex_unlock(mutex) }
         return droppedCount
     }
 
@@ -172,9 +162,9 @@ public final class BufferedObserver: EventObserver, @unchecked Sendable {   // q
         deadline.tv_sec += whole
         deadline.tv_nsec += Int((timeoutSeconds - Double(whole)) * 1e9)
         if deadline.tv_nsec >= 1_000_000_000 { deadline.tv_sec += 1; deadline.tv_nsec -= 1_000_000_000 }
-        pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }
+        pthread_mutex_lock(mutex); defer { pthread_mutex_unlock(mutex) }
         while head < queue.count || busy {
-            if pthread_cond_timedwait(&condition, &mutex, &deadline) != 0 { return head >= queue.count && !busy }
+            if pthread_cond_timedwait(condition, mutex, &deadline) != 0 { return head >= queue.count && !busy }
         }
         return true
     }
@@ -182,39 +172,34 @@ public final class BufferedObserver: EventObserver, @unchecked Sendable {   // q
     /// Flushes, then stops the thread; later events are dropped.
     public func close(timeoutSeconds: Double = 30) {
         flush(timeoutSeconds: timeoutSeconds)
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         closed = true
-        pthread_cond_broadcast(&condition)
-        pthread_mutex_unlock(&mutex)
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
     }
 
     private func drainLoop() {
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         while true {
-            while head >= queue.count && !closed { pthread_cond_wait(&condition, &mutex) }
+            while head >= queue.count && !closed { pthread_cond_wait(condition, mutex) }
             if head >= queue.count && closed { break }
             let event = queue[head]
             head += 1
             if head > 1024 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
             busy = true
-            pthread_mutex_unlock(&mutex)
+            pthread_mutex_unlock(mutex)
             wrapped.observe(event)
-            pthread_mutex_lock(&mutex)
+            pthread_mutex_lock(mutex)
             busy = false
-            pthread_cond_broadcast(&condition)
+            pthread_cond_broadcast(condition)
         }
-        pthread_mutex_unlock(&mutex)
-    }
-}
-
-/// A pthread mutex for the event types (SluiceCore has no Foundation).
-public final class EventLock: @unchecked Sendable {   // the mutex is the lock
-    private var mutex = pthread_mutex_t()
-    public init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    public func locked<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
+        pthread_mutex_unlock(mutex)
     }
 }

@@ -17,7 +17,7 @@
 /// Secrets.mask("login failed for hunter2")   // "login failed for ***"
 /// ```
 public enum Secrets {
-    private static let lock = EventLock()
+    private static let lock = Lock()
     /// Longest first, so a secret that contains another is masked whole.
     nonisolated(unsafe) private static var values: [String] = []
 

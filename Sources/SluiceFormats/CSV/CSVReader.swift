@@ -87,7 +87,7 @@ extension CSVReader {
         let secondRowsBound = (size - boundary) / first.minimumRowBytes + 4
         let firstHalf = ParseJob(first, into: firstSinks)
         let secondHalf = ParseJob(second, into: nil)
-        runConcurrently({ firstHalf.run() }, {
+        try runConcurrently({ firstHalf.run() }, {
             if sharesBuffers, let breaks = try? lineBreakCount(in: path, from: dataStart, to: boundary),
                breaks + 2 + secondRowsBound <= capacityRows {
                 secondHalf.sinks = template.map { CSVColumnSink(sharing: $0, rowOffset: breaks + 2, byteOffset: boundary - dataStart) }

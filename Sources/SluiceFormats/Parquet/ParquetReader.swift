@@ -180,7 +180,7 @@ public struct ParquetReader: TableReader {
         let work = ParquetDecodeWork(reader: self, buffers: buffers, range: range)
         if plans.count >= 2 && rows >= 100_000 && activeProcessorCount() > 1 {
             let second = shares[1]
-            runConcurrently({ work.decode(shares[0], slot: 0) }, { work.decode(second, slot: 1) })
+            try runConcurrently({ work.decode(shares[0], slot: 0) }, { work.decode(second, slot: 1) })
         } else {
             work.decode(Array(plans.indices), slot: 0)
         }

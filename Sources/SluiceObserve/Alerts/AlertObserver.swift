@@ -29,8 +29,8 @@ public final class AlertObserver: EventObserver, @unchecked Sendable {   // muta
     let now: @Sendable () -> Int64
     let sleep: @Sendable (Double) -> Void
 
-    private let lock = ObserveLock()
-    private let delivering = ObserveLock()
+    private let lock = Lock()
+    private let delivering = Lock()
     /// Runs in progress: when they started.
     private var active: [String: Int64] = [:]
     /// The last error of each task, per run, for failure details.

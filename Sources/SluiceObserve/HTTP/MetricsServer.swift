@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SluiceCore
 
 /// A small HTTP/1.1 server for `GET /metrics` (and `GET /` with a link to it), on its own
 /// thread, one connection at a time, `Connection: close`. Enough for Prometheus scrapes;
@@ -19,7 +20,7 @@ public final class MetricsServer: @unchecked Sendable {   // `listener`/`stopped
     public private(set) var port: Int = 0
     private let render: @Sendable () -> String
     private var listener: Int32 = -1
-    private let lock = ObserveLock()
+    private let lock = Lock()
     private var stopped = false
 
     /// Binds and starts serving.
@@ -61,18 +62,12 @@ public final class MetricsServer: @unchecked Sendable {   // `listener`/`stopped
         _ = withUnsafeMutablePointer(to: &actual) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         self.port = Int(UInt16(bigEndian: actual.sin_port))
         listener = fd
-        let box = Unmanaged.passRetained(self)
-        var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { raw in
-            #if canImport(Darwin)
-            let server = Unmanaged<MetricsServer>.fromOpaque(raw).takeRetainedValue()
-            #else
-            let server = Unmanaged<MetricsServer>.fromOpaque(raw!).takeRetainedValue()
-            #endif
-            server.acceptLoop()
-            return nil
-        }, box.toOpaque())
-        if started == 0 { pthread_detach(thread) } else { box.release(); close(fd); throw ObserveError(.io, message: "cannot start the metrics thread") }
+        do {
+            try WorkerThread.start(name: "the metrics server", detached: true) { [self] in acceptLoop() }
+        } catch {
+            close(fd)
+            throw error
+        }
     }
 
     /// `http://127.0.0.1:9464/metrics`.
@@ -145,14 +140,3 @@ public final class MetricsServer: @unchecked Sendable {   // `listener`/`stopped
     }
 }
 
-/// A pthread mutex (SluiceObserve's locks name what they guard).
-final class ObserveLock: @unchecked Sendable {   // the mutex is the lock
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
-}

@@ -33,7 +33,7 @@ public final class LineageObserver: EventObserver, @unchecked Sendable {   // al
     public var streamNamespace = "sluice"
     public let engineVersion: String
 
-    private let lock = EventLock()
+    private let lock = Lock()
     private var random: SplitMix64
     private var pipelineRuns: [String: String] = [:]          // "pipeline/runID" → OpenLineage runId
     private var taskRuns: [String: String] = [:]              // "pipeline/runID/task/try" → runId

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SluiceCore
 
 /// Counters, gauges and histograms with labels, rendered in the Prometheus text
 /// exposition format (version 0.0.4), which Prometheus, the Pushgateway and
@@ -38,19 +39,15 @@ public final class MetricsRegistry: @unchecked Sendable {   // `families` is gua
         }
     }
 
-    private var mutex = pthread_mutex_t()
+    private let lock = Lock()   // guards `families`
     private var families: [Storage] = []
 
     /// Prometheus' default buckets, extended to an hour for pipeline runs.
     public static let durationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800, 3600]
 
-    public init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
+    public init() {}
 
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex); defer { pthread_mutex_unlock(&mutex) }
-        return body()
-    }
+    private func locked<T>(_ body: () -> T) -> T { lock.locked(body) }
 
     private func declare(_ name: String, _ help: String, _ kind: Kind, _ labels: [String], _ buckets: [Double]) -> Family {
         precondition(Self.isValidName(name) && labels.allSatisfy(Self.isValidName), "invalid metric or label name in \(name) \(labels)")

@@ -67,24 +67,24 @@ public enum RunEvent: Sendable {
 /// and counts as failed; downstream of a failure is `upstream_failed`. A second call
 /// for a succeeded run is a no-op; a call for a failed or interrupted run resumes it,
 /// running only the tasks that have not succeeded.
-public final class PipelineRunner: @unchecked Sendable {
+public final class PipelineRunner: @unchecked Sendable {   // settings are @Synchronized; run state is guarded by each run's own locks
     public let pipeline: Pipeline
     public let store: StateStore
     public let clock: any PipelineClock
     /// Receives progress; called from several threads.
-    public var onEvent: (@Sendable (RunEvent) -> Void)?
+    @Synchronized public var onEvent: (@Sendable (RunEvent) -> Void)?
     /// Receives typed events (runs, tries, checks); called synchronously from several threads.
-    public var observer: (any EventObserver)?
+    @Synchronized public var observer: (any EventObserver)?
     /// Where run artifacts (tables between tasks) live: `.sluice/artifacts` beside the pipeline.
-    public var artifactsRoot: String
+    @Synchronized public var artifactsRoot: String
     /// Keep a succeeded run's artifacts (default: delete them; nothing will resume it).
-    public var keepArtifacts = false
+    @Synchronized public var keepArtifacts = false
     /// Seed for retry jitter.
-    public var jitterSeed: UInt64 = 0x5eed
+    @Synchronized public var jitterSeed: UInt64 = 0x5eed
     /// Let `--param` values templated into file paths point outside the pipeline's directory.
-    public var allowsOutsidePaths = false
+    @Synchronized public var allowsOutsidePaths = false
     /// Heartbeat period while a run holds its lease, µs.
-    public var heartbeatInterval: Int64 = 10_000_000
+    @Synchronized public var heartbeatInterval: Int64 = 10_000_000
 
     /// The table file format of run artifacts.
     public static let artifactExtension = "sluice"
@@ -410,8 +410,8 @@ public final class PipelineRunner: @unchecked Sendable {
 }
 
 /// Tables produced during a run, shared by the task threads.
-final class RunShared: @unchecked Sendable {
-    private let lock = PThreadMutex()
+final class RunShared: @unchecked Sendable {   // `paths`, `tables`, `writes` are guarded by `lock`
+    private let lock = Lock()
     private var paths: [String: String]
     private var tables: [String: Table] = [:]
     /// What each task computes from this time (``TaskFingerprint``), recorded with its success.
@@ -446,7 +446,13 @@ final class RunShared: @unchecked Sendable {
     func persist(_ table: Table, to path: String, then: @escaping @Sendable () -> Void) {
         let write = Task.detached {
             let ok = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                startThread { continuation.resume(returning: (try? TableFile.write(table, to: path)) != nil) }
+                do {
+                    try WorkerThread.start(name: "artifact write", detached: true) {
+                        continuation.resume(returning: (try? TableFile.write(table, to: path)) != nil)
+                    }
+                } catch {
+                    continuation.resume(returning: false)
+                }
             }
             if ok { then() }
         }

@@ -7,7 +7,7 @@ import SluiceCore
 /// last one stopped: an interval that has a run is never started again (a run left
 /// `running` by a dead process is resumed, not duplicated), and intervals missed while
 /// it was down are run when `catchup` is on.
-public final class Scheduler: @unchecked Sendable {
+public final class Scheduler: @unchecked Sendable {   // `active`, `tasks`, `serial` are guarded by `lock`; settings are @Synchronized
     public struct Entry: Sendable {
         public let pipeline: Pipeline
         public let runner: PipelineRunner
@@ -26,10 +26,10 @@ public final class Scheduler: @unchecked Sendable {
 
     public let entries: [Entry]
     public let clock: any PipelineClock
-    public var onEvent: (@Sendable (Event) -> Void)?
+    @Synchronized public var onEvent: (@Sendable (Event) -> Void)?
     /// Receives typed events (SLA misses; runs report through their runners' observers).
-    public var observer: (any EventObserver)?
-    private let lock = PThreadMutex()
+    @Synchronized public var observer: (any EventObserver)?
+    private let lock = Lock()
     /// Runs this scheduler has in flight, by pipeline.
     private var active: [String: Set<String>] = [:]
     /// Runs in flight, by a serial number; each removes itself when done.

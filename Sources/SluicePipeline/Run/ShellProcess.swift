@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SluiceCore
 
 /// Runs `/bin/sh -c command` in its own process group, its stdout and stderr captured
 /// into the try's log; cancelling the context sends SIGTERM to the group, then SIGKILL
@@ -60,7 +61,7 @@ func runShell(_ command: String, environment: [String: String], directory: Strin
     let child = pid
     context.onCancel {
         kill(-child, SIGTERM)
-        startThread {
+        let watcher = try? WorkerThread.start(name: "shell grace period", detached: true) {
             var waited = 0.0
             while waited < grace {
                 usleep(50_000)
@@ -69,6 +70,7 @@ func runShell(_ command: String, environment: [String: String], directory: Strin
             }
             kill(-child, SIGKILL)
         }
+        if watcher == nil { kill(-child, SIGKILL) }   // no thread to wait out the grace period: kill now
     }
     // Read output until every writer has closed the pipe, keeping whole lines in the log.
     var pending: [UInt8] = []

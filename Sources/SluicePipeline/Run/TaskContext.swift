@@ -8,7 +8,7 @@ import SluiceQuality
 
 /// What a task sees while it runs: the run's values, its input table, a log, and
 /// whether it has been cancelled (timeout or shutdown).
-public final class TaskContext: @unchecked Sendable {
+public final class TaskContext: @unchecked Sendable {   // log, cancellation and handlers are guarded by `lock`; `upstream` is set before the try starts
     public let pipeline: Pipeline
     public let task: PipelineTask
     public let variables: RunVariables
@@ -20,7 +20,7 @@ public final class TaskContext: @unchecked Sendable {
     public internal(set) var upstream: [UpstreamState] = []
     /// Earlier runs' metrics of a dataset identity, for change and anomaly checks (from the state store).
     var checkHistory: (@Sendable (Suite, String) throws -> RunHistory)?
-    private let lock = PThreadMutex()
+    private let lock = Lock()
     private var lines: [String] = []
     private var logBytes = 0
     private var cancelled = false
@@ -137,29 +137,15 @@ public struct QualityGateFailure: SluiceError {
 func onThread<T: Sendable>(_ context: TaskContext, _ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            startThread { continuation.resume(with: Result { try body() }) }
+            do {
+                try WorkerThread.start(name: "task \(context.task.name)", detached: true, stackSize: 8 << 20) {
+                    continuation.resume(with: Result { try body() })
+                }
+            } catch {
+                continuation.resume(throwing: error)   // no thread: the try fails with a ThreadStartError
+            }
         }
     } onCancel: {
         context.cancel()
-    }
-}
-
-/// Starts a detached pthread running `body`.
-func startThread(_ body: @escaping @Sendable () -> Void) {
-    final class Box { let body: @Sendable () -> Void; init(_ b: @escaping @Sendable () -> Void) { body = b } }
-    let box = Unmanaged.passRetained(Box(body)).toOpaque()
-    var thread = pthread_t()
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-    pthread_attr_setstacksize(&attributes, 8 << 20)
-    let status = pthread_create(&thread, &attributes, { raw in
-        let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-        box.body()
-        return nil
-    }, box)
-    pthread_attr_destroy(&attributes)
-    if status != 0 {
-        Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body()
     }
 }

@@ -14,11 +14,11 @@ import SluiceSQL
 /// Every write is its own statement (autocommit), so a process killed at any moment
 /// leaves the store consistent: a task whose try was `running` in a dead process is
 /// found stale by the next run and tried again.
-public final class StateStore: @unchecked Sendable {
+public final class StateStore: @unchecked Sendable {   // `connection` is used only while holding `lock`
     let connection: SQLConnection
     /// Check results, in the one table `sluice check --history` writes too (``QualityHistory``).
     let checkStore: QualityHistory
-    let lock = PThreadMutex()
+    let lock = Lock()
     /// `host:pid#n` of this store: the owner written on runs it claims. Each store (each
     /// connection) is its own owner, so two runners in one process compete like two processes.
     public let owner: String
@@ -293,7 +293,7 @@ public final class StateStore: @unchecked Sendable {
         return String(cString: buffer)
     }
 
-    private static let storeCounter = PThreadMutex()
+    private static let storeCounter = Lock()
     nonisolated(unsafe) private static var storeCount = 0
     static func nextStoreNumber() -> Int { storeCounter.locked { storeCount += 1; return storeCount } }
 
@@ -410,17 +410,6 @@ extension Value {
     }
 }
 
-/// A pthread mutex (the store's connection is used from several task threads).
-final class PThreadMutex: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
-}
 
 /// `mkdir -p`.
 func makeDirectories(_ path: String) throws {

@@ -1,77 +1,55 @@
 import SluiceCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Reads the next batch on a background thread while the caller inserts the current one,
-/// so file parsing and database writes overlap. Holds at most one batch read ahead.
+/// Reads the next batch on a worker thread while the caller inserts the current one,
+/// so file parsing and database writes overlap. A ``BoundedQueue`` of one batch sits
+/// in between: the reader is at most one batch ahead of the queue.
 ///
-/// `@unchecked Sendable`: `slot`, `finished` and `stopping` are guarded by `mutex`
-/// (with `condition`); `produce` runs only on the background thread.
-final class BatchPrefetcher: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var slot: Result<Table?, any Error>?
-    private var stopping = false
+/// Used by one consumer thread; `close()` stops the reader (after the batch it is
+/// reading) and waits for it.
+final class BatchPrefetcher {
+    private let queue = BoundedQueue<Table>(capacity: 1)
+    private let worker: WorkerThread
     private var finished = false
-    private let produce: () throws -> Table?
-    private var thread = pthread_t()
 
-    init(_ produce: @escaping () throws -> Table?) {
-        self.produce = produce
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-        let context = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&thread, nil, { raw in
-            let prefetcher = Unmanaged<BatchPrefetcher>.fromOpaque(raw!).takeRetainedValue()
-            prefetcher.run()
-            return nil
-        }, context)
+    /// The reader, handed to the worker thread, which alone calls it.
+    private final class Producer: @unchecked Sendable {   // `produce` runs only on the worker thread
+        let produce: () throws -> Table?
+        init(_ produce: @escaping () throws -> Table?) { self.produce = produce }
     }
 
-    private func run() {
-        while true {
-            pthread_mutex_lock(mutex)
-            while slot != nil && !stopping { pthread_cond_wait(condition, mutex) }
-            let stop = stopping
-            pthread_mutex_unlock(mutex)
-            if stop { return }
-            let result = Result { try produce() }
-            pthread_mutex_lock(mutex)
-            slot = result
-            pthread_cond_broadcast(condition)
-            pthread_mutex_unlock(mutex)
-            if case .success(let table) = result, table != nil { continue }
-            return   // end of input or an error: nothing more to read
+    /// Starts reading with `produce` on a worker thread.
+    ///
+    /// - Throws: ``ThreadStartError`` when no thread can be started.
+    init(_ produce: @escaping () throws -> Table?) throws(ThreadStartError) {
+        let producer = Producer(produce)
+        let queue = self.queue
+        worker = try WorkerThread.start(name: "load prefetch") {
+            do {
+                while let table = try producer.produce() {
+                    if !queue.put(table) { return }   // closed: stop reading
+                }
+                queue.finish()
+            } catch {
+                queue.finish(throwing: error)
+            }
         }
     }
 
-    /// The next batch, nil at the end; rethrows the reader's error.
+    /// The next batch, nil at the end; rethrows the reader's error (once, then nil).
     func next() throws -> Table? {
-        pthread_mutex_lock(mutex)
-        if finished { pthread_mutex_unlock(mutex); return nil }
-        while slot == nil { pthread_cond_wait(condition, mutex) }
-        let result = slot!
-        slot = nil
-        if case .success(let table) = result, table != nil {} else { finished = true }
-        pthread_cond_broadcast(condition)
-        pthread_mutex_unlock(mutex)
-        return try result.get()
+        if finished { return nil }
+        do {
+            guard let table = try queue.take() else { finished = true; return nil }
+            return table
+        } catch {
+            finished = true
+            throw error
+        }
     }
 
-    /// Stops the background thread (after the batch it is reading) and waits for it.
+    /// Stops the worker thread (after the batch it is reading) and waits for it.
     func close() {
-        pthread_mutex_lock(mutex)
-        stopping = true
-        pthread_cond_broadcast(condition)
-        pthread_mutex_unlock(mutex)
-        pthread_join(thread, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
+        queue.cancel()
+        worker.join()
     }
 }

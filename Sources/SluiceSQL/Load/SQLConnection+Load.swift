@@ -279,7 +279,7 @@ extension SQLConnection {
         var reader = try TableFile.openReader(path: path, format: format, options: readOptions)
         let schema = reader.schema
         // The file is parsed one batch ahead on another thread while this one inserts.
-        let prefetcher = BatchPrefetcher { try reader.next() }
+        let prefetcher = try BatchPrefetcher { try reader.next() }
         defer { prefetcher.close() }
         return try load(into: table, schema: schema, options: options, progress: progress) { try prefetcher.next() }
     }

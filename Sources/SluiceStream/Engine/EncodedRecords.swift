@@ -18,10 +18,10 @@ public final class EncodedRecords: @unchecked Sendable {   // written by one enc
     public var count: Int { ends.count }
 
     /// All bytes.
-    public var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: writer.base, count: writer.count) }
+    package var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: writer.base, count: writer.count) }
 
     /// Record `i` without its trailing `\n`.
-    public func record(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+    package func record(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         let start = i == 0 ? 0 : ends[i - 1]
         return UnsafeBufferPointer(start: writer.base + start, count: ends[i] - start - 1)
     }

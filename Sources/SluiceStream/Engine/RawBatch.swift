@@ -8,7 +8,7 @@ import SluiceCore
 /// even after several delivery attempts.
 public final class RawBatch: @unchecked Sendable {   // built by one source, then only read
     /// Record bytes, back to back.
-    @exclusivity(unchecked) public private(set) var bytes: RawBuffer
+    @exclusivity(unchecked) package private(set) var bytes: RawBuffer
     /// Record `i` is `bytes[starts[i]..<ends[i]]`.
     @exclusivity(unchecked) public private(set) var starts: [Int] = []
     @exclusivity(unchecked) public private(set) var ends: [Int] = []
@@ -60,7 +60,7 @@ public final class RawBatch: @unchecked Sendable {   // built by one source, the
 
     /// The bytes of record `index`, valid while the batch is alive.
     @inline(__always)
-    public func record(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+    package func record(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: bytes.pointer.assumingMemoryBound(to: UInt8.self) + starts[index],
                             count: ends[index] - starts[index])
     }

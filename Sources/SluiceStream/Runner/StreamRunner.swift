@@ -44,14 +44,14 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
     public let spec: StreamSpec
     let options: Options
     /// Receives typed events (start, commits, dead letters, retries, stop); called on the run() thread.
-    public var observer: (any EventObserver)?
+    @Synchronized public var observer: (any EventObserver)?
     /// What the observer has not yet been told: counts and batch latencies since the last commit.
     var reported = StreamCounters()
     var latencies: [Double] = []
     /// One compiled processor per worker (a processor is used by one thread at a time).
     let processors: [StreamProcessor]
     let tracker = DeliveryTracker()
-    private let lock = NSLock()
+    private let lock = Lock()
     private var stopFlag = false
     public private(set) var counters = StreamCounters()
     /// Seconds from the first record read to the end of ``run()`` (excludes waiting for
@@ -80,12 +80,11 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
 
     /// Asks a running ``run()`` to stop after the current batch (thread-safe).
     public func stop() {
-        lock.lock(); stopFlag = true; lock.unlock()
+        lock.locked { stopFlag = true }
     }
 
     private var isStopping: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return stopFlag
+        lock.locked { stopFlag }
     }
 
     private func open() throws {

@@ -1,9 +1,9 @@
 import Foundation
-@testable import SluiceFormats
+@testable import SluiceCore
 import Testing
 
-@Suite("BatchQueue")
-struct BatchQueueTests {
+@Suite("BoundedQueue")
+struct BoundedQueueTests {
     struct Stop: Error, Equatable {}
 
     final class Log: @unchecked Sendable {   // written by the producer before finish, read after join
@@ -13,10 +13,10 @@ struct BatchQueueTests {
 
     @Test("delivers every item in order while holding at most its capacity", arguments: [1, 2, 7])
     func ordered(capacity: Int) throws {
-        let queue = BatchQueue<Int>(capacity: capacity)
+        let queue = BoundedQueue<Int>(capacity: capacity)
         var received: [Int] = []
         var failure: (any Error)?
-        runConcurrently({
+        try runConcurrently({
             do { while let item = try queue.take() { received.append(item) } } catch { failure = error }
         }, {
             for i in 0..<1_000 { _ = queue.put(i) }
@@ -28,10 +28,10 @@ struct BatchQueueTests {
 
     @Test("the producer's error arrives after the items queued before it")
     func producerError() throws {
-        let queue = BatchQueue<Int>(capacity: 2)
+        let queue = BoundedQueue<Int>(capacity: 2)
         var received: [Int] = []
         var failure: (any Error)?
-        runConcurrently({
+        try runConcurrently({
             do { while let item = try queue.take() { received.append(item) } } catch { failure = error }
         }, {
             for i in 0..<5 { _ = queue.put(i) }
@@ -43,9 +43,9 @@ struct BatchQueueTests {
 
     @Test("a consumer that cancels stops the producer instead of leaving it blocked")
     func cancel() throws {
-        let queue = BatchQueue<Int>(capacity: 1)
+        let queue = BoundedQueue<Int>(capacity: 1)
         let log = Log()
-        runConcurrently({
+        try runConcurrently({
             _ = try? queue.take()
             queue.cancel()
         }, {

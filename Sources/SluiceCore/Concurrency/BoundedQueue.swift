@@ -4,12 +4,25 @@ import Glibc
 import Darwin
 #endif
 
-/// A bounded, blocking hand-off of batches from one producer thread to one
-/// consumer: the producer waits while `capacity` batches are queued, so a slow
-/// consumer slows the producer and memory stays bounded (backpressure).
+/// The one bounded queue: a blocking hand-off of items (batches) from one producer
+/// thread to one consumer. The producer waits while `capacity` items are queued, so a
+/// slow consumer slows the producer and memory stays bounded (backpressure); the
+/// consumer waits for an item or the end; either side can stop the other
+/// (``cancel()``, ``finish(throwing:)``).
 ///
-/// `@unchecked Sendable`: every field is guarded by `mutex`.
-final class BatchQueue<Element: Sendable>: @unchecked Sendable {
+/// ```swift
+/// let queue = BoundedQueue<Table>(capacity: 2)
+/// let producer = try WorkerThread.start(name: "reader") {
+///     while let batch = next() { if !queue.put(batch) { break } }
+///     queue.finish()
+/// }
+/// while let batch = try queue.take() { write(batch) }
+/// producer.join()
+/// ```
+///
+/// A mutex with a condition variable (a `Synchronization.Mutex` cannot be waited on),
+/// both allocated once so their addresses never move.
+package final class BoundedQueue<Element: Sendable>: @unchecked Sendable {   // every field is guarded by `mutex` (with `changed`)
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var items: [Element] = []
@@ -18,7 +31,7 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     private var cancelled = false
     private var failure: (any Error)?
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = Swift.max(capacity, 1)
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(changed, nil)
@@ -39,7 +52,7 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
 
     /// Queues `item`, waiting for room. Returns `false` when the consumer has
     /// cancelled: the producer should stop.
-    func put(_ item: Element) -> Bool {
+    package func put(_ item: Element) -> Bool {
         locked {
             while items.count >= capacity && !cancelled { pthread_cond_wait(changed, mutex) }
             guard !cancelled else { return false }
@@ -50,7 +63,7 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The producer is done; `error` says why it stopped early, if it did.
-    func finish(throwing error: (any Error)? = nil) {
+    package func finish(throwing error: (any Error)? = nil) {
         locked {
             finished = true
             failure = error
@@ -59,7 +72,7 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// The consumer gives up: the producer's next `put` returns `false`.
-    func cancel() {
+    package func cancel() {
         locked {
             cancelled = true
             items.removeAll()
@@ -71,7 +84,7 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     /// queue is empty.
     ///
     /// - Throws: the producer's error, after the items queued before it.
-    func take() throws -> Element? {
+    package func take() throws -> Element? {
         let (item, error): (Element?, (any Error)?) = locked {
             while items.isEmpty && !finished { pthread_cond_wait(changed, mutex) }
             if !items.isEmpty {
