@@ -293,9 +293,8 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
             let datasets: (inputs: [EventDataset], outputs: [EventDataset]) = observer == nil ? ([], []) : task.datasets(in: pipeline, variables: variables)
             notify(.taskTryStarted(TaskTryStarted(run: variables.identity, task: task.name, kind: task.action.kind, tryNumber: tryNumber,
                                                   inputs: datasets.inputs, outputs: datasets.outputs, time: tryStart)))
-            let context = TaskContext(pipeline: pipeline, task: task, variables: variables, tryNumber: tryNumber) { upstream in
-                try shared.table(of: upstream)
-            }
+            let context = TaskContext(pipeline: pipeline, task: task, variables: variables, tryNumber: tryNumber,
+                                      tables: { try shared.table(of: $0) }, chunks: { try shared.chunks(of: $0) })
             context.upstream = upstream
             let store = self.store
             context.checkHistory = { suite, dataset in try store.checkHistory(for: suite, dataset: dataset, pipeline: name, runID: runID) }
@@ -305,7 +304,7 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
             var output: TaskOutput?
             var checks: [CheckResult] = []
             var checkedRows: Int?
-            var pendingArtifact: (Table, String)?
+            var pendingArtifact: (ChunkedTable, String)?
             var outputSchema: Schema?
             var category: ErrorCategory?
             do {
@@ -313,15 +312,16 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
                 if let source = result.passthroughOf {
                     // The table is the input's, unchanged: share its artifact instead of writing a copy.
                     try shared.alias(task.name, to: source)
-                } else if let table = result.table {
+                } else if let table = result.chunkedTable {
                     // Downstream tasks use the table in memory at once; the artifact is written
                     // meanwhile, and the task's success is recorded once it is durable.
                     let path = artifacts + "/" + task.name + "." + Self.artifactExtension
                     shared.store(task.name, table: table, path: path)
                     pendingArtifact = (table, path)
                 }
-                outputSchema = result.outputSchema ?? result.table?.schema
+                outputSchema = result.outputSchema ?? result.chunkedTable?.schema
                 result.table = nil
+                result.chunks = nil
                 output = result
                 checks = result.checks
                 state = .success
@@ -413,7 +413,9 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
 final class RunShared: @unchecked Sendable {   // `paths`, `tables`, `writes` are guarded by `lock`
     private let lock = Lock()
     private var paths: [String: String]
-    private var tables: [String: Table] = [:]
+    /// Each task's table as it was made (a SQL extract's chunks), combined once on first
+    /// ``table(of:)``.
+    private var tables: [String: ChunkedTable] = [:]
     /// What each task computes from this time (``TaskFingerprint``), recorded with its success.
     let fingerprints: [String: String]
 
@@ -422,7 +424,7 @@ final class RunShared: @unchecked Sendable {   // `paths`, `tables`, `writes` ar
         self.fingerprints = fingerprints
     }
 
-    func store(_ task: String, table: Table, path: String) {
+    func store(_ task: String, table: ChunkedTable, path: String) {
         lock.locked {
             tables[task] = table
             paths[task] = path
@@ -435,7 +437,7 @@ final class RunShared: @unchecked Sendable {   // `paths`, `tables`, `writes` ar
 
     /// `task`'s table is `source`'s, unchanged (a check without quarantine).
     func alias(_ task: String, to source: String) throws {
-        let table = try self.table(of: source)
+        let table = try self.chunks(of: source)
         lock.locked {
             tables[task] = table
             paths[task] = paths[source]
@@ -443,12 +445,12 @@ final class RunShared: @unchecked Sendable {   // `paths`, `tables`, `writes` ar
     }
 
     /// Writes `table` to `path` on its own thread, then calls `then` (only if the write succeeded).
-    func persist(_ table: Table, to path: String, then: @escaping @Sendable () -> Void) {
+    func persist(_ table: ChunkedTable, to path: String, then: @escaping @Sendable () -> Void) {
         let write = Task.detached {
             let ok = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
                 do {
                     try WorkerThread.start(name: "artifact write", detached: true) {
-                        continuation.resume(returning: (try? TableFile.write(table, to: path)) != nil)
+                        continuation.resume(returning: (try? Self.write(table, to: path)) != nil)
                     }
                 } catch {
                     continuation.resume(returning: false)
@@ -457,6 +459,14 @@ final class RunShared: @unchecked Sendable {   // `paths`, `tables`, `writes` ar
             if ok { then() }
         }
         lock.locked { writes.append(write) }
+    }
+
+    /// Writes `table` chunk by chunk (the file's record batches): no concatenation.
+    static func write(_ table: ChunkedTable, to path: String) throws {
+        var writer = try TableFile.openWriter(path: path)
+        if table.chunks.isEmpty { try writer.write(Table(emptyWith: table.schema)) }
+        for chunk in table.chunks { try writer.write(chunk) }
+        try writer.finish()
     }
 
     /// Waits until every artifact started so far is written.
@@ -470,11 +480,21 @@ final class RunShared: @unchecked Sendable {   // `paths`, `tables`, `writes` ar
 
     /// The table of `task`: kept in memory when this process made it, else read from its artifact.
     func table(of task: String) throws -> Table {
+        let chunks = try self.chunks(of: task)
+        guard chunks.chunks.count > 1 else { return try chunks.combined() }
+        // Concatenated once; later readers share the one table.
+        let table = try chunks.combined()
+        lock.locked { tables[task] = ChunkedTable(table) }
+        return table
+    }
+
+    /// The table of `task` as it was made (chunks), else read from its artifact.
+    func chunks(of task: String) throws -> ChunkedTable {
         if let table = lock.locked({ tables[task] }) { return table }
         guard let path = path(of: task) else {
             throw PipelineError(.missingReference, message: "task \"\(task)\" has no table in this run")
         }
-        let table = try TableFile.read(path: path).0
+        let table = ChunkedTable(try TableFile.read(path: path).0)
         lock.locked { tables[task] = table }
         return table
     }

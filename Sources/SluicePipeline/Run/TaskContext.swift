@@ -15,6 +15,7 @@ public final class TaskContext: @unchecked Sendable {   // log, cancellation and
     /// 1 for the first try.
     public let tryNumber: Int
     let tables: @Sendable (String) throws -> Table
+    let chunks: @Sendable (String) throws -> ChunkedTable
     /// The upstream tasks' states and errors when the task started (for `one_failed` and
     /// other failure-handling tasks; shell tasks get them as `SLUICE_UPSTREAM_*` variables).
     public internal(set) var upstream: [UpstreamState] = []
@@ -28,17 +29,25 @@ public final class TaskContext: @unchecked Sendable {   // log, cancellation and
     /// Log kept per try (the newest part when a task writes more).
     static let logLimit = 256 * 1024
 
-    init(pipeline: Pipeline, task: PipelineTask, variables: RunVariables, tryNumber: Int, tables: @escaping @Sendable (String) throws -> Table) {
+    init(pipeline: Pipeline, task: PipelineTask, variables: RunVariables, tryNumber: Int, tables: @escaping @Sendable (String) throws -> Table,
+         chunks: (@Sendable (String) throws -> ChunkedTable)? = nil) {
         self.pipeline = pipeline
         self.task = task
         self.variables = variables
         self.tryNumber = tryNumber
         self.tables = tables
+        self.chunks = chunks ?? { ChunkedTable(try tables($0)) }
     }
 
     /// The table of the task's input (its `input:` or only table-producing upstream).
     public func input() throws -> Table {
         try tables(try pipeline.inputTask(of: task))
+    }
+
+    /// The input table as the chunks it was made in (no concatenation): for consumers that
+    /// walk batches, such as a load.
+    func inputChunks() throws -> ChunkedTable {
+        try chunks(try pipeline.inputTask(of: task))
     }
 
     /// The table another task (one this task runs after) produced in this run.
@@ -103,6 +112,11 @@ public struct TaskOutput: Sendable {
     var passthroughOf: String?
     /// The schema of what a task without an output table wrote (a load's table), for events.
     var outputSchema: Schema?
+    /// The output as the batches it was made in (a SQL extract), instead of ``table``.
+    var chunks: ChunkedTable?
+
+    /// The output table however it is held: ``table``, or the chunks of a SQL extract.
+    var chunkedTable: ChunkedTable? { chunks ?? table.map(ChunkedTable.init) }
 
     public init(table: Table? = nil, rowsIn: Int? = nil, rowsOut: Int? = nil, checks: [CheckResult] = []) {
         self.table = table

@@ -50,13 +50,13 @@ enum TaskExecution {
                     let template = try SQLTemplate(sql)
                     let db = try SQLConnection(url: url, readOnly: true)
                     context.log("extract from \(url)")
-                    var batches: [Table] = []
-                    let schema = try db.extract(template, parameters: try variables.parameters(for: template.parameterNames)) { batch in
+                    // The fetched batches are the table's chunks: nothing is concatenated here.
+                    let chunks = try db.extractChunks(template, parameters: try variables.parameters(for: template.parameterNames)) { _ in
                         try context.checkCancelled()
-                        if batch.rowCount > 0 { batches.append(batch) }
                     }
-                    let table = batches.isEmpty ? Table(emptyWith: schema) : batches.count == 1 ? batches[0] : try Table.concatenating(batches)
-                    return TaskOutput(table: table)
+                    var output = TaskOutput(rowsOut: chunks.rowCount)
+                    output.chunks = chunks
+                    return output
                 case .file(let path, let format, let schema):
                     let resolved = pipeline.resolve(try variables.renderPath(path))
                     var options = ReadOptions()
@@ -122,14 +122,16 @@ enum TaskExecution {
                 return output
             }
         case .load(let action):
-            let input = try context.input()
+            let chunks = try context.inputChunks()
             return try await onThread(context) {
                 switch action.destination {
                 case .file(let path, _) where !action.partitionBy.isEmpty:
+                    let input = try chunks.combined()
                     let resolved = pipeline.resolve(try variables.renderPath(path))
                     let written = try ParquetPartitionWriter.write(input, partitionedBy: action.partitionBy, under: resolved)
                     context.log("wrote \(input.rowCount) rows into \(written.count) partition\(written.count == 1 ? "" : "s") under \(resolved)")
                 case .file(let path, let format):
+                    let input = try chunks.combined()
                     let resolved = pipeline.resolve(try variables.renderPath(path))
                     if let slash = resolved.lastIndex(of: "/") { try makeDirectories(String(resolved[..<slash])) }
                     try TableFile.write(input, to: resolved, format: try format.map { try FileFormat(name: $0) })
@@ -142,18 +144,16 @@ enum TaskExecution {
                     }
                     let url = try pipeline.connectionURL(connection)
                     let db = try SQLConnection(url: url)
-                    var offset = 0
-                    let summary = try db.load(into: table, schema: input.schema, options: options) {
+                    // The input's chunks (a SQL extract's batches) sliced to batches: no concatenation.
+                    var batches = chunks.batches(maxRows: batchRows).makeIterator()
+                    let summary = try db.load(into: table, schema: chunks.schema, options: options) {
                         try context.checkCancelled()
-                        guard offset < input.rowCount else { return nil }
-                        let end = min(offset + batchRows, input.rowCount)
-                        defer { offset = end }
-                        return input.slice(offset..<end)
+                        return batches.next()
                     }
                     context.log("loaded \(summary.rows) rows into \(table) on \(url) (\(options.mode): \(summary.counts))")
                 }
-                var output = TaskOutput(rowsIn: input.rowCount, rowsOut: input.rowCount)
-                output.outputSchema = input.schema
+                var output = TaskOutput(rowsIn: chunks.rowCount, rowsOut: chunks.rowCount)
+                output.outputSchema = chunks.schema
                 return output
             }
         }

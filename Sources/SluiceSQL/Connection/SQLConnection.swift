@@ -54,10 +54,23 @@ public final class SQLConnection {
 
     /// Runs a query and returns all its rows as one table.
     public func extract(_ template: SQLTemplate, parameters: [String: Value] = [:]) throws -> Table {
+        try extractChunks(template, parameters: parameters).combined()
+    }
+
+    /// Runs a query and returns its rows as the batches they were fetched in (no copy into
+    /// one buffer; see ``ChunkedTable``).
+    ///
+    /// - Parameter eachBatch: called after each batch (a cancellation check: throw to stop).
+    public func extractChunks(_ template: SQLTemplate, parameters: [String: Value] = [:], batchSize: Int = 65_536,
+                              eachBatch: (Table) throws -> Void = { _ in }) throws -> ChunkedTable {
         var batches: [Table] = []
-        let schema = try extract(template, parameters: parameters, batchSize: 65_536) { batches.append($0) }
-        let nonEmpty = batches.filter { $0.rowCount > 0 }
-        return nonEmpty.isEmpty ? Table(emptyWith: schema) : try Table.concatenating(nonEmpty)
+        let schema = try extract(template, parameters: parameters, batchSize: batchSize) { batch in
+            try eachBatch(batch)
+            batches.append(batch)
+        }
+        var chunks = ChunkedTable(schema: schema)
+        for batch in batches { try chunks.append(batch) }
+        return chunks
     }
 
     /// Runs a query and writes its rows to a table file (CSV, JSON Lines) batch by batch.

@@ -140,8 +140,11 @@ final class SQLiteEngine: SQLEngine {
 
     func makeInserter(table: TableName, schema: Schema, exactTypes: Bool, onConflict: String?, copyFormat: CopyFormat) throws -> any BulkInserter {
         let columns = schema.fields.map { dialect.quote($0.name) }.joined(separator: ", ")
-        let placeholders = (1...max(schema.count, 1)).map { dialect.placeholder($0) }.joined(separator: ", ")
-        let statement = try database.prepare("INSERT INTO \(dialect.quote(table)) (\(columns)) VALUES (\(placeholders))" + (onConflict.map { " " + $0 } ?? ""))
-        return SQLiteInserter(statement: statement)
+        let width = max(schema.count, 1)
+        return try SQLiteInserter(columns: width) { rows in
+            let values = (0..<rows).map { r in "(" + (1...width).map { dialect.placeholder(r * width + $0) }.joined(separator: ", ") + ")" }
+            return try database.prepare("INSERT INTO \(dialect.quote(table)) (\(columns)) VALUES \(values.joined(separator: ", "))"
+                                        + (onConflict.map { " " + $0 } ?? ""))
+        }
     }
 }

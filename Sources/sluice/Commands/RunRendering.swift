@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceQuality
 import SluiceObserve
 import SluicePipeline
 import SluiceQuality
