@@ -89,7 +89,8 @@ enum TaskExecution {
             let inputName = try pipeline.inputTask(of: task)
             let input = try context.input()
             return try await onThread(context) {
-                let suite = try action.suite.makeSuite(references: try action.suite.readReferences())
+                let spec = try action.suite.renderingPaths { try variables.renderPath($0) }
+                let suite = try spec.makeSuite(references: try spec.readReferences())
                 let result = try suite.run(on: input)
                 let summary = result.summary
                 context.log("checks: \(summary.total) total, \(summary.passed) passed, \(summary.failed) failed, \(summary.notEvaluated) not evaluated")
