@@ -7,11 +7,12 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a pipeline for one logical date (resuming it if it failed before).",
         discussion: """
-        A run is (pipeline, logical date). Running a succeeded date again is a no-op that says
-        so; --rerun runs every task again. A failed or interrupted run is resumed: only the
-        tasks that have not succeeded run. Runs, tasks and every try are recorded in the
-        state store (.sluice/state.db beside the pipeline, or --state).
-        Exit codes: 0 the run succeeded (or had already); 1 a task failed; 2 invalid pipeline.
+        A run is (pipeline, logical date). Running a succeeded date again is a no-op
+        that says so; --rerun runs every task again. A failed or interrupted run is
+        resumed: only the tasks that have not succeeded run. Runs, tasks and every try
+        are recorded in the state store (.sluice/state.db beside the pipeline, or
+        --state). Exit codes: 0 the run succeeded (or had already); 1 a task failed; 2
+        invalid pipeline.
         Examples:
           sluice run examples/user_analytics/pipeline.yaml --date 2024-06-01
           sluice run pipeline.yaml --date 2024-06-01 --rerun --param region=eu
