@@ -97,7 +97,8 @@ enum TaskExecution {
             let inputName = try pipeline.inputTask(of: task)
             let input = try context.input()
             return try await onThread(context) {
-                let suite = try action.suite.makeSuite(references: try action.suite.readReferences())
+                let spec = try action.suite.renderingPaths { try variables.renderPath($0) }
+                let suite = try spec.makeSuite(references: try spec.readReferences())
                 // Change and anomaly checks compare with earlier runs of the same dataset identity.
                 let history = try context.checkHistory?(suite, action.dataset(pipeline: pipeline.name, task: task.name))
                 let result = try suite.run(on: input, history: history)
