@@ -1,5 +1,6 @@
 import SluiceCore
 import SluiceObserve
+import SluiceQuality
 import SluicePipeline
 
 // How the pipeline commands print runs: progress events, the summary table, JSON.
