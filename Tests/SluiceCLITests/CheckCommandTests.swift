@@ -225,7 +225,7 @@ struct CheckCommandTests {
     func exampleSuite() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let generate = try CLI.run(["generate", "users-orders", "--users", "3000", "--seed", "42", "--out", "data"], in: dir)
+        let generate = try CLI.run(["generate", "users-orders", "--users", "3000", "--seed", "42", "--output", "data"], in: dir)
         #expect(generate.status == 0, "\(generate.stderr)")
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/quality/checks.yaml")

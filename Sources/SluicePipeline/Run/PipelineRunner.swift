@@ -123,8 +123,6 @@ public final class PipelineRunner: @unchecked Sendable {
         }
         let name = pipeline.name
         let started = monotonicSeconds()
-        var params = pipeline.params
-        for (k, v) in request.params { params[k] = v }
         let existing = try store.ensureRun(pipeline: name, runID: runID, logicalDate: logical, interval: (start, end),
                                            trigger: request.trigger, now: clock.now())
         if existing.state == .success && !request.rerun {
@@ -145,9 +143,7 @@ public final class PipelineRunner: @unchecked Sendable {
             removeTree(artifacts)
         }
         try makeDirectories(artifacts)
-        var runVariables = RunVariables(pipeline: name, runID: runID, logicalDate: logical, intervalStart: start, intervalEnd: end, params: params)
-        runVariables.allowsOutsidePaths = allowsOutsidePaths
-        let variables = runVariables
+        let variables = try self.variables(for: request)
 
         // What earlier invocations finished; a success whose table is gone is redone.
         var states: [String: TaskState] = [:]

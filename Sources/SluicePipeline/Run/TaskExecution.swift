@@ -61,7 +61,15 @@ enum TaskExecution {
                     let resolved = pipeline.resolve(try variables.renderPath(path))
                     var options = ReadOptions()
                     if let schema { options.schemaOverride = try Schema(parsing: schema) }
-                    let (table, _) = try TableFile.read(path: resolved, format: try format.map { try FileFormat(name: $0) }, options: options)
+                    let condition = try action.filter.map { try variables.render($0) }
+                    options.rowGroupFilter = condition.flatMap { RowGroupFilter(filter: $0) }
+                    let (read, report) = try TableFile.read(path: resolved, format: try format.map { try FileFormat(name: $0) }, options: options)
+                    for note in report.notes { context.log(note) }
+                    let table = try condition.map { condition in
+                        do { return try read.filtering(condition) } catch let error as ExpressionError {
+                            throw PipelineError(.taskFailed, message: "extract filter: \(error.message)", hint: error.hint)
+                        }
+                    } ?? read
                     context.log("read \(table.rowCount) rows from \(resolved)")
                     return TaskOutput(table: table)
                 }
@@ -117,6 +125,10 @@ enum TaskExecution {
             let input = try context.input()
             return try await onThread(context) {
                 switch action.destination {
+                case .file(let path, _) where !action.partitionBy.isEmpty:
+                    let resolved = pipeline.resolve(try variables.renderPath(path))
+                    let written = try ParquetPartitionWriter.write(input, partitionedBy: action.partitionBy, under: resolved)
+                    context.log("wrote \(input.rowCount) rows into \(written.count) partition\(written.count == 1 ? "" : "s") under \(resolved)")
                 case .file(let path, let format):
                     let resolved = pipeline.resolve(try variables.renderPath(path))
                     if let slash = resolved.lastIndex(of: "/") { try makeDirectories(String(resolved[..<slash])) }

@@ -18,6 +18,7 @@ extension SuiteSpec {
         SpecKey("connection", "connection URL", doc: "A database URL (`${VAR}` read from the environment).", example: "# dataset: { connection: \"sqlite:warehouse.db\", table: users }"),
         SpecKey("table", "table name", doc: "The table to read.", example: "#   table: users"),
         SpecKey("query", "SQL", doc: "A query to read instead of a table.", example: "#   query: SELECT * FROM users WHERE active"),
+        SpecKey("filter", "boolean expression", doc: "Only rows where it is true are checked; Parquet row groups whose statistics rule it out are not read.", example: "#   filter: \"ds = '2024-06-01'\""),
     ])
 
     public static let commonCheckSection = SpecSection("Check", summary: "One item of `checks:`: exactly one check kind (below) and any of these keys. `- not_null: email` is short for `- not_null: { column: email }`.", keys: [

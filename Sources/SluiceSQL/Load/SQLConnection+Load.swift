@@ -357,7 +357,7 @@ extension SQLConnection {
         schema.fields.allSatisfy { field in
             guard let column = existing.first(where: { $0.name == field.name }) else { return false }
             guard let tableType = dialect.dataType(declared: column.declaredType) else { return true }
-            return tableType == field.type || (tableType == .float64 && field.type == .int64) || field.type == .string
+            return dialect.accepts(field.type, intoColumnOf: tableType) || field.type == .string
         }
     }
 
@@ -395,7 +395,7 @@ extension SQLConnection {
         for (index, field) in schema.fields.enumerated() {
             guard let column = existing.first(where: { $0.name == field.name }) else { missing.append(field); continue }
             guard let tableType = dialect.dataType(declared: column.declaredType) else { continue }
-            if tableType == field.type || (tableType == .float64 && field.type == .int64) { continue }
+            if dialect.accepts(field.type, intoColumnOf: tableType) { continue }
             let error = SQLError(.typeConflict,
                                  message: "load into \"\(table)\": column \"\(field.name)\" is \(column.declaredType) (\(tableType)) in the table, the data has \(field.type)",
                                  hint: "convert the column in the data (e.g. --schema \(field.name):\(tableType)) or alter the table")

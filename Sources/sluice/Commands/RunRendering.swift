@@ -2,6 +2,7 @@ import SluiceCore
 import SluiceObserve
 import SluiceQuality
 import SluicePipeline
+import SluiceQuality
 
 // How the pipeline commands print runs: progress events, the summary table, JSON.
 
