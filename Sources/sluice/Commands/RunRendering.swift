@@ -1,6 +1,7 @@
 import SluiceCore
 import SluiceQuality
 import SluiceObserve
+import SluiceQuality
 import SluicePipeline
 import SluiceQuality
 
