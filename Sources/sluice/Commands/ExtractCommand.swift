@@ -70,7 +70,7 @@ struct ExtractCommand: ParsableCommand {
         let template = try SQLTemplate(text)
         let outputFormat = try writing.fileFormat(for: out)
         let url = try ConnectionURL(from)
-        let connection = try SQLConnection(url: url)
+        let connection = try SQLConnection(url: url, readOnly: true)
         let rows = try connection.extract(template, parameters: parameters, to: out, format: outputFormat)
         let seconds = monotonicSeconds() - started
         if out != "-" { print("extracted \(rows) rows from \(url) to \(out) in \(formatSeconds(seconds))") } else {

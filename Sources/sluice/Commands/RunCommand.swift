@@ -54,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
             observability.flush()
             metricsOptions.export(observability, grouping: [("pipeline", spec.name)])
         }
-        let lineage = LineageSetup(for: [spec])
+        let lineage = LineageSetup(for: [spec], observability: observability)
         runner.observer = lineage.observer(with: runner.observer)
         defer { lineage.flush() }
         let logical: Int64
@@ -67,7 +67,7 @@ struct RunCommand: AsyncParsableCommand {
         printSummary(summary, pipeline: spec.name, json: stateOptions.json)
         if !summary.succeeded {
             throw CommandError.failed("run \(spec.name) \(summary.run.runID) failed: \(runFailureText(summary.run.message))",
-                                      hint: "see `sluice logs \(summary.run.runID) TASK --pipeline \(pipeline)`; run again to resume")
+                                      hint: runFailureHint(summary, pipelinePath: pipeline))
         }
     }
 }

@@ -59,7 +59,7 @@ func printSummary(_ summary: RunSummary, pipeline: String, json: Bool) {
     let header = ["task", "state", "tries", "rows in", "rows out", "duration"]
     var rows: [[String]] = []
     for t in summary.tasks {
-        rows.append([t.task, t.state.rawValue, String(t.tries), t.rowsIn.map(grouped) ?? "-", t.rowsOut.map(grouped) ?? "-",
+        rows.append([t.task, taskStateText(t), String(t.tries), t.rowsIn.map(grouped) ?? "-", t.rowsOut.map(grouped) ?? "-",
                      seconds(t.startedAt, t.endedAt)])
     }
     printTable(header, rows)
@@ -72,7 +72,41 @@ func printSummary(_ summary: RunSummary, pipeline: String, json: Bool) {
         let passed = finalChecks.filter { $0.outcome == "passed" }.count
         print("  total \(finalChecks.count), passed \(passed), failed \(finalChecks.filter { $0.outcome == "failed" }.count), pass rate \(fixed(Double(passed) * 100 / Double(finalChecks.count), digits: 1))%")
     }
-    print("run took \(seconds(run.startedAt, run.endedAt))" + (summary.executed.count < summary.tasks.count ? " (ran \(summary.executed.count) of \(summary.tasks.count) tasks; the rest had succeeded before)" : ""))
+    print("run took \(seconds(run.startedAt, run.endedAt))" + runCoverageText(summary))
+}
+
+/// A task's state in the summary table: `upstream_failed` reads "not run (upstream extract failed)".
+func taskStateText(_ task: TaskInstanceRecord) -> String {
+    guard task.state == .upstreamFailed else { return task.state.rawValue }
+    return "not run (\(task.error ?? "an upstream task failed"))"
+}
+
+/// ` (ran 2 of 4 tasks; 2 had succeeded before)`: what this invocation ran and why the rest did
+/// not — earlier success, upstream failure or a trigger rule; empty when it ran every task.
+func runCoverageText(_ summary: RunSummary) -> String {
+    let executed = Set(summary.executed)
+    guard executed.count < summary.tasks.count else { return "" }
+    let rest = summary.tasks.filter { !executed.contains($0.task) }
+    var parts: [String] = []
+    let before = rest.filter { $0.state == .success }.count
+    if before > 0 { parts.append("\(before) had succeeded before") }
+    let notRun = rest.filter { $0.state == .upstreamFailed }.count
+    if notRun > 0 { parts.append("\(notRun) not run because an upstream task failed") }
+    let skipped = rest.filter { $0.state == .skipped }.count
+    if skipped > 0 { parts.append("\(skipped) skipped by \(skipped == 1 ? "its trigger rule" : "their trigger rules")") }
+    let other = rest.count - before - notRun - skipped
+    if other > 0 { parts.append("\(other) not started") }
+    return " (ran \(executed.count) of \(summary.tasks.count) tasks; \(parts.joined(separator: ", ")))"
+}
+
+/// What to do after a failed run: read the log of the task that failed, fix the cause, run
+/// the same command again (it resumes and reruns what changed).
+func runFailureHint(_ summary: RunSummary, pipelinePath: String) -> String {
+    let runID = summary.run.runID
+    let failed = summary.tasks.first { $0.state == .failed || $0.state == .timedOut || $0.state == .cancelled }?.task ?? "TASK"
+    return "see `sluice logs \(runID) \(failed) --pipeline \(pipelinePath)`; after fixing the cause, "
+        + "`sluice run \(pipelinePath) --date \(runID)` resumes the run: failed tasks run again, and so does every task "
+        + "whose spec or inputs changed since it succeeded, with everything downstream of it (`--rerun` runs every task)"
 }
 
 /// `29,411` for whole numbers (counts), `0.0010` for fractions.

@@ -51,7 +51,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         let observability = try makeObservability(for: Array(zip(specs, stores)))
         let server = try metricsOptions.start(observability)
         defer { server?.stop(); observability.flush() }
-        let lineage = LineageSetup(for: specs)
+        let lineage = LineageSetup(for: specs, observability: observability)
         defer { lineage.flush() }
         for ((path, spec), store) in zip(zip(pipelines, specs), stores) {
             if spec.schedule == nil { printError("warning: \(path) has no schedule; the scheduler will not start it") }

@@ -110,7 +110,7 @@ struct StreamCommand: ParsableCommand {
                     printError("stream \(name): \(status.isFinal ? "done: " : "")\(status.line)")
                 }))
             let observability = try makeObservability(forStream: parsed, file: spec)
-            let lineage = LineageSetup(streamSpec: spec)
+            let lineage = LineageSetup(streamSpec: spec, observability: observability)
             runner.observer = lineage.observer(with: observability.observer)
             let server = try metricsOptions.start(observability)
             defer { server?.stop(); observability.flush(); lineage.flush() }

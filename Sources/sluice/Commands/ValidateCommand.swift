@@ -21,8 +21,9 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         for path in pipelines {
             let pipeline = try loadPipeline(path)
-            let order = pipeline.topologicalOrder().map(\.name)
-            print("\(path): ok — pipeline \(pipeline.name), \(pipeline.tasks.count) task\(pipeline.tasks.count == 1 ? "" : "s"): \(order.joined(separator: " → "))")
+            let drawing = pipeline.drawing()
+            let head = "\(path): ok — pipeline \(pipeline.name), \(pipeline.tasks.count) task\(pipeline.tasks.count == 1 ? "" : "s")"
+            print(drawing.count == 1 ? "\(head): \(drawing[0])" : "\(head); tasks bracketed together can run in parallel:\n" + drawing.map { "  " + $0 }.joined(separator: "\n"))
         }
     }
 }
