@@ -63,7 +63,10 @@ struct RunCommand: AsyncParsableCommand {
             let now = SystemClock().now()
             logical = schedule.previous(atOrBefore: schedule.previous(atOrBefore: now) - 1)
         }
-        let summary = try await runner.run(RunRequest(logicalDate: logical, rerun: rerun, params: try parseParams(param)))
+        let request = RunRequest(logicalDate: logical, rerun: rerun, params: try parseParams(param))
+        // Column references are bound before anything runs: a typo fails here, not hours later.
+        _ = try spec.bindColumns(variables: try runner.variables(for: request))
+        let summary = try await runner.run(request)
         printSummary(summary, pipeline: spec.name, json: stateOptions.json)
         if !summary.succeeded {
             throw CommandError.failed("run \(spec.name) \(summary.run.runID) failed: \(runFailureText(summary.run.message))",

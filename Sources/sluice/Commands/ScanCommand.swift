@@ -115,6 +115,23 @@ struct ColumnStats: Sendable {
         type = field.type
         nulls = column.nullCount
         switch column.type {
+        case .decimal(_, let scale):
+            // Exact: an Int128 total, printed with the column's scale (none past 38 digits).
+            var total = 0 as Int128, overflow = false
+            var low = Int128.max, high = Int128.min
+            column.withUnsafeValues(as: Int128.self) { values in
+                for i in 0..<values.count where column.validity?.isValid(i) ?? true {
+                    let v = values[i]
+                    let (s, o) = total.addingReportingOverflow(v)
+                    total = s
+                    overflow = overflow || o
+                    low = Swift.min(low, v)
+                    high = Swift.max(high, v)
+                }
+            }
+            overflow = overflow || total.magnitude > UInt128(Decimal128.maxUnscaled(precision: DataType.maxDecimalPrecision))
+            sum = overflow ? nil : Decimal128.format(total, scale: scale)
+            if column.count > nulls { min = Decimal128.format(low, scale: scale); max = Decimal128.format(high, scale: scale) }
         case .int64:
             var total = 0 as Int64, overflow = false
             var low = Int64.max, high = Int64.min
@@ -165,7 +182,7 @@ struct ColumnStats: Sendable {
                 min = column.type == .date ? formatDate(daysSinceEpoch: Int32(low)) : formatTimestamp(microsecondsSinceEpoch: low)
                 max = column.type == .date ? formatDate(daysSinceEpoch: Int32(high)) : formatTimestamp(microsecondsSinceEpoch: high)
             }
-        case .string, .bool:
+        case .string, .bool, .binary:
             break
         }
     }
