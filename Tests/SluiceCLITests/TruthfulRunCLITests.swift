@@ -68,7 +68,7 @@ struct TruthfulRunCLITests {
     func missingSourceDatabase() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let run = try CLI.run(["extract", "--from", "sqlite:warehuose.db", "--query", "SELECT 1", "--out", "x.csv"], in: dir)
+        let run = try CLI.run(["extract", "--from", "sqlite:warehuose.db", "--query", "SELECT 1", "--output", "x.csv"], in: dir)
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("the SQLite database warehuose.db does not exist"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("warehuose.db").path))
