@@ -86,8 +86,7 @@ struct CheckCommand: ParsableCommand {
                 if let schema { dataset.schema = schema }
             }
         } else {
-            throw CommandFailure(description: "error: no data to check: give a file (sluice check DATA --suite \(suite)) or a `dataset:` in the suite",
-                                 status: ExitStatus.usage)
+            throw CommandError.usage("no data to check", hint: "give a file (sluice check DATA --suite \(suite)) or a `dataset:` in the suite")
         }
         if let filter { dataset.filter = filter }
         // Only the columns the checks read are parsed, unless whole rows are written out.
@@ -123,8 +122,7 @@ struct CheckCommand: ParsableCommand {
         }
         if !run.gatePassed {
             let failed = result.results.filter { $0.fails(atOrAbove: bar) }
-            throw CommandFailure(description: "error: \(failed.count) check\(failed.count == 1 ? "" : "s") at \(bar.rawValue) or above failed: \(failed.map(\.name).joined(separator: ", "))",
-                                 status: ExitStatus.checksFailed)
+            throw CommandError(.checksFailed, "\(failed.count) check\(failed.count == 1 ? "" : "s") at \(bar.rawValue) or above failed: \(failed.map(\.name).joined(separator: ", "))")
         }
     }
 }
