@@ -29,9 +29,9 @@ struct ParquetCommandTests {
         for needle in ["id", "int64", "email", "string", "score", "float64", "active", "bool", "joined", "date", "seen", "timestamp"] {
             #expect(schema.stdout.contains(needle), "\(schema.stdout)")
         }
-        let scan = try CLI.run(["scan", "t.parquet", "--columns", "id,score", "--json"], in: directory)
+        let scan = try CLI.run(["scan", "t.parquet", "--columns", "id,score", "--format", "json"], in: directory)
         #expect(scan.status == 0, "\(scan.stderr)")
-        #expect(scan.stdout.contains("\"rows\": 4"))
+        #expect(scan.stdout.contains("\"rows\":4"))
         #expect(!scan.stdout.contains("email"))
         let head = try CLI.run(["head", "t.parquet", "-n", "1"], in: directory)
         #expect(head.status == 0 && head.stdout.contains("ada@example.com"), "\(head.stdout)\(head.stderr)")

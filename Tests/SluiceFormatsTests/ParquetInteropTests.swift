@@ -48,7 +48,7 @@ struct ParquetInteropTests {
             _ = expected
             #expect(table.schema.fields.map(\.name).sorted() == types.keys.sorted(), "\(name)")
             for field in table.schema.fields {
-                #expect(field.type.rawValue == types[field.name], "\(name): column \(field.name) read as \(field.type)")
+                #expect(field.type.description == types[field.name], "\(name): column \(field.name) read as \(field.type)")
             }
             // Reading row group by row group gives the same table.
             var reader = try ParquetReader(path: path, options: ReadOptions(batchSize: 97))
@@ -136,7 +136,7 @@ struct ParquetArrowSchemaTests {
         for (name, want) in expected.sorted(by: { $0.key < $1.key }) {
             let (table, report) = try ParquetReader.readTable(path: directory.file(name))
             let column = try table.column("t")
-            #expect(column.type.rawValue == want["type"] as? String, "\(name)")
+            #expect(column.type.description == want["type"] as? String, "\(name)")
             let values = try #require(want["values"] as? [Any])
             for (row, value) in values.enumerated() {
                 let number = (value as? NSNumber)?.int64Value
@@ -171,7 +171,7 @@ struct ParquetDatasetTests {
         let expected = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.file("dataset.json")))) as? [String: Any])
         let (table, _) = try TableFile.read(path: directory.file("dataset"))
         #expect(table.schema.names == expected["columns"] as? [String])
-        #expect(table.schema.fields.map(\.type.rawValue) == expected["types"] as? [String])
+        #expect(table.schema.fields.map(\.type.description) == expected["types"] as? [String])
         #expect(table.rowCount == expected["rows"] as? Int)
         let v = try table.column("v").withUnsafeValues(as: Int64.self) { $0.reduce(0, +) }
         #expect(Int(v) == expected["v_sum"] as? Int)

@@ -321,7 +321,12 @@ struct ParquetChunkDecoder {
         case .utf8:
             try decodeStrings(data, count: count, into: column)
             return
-        case .decimal, .time, .uuid, .hex:
+        case .binary:
+            try decodeBytes(data, count: count, into: column)
+            return
+        case .decimal:
+            try decodeDecimals(data, count: count, into: column)
+        case .time, .uuid, .hex:
             try decodeFormatted(data, count: count, into: column)
             return
         }
@@ -349,6 +354,61 @@ struct ParquetChunkDecoder {
         let start = bytes.pointer.assumingMemoryBound(to: UInt8.self) + firstByte
         if badStart != 0 || UTF8Validation.firstInvalidOffset(start, written) != nil {
             throw ThriftError("column \"\(plan.name)\" holds bytes that are not UTF-8 (Sluice has no binary type yet)")
+        }
+    }
+
+    /// BYTE_ARRAY (length-prefixed) or FIXED_LEN_BYTE_ARRAY values as bytes.
+    private func decodeBytes(_ data: UnsafeRawBufferPointer, count: Int, into column: ParquetColumnBuffer) throws {
+        let source = data.baseAddress!
+        if plan.physical == .fixedLenByteArray {
+            let width = plan.typeLength
+            for i in 0..<count { column.appendString(source + i &* width, count: width) }
+            return
+        }
+        var position = 0
+        for _ in 0..<count {
+            guard data.count - position >= 4 else { throw ThriftError("the page ends inside a value's length") }
+            let length = Int(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+            position &+= 4
+            guard length <= data.count - position else { throw ThriftError("a value of \(length) bytes runs past the page's end") }
+            column.appendString(source + position, count: length)
+            position &+= length
+        }
+    }
+
+    /// DECIMAL values (INT32, INT64, or big-endian two's complement bytes) as `Int128`
+    /// unscaled values, checked against the column's precision.
+    private func decodeDecimals(_ data: UnsafeRawBufferPointer, count: Int, into column: ParquetColumnBuffer) throws {
+        guard case .decimal(let precision, _) = plan.type else { preconditionFailure("decimal plan of type \(plan.type)") }
+        let source = data.baseAddress!
+        let out = column.reserveDense(count, as: Int128.self)
+        switch plan.physical {
+        case .int32:
+            for i in 0..<count { out[i] = Int128(Int32(littleEndian: source.loadUnaligned(fromByteOffset: i &* 4, as: Int32.self))) }
+        case .int64:
+            for i in 0..<count { out[i] = Int128(Int64(littleEndian: source.loadUnaligned(fromByteOffset: i &* 8, as: Int64.self))) }
+        default:
+            var position = 0
+            let fixed = plan.physical == .fixedLenByteArray ? plan.typeLength : -1
+            for i in 0..<count {
+                var length = fixed
+                if fixed < 0 {
+                    guard data.count - position >= 4 else { throw ThriftError("the page ends inside a DECIMAL's length") }
+                    length = Int(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+                    position &+= 4
+                    guard length <= data.count - position else { throw ThriftError("a DECIMAL of \(length) bytes runs past the page's end") }
+                }
+                guard length > 0, length <= 16 else { throw ThriftError("column \"\(plan.name)\": a DECIMAL of \(length) bytes (Sluice reads 1 to 16)") }
+                let bytes = source.assumingMemoryBound(to: UInt8.self) + position
+                var raw: Int128 = bytes[0] & 0x80 != 0 ? -1 : 0   // big-endian two's complement
+                for k in 0..<length { raw = (raw << 8) | Int128(bytes[k]) }
+                out[i] = raw
+                position &+= length
+            }
+        }
+        let limit = UInt128(Decimal128.maxUnscaled(precision: precision))
+        for i in 0..<count where out[i].magnitude > limit {
+            throw ThriftError("column \"\(plan.name)\": DECIMAL value \(Decimal128.format(out[i], scale: plan.type.decimalScale ?? 0)) has more than its \(precision) digits")
         }
     }
 
@@ -385,7 +445,7 @@ struct ParquetChunkDecoder {
         guard largest < size || count == 0 else {
             throw ThriftError("dictionary index \(largest) is out of range (the dictionary has \(size) values)")
         }
-        if plan.type == .string {
+        if plan.type.isVariableWidth {
             let offsets = dictionary.values.pointer.assumingMemoryBound(to: Int64.self)
             let bytes = dictionary.byteBuffer.pointer
             var total = 0
@@ -408,6 +468,9 @@ struct ParquetChunkDecoder {
             for i in 0..<count { out[i] = source[Int(indices[i])] }
         case 4:
             let out = column.reserveDense(count, as: Int32.self), source = dictionary.values.pointer.assumingMemoryBound(to: Int32.self)
+            for i in 0..<count { out[i] = source[Int(indices[i])] }
+        case 16:
+            let out = column.reserveDense(count, as: Int128.self), source = dictionary.values.pointer.assumingMemoryBound(to: Int128.self)
             for i in 0..<count { out[i] = source[Int(indices[i])] }
         default:
             let out = column.reserveDense(count, as: Int64.self), source = dictionary.values.pointer.assumingMemoryBound(to: Int64.self)

@@ -98,7 +98,9 @@ enum TaskExecution {
             let input = try context.input()
             return try await onThread(context) {
                 let suite = try action.suite.makeSuite(references: try action.suite.readReferences())
-                let result = try suite.run(on: input)
+                // Change and anomaly checks compare with earlier runs of the same dataset identity.
+                let history = try context.checkHistory?(suite, action.dataset(pipeline: pipeline.name, task: task.name))
+                let result = try suite.run(on: input, history: history)
                 let summary = result.summary
                 context.log("checks: \(summary.total) total, \(summary.passed) passed, \(summary.failed) failed, \(summary.notEvaluated) not evaluated")
                 for r in result.results { context.log("  \(r.outcome.rawValue) [\(r.severity.rawValue)] \(r.name): \(r.message)") }
@@ -115,7 +117,7 @@ enum TaskExecution {
                     output.rowsOut = split.passed.rowCount
                 }
                 if result.failed(atOrAbove: action.failOn) {
-                    throw QualityGateFailure(results: result.results, failOn: action.failOn)
+                    throw QualityGateFailure(results: result.results, failOn: action.failOn, rowCount: input.rowCount)
                 }
                 return output
             }

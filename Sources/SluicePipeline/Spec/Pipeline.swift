@@ -250,6 +250,11 @@ public struct CheckAction: Sendable {
     public var failOn: Severity = .error
     /// Failing rows are written here (templated path) and the passed rows go downstream.
     public var quarantine: String?
+
+    /// The identity its results are stored under: the suite's `name:`, else `pipeline/task`.
+    public func dataset(pipeline: String, task: String) -> String {
+        suite.name ?? pipeline + "/" + task
+    }
 }
 
 /// `load:` — the input table into a database table (a strategy from SluiceSQL) or a file.

@@ -65,6 +65,7 @@ extension Pipeline {
     public static let checkSection = SpecSection("Task: check", summary: "A quality gate on the input table (the checks are those of a suite; see Suite).", keys: [
         SpecKey("checks", "list of checks", doc: "The checks, as in a suite file.", example: "check: { checks: [ { not_null: id } ] }"),
         SpecKey("suite", "path", doc: "A suite file instead of inline checks.", example: "# suite: checks.yaml"),
+        SpecKey("name", "text", doc: "The dataset's identity in the state store's check results (or the suite file's `name:`); runs under one name compare with each other in change and anomaly checks. Default: `pipeline/task`.", example: "# name: orders"),
         SpecKey("references", "mapping of name: dataset", doc: "Tables that `referential` checks look values up in.", example: "# references: { users: data/users.csv }"),
         SpecKey("sample_rows", "integer 0…1000000", default: "5", doc: "Failing rows shown per check.", example: "# sample_rows: 5"),
         SpecKey("fail_on", "`warning`, `error`, `critical`", default: "error", doc: "The lowest severity whose failure fails the task.", example: "# fail_on: critical"),

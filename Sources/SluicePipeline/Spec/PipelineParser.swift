@@ -321,7 +321,7 @@ struct PipelineParser {
             var suiteFile: String?
             for (key, keyNode, value) in reader.mapping(body, what, allowed: Pipeline.checkSection.names) ?? [] {
                 switch key {
-                case "checks", "references", "sample_rows": suiteNode.append((keyNode, value))
+                case "checks", "references", "sample_rows", "name": suiteNode.append((keyNode, value))
                 case "suite": suiteFile = reader.string(value, "suite").map(resolve)
                 case "quarantine": quarantine = reader.string(value, "quarantine")
                 case "fail_on":
@@ -411,10 +411,10 @@ struct PipelineParser {
                     return nil
                 }
             }
-            if !partitionBy.isEmpty { fail(body, "\(what): `partition_by:` applies to a `file:` load; a table load replaces a partition with `mode: replace_partition`") }
             if let (_, node) = onDuplicate, key.isEmpty {
                 fail(node, "\(what): on_duplicate needs `key:` (the columns whose repeats it handles)"); return nil
             }
+            if !partitionBy.isEmpty { fail(body, "\(what): `partition_by:` applies to a `file:` load; a table load replaces a partition with `mode: replace_partition`") }
             var options = LoadOptions(mode: mode, key: key, partition: nil, onSchemaChange: onSchemaChange)
             options.onDuplicate = onDuplicate?.0 ?? .error
             return .load(LoadAction(destination: .table(connection: connection, table: table, options: options), partition: partition))

@@ -4,6 +4,7 @@ import SluiceSpec
 /// allowed keys and the suite part of `docs/REFERENCE.md` come from here.
 extension SuiteSpec {
     public static let suiteSection = SpecSection("Suite", summary: "The top level of a suite file (`sluice check DATA --suite checks.yaml`), or the body of a pipeline's `check:` task.", keys: [
+        SpecKey("name", "text", doc: "The dataset's identity in the stored results (`--history`, a pipeline's state): runs under one name compare with each other in change and anomaly checks, whatever file each read. Default: the suite file (in a pipeline, `pipeline/task`).", example: "name: orders"),
         SpecKey("dataset", "path or dataset mapping", doc: "The table to check when none is given on the command line.", example: "dataset: data/users.csv"),
         SpecKey("references", "mapping of name: dataset", doc: "Tables `referential` checks look values up in.", example: "references: { users: data/users.csv }"),
         SpecKey("checks", "list of checks", required: true, doc: "The checks (see Check).", example: "checks:\n  - not_null: email"),

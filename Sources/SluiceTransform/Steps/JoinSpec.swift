@@ -118,7 +118,7 @@ public struct JoinSpec: Sendable {
         case .int64, .timestamp: return run(Int64.self)
         case .date: return run(Int32.self)
         case .bool: return run(UInt8.self)
-        case .float64, .string: return nil
+        case .float64, .string, .binary, .decimal: return nil
         }
     }
 

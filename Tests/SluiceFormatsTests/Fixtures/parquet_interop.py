@@ -95,8 +95,8 @@ SLUICE_TYPES = {
     "i64": "int64", "i32": "int64", "i16": "int64", "i8": "int64", "u8": "int64", "u16": "int64", "u32": "int64",
     "u64": "int64", "f64": "float64", "f32": "float64", "s": "string", "ls": "string", "b": "bool", "d": "date",
     "ts_us_utc": "timestamp", "ts_us": "timestamp", "ts_ms": "timestamp", "ts_ns": "timestamp", "int96": "timestamp",
-    "dec": "string", "dec_small": "string", "dec_wide": "string", "t_us": "string", "t_ms": "string", "uuid": "string",
-    "fixed": "string", "req": "int64", "enum": "string", "l_int": "string", "l_str": "string",
+    "dec": "decimal(10,2)", "dec_small": "decimal(9,2)", "dec_wide": "decimal(30,2)", "t_us": "string", "t_ms": "string",
+    "uuid": "string", "fixed": "binary", "bin": "binary", "dec_max": "decimal(38,0)", "dec_frac": "decimal(38,38)", "req": "int64", "enum": "string", "l_int": "string", "l_str": "string",
 }
 
 
@@ -129,6 +129,12 @@ def write(directory):
     save("legacy_int96.parquet", pa.table({"int96": pa.array([0, None, -1_000_000, 1_717_243_200_123_456_000], pa.timestamp("ns"))}),
          use_deprecated_int96_timestamps=True)
     save("decimal_as_integers.parquet", base_table(30).select(["dec", "dec_small", "dec_wide", "req"]), store_decimal_as_integer=True)
+    big = 10**38 - 1
+    save("decimal_max_precision.parquet", pa.table({
+        "dec_max": pa.array([decimal.Decimal(big), decimal.Decimal(-big), None, decimal.Decimal(0), decimal.Decimal(-1)], pa.decimal128(38, 0)),
+        "dec_frac": pa.array([decimal.Decimal("0." + "9" * 38), decimal.Decimal("-0." + "9" * 38), None, decimal.Decimal("-0." + "0" * 37 + "1"),
+                              decimal.Decimal(0)], pa.decimal128(38, 38)),
+        "bin": pa.array([b"", None, bytes(range(256)), b"\x00", b"\xff" * 3], pa.binary())}))
     save("parquet_v1_format.parquet", base_table(20).drop_columns(["uuid", "ts_ns"]), version="1.0")
     (directory / "manifest.json").write_text(json.dumps(manifest, indent=1))
     # A Hive-partitioned dataset (outside the manifest): ds (dates, so strings), part (integers), region with a null.
@@ -160,7 +166,7 @@ def expected_cell(value, arrow_type):
         return value.isoformat(timespec="milliseconds" if arrow_type.unit == "ms" else "microseconds")
     if isinstance(arrow_type, pa.UuidType) or (hasattr(pa, "UuidType") and arrow_type == pa.uuid()):
         return str(value) if isinstance(value, uuid.UUID) else str(uuid.UUID(bytes=value))
-    if pa.types.is_fixed_size_binary(arrow_type):
+    if pa.types.is_fixed_size_binary(arrow_type) or pa.types.is_binary(arrow_type):
         return value.hex()
     if isinstance(value, float):
         return ("f", "nan") if math.isnan(value) else ("f", value, math.copysign(1, value))
@@ -209,6 +215,10 @@ def normal(value):
         return ("ts", (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds)
     if isinstance(value, float):
         return ("f", "nan") if math.isnan(value) else ("f", value, math.copysign(1, value))
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, bytes):
+        return value.hex()
     return value
 
 
@@ -220,6 +230,17 @@ WANTED_TYPES = {
     "polars": {"int64": "Int64", "float64": "Float64", "string": "String", "bool": "Boolean", "date": "Date",
                "timestamp": "Datetime(time_unit='us', time_zone='UTC')"},
 }
+
+
+def wanted_type(peer, sluice_type):
+    """The type name a peer reports for a Sluice type (decimals carry their precision and scale)."""
+    if sluice_type.startswith("decimal("):
+        p, s = sluice_type[8:-1].split(",")
+        return {"pyarrow": f"decimal128({p}, {s})", "duckdb": f"DECIMAL({p},{s})",
+                "polars": f"Decimal(precision={p}, scale={s})"}[peer]
+    if sluice_type == "binary":
+        return {"pyarrow": "binary", "duckdb": "BLOB", "polars": "Binary"}[peer]
+    return WANTED_TYPES[peer][sluice_type]
 
 
 def read_peers(path):
@@ -254,7 +275,7 @@ def check(directory):
                 problems.append(f"{name} via {peer}: columns {list(peer_types)}, expected {list(types)}")
                 continue
             for column, sluice_type in types.items():
-                wanted = WANTED_TYPES[peer][sluice_type]
+                wanted = wanted_type(peer, sluice_type)
                 if peer_types[column] != wanted:
                     problems.append(f"{name} via {peer}: column {column} is {peer_types[column]}, expected {wanted}")
                 got = [normal(v) for v in values[column]]
