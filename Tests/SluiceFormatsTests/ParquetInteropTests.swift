@@ -122,6 +122,44 @@ struct ParquetNestedTests {
     }
 }
 
+@Suite("ParquetArrowSchema")
+struct ParquetArrowSchemaTests {
+    @Test("the ARROW:schema entry restores what Parquet types leave open: INT96 units, durations, an INT64 Arrow calls a timestamp")
+    func arrowSchemaRestoresTypes() throws {
+        let directory = try TemporaryDirectory()
+        defer { _ = try? FileManager.default.removeItem(atPath: directory.path) }
+        let (status, output) = try runScript(["arrow", directory.path])
+        try #require(status == 0, "fixture script failed: \(output)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory.file("arrow.json")))
+        let expected = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
+        try #require(expected.count == 5)
+        for (name, want) in expected.sorted(by: { $0.key < $1.key }) {
+            let (table, report) = try ParquetReader.readTable(path: directory.file(name))
+            let column = try table.column("t")
+            #expect(column.type.description == want["type"] as? String, "\(name)")
+            let values = try #require(want["values"] as? [Any])
+            for (row, value) in values.enumerated() {
+                let number = (value as? NSNumber)?.int64Value
+                let cell: Value = number.map { column.type == .timestamp ? .timestamp($0) : .int64($0) } ?? .null
+                #expect(column.value(at: row) == cell, "\(name)[\(row)]")
+            }
+            if let note = want["note"] as? String {
+                #expect(report.notes.contains { $0.contains(note) }, "\(name): \(report.notes)")
+            } else {
+                #expect(report.notes.isEmpty, "\(name): \(report.notes)")
+            }
+        }
+    }
+
+    @Test("a damaged or foreign ARROW:schema entry is ignored")
+    func damagedEntryIgnored() {
+        #expect(ParquetArrowSchema(metadata: [("ARROW:schema", "not base64!")]) == nil)
+        #expect(ParquetArrowSchema(metadata: [("ARROW:schema", "AAAA")]) == nil)
+        #expect(ParquetArrowSchema(metadata: [("ARROW:schema", "/////wAAAAA=")]) == nil)
+        #expect(ParquetArrowSchema(metadata: [("other", "x")]) == nil)
+    }
+}
+
 @Suite("ParquetDataset")
 struct ParquetDatasetTests {
     @Test("a Hive-partitioned directory pyarrow writes reads as one table with its partition columns")

@@ -42,6 +42,11 @@ struct ParquetChunkDecoder {
             pageNumber += 1
             var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: chunk[position...]))
             let header = try ParquetPageHeader(thrift: &reader)
+            for count in [header.dataPage?.valueCount, header.dataPageV2?.valueCount, header.dictionaryPage?.valueCount].compactMap({ $0 }) {
+                guard count >= 0, Int(count) <= ParquetLimits.maxValuesPerPage else {
+                    throw ThriftError("the page claims \(count) values (a page holds 0 to \(ParquetLimits.maxValuesPerPage))")
+                }
+            }
             position += reader.position
             let size = Int(header.compressedPageSize)
             guard size <= chunk.count - position else {

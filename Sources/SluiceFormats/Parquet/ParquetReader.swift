@@ -47,6 +47,7 @@ public struct ParquetReader: TableReader {
         self.input = input
         observer = options.chunkObserver
         metadata = try Self.readFooter(input)
+        try Self.checkRowCounts(metadata, file: input.name)
         let all = try Self.plan(metadata, file: input.name, wanted: options.columns)
         plans = all
         schema = Schema(all.map { Field($0.name, $0.outputType) })
@@ -283,6 +284,23 @@ public struct ParquetReader: TableReader {
         }
     }
 
+    /// Row counts within bounds before anything is sized by them: each row group's
+    /// between 0 and ``ParquetLimits/maxRowsPerRowGroup``, and the file's their sum.
+    static func checkRowCounts(_ metadata: ParquetFileMetaData, file: String) throws {
+        var total: Int64 = 0
+        for (r, group) in metadata.rowGroups.enumerated() {
+            guard group.rowCount >= 0, group.rowCount <= ParquetLimits.maxRowsPerRowGroup else {
+                throw FormatError(.corruptFile, file: file, message: "damaged Parquet footer: row group \(r + 1) of \(metadata.rowGroups.count) claims \(group.rowCount) rows (expected 0 to \(ParquetLimits.maxRowsPerRowGroup))",
+                                  hint: "the file was cut short or changed after it was written; write it again from its source")
+            }
+            total += group.rowCount
+        }
+        guard metadata.rowCount == total || metadata.rowGroups.isEmpty else {
+            throw FormatError(.corruptFile, file: file, message: "damaged Parquet footer: the file claims \(metadata.rowCount) rows, its row groups hold \(total)",
+                              hint: "the file was cut short or changed after it was written; write it again from its source")
+        }
+    }
+
     /// The plans of the flat columns asked for (all when `wanted` is `nil`), in file order.
     static func plan(_ metadata: ParquetFileMetaData, file: String, wanted: [String]?) throws -> [ParquetColumnPlan] {
         let elements = metadata.schema
@@ -308,6 +326,7 @@ public struct ParquetReader: TableReader {
             for _ in 0..<children { try skipSubtree(depth: depth + 1) }
         }
         var failed: [String: String] = [:]
+        var legacyTimestamps: Set<String> = []
         for _ in 0..<topCount {
             guard index < elements.count else { throw bad("the schema ends before the root's \(topCount) columns") }
             let element = elements[index]
@@ -332,12 +351,21 @@ public struct ParquetReader: TableReader {
                 continue
             }
             index += 1
+            if element.logicalType == nil && (element.convertedType == .timestampMillis || element.convertedType == .timestampMicros) {
+                legacyTimestamps.insert(element.name)
+            }
             let maxLevel = element.repetition == .required ? 0 : 1
             switch ParquetColumnPlan.make(element: element, name: element.name, leafIndex: leaf, maxDefinitionLevel: maxLevel) {
             case .success(let plan): plans.append(plan)
             case .failure(let error): throw bad(error.description)
             }
             leaf += 1
+        }
+        if let arrow = ParquetArrowSchema(metadata: metadata.keyValueMetadata) {
+            let fields = Dictionary(arrow.fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            for i in plans.indices {
+                if let field = fields[plans[i].name] { plans[i].refine(with: field, legacyTimestamp: legacyTimestamps.contains(plans[i].name)) }
+            }
         }
         let names = plans.map(\.name) + nested
         var seen: Set<String> = []

@@ -9,6 +9,12 @@
                                    list<list<int>>, nulls at every level; long lists over
                                    small pages, v1 and v2) and DIR/nested.json: for each
                                    file and column, every row as JSON text (or null).
+    parquet_interop.py corpus DIR  the two nested seeds of the fuzz corpus (small, uncompressed;
+                                   Sluice's writer makes the flat seeds itself).
+    parquet_interop.py arrow DIR   files whose ARROW:schema entry says more than their Parquet
+                                   types (INT96 units, durations, an INT64 Arrow calls a
+                                   timestamp, coerced zoned timestamps) and DIR/arrow.json:
+                                   per file, Sluice's type, the values and the expected note.
     parquet_interop.py check DIR   for each DIR/out/NAME (written by Sluice from what it
                                    read of DIR/NAME): pyarrow, DuckDB and polars must read
                                    it back equal to what pyarrow reads from DIR/NAME,
@@ -344,10 +350,57 @@ def nested(directory):
     (directory / "nested.json").write_text(json.dumps(expected, ensure_ascii=False))
 
 
+def corpus(directory):
+    point = pa.struct([("x", pa.int32()), ("s", pa.string())])
+    t = pa.table({
+        "st": pa.array([{"x": 1, "s": "a"}, None, {"x": None, "s": "bc"}], point),
+        "m": pa.array([[("k", 1)], None, []], pa.map_(pa.string(), pa.int64())),
+        "ls": pa.array([[{"x": 2, "s": None}, None], [], None], pa.list_(point)),
+        "ll": pa.array([[[1, None], []], None, [None]], pa.list_(pa.list_(pa.int64()))),
+    })
+    for version in ["1.0", "2.0"]:
+        pq.write_table(t, directory / f"nested_v{version[0]}.parquet", compression="none", data_page_version=version,
+                       use_dictionary=["st.s"], store_schema=False, write_statistics=False)
+
+
+def arrow(directory):
+    directory.mkdir(parents=True, exist_ok=True)
+    expected = {}
+    stamps = [0, None, -1_000_000, 1_717_243_200_123_456]   # µs
+
+    def micros(unit):
+        factor = {"s": 1_000_000, "ms": 1000, "us": 1, "ns": 1}[unit]
+        return [None if v is None else (v // factor) * factor for v in stamps]
+
+    def save(name, table, note, sluice_type, values, **options):
+        pq.write_table(table, directory / name, **options)
+        expected[name] = {"type": sluice_type, "values": values, "note": note}
+
+    ms = pa.array([None if v is None else v // 1000 for v in stamps], pa.timestamp("ms"))
+    save("int96_ms.parquet", pa.table({"t": ms}), None, "timestamp", micros("ms"), use_deprecated_int96_timestamps=True)
+    ns = pa.array([None if v is None else v * 1000 + 7 for v in stamps], pa.timestamp("ns"))
+    save("int96_ns.parquet", pa.table({"t": ns}), "nanoseconds in the Arrow schema", "timestamp", stamps, use_deprecated_int96_timestamps=True)
+    save("duration.parquet", pa.table({"t": pa.array([5, None, -3, 86400], pa.duration("s"))}), "an Arrow duration, read as int64 s",
+         "int64", [5, None, -3, 86400])
+    zoned = pa.array([None if v is None else v * 1000 for v in stamps], pa.timestamp("ns", tz="Europe/Berlin"))
+    save("coerced.parquet", pa.table({"t": zoned}), None, "timestamp", micros("ms"), coerce_timestamps="ms", allow_truncated_timestamps=True)
+    # An INT64 column whose only hint is the Arrow schema (as writers without Parquet timestamp types leave it).
+    import base64
+    arrow_schema = pa.schema([pa.field("t", pa.timestamp("us", tz="UTC"))])
+    plain = pa.table({"t": pa.array(stamps, pa.int64())}).replace_schema_metadata(
+        {b"ARROW:schema": base64.b64encode(arrow_schema.serialize().to_pybytes())})
+    save("int64_arrow_timestamp.parquet", plain, "as its Arrow schema says", "timestamp", stamps)
+    (directory / "arrow.json").write_text(json.dumps(expected))
+
+
 if __name__ == "__main__":
     command, directory = sys.argv[1], Path(sys.argv[2])
     if command == "write":
         write(directory)
+    elif command == "arrow":
+        arrow(directory)
+    elif command == "corpus":
+        corpus(directory)
     elif command == "nested":
         nested(directory)
     elif command == "check":
