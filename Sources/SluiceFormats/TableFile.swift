@@ -83,6 +83,9 @@ public struct ReadOptions: Sendable {
     /// Parquet: row groups whose statistics prove no row passes this filter are not read
     /// (the filter is not applied to the rows that are read; callers still filter).
     public var rowGroupFilter: RowGroupFilter?
+    /// Parquet: told of each column chunk as it is decoded (`file`, 0-based row group,
+    /// column), e.g. to count what a read touched.
+    public var chunkObserver: (@Sendable (_ file: String, _ rowGroup: Int, _ column: String) -> Void)?
 
     public init(schemaOverride: Schema? = nil, inferenceRows: Int = 65_536, batchSize: Int = 65_536, badRows: BadRowPolicy = .error) {
         self.schemaOverride = schemaOverride

@@ -38,7 +38,10 @@ public enum Step: Sendable {
     /// Group and aggregate.
     case aggregate(AggregateSpec)
     /// Append the rows of another table with the same column names (types widened).
-    case union(Table)
+    case union(StepTable)
+
+    /// Append the rows of `table` (a ``union(_:)`` of a table in hand).
+    public static func union(_ table: Table) -> Step { .union(.table(table)) }
 
     /// The step's name as written in YAML.
     public var name: String {
@@ -122,7 +125,8 @@ public enum Step: Sendable {
             return try spec.apply(to: table)
         case .aggregate(let spec):
             return try spec.apply(to: table)
-        case .union(let other):
+        case .union(let source):
+            let other = try source.resolved(for: "union")
             let names = table.schema.names
             guard Set(names) == Set(other.schema.names) else {
                 throw TransformError(.invalidStep, message: "union needs the same column names, found (\(names.joined(separator: ", "))) and (\(other.schema.names.joined(separator: ", ")))")

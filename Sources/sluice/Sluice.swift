@@ -54,9 +54,9 @@ struct Sluice: AsyncParsableCommand {
     /// Prints the error the way its kind asks for and returns the exit status.
     static func report(_ error: Error) -> Int32 {
         switch error {
-        case let error as CommandFailure:
+        case let error as CommandError:
             printError(error.description)
-            return error.status
+            return error.exitStatus
         case let error as any SluiceError:
             printError(error.description)
             return ExitStatus.status(for: error.category)
@@ -106,25 +106,6 @@ enum ExitStatus {
     }
 }
 
-/// A command's own failure with a chosen exit status.
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    var status: Int32 = ExitStatus.failure
-
-    /// `error`, printed as it prints itself, with the status its category gives; `prefix`
-    /// (e.g. the spec's path) goes before it when the error has no location of its own.
-    init(_ error: any SluiceError, prefix: String? = nil) {
-        let located = error.location.map { !$0.isEmpty } ?? false
-        description = (prefix.map { located ? "" : $0 + ": " } ?? "") + error.description
-        status = ExitStatus.status(for: error.category)
-    }
-
-    init(description: String, status: Int32 = ExitStatus.failure) {
-        self.description = description
-        self.status = status
-    }
-}
-
 func printError(_ message: String) {
     var text = Secrets.mask(message)
     if !text.hasSuffix("\n") { text += "\n" }
@@ -133,3 +114,8 @@ func printError(_ message: String) {
     }
 }
 
+
+/// Writes `text` to standard error without a newline (a progress line redrawn with `\r`).
+func printErrorInline(_ text: String) {
+    Secrets.mask(text).withCString { _ = write(2, $0, strlen($0)) }
+}

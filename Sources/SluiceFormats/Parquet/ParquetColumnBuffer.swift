@@ -111,6 +111,17 @@ final class ParquetColumnBuffer {
         values.count = (count + rows) * width
     }
 
+    /// Marks the `rows` values appended since the last commit (one per row, nulls
+    /// included as zero or empty) as committed; `validity[i] == 1` where row `i` holds a value.
+    func markRows(_ rows: Int, validity: [UInt8], present: Int) {
+        precondition(rows == pending, "\(pending) values appended for \(rows) rows")
+        if present < rows || self.validity != nil {
+            validity.withUnsafeBufferPointer { appendValidity(levels: $0.baseAddress, rows: rows, maxLevel: 1) }
+        }
+        count += rows
+        pending = 0
+    }
+
     private func spread<T: FixedWidthInteger>(_: T.Type, levels: UnsafePointer<UInt8>, rows: Int, present: Int, maxLevel: UInt8) {
         let base = values.mutablePointer.assumingMemoryBound(to: T.self) + count
         var dense = present - 1

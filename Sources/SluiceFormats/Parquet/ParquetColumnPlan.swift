@@ -48,17 +48,17 @@ struct ParquetColumnPlan: Sendable {
     var type: DataType
     /// Said once to the user, e.g. that nanoseconds are truncated.
     var note: String?
-    /// For a LIST column (three-level, primitive elements): its shape. The other fields
-    /// then describe the element, and the column is read as JSON array text.
-    var list: ListShape?
+    /// Repetition level of a leaf inside a nested column (0 for a flat column).
+    var maxRepetitionLevel = 0
+    /// Whether this plan is one leaf of a nested column (decoded into levels, see
+    /// ``ParquetLeafLevels``).
+    var isNestedLeaf = false
+    /// For a nested top-level column (struct, map, list, or a mix): its shape. The column
+    /// is read as JSON text; the other fields describe its first leaf.
+    var nested: ParquetNestedShape?
 
-    struct ListShape: Sendable, Equatable {
-        var isOptional: Bool
-        var elementIsOptional: Bool
-    }
-
-    /// The type of the column Sluice builds: the element's, or `string` (JSON) for a list.
-    var outputType: DataType { list == nil ? type : .string }
+    /// The type of the column Sluice builds: its own, or `string` (JSON) for a nested one.
+    var outputType: DataType { nested == nil ? type : .string }
 
     /// Whether the values are strings formatted from another physical type.
     var isFormatted: Bool {

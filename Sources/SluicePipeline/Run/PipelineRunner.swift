@@ -210,7 +210,11 @@ public final class PipelineRunner: @unchecked Sendable {
                         if blocker == nil, !allSucceeded, task.needsInput, let input = try? pipeline.inputTask(of: task), states[input] != .success {
                             (blocker, blockedState) = ("its input task \(input) did not succeed", .upstreamFailed)
                         }
-                        if let blocker {
+                        if var blocker {
+                            let roots = pipeline.failedRoots(of: task, states: states)
+                            if blockedState == .upstreamFailed, !roots.isEmpty {
+                                blocker = Self.notRunReason(task, rule: task.triggerRule, failedRoots: roots)
+                            }
                             states[task.name] = blockedState
                             try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: blockedState,
                                                     tries: previousTries[task.name] ?? 0, error: blocker)
@@ -243,7 +247,7 @@ public final class PipelineRunner: @unchecked Sendable {
         let failed = pipeline.tasks.contains { states[$0.name] != .success && states[$0.name] != .skipped }
         let finalState: RunState = failed ? .failed : .success
         try store.setRunState(pipeline: name, runID: runID, state: finalState, now: clock.now(),
-                              message: failed ? "failed: " + pipeline.tasks.filter { states[$0.name] != .success && states[$0.name] != .skipped }.map(\.name).joined(separator: ", ") : nil,
+                              message: failed ? pipeline.failureMessage(states: states) : nil,
                               release: true)
         if !failed && !keepArtifacts { removeTree(artifacts) }
         emit(.runFinished(runID: runID, state: finalState, seconds: monotonicSeconds() - started))

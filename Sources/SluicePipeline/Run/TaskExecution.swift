@@ -48,7 +48,7 @@ enum TaskExecution {
                 case .query(let connection, let sql):
                     let url = try pipeline.connectionURL(connection)
                     let template = try SQLTemplate(sql)
-                    let db = try SQLConnection(url: url)
+                    let db = try SQLConnection(url: url, readOnly: true)
                     context.log("extract from \(url)")
                     var batches: [Table] = []
                     let schema = try db.extract(template, parameters: try variables.parameters(for: template.parameterNames)) { batch in
@@ -81,16 +81,8 @@ enum TaskExecution {
         case .transform(let action):
             let input = try context.input()
             return try await onThread(context) {
-                let ancestors = pipeline.ancestors(of: task)
-                let transform = try Transform(node: action.steps.node, file: action.steps.file) { name in
-                    if ancestors.contains(name) { return try context.table(of: name) }
-                    return try TableFile.read(path: pipeline.resolve(try variables.renderPath(name))).0
-                }
-                var table = input
-                for step in transform.steps {
-                    try context.checkCancelled()
-                    table = try step.apply(to: table)
-                }
+                let transform = try action.prepared(task: task, context: context)
+                let table = try transform.apply(to: input) { _ in try context.checkCancelled() }
                 return TaskOutput(table: table, rowsIn: input.rowCount)
             }
         case .check(let action):
@@ -144,7 +136,7 @@ enum TaskExecution {
                         defer { offset = end }
                         return input.slice(offset..<end)
                     }
-                    context.log("loaded \(summary.rows) rows into \(table) on \(url) (\(options.mode))")
+                    context.log("loaded \(summary.rows) rows into \(table) on \(url) (\(options.mode): \(summary.counts))")
                 }
                 var output = TaskOutput(rowsIn: input.rowCount, rowsOut: input.rowCount)
                 output.outputSchema = input.schema

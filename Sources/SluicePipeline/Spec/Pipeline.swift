@@ -232,8 +232,12 @@ public struct SQLAction: Sendable {
 
 /// `transform:` — steps; a `join`/`union` `file:` that names an upstream task reads its table.
 public struct TransformAction: Sendable {
-    /// The steps as written (re-read at run time so `file:` paths can use the run's values).
-    public var steps: YAMLFragment
+    /// The steps, parsed when the pipeline is loaded. Their `join`/`union` tables are still
+    /// names (an upstream task, or a file path that may hold `{{ }}` templates), read when
+    /// the task runs (``TransformAction/prepared(task:context:)``).
+    public var transform: Transform
+
+    public init(transform: Transform) { self.transform = transform }
 }
 
 /// `check:` — a suite, inline (`checks:`) or from a file (`suite:`).
@@ -262,11 +266,4 @@ public struct ShellAction: Sendable {
     public var command: String
     /// Extra environment variables (values may use `${VAR}` of the runner's environment).
     public var environment: [String: String] = [:]
-}
-
-/// A piece of the pipeline's YAML kept for later reading, with its file for locations.
-public struct YAMLFragment: @unchecked Sendable {
-    // Yams' Node is a tree of value types; it is only read after parsing.
-    public let node: Node
-    public let file: String
 }

@@ -300,8 +300,9 @@ struct PipelineParser {
                      hint: "transform:\n        - derive: { email: \"lower(trim(email))\" }")
                 return nil
             }
-            // Parsed now for errors (join/union files are read when the task runs).
-            do { _ = try Transform(node: body, file: file, loadTable: { _ in Table.empty }) } catch let error as TransformError where !error.diagnostics.isEmpty {
+            // Parsed now (join/union files are read when the task runs).
+            let transform: Transform
+            do { transform = try Transform(parsing: body, file: file) } catch let error as TransformError where !error.diagnostics.isEmpty {
                 error.diagnostics.forEach(reader.report)
                 return nil
             } catch let error as TransformError {
@@ -310,7 +311,7 @@ struct PipelineParser {
                                              message: error.specLocation == nil ? Self.plain(error) : error.message, hint: error.specLocation == nil ? nil : error.hint))
                 return nil
             } catch { fail(body, "\(error)"); return nil }
-            return .transform(TransformAction(steps: YAMLFragment(node: body, file: file)))
+            return .transform(TransformAction(transform: transform))
         case "check":
             var suiteNode: [(Node, Node)] = [], failOn = Severity.error, quarantine: String?
             var suiteFile: String?
@@ -351,7 +352,7 @@ struct PipelineParser {
             return .check(CheckAction(suite: suite, failOn: failOn, quarantine: quarantine))
         case "load":
             var connection: String?, table: String?, mode = LoadMode.append, key: [String] = [], partition: String?
-            var path: String?, format: String?, onSchemaChange = SchemaChangePolicy.add
+            var path: String?, format: String?, onSchemaChange = SchemaChangePolicy.add, onDuplicate: (DuplicatePolicy, Node)?
             for (k, _, value) in reader.mapping(body, what, allowed: Pipeline.loadSection.names) ?? [] {
                 switch k {
                 case "connection": connection = reader.string(value, "connection")
@@ -373,6 +374,15 @@ struct PipelineParser {
                     guard let text = reader.string(value, "on_schema_change") else { continue }
                     guard let policy = SchemaChangePolicy(rawValue: text) else { fail(value, "on_schema_change must be add or fail"); continue }
                     onSchemaChange = policy
+                case "on_duplicate":
+                    guard let text = reader.string(value, "on_duplicate") else { continue }
+                    guard let policy = DuplicatePolicy(rawValue: text) else {
+                        let names = DuplicatePolicy.allCases.map(\.rawValue)
+                        fail(value, "on_duplicate must be one of \(names.joined(separator: ", ")), not \"\(SpecReader.shown(text))\"",
+                             hint: suggestion(for: text, among: names).map { "did you mean `\($0)`?" })
+                        continue
+                    }
+                    onDuplicate = (policy, value)
                 default: break
                 }
             }
@@ -392,7 +402,11 @@ struct PipelineParser {
                     return nil
                 }
             }
-            let options = LoadOptions(mode: mode, key: key, partition: nil, onSchemaChange: onSchemaChange)
+            if let (_, node) = onDuplicate, key.isEmpty {
+                fail(node, "\(what): on_duplicate needs `key:` (the columns whose repeats it handles)"); return nil
+            }
+            var options = LoadOptions(mode: mode, key: key, partition: nil, onSchemaChange: onSchemaChange)
+            options.onDuplicate = onDuplicate?.0 ?? .error
             return .load(LoadAction(destination: .table(connection: connection, table: table, options: options), partition: partition))
         case "shell":
             if case .scalar = body { return reader.string(body, "shell").map { .shell(ShellAction(command: $0)) } }

@@ -60,7 +60,7 @@ public struct DatasetSpec: Sendable, Equatable {
     /// - Throws: ``FormatError`` or ``CoreError`` from reading a file, ``SQLError`` from a connection.
     public func read(splitLargeFiles: Bool = true, columns: [String]? = nil) throws -> (Table, ReadReport) {
         if let connection {
-            let database = try SQLConnection(url: try ConnectionURL(connection))
+            let database = try SQLConnection(url: try ConnectionURL(connection), readOnly: true)
             let sql = try SQLTemplate(query ?? "SELECT * FROM \(database.dialect.quote(table ?? ""))")
             let result = try database.extract(sql)
             var report = ReadReport()

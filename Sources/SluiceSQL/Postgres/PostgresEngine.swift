@@ -33,6 +33,16 @@ final class PostgresEngine: SQLEngine {
         return result.handle.flatMap { Int(String(cString: PQcmdTuples($0))) } ?? 0
     }
 
+    /// Runs one statement (which may modify data, unlike a cursor's query) and returns the
+    /// text of its first row's values (nil = NULL; empty when it returned no row).
+    func values(_ sql: String) throws -> [String?] {
+        let result = try connection.execute(sql)
+        guard let raw = result.handle, result.rowCount > 0 else { return [] }
+        return (0..<Int32(result.columnCount)).map { c in
+            PQgetisnull(raw, 0, c) != 0 ? nil : String(cString: PQgetvalue(raw, 0, c))
+        }
+    }
+
     /// Reads through a server-side cursor, `batchSize` rows per FETCH, so memory stays bounded.
     @discardableResult
     func query(_ sql: String, parameters: [Value], batchSize: Int, _ body: (Table) throws -> Void) throws -> Schema {

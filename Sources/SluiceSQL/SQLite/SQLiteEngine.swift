@@ -6,9 +6,12 @@ final class SQLiteEngine: SQLEngine {
     let database: SQLiteDatabase
     let dialect = SQLDialect.sqlite
 
-    init(path: String) throws {
-        database = try SQLiteDatabase(path: path)
+    init(path: String, readOnly: Bool = false) throws {
+        database = try SQLiteDatabase(path: path, readOnly: readOnly)
     }
+
+    /// Rows inserted, updated or deleted on this connection so far (triggers' included).
+    var totalChanges: Int { Int(sqlite3_total_changes64(database.handle)) }
 
     @discardableResult
     func execute(_ sql: String, parameters: [Value]) throws -> Int {

@@ -82,8 +82,7 @@ struct CheckCommand: ParsableCommand {
                 if let schema { dataset.schema = schema }
             }
         } else {
-            throw CommandFailure(description: "error: no data to check: give a file (sluice check DATA --suite \(suite)) or a `dataset:` in the suite",
-                                 status: ExitStatus.usage)
+            throw CommandError.usage("no data to check", hint: "give a file (sluice check DATA --suite \(suite)) or a `dataset:` in the suite")
         }
         // Only the columns the checks read are parsed, unless whole rows are written out.
         let (table, report, references) = try spec.read(dataset, onlyColumnsChecked: quarantine == nil && passed == nil)
@@ -118,8 +117,7 @@ struct CheckCommand: ParsableCommand {
         }
         if !run.gatePassed {
             let failed = result.results.filter { $0.fails(atOrAbove: bar) }
-            throw CommandFailure(description: "error: \(failed.count) check\(failed.count == 1 ? "" : "s") at \(bar.rawValue) or above failed: \(failed.map(\.name).joined(separator: ", "))",
-                                 status: ExitStatus.checksFailed)
+            throw CommandError(.checksFailed, "\(failed.count) check\(failed.count == 1 ? "" : "s") at \(bar.rawValue) or above failed: \(failed.map(\.name).joined(separator: ", "))")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SluiceCore
 import SluiceObserve
 
 struct DocsCommand: ParsableCommand {
@@ -36,7 +37,7 @@ struct DocsCommand: ParsableCommand {
         if isDirectory(path) {
             let pipelines = DesignDocument.pipelines(inDirectory: path)
             guard !pipelines.isEmpty else {
-                throw CommandFailure(description: "error: \(path) holds no pipeline files (*.yaml with `pipeline:` and `tasks:`)", status: ExitStatus.usage)
+                throw CommandError.usage("holds no pipeline files (*.yaml with `pipeline:` and `tasks:`)", location: ErrorLocation(file: path))
             }
             let written = try DesignDocument.writeSite(for: pipelines, format: format, to: output ?? path + "/docs")
             for file in written { printError("wrote \(file)") }

@@ -47,7 +47,7 @@ struct ExtractCommand: ParsableCommand {
         let started = monotonicSeconds()
         let text: String
         if let query { text = query } else {
-            guard let contents = readTextFile(queryFile!) else { throw CommandFailure(description: "error: cannot read query file \(queryFile!)", status: ExitStatus.usage) }
+            guard let contents = readTextFile(queryFile!) else { throw CommandError.usage("cannot read query file", location: ErrorLocation(file: queryFile!)) }
             text = contents
         }
         var parameters: [String: Value] = [:]
@@ -62,7 +62,7 @@ struct ExtractCommand: ParsableCommand {
         let outputFormat: FileFormat
         if let format { outputFormat = try FileFormat(name: format) } else if out == "-" { outputFormat = .csv } else { outputFormat = try FileFormat(path: out) }
         let url = try ConnectionURL(from)
-        let connection = try SQLConnection(url: url)
+        let connection = try SQLConnection(url: url, readOnly: true)
         let rows = try connection.extract(template, parameters: parameters, to: out, format: outputFormat)
         let seconds = monotonicSeconds() - started
         if out != "-" { print("extracted \(rows) rows from \(url) to \(out) in \(formatSeconds(seconds))") } else {

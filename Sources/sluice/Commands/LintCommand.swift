@@ -37,7 +37,7 @@ struct LintCommand: ParsableCommand {
             print(reports.map { $0.text() }.joined(separator: "\n"), terminator: "")
         }
         if strict, reports.contains(where: { !$0.passed }) {
-            throw CommandFailure(description: "lint: \(reports.flatMap(\.items).filter { !$0.passed }.count) checklist line(s) miss (--strict)", status: ExitStatus.failure)
+            throw CommandError.failed("\(reports.flatMap(\.items).filter { !$0.passed }.count) checklist line(s) miss (--strict)")
         }
     }
 }

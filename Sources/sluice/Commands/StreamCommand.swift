@@ -28,9 +28,9 @@ struct StreamCommand: ParsableCommand {
             _ = try StreamProcessor(spec)   // binds expressions: type errors are spec errors too
             return spec
         } catch let error as FormatError {
-            throw CommandFailure(description: "error: cannot read stream spec \(path): \(error.message)", status: ExitStatus.usage)
+            throw CommandError.usage("cannot read stream spec: \(error.message)", hint: error.hint, location: ErrorLocation(file: path))
         } catch let error as StreamError {
-            throw CommandFailure(error, prefix: error.category == .usage ? path : nil)
+            throw error.category == .usage ? CommandError.located(error, in: path) : error
         }
     }
 
@@ -108,7 +108,7 @@ struct StreamCommand: ParsableCommand {
                     printError("stream \(name): \(status.isFinal ? "done: " : "")\(status.line)")
                 }))
             let observability = try makeObservability(forStream: parsed, file: spec)
-            let lineage = LineageSetup(streamSpec: spec)
+            let lineage = LineageSetup(streamSpec: spec, observability: observability)
             runner.observer = lineage.observer(with: observability.observer)
             let server = try metricsOptions.start(observability)
             defer { server?.stop(); observability.flush(); lineage.flush() }
@@ -157,17 +157,15 @@ struct StreamCommand: ParsableCommand {
             var pairs: [String: String] = [:]
             for property in properties {
                 guard let equals = property.firstIndex(of: "="), equals != property.startIndex else {
-                    throw CommandFailure(description: "error: --property expects key=value, found '\(property)'", status: ExitStatus.usage)
+                    throw CommandError.usage("--property expects key=value, found '\(property)'")
                 }
                 pairs[String(property[..<equals])] = String(property[property.index(after: equals)...])
             }
             let producer = KafkaFileProducer(endpoint: KafkaEndpoint(topic: topic, brokers: brokers, properties: pairs))
             let counts: KafkaFileProducer.Counts
-            do { counts = try producer.produce(path: file) } catch let error as FormatError {
-                throw CommandFailure(description: error.description, status: ExitStatus.failure)
-            }
+            counts = try producer.produce(path: file)
             print("produced \(grouped(counts.delivered)) messages to \(topic)" + (counts.failed > 0 ? ", \(grouped(counts.failed)) failed: \(counts.firstError ?? "?")" : ""))
-            if counts.failed > 0 { throw CommandFailure(description: "error: \(counts.failed) messages were not delivered", status: ExitStatus.failure) }
+            if counts.failed > 0 { throw CommandError(.notDelivered, "\(counts.failed) messages were not delivered", category: .transientIO) }
         }
     }
 
@@ -196,7 +194,7 @@ struct StreamCommand: ParsableCommand {
             for spec in topic {
                 let parts = spec.split(separator: ":")
                 guard parts.count == 2, let n = Int(parts[1]), n > 0 else {
-                    throw CommandFailure(description: "error: --topic expects name:partitions, found '\(spec)'", status: ExitStatus.usage)
+                    throw CommandError.usage("--topic expects name:partitions, found '\(spec)'")
                 }
                 try cluster.createTopic(String(parts[0]), partitions: n)
             }

@@ -49,7 +49,7 @@ struct TransformCommand: ParsableCommand {
         #endif
         var transform = Transform([])
         if let steps {
-            guard let text = readTextFile(steps) else { throw CommandFailure(description: "error: cannot read steps file \(steps)", status: ExitStatus.usage) }
+            guard let text = readTextFile(steps) else { throw CommandError.usage("cannot read steps file", location: ErrorLocation(file: steps)) }
             let directory = steps.contains("/") ? String(steps[..<steps.lastIndex(of: "/")!]) : "."
             transform.steps += try Transform(yaml: text, file: steps, baseDirectory: directory).steps
         }

@@ -5,6 +5,10 @@
                                    compression, page version and dictionary setting
                                    Sluice reads) and DIR/manifest.json: for each file,
                                    the Sluice type every column must be read as.
+    parquet_interop.py nested DIR  pyarrow writes nested columns (struct, map, list<struct>,
+                                   list<list<int>>, nulls at every level; long lists over
+                                   small pages, v1 and v2) and DIR/nested.json: for each
+                                   file and column, every row as JSON text (or null).
     parquet_interop.py check DIR   for each DIR/out/NAME (written by Sluice from what it
                                    read of DIR/NAME): pyarrow, DuckDB and polars must read
                                    it back equal to what pyarrow reads from DIR/NAME,
@@ -280,10 +284,72 @@ def check(directory):
     return 1 if problems else 0
 
 
+def nested_json(value, arrow_type):
+    """A nested value as Sluice writes it: maps as objects with text keys, compact JSON."""
+    def plain(v, t):
+        if v is None:
+            return None
+        if pa.types.is_map(t):
+            return {str(k).lower() if isinstance(k, bool) else str(k): plain(x, t.item_type) for k, x in v}
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            return [plain(x, t.value_type) for x in v]
+        if pa.types.is_struct(t):
+            return {t.field(i).name: plain(v[t.field(i).name], t.field(i).type) for i in range(t.num_fields)}
+        if isinstance(v, datetime.date):
+            return v.isoformat()
+        return v
+    return None if value is None else json.dumps(plain(value, arrow_type), ensure_ascii=False, separators=(",", ":"))
+
+
+def nested(directory):
+    directory.mkdir(parents=True, exist_ok=True)
+    point = pa.struct([("x", pa.int64()), ("label", pa.string())])
+    rows = [
+        ({"x": 1, "label": "a"}, {"k1": 1, "k2": None}, [{"x": 1, "label": None}, None, {"x": 3, "label": "c"}], [[1, 2], [], None, [3]],
+         {"inner": {"deep": [1.5, None]}, "flag": True}, [[["a"]], [[], None]]),
+        (None, None, None, None, None, None),
+        ({"x": None, "label": None}, {}, [], [], {"inner": None, "flag": None}, []),
+        ({"x": -(2**63), "label": "日本\"q"}, {"z": 7}, [None], [None, [None]], {"inner": {"deep": None}, "flag": False}, [None, [None, ["b", None]]]),
+    ]
+    columns = list(zip(*rows))
+    table = pa.table({
+        "st": pa.array(columns[0], point),
+        "m": pa.array([None if v is None else list(v.items()) for v in columns[1]], pa.map_(pa.string(), pa.int64())),
+        "ls": pa.array(columns[2], pa.list_(point)),
+        "ll": pa.array(columns[3], pa.list_(pa.list_(pa.int64()))),
+        "deep": pa.array(columns[4], pa.struct([("inner", pa.struct([("deep", pa.list_(pa.float64()))])), ("flag", pa.bool_())])),
+        "lll": pa.array(columns[5], pa.list_(pa.list_(pa.list_(pa.string())))),
+        "id": pa.array(range(len(rows)), pa.int64()),
+    })
+    int_map = pa.table({"im": pa.array([[(1, "one"), (2, None)], None, []], pa.map_(pa.int32(), pa.string())),
+                        "id": pa.array([0, 1, 2], pa.int64())})
+    long = pa.table({
+        "long": pa.array([None if i % 7 == 3 else list(range(i * 37 % 900)) for i in range(60)], pa.list_(pa.int64())),
+        "long_s": pa.array([[{"x": j, "label": f"s{j}"} for j in range(i * 11 % 300)] for i in range(60)], pa.list_(point)),
+        "id": pa.array(range(60), pa.int64()),
+    })
+    expected = {}
+
+    def save(name, t, **options):
+        pq.write_table(t, directory / name, **options)
+        expected[name] = {c: [nested_json(v, t.schema.field(c).type) for v in t.column(c).to_pylist()] for c in t.column_names if c != "id"}
+
+    for version in ["1.0", "2.0"]:
+        for dictionary in [True, False]:
+            save(f"nested_v{version[0]}_{'dict' if dictionary else 'plain'}.parquet", table,
+                 data_page_version=version, use_dictionary=dictionary, compression="snappy")
+        save(f"long_lists_v{version[0]}.parquet", long, data_page_version=version, data_page_size=256,
+             write_batch_size=7, compression="none", row_group_size=40)
+    save("int_map.parquet", int_map)
+    (directory / "nested.json").write_text(json.dumps(expected, ensure_ascii=False))
+
+
 if __name__ == "__main__":
     command, directory = sys.argv[1], Path(sys.argv[2])
     if command == "write":
         write(directory)
+    elif command == "nested":
+        nested(directory)
     elif command == "check":
         sys.exit(check(directory))
     else:
