@@ -20,14 +20,16 @@ struct Sluice: AsyncParsableCommand {
         abstract: "Move data reliably: read, check, transform and load tables fast.",
         discussion: """
         Examples:
-          sluice generate users-orders --users 100000 --seed 42 --out data
+          sluice generate users-orders --users 100000 --seed 42 --output data
           sluice schema data/users.csv
           sluice head data/orders.csv -n 5
           sluice convert data/users.csv data/users.jsonl
           sluice scan data/orders.csv
           sluice check data/orders.csv --suite examples/quality/checks.yaml
-          sluice load data/users.csv --to sqlite:warehouse.db --table users --mode replace
-          sluice extract --from sqlite:warehouse.db --query 'SELECT * FROM users' --out users.jsonl
+          sluice load data/users.csv --to sqlite:warehouse.db --table users \\
+              --mode replace
+          sluice extract --from sqlite:warehouse.db --query 'SELECT * FROM users' \\
+              --output users.jsonl
         """,
         version: version,
         subcommands: Sluice.commands
@@ -37,6 +39,10 @@ struct Sluice: AsyncParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let unknown = unknownSubcommand(arguments) {
             printError(unknown)
+            Glibc.exit(ExitStatus.usage)
+        }
+        if let unknown = UnknownOption.error(in: arguments, root: Sluice.self) {
+            printError(unknown.description)
             Glibc.exit(ExitStatus.usage)
         }
         do {
@@ -67,7 +73,8 @@ struct Sluice: AsyncParsableCommand {
                 if !message.isEmpty { print(message) }
                 return 0
             }
-            if !message.isEmpty { printError(message) }
+            // The parser's own "Error: …" starts with `error:` like every other error.
+            if !message.isEmpty { printError(message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message) }
             return code == .validationFailure ? ExitStatus.usage : ExitStatus.failure
         }
     }
@@ -77,10 +84,9 @@ struct Sluice: AsyncParsableCommand {
         guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
         let names = commands.compactMap { $0.configuration.commandName } + ["help"]
         guard !names.contains(first) else { return nil }
-        var message = "Error: unknown command '\(first)'."
-        if let near = suggestion(for: first, among: names) { message += " Did you mean '\(near)'?" }
-        message += "\nCommands: \(names.joined(separator: ", ")). See 'sluice --help'."
-        return message
+        var message = "unknown command '\(first)'"
+        if let near = suggestion(for: first, among: names) { message += "; did you mean '\(near)'?" }
+        return CommandError.usage(message, hint: "commands: \(names.joined(separator: ", ")); see 'sluice --help'").description
     }
 }
 

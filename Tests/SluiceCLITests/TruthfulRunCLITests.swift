@@ -82,9 +82,47 @@ struct TruthfulRunCLITests {
             extract: { connection: wh, query: "SELECT 1 AS one" }
         """, "p.yaml", in: dir)
         let pipelineRun = try CLI.run(["run", "p.yaml", "--date", "2024-01-02"], in: dir)
-        #expect(pipelineRun.status == 1)
-        #expect(pipelineRun.stderr.contains("does not exist"), "\(pipelineRun.stderr)")
+        // Found before anything runs (the extract's columns are bound on its source): exit 1, an I/O error, not a spec one.
+        #expect(pipelineRun.status == 1, "\(pipelineRun.stderr)")
+        #expect(pipelineRun.stderr.contains("the SQLite database warehuose.db does not exist"), "\(pipelineRun.stderr)")
         #expect(!pipelineRun.stderr.contains("retrying"), "\(pipelineRun.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("warehuose.db").path))
+    }
+
+    @Test("a column typo fails validate and run before any task runs: located, did-you-mean, exit 2, not retried")
+    func typoFailsFast() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.write("id,amount\n1,5\n", "orders.csv", in: dir)
+        try Self.write("""
+        pipeline: p
+        defaults: { retries: 3, retry_delay: 5m }
+        tasks:
+          extract:
+            extract: { file: orders.csv }
+          total:
+            after: [extract]
+            transform:
+              - aggregate: { compute: { revenue: sum(amout) } }
+          gate:
+            after: [total]
+            check: { checks: [ { range: { column: revenu, min: 0 } } ] }
+        """, "p.yaml", in: dir)
+        let validate = try CLI.run(["validate", "p.yaml"], in: dir)
+        #expect(validate.status == 2)
+        #expect(validate.stderr.contains("p.yaml:9:9: error: task \"total\": step 1 (aggregate)"), "\(validate.stderr)")
+        #expect(validate.stderr.contains("amout"), "\(validate.stderr)")
+        let run = try CLI.run(["run", "p.yaml", "--date", "2024-06-01"], in: dir)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("p.yaml:9:9: error:"), "\(run.stderr)")
+        #expect(!run.stderr.contains("✔ extract") && !run.stderr.contains("retrying"), "\(run.stderr)")
+
+        // Fixed: `sum(amount)` binds; the check now names the aggregate's output column.
+        try Self.write(try String(contentsOf: dir.appendingPathComponent("p.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "sum(amout)", with: "sum(amount)"), "p.yaml", in: dir)
+        let check = try CLI.run(["validate", "p.yaml"], in: dir)
+        #expect(check.status == 2)
+        #expect(check.stderr.contains("p.yaml:12:24: error: task \"gate\": check range(revenu): no column \"revenu\""), "\(check.stderr)")
+        #expect(check.stderr.contains("did you mean `revenue`?"), "\(check.stderr)")
     }
 }

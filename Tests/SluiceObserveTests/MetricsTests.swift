@@ -131,6 +131,22 @@ struct MetricsRegistryTests {
     func masking(_ pair: (String, String)) {
         #expect(Secrets.maskURL(pair.0) == pair.1)
     }
+
+    @Test("channel ${VAR} values and URL passwords go into the one Secrets registry when a channel is built")
+    func channelSecretsRegistered() throws {
+        let tag = UUID().uuidString.prefix(8)
+        let token = "tok\(tag)", password = "pw\(tag)", literal = "lit\(tag)"
+        let channels: [(String, ChannelSpec)] = [
+            ("hook", .webhook(url: "http://127.0.0.1:1/hooks/${HOOK_TOKEN}", headers: [:])),
+            ("mail", .email(smtp: "smtp://alerts:${SMTP_PW}@127.0.0.1:25", from: "a@example.com", to: ["b@example.com"])),
+            ("am", .alertmanager(url: "http://sluice:\(literal)@127.0.0.1:9093")),
+        ]
+        #expect(Secrets.mask("a \(token) b \(password) c \(literal)") == "a \(token) b \(password) c \(literal)")
+        for (name, spec) in channels {
+            _ = try spec.makeChannel(environment: ["HOOK_TOKEN": token, "SMTP_PW": password], name: name)
+        }
+        #expect(Secrets.mask("a \(token) b \(password) c \(literal)") == "a *** b *** c ***")
+    }
 }
 
 @Suite("Dropped events")

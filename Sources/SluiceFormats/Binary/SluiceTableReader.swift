@@ -447,6 +447,6 @@ final class SluiceInput {
 
     func notSluice(size: Int) -> FormatError {
         FormatError(.corruptFile, file: name, message: "not a .sluice table file (\(size) bytes, no \"SLUICETB\" at the start)",
-                    hint: "check the path, or pass --format csv|tsv|jsonl if it is a text file")
+                    hint: "check the path, or pass --input-format csv|tsv|jsonl if it is a text file")
     }
 }

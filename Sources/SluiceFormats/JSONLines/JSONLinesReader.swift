@@ -195,7 +195,7 @@ public struct JSONLinesReader: TableReader {
                         builders[column].append(utf8: UnsafeRawBufferPointer(start: base + slot.start, count: slot.end - slot.start))
                     }
                 } else {
-                    decoder.append(column, as: types[column], line: base, to: &builders[column])
+                    decoder.append(slot, as: types[column], line: base, to: &builders[column])
                 }
             }
             rows += 1

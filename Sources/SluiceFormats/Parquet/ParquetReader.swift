@@ -258,7 +258,7 @@ public struct ParquetReader: TableReader {
         let magic: [UInt8] = Array("PAR1".utf8)
         guard size >= 12, try input.bytes(at: 0, count: 4) == magic else {
             throw FormatError(.corruptFile, file: input.name, message: "not a Parquet file (\(size) bytes, no \"PAR1\" at the start)",
-                              hint: "check the path, or pass --format csv|tsv|jsonl|sluice if it is another format")
+                              hint: "check the path, or pass --input-format csv|tsv|jsonl|sluice if it is another format")
         }
         let tail = try input.bytes(at: size - 8, count: 8)
         if Array(tail[4..<8]) == Array("PARE".utf8) {

@@ -40,3 +40,15 @@ extension PipelineRunner {
         return rule == .allSuccess ? base : base + " (trigger rule \(rule.rawValue))"
     }
 }
+
+extension PipelineRunner {
+    /// The values a run of `request` offers to templates (its date, interval, id, params).
+    public func variables(for request: RunRequest) throws -> RunVariables {
+        let (logical, start, end, runID) = try interval(for: request.logicalDate)
+        var params = pipeline.params
+        for (k, v) in request.params { params[k] = v }
+        var variables = RunVariables(pipeline: pipeline.name, runID: runID, logicalDate: logical, intervalStart: start, intervalEnd: end, params: params)
+        variables.allowsOutsidePaths = allowsOutsidePaths
+        return variables
+    }
+}

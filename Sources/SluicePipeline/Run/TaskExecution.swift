@@ -61,7 +61,15 @@ enum TaskExecution {
                     let resolved = pipeline.resolve(try variables.renderPath(path))
                     var options = ReadOptions()
                     if let schema { options.schemaOverride = try Schema(parsing: schema) }
-                    let (table, _) = try TableFile.read(path: resolved, format: try format.map { try FileFormat(name: $0) }, options: options)
+                    let condition = try action.filter.map { try variables.render($0) }
+                    options.rowGroupFilter = condition.flatMap { RowGroupFilter(filter: $0) }
+                    let (read, report) = try TableFile.read(path: resolved, format: try format.map { try FileFormat(name: $0) }, options: options)
+                    for note in report.notes { context.log(note) }
+                    let table = try condition.map { condition in
+                        do { return try read.filtering(condition) } catch let error as ExpressionError {
+                            throw PipelineError(.taskFailed, message: "extract filter: \(error.message)", hint: error.hint)
+                        }
+                    } ?? read
                     context.log("read \(table.rowCount) rows from \(resolved)")
                     return TaskOutput(table: table)
                 }
@@ -90,7 +98,9 @@ enum TaskExecution {
             let input = try context.input()
             return try await onThread(context) {
                 let suite = try action.suite.makeSuite(references: try action.suite.readReferences())
-                let result = try suite.run(on: input)
+                // Change and anomaly checks compare with earlier runs of the same dataset identity.
+                let history = try context.checkHistory?(suite, action.dataset(pipeline: pipeline.name, task: task.name))
+                let result = try suite.run(on: input, history: history)
                 let summary = result.summary
                 context.log("checks: \(summary.total) total, \(summary.passed) passed, \(summary.failed) failed, \(summary.notEvaluated) not evaluated")
                 for r in result.results { context.log("  \(r.outcome.rawValue) [\(r.severity.rawValue)] \(r.name): \(r.message)") }
@@ -107,7 +117,7 @@ enum TaskExecution {
                     output.rowsOut = split.passed.rowCount
                 }
                 if result.failed(atOrAbove: action.failOn) {
-                    throw QualityGateFailure(results: result.results, failOn: action.failOn)
+                    throw QualityGateFailure(results: result.results, failOn: action.failOn, rowCount: input.rowCount)
                 }
                 return output
             }
@@ -115,6 +125,10 @@ enum TaskExecution {
             let input = try context.input()
             return try await onThread(context) {
                 switch action.destination {
+                case .file(let path, _) where !action.partitionBy.isEmpty:
+                    let resolved = pipeline.resolve(try variables.renderPath(path))
+                    let written = try ParquetPartitionWriter.write(input, partitionedBy: action.partitionBy, under: resolved)
+                    context.log("wrote \(input.rowCount) rows into \(written.count) partition\(written.count == 1 ? "" : "s") under \(resolved)")
                 case .file(let path, let format):
                     let resolved = pipeline.resolve(try variables.renderPath(path))
                     if let slash = resolved.lastIndex(of: "/") { try makeDirectories(String(resolved[..<slash])) }

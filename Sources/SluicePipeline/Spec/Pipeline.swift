@@ -222,6 +222,9 @@ public struct ExtractAction: Sendable {
         case file(path: String, format: String?, schema: String?)
     }
     public var source: Source
+    /// A file source's row filter: only rows where it is true go downstream (Parquet
+    /// row groups whose statistics rule it out are not read).
+    public var filter: String?
 }
 
 /// `sql:` — statements run in order on a named connection, template values bound as parameters.
@@ -247,6 +250,11 @@ public struct CheckAction: Sendable {
     public var failOn: Severity = .error
     /// Failing rows are written here (templated path) and the passed rows go downstream.
     public var quarantine: String?
+
+    /// The identity its results are stored under: the suite's `name:`, else `pipeline/task`.
+    public func dataset(pipeline: String, task: String) -> String {
+        suite.name ?? pipeline + "/" + task
+    }
 }
 
 /// `load:` — the input table into a database table (a strategy from SluiceSQL) or a file.
@@ -258,6 +266,9 @@ public struct LoadAction: Sendable {
     public var destination: Destination
     /// `column=value` for replace_partition, templated (`ds={{ ds }}`).
     public var partition: String?
+    /// A file destination written as a Hive-partitioned Parquet dataset: one
+    /// `col=value/` directory per value of these columns, each replaced whole and atomically.
+    public var partitionBy: [String] = []
 }
 
 /// `shell:` — a command for /bin/sh. Its text is not templated: read the run's values

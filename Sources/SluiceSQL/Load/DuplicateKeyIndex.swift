@@ -24,13 +24,22 @@ final class DuplicateKeyIndex {
     private(set) var examples: [Example] = []
     static let exampleLimit = 5
 
-    // Open addressing; slot = entry index + 1, 0 = empty.
-    private var slots: [Int32]
-    private var slotHashes: [UInt64]
+    /// Input rows an earlier row of the same key supersedes under `last` (1-based, ascending
+    /// per key): every occurrence of a key but its last.
+    private(set) var supersededRows: [Int] = []
+
+    // Open addressing; slot = entry index + 1, 0 = empty. Raw buffers: no exclusivity or
+    // bounds checks per row on the hot path (a class's array properties would have both).
+    private var slots: UnsafeMutablePointer<Int32>
+    private var slotHashes: UnsafeMutablePointer<UInt64>
+    private var capacity: Int
     private var mask: Int
-    private var firstRows: [Int] = []
+    private var entries = 0
+    private var entryCapacity = 0
+    private var firstRows: UnsafeMutablePointer<Int>
+    private var lastRows: UnsafeMutablePointer<Int>
     // Integer keys.
-    private var integers: [Int64] = []
+    private var integers: UnsafeMutablePointer<Int64>
     // Byte keys.
     private var starts: [Int] = [0]
     private var arena: [UInt8] = []
@@ -41,9 +50,19 @@ final class DuplicateKeyIndex {
         self.keyColumns = keyColumns
         keyNames = keyColumns.map { schema.fields[$0].name }
         isInteger = keyColumns.count == 1 && [.int64, .date, .timestamp, .bool].contains(schema.fields[keyColumns[0]].type)
-        slots = [Int32](repeating: 0, count: 1 << 16)
-        slotHashes = [UInt64](repeating: 0, count: 1 << 16)
-        mask = (1 << 16) - 1
+        capacity = 1 << 16
+        mask = capacity - 1
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: 0, count: capacity)
+        slotHashes = .allocate(capacity: capacity)
+        entryCapacity = capacity / 2
+        firstRows = .allocate(capacity: entryCapacity)
+        lastRows = .allocate(capacity: entryCapacity)
+        integers = .allocate(capacity: entryCapacity)
+    }
+
+    deinit {
+        slots.deallocate(); slotHashes.deallocate(); firstRows.deallocate(); lastRows.deallocate(); integers.deallocate()
     }
 
     /// Records the keys of `batch`, whose first row is input row `rowsBefore + 1`.
@@ -55,7 +74,8 @@ final class DuplicateKeyIndex {
             let column = columns[0]
             func each<T: BitwiseCopyable>(_: T.Type, _ key: (T) -> Int64) {
                 let values = column.unsafeValuesAddress(as: T.self)
-                for row in 0..<column.count where !column.isNull(row) {
+                let noNulls = column.nullCount == 0
+                for row in 0..<column.count where noNulls || !column.isNull(row) {
                     if let first = insert(integer: key(values[row]), row: rowsBefore + row + 1) {
                         noteRepeat(row, first: first, rowsBefore: rowsBefore, columns: columns, into: &repeats)
                     }
@@ -101,7 +121,8 @@ final class DuplicateKeyIndex {
             // -0.0 and 0.0 are one key, as are all NaNs (as SQL compares them).
             let v = column.unsafeValuesAddress(as: Double.self)[row]
             append(UInt64.self, v == 0 ? 0 : v.isNaN ? Double.nan.bitPattern : v.bitPattern)
-        case .decimal: append(Int128.self, column.unsafeValuesAddress(as: Int128.self)[row])   // one column, one scale
+        case .decimal:
+            append(Int128.self, column.unsafeValuesAddress(as: Int128.self)[row])
         case .string, .binary:
             let strings = column.unsafeStrings()
             let lower = Int(strings.offsets[row]), upper = Int(strings.offsets[row + 1])
@@ -123,12 +144,19 @@ final class DuplicateKeyIndex {
         while true {
             let slot = Int(slots[i])
             if slot == 0 {
-                integers.append(key)
+                integers[entries] = key
                 return add(at: i, hash: hash, row: row)
             }
-            if integers[slot - 1] == key { return firstRows[slot - 1] }
+            if integers[slot - 1] == key { return repeated(entry: slot - 1, row: row) }
             i = (i + 1) & mask
         }
+    }
+
+    /// A repeat of `entry` on `row`: its previous last row is superseded (under `last`).
+    @inline(__always) private func repeated(entry: Int, row: Int) -> Int {
+        supersededRows.append(lastRows[entry])
+        lastRows[entry] = row
+        return firstRows[entry]
     }
 
     private func insertScratch(row: Int) -> Int? {
@@ -151,32 +179,43 @@ final class DuplicateKeyIndex {
                 starts.append(arena.count)
                 return add(at: i, hash: hash, row: row)
             }
-            if slotHashes[i] == hash, arena[starts[slot - 1]..<starts[slot]].elementsEqual(scratch) { return firstRows[slot - 1] }
+            if slotHashes[i] == hash, arena[starts[slot - 1]..<starts[slot]].elementsEqual(scratch) { return repeated(entry: slot - 1, row: row) }
             i = (i + 1) & mask
         }
     }
 
     private func add(at slot: Int, hash: UInt64, row: Int) -> Int? {
-        firstRows.append(row)
-        slots[slot] = Int32(firstRows.count)
+        firstRows[entries] = row
+        lastRows[entries] = row
+        entries += 1
+        slots[slot] = Int32(entries)
         slotHashes[slot] = hash
-        if firstRows.count * 2 > slots.count { grow() }
+        if entries * 2 > capacity { grow() }
         return nil
     }
 
     private func grow() {
-        let capacity = slots.count * 2
-        var newSlots = [Int32](repeating: 0, count: capacity)
-        var newHashes = [UInt64](repeating: 0, count: capacity)
-        let newMask = capacity - 1
-        for j in 0..<slots.count where slots[j] != 0 {
+        let newCapacity = capacity * 2
+        let newSlots = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        newSlots.initialize(repeating: 0, count: newCapacity)
+        let newHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity)
+        let newMask = newCapacity - 1
+        for j in 0..<capacity where slots[j] != 0 {
             var i = Int(truncatingIfNeeded: slotHashes[j]) & newMask
             while newSlots[i] != 0 { i = (i + 1) & newMask }
             newSlots[i] = slots[j]
             newHashes[i] = slotHashes[j]
         }
-        slots = newSlots
-        slotHashes = newHashes
-        mask = newMask
+        slots.deallocate(); slotHashes.deallocate()
+        slots = newSlots; slotHashes = newHashes
+        capacity = newCapacity; mask = newMask
+        func grown<T>(_ old: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+            let new = UnsafeMutablePointer<T>.allocate(capacity: newCapacity / 2)
+            new.moveInitialize(from: old, count: entries)
+            old.deallocate()
+            return new
+        }
+        firstRows = grown(firstRows); lastRows = grown(lastRows); integers = grown(integers)
+        entryCapacity = newCapacity / 2
     }
 }

@@ -155,17 +155,19 @@ extension SQLConnection {
             let kept = summary.rows - summary.duplicates
 
             if staged {
-                // The rows to load: all of them, or each key's last row.
+                // Staging rows are numbered as the input (rowid / the sequence column from 1): drop every
+                // occurrence of a key but its last, then load the rest.
                 let staging = d.quote(insertTarget)
-                let select: String
-                switch d.engine {
-                case .sqlite:
-                    select = "SELECT \(columns) FROM \(staging) WHERE rowid IN (SELECT MAX(rowid) FROM \(staging) GROUP BY \(keyList)) ORDER BY rowid"
-                case .postgres:
-                    select = keepLast || options.mode == .upsert
-                        ? "SELECT DISTINCT ON (\(keyList)) \(columns) FROM \(staging) ORDER BY \(keyList), \(d.quote(Self.sequenceColumn)) DESC"
-                        : "SELECT \(columns) FROM \(staging) ORDER BY \(d.quote(Self.sequenceColumn))"
+                let rowNumber = d.engine == .sqlite ? "rowid" : d.quote(Self.sequenceColumn)
+                if keepLast, let keyIndex {
+                    let superseded = keyIndex.supersededRows
+                    for start in stride(from: 0, to: superseded.count, by: 10_000) {
+                        let chunk = superseded[start..<min(start + 10_000, superseded.count)].map(String.init).joined(separator: ", ")
+                        try engine.execute("DELETE FROM \(staging) WHERE \(rowNumber) IN (\(chunk))", parameters: [])
+                    }
                 }
+                // `WHERE true`: SQLite reads `… ON CONFLICT` after a bare FROM as a join constraint.
+                let select = "SELECT \(columns) FROM \(staging) WHERE true ORDER BY \(rowNumber)"
                 if options.mode == .upsert {
                     do {
                         (summary.inserted, summary.updated) = try upsert(into: name, columns: columns, select: select,

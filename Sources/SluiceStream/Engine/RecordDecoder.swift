@@ -156,7 +156,7 @@ final class RecordDecoder {
                 }
                 continue
             }
-            json.append(f, as: type!, line: p, to: &builders[f])
+            json.append(slot, as: type!, line: p, to: &builders[f])
         }
     }
 }

@@ -16,10 +16,11 @@ struct AlertsCommand: ParsableCommand {
             commandName: "test",
             abstract: "Send a sample alert of every rule to its channels (marked as a test).",
             discussion: """
-            Reads `alerts:` from the spec and its project file (sluice.yaml beside or above it),
-            expands ${VAR}s from the environment, and sends one test notification per rule and
-            channel, retried as configured. Prints one line per delivery; secrets are masked.
-            Exit codes: 0 all delivered; 1 some failed; 2 invalid alerts configuration.
+            Reads `alerts:` from the spec and its project file (sluice.yaml beside or
+            above it), expands ${VAR}s from the environment, and sends one test
+            notification per rule and channel, retried as configured. Prints one line per
+            delivery; secrets are masked. Exit codes: 0 all delivered; 1 some failed; 2
+            invalid alerts configuration.
             Examples:
               sluice alerts test examples/user_analytics/pipeline.yaml
               ALERT_WEBHOOK_URL=http://127.0.0.1:8080/hook sluice alerts test pipeline.yaml

@@ -8,24 +8,26 @@ import Glibc
 struct BackfillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backfill",
-        abstract: "Run every interval between two dates, skipping those that already succeeded.",
+        abstract: "Run every interval between two dates, skipping those that succeeded.",
         discussion: """
-        Intervals whose run succeeded are skipped (--rerun-failed-only, the default); --all
-        runs them again. Failed or interrupted intervals resume where they stopped.
-        Exit 0 when every interval succeeded, 1 otherwise.
+        Intervals whose run succeeded are skipped (--rerun-failed-only, the default);
+        --all runs them again. Failed or interrupted intervals resume where they
+        stopped. Exit 0 when every interval succeeded, 1 otherwise.
         Examples:
-          sluice backfill pipeline.yaml --from 2024-01-01 --to 2024-01-31 --parallel 4
-          sluice backfill pipeline.yaml --from 2024-01-01 --to 2024-01-31 --all
+          sluice backfill pipeline.yaml --start-date 2024-01-01 \\
+              --end-date 2024-01-31 --parallel 4
+          sluice backfill pipeline.yaml --start-date 2024-01-01 \\
+              --end-date 2024-01-31 --all
         """
     )
 
     @Argument(help: "The pipeline file (YAML).")
     var pipeline: String
 
-    @Option(name: .long, help: ArgumentHelp("First logical date (inclusive).", valueName: "date"))
+    @Option(name: .customLong("start-date"), help: ArgumentHelp("First logical date (inclusive).", valueName: "date"))
     var from: String
 
-    @Option(name: .long, help: ArgumentHelp("Last logical date (inclusive).", valueName: "date"))
+    @Option(name: .customLong("end-date"), help: ArgumentHelp("Last logical date (inclusive).", valueName: "date"))
     var to: String
 
     @Option(name: .long, help: ArgumentHelp("Intervals run at once.", valueName: "n"))
@@ -54,8 +56,8 @@ struct BackfillCommand: AsyncParsableCommand {
         let lineage = LineageSetup(for: [spec])
         runner.observer = lineage.observer(with: runner.observer)
         defer { lineage.flush() }
-        let first = try parseDateArgument(from, option: "--from"), last = try parseDateArgument(to, option: "--to")
-        guard first <= last else { throw CommandError.usage("--from \(from) is after --to \(to)") }
+        let first = try parseDateArgument(from, option: "--start-date"), last = try parseDateArgument(to, option: "--end-date")
+        guard first <= last else { throw CommandError.usage("--start-date \(from) is after --end-date \(to)") }
         let tty = isatty(2) == 1
         let started = monotonicSeconds()
         let summary = try await runner.backfill(from: first, to: last, parallel: parallel, policy: all ? .all : .rerunFailedOnly,

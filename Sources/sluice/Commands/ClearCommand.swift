@@ -8,8 +8,8 @@ struct ClearCommand: ParsableCommand {
         commandName: "clear",
         abstract: "Forget a run's task results so the next `sluice run` does them again.",
         discussion: """
-        Without TASK every task is cleared; with TASK that task and every task downstream of
-        it (they would read its new output). Tries stay recorded.
+        Without TASK every task is cleared; with TASK that task and every task
+        downstream of it (they would read its new output). Tries stay recorded.
         Examples:
           sluice clear 2024-06-01 --pipeline pipeline.yaml
           sluice clear 2024-06-01 transform --pipeline pipeline.yaml

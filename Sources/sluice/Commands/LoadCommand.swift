@@ -6,24 +6,29 @@ import SluiceSQL
 struct LoadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "Load a table file into a SQLite or PostgreSQL table, in one transaction.",
+        abstract: "Load a table file into SQLite or PostgreSQL in one transaction.",
         discussion: """
-        Modes: append (insert after the existing rows), replace (the table's rows become the
-        data's, atomically; --key makes it the primary key of a created table), upsert
-        (insert or update on --key, ON CONFLICT … DO UPDATE) and replace_partition (delete
-        the rows where --partition col=value, then insert: a rerun converges). With --key,
-        in any mode, a key on several rows is an error naming them (nothing is written)
-        unless --on-duplicate last or first says which row wins. The summary counts rows
-        inserted, updated (a key whose values changed) and unchanged (a key whose row held
-        exactly these values), and duplicates dropped. The table is created when missing; new columns in the data are
-        added as nullable unless --on-schema-change fail. On any error, or if the process
-        is killed, the table keeps its old rows. ${VAR} in the URL reads the environment;
-        passwords are shown as ***.
+        Modes: append (insert after the existing rows), replace (the table's rows
+        become the data's, atomically; --key makes it the primary key of a created
+        table), upsert (insert or update on --key, ON CONFLICT … DO UPDATE) and
+        replace_partition (delete the rows where --partition col=value, then insert: a
+        rerun converges). With --key, in any mode, a key on several rows is an error
+        naming them (nothing is written) unless --on-duplicate last or first says
+        which row wins. The summary counts rows inserted, updated (a key whose values
+        changed) and unchanged (a key whose row held exactly these values), and
+        duplicates dropped. The table is created when missing; new columns in the data
+        are added as nullable unless --on-schema-change fail. On any error, or if the
+        process is killed, the table keeps its old rows. ${VAR} in the URL reads the
+        environment; passwords are shown as ***.
         Examples:
-          sluice load data/users.csv --to sqlite:warehouse.db --table users --mode replace
-          sluice load users.csv --to 'postgres://app:${PGPASSWORD}@localhost/app' --table users --mode upsert --key id
-          sluice load daily.csv --to sqlite:w.db --table events --mode replace_partition --partition ds=2024-01-02
-          sluice load users.csv --to postgres://app@localhost/app --table analytics.users --mode replace
+          sluice load data/users.csv --to sqlite:warehouse.db --table users \\
+              --mode replace
+          sluice load users.csv --to 'postgres://app:${PGPASSWORD}@localhost/app' \\
+              --table users --mode upsert --key id
+          sluice load daily.csv --to sqlite:w.db --table events \\
+              --mode replace_partition --partition ds=2024-01-02
+          sluice load users.csv --to postgres://app@localhost/app \\
+              --table analytics.users --mode replace
         """
     )
 

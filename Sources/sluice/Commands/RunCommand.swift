@@ -7,11 +7,12 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a pipeline for one logical date (resuming it if it failed before).",
         discussion: """
-        A run is (pipeline, logical date). Running a succeeded date again is a no-op that says
-        so; --rerun runs every task again. A failed or interrupted run is resumed: only the
-        tasks that have not succeeded run. Runs, tasks and every try are recorded in the
-        state store (.sluice/state.db beside the pipeline, or --state).
-        Exit codes: 0 the run succeeded (or had already); 1 a task failed; 2 invalid pipeline.
+        A run is (pipeline, logical date). Running a succeeded date again is a no-op
+        that says so; --rerun runs every task again. A failed or interrupted run is
+        resumed: only the tasks that have not succeeded run. Runs, tasks and every try
+        are recorded in the state store (.sluice/state.db beside the pipeline, or
+        --state). Exit codes: 0 the run succeeded (or had already); 1 a task failed; 2
+        invalid pipeline.
         Examples:
           sluice run examples/user_analytics/pipeline.yaml --date 2024-06-01
           sluice run pipeline.yaml --date 2024-06-01 --rerun --param region=eu
@@ -62,7 +63,10 @@ struct RunCommand: AsyncParsableCommand {
             let now = SystemClock().now()
             logical = schedule.previous(atOrBefore: schedule.previous(atOrBefore: now) - 1)
         }
-        let summary = try await runner.run(RunRequest(logicalDate: logical, rerun: rerun, params: try parseParams(param)))
+        let request = RunRequest(logicalDate: logical, rerun: rerun, params: try parseParams(param))
+        // Column references are bound before anything runs: a typo fails here, not hours later.
+        _ = try spec.bindColumns(variables: try runner.variables(for: request))
+        let summary = try await runner.run(request)
         printSummary(summary, pipeline: spec.name, json: stateOptions.json)
         if !summary.succeeded {
             throw CommandError.failed("run \(spec.name) \(summary.run.runID) failed: \(runFailureText(summary.run.message))",

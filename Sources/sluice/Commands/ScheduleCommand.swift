@@ -14,16 +14,18 @@ struct ScheduleCommand: AsyncParsableCommand {
         commandName: "schedule",
         abstract: "Run pipelines on their schedules until stopped (SIGINT/SIGTERM).",
         discussion: """
-        Starts each pipeline's run once its interval has ended (cron or @hourly/@daily/@weekly/
-        @monthly, in the pipeline's timezone), with catchup, max_active_runs and depends_on_past;
-        a run not finished within the pipeline's sla is recorded and logged as an SLA miss.
-        Everything is in the state store, so a restarted scheduler never runs an interval twice
-        and resumes runs a dead process left behind. On SIGTERM it starts nothing new, lets
-        running tasks finish for --grace, then cancels them (shell commands get SIGTERM).
+        Starts each pipeline's run once its interval has ended (cron or
+        @hourly/@daily/@weekly/ @monthly, in the pipeline's timezone), with catchup,
+        max_active_runs and depends_on_past; a run not finished within the pipeline's
+        sla is recorded and logged as an SLA miss. Everything is in the state store,
+        so a restarted scheduler never runs an interval twice and resumes runs a dead
+        process left behind. On SIGTERM it starts nothing new, lets running tasks
+        finish for --grace, then cancels them (shell commands get SIGTERM).
         Examples:
           sluice schedule examples/user_analytics/pipeline.yaml
           sluice schedule a.yaml b.yaml --state postgres://sluice@db/sluice --grace 2m
-          sluice schedule pipeline.yaml --once      # start what is due, wait for it, exit
+          sluice schedule pipeline.yaml \\
+              --once      # start what is due, wait for it, exit
         """
     )
 

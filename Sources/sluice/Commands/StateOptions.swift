@@ -10,7 +10,7 @@ struct StateOptions: ParsableArguments {
 
     @OptionGroup var output: OutputFormatOption
 
-    var json: Bool { output.format == .json }
+    var json: Bool { output.isJSON }
 
     func store(for pipeline: Pipeline?) throws -> StateStore {
         if let state { return try StateStore(url: state) }
@@ -20,12 +20,4 @@ struct StateOptions: ParsableArguments {
         }
         return try StateStore(url: "sqlite:.sluice/state.db")
     }
-}
-
-/// `--format text|json`: how a command prints what it reports.
-struct OutputFormatOption: ParsableArguments {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
-
-    @Option(name: .long, help: ArgumentHelp("Print as text or json.", valueName: "format"))
-    var format: Format = .text
 }
