@@ -108,7 +108,7 @@ struct SQLDialectTests {
     }
 
     @Test("maps declared types to Sluice types", arguments: [
-        ("bigint", DataType.int64), ("INTEGER", .int64), ("double precision", .float64), ("numeric(10,2)", .float64),
+        ("bigint", DataType.int64), ("INTEGER", .int64), ("double precision", .float64), ("numeric(10,2)", .decimal(precision: 10, scale: 2)), ("numeric", .float64), ("bytea", .binary),
         ("text", .string), ("character varying(20)", .string), ("boolean", .bool), ("date", .date),
         ("timestamp without time zone", .timestamp), ("timestamp with time zone", .timestamp), ("DATETIME", .timestamp),
         ("interval", .string), ("uuid", .string),

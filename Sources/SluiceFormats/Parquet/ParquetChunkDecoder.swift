@@ -353,7 +353,7 @@ struct ParquetChunkDecoder {
         let written = bytes.count - firstByte
         let start = bytes.pointer.assumingMemoryBound(to: UInt8.self) + firstByte
         if badStart != 0 || UTF8Validation.firstInvalidOffset(start, written) != nil {
-            throw ThriftError("column \"\(plan.name)\" holds bytes that are not UTF-8 (Sluice has no binary type yet)")
+            throw ThriftError("column \"\(plan.name)\" is annotated as text (STRING, ENUM or JSON) but holds bytes that are not UTF-8")
         }
     }
 
@@ -412,7 +412,7 @@ struct ParquetChunkDecoder {
         }
     }
 
-    /// Values of other physical types written as exact text (decimals, times, UUIDs, hex).
+    /// Values of other physical types written as exact text (times, UUIDs).
     private func decodeFormatted(_ data: UnsafeRawBufferPointer, count: Int, into column: ParquetColumnBuffer) throws {
         let source = data.baseAddress!
         var position = 0
