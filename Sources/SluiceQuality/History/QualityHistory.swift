@@ -94,10 +94,7 @@ public final class QualityHistory {
             let last = try connection.extract(SQLTemplate("SELECT MAX(run_id) FROM \(connection.dialect.quote(Self.tableName))"))
             if last.rowCount == 1, case .int64(let id) = last.columns[0].unsafeValue(at: 0) { runID = id + 1 }
         }
-        var metrics: [String: (String, Double)] = [:]
-        for case let check as any HistoryMetricCheck in suite.checks {
-            if let value = try check.metric.value(on: table) { metrics[check.name] = (check.metric.key, value) }
-        }
+        let metrics = result.historyValues
         let n = result.results.count
         let rows = try Table([
             ("run_id", Column(int64: Array(repeating: runID, count: n))),
@@ -114,8 +111,8 @@ public final class QualityHistory {
             ("threshold", Column(float64: result.results.map(\.threshold))),
             ("failing_rows", Column(int64: result.results.map { Int64($0.failingRows) })),
             ("row_count", Column(int64: result.results.map { Int64($0.rowCount) })),
-            ("metric", Column(string: result.results.map { metrics[$0.name]?.0 })),
-            ("metric_value", Column(float64: result.results.map { metrics[$0.name]?.1 })),
+            ("metric", Column(string: result.results.map { metrics[$0.name]?.key })),
+            ("metric_value", Column(float64: result.results.map { metrics[$0.name]?.value })),
             ("message", Column(string: result.results.map(\.message))),
         ])
         var pending: Table? = rows

@@ -92,7 +92,7 @@ struct CheckCommand: ParsableCommand {
         let store = try history.map { try QualityHistory(location: $0) }
         let past = try store?.history(for: checks, dataset: dataset.name)
         let started = monotonicSeconds()
-        let result = try checks.run(on: table!, history: past)
+        let result = try checks.run(on: table!, history: past, datasetModifiedAt: dataset.modificationTime)
         exportCheckMetrics(result.results, suite: suite, options: metricsOptions)
         let bar = Severity(rawValue: failOn.lowercased())!
         let run = QualityRun(dataset: dataset.name, suite: suite, result: result, failOn: bar, seconds: monotonicSeconds() - started)
