@@ -60,8 +60,8 @@ struct AnomalyMetricTests {
             let (data, modified) = build(value, clock.now)
             let result = try suite.run(on: data, now: clock.now, history: try store.history(for: suite, dataset: "d"), datasetModifiedAt: modified)
             results.append(result.results.last!)
-            #expect(result.historyValues[anomaly.name]?.key == key)
-            try store.record(result, of: suite, on: data, dataset: "d", suiteName: "s.yaml", now: clock.now)
+            #expect(result.results.last!.metric == key)
+            try store.record(result.results, run: CheckRun(dataset: "d", runID: "run-\(results.count)"), datasetRows: data.rowCount, now: clock.now)
             clock.advance()
         }
         #expect(results.map(\.outcome) == [.notEvaluated, .notEvaluated, .notEvaluated, .notEvaluated, .notEvaluated, .passed, .failed],

@@ -7,13 +7,13 @@ import Darwin
 /// Maps object keys, as UTF-8 bytes, to column indices without creating a
 /// `String` per lookup: FNV-1a hashing into an open-addressing table, plus a
 /// guess that a line's keys come in the order of the previous line's.
-struct JSONKeyTable {
+package struct JSONKeyTable {
     /// Key names in column order.
-    private(set) var names: [String] = []
+    package private(set) var names: [String] = []
     private var keyBytes: [[UInt8]] = []
     private var slots: [Int32] = [Int32](repeating: -1, count: 16)
 
-    var count: Int { names.count }
+    package var count: Int { names.count }
 
     /// The UTF-8 bytes of key `index`.
     func bytes(of index: Int) -> [UInt8] { keyBytes[index] }
@@ -34,7 +34,7 @@ struct JSONKeyTable {
 
     /// The column of the key `p[0..<n]`, trying `guess` first.
     @inline(__always)
-    func index(of p: UnsafePointer<UInt8>, _ n: Int, guess: Int) -> Int? {
+    package func index(of p: UnsafePointer<UInt8>, _ n: Int, guess: Int) -> Int? {
         if guess < keyBytes.count && matches(guess, p, n) { return guess }
         let mask = slots.count &- 1
         var slot = Int(truncatingIfNeeded: JSONKeyTable.hash(p, n)) & mask
@@ -47,7 +47,7 @@ struct JSONKeyTable {
     }
 
     /// Adds a key that is not yet present; returns its column.
-    mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+    package mutating func insert(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
         let index = keyBytes.count
         keyBytes.append(Array(UnsafeBufferPointer(start: p, count: n)))
         names.append(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))

@@ -50,7 +50,7 @@ public struct JSONLinesReader: TableReader {
 
     private let options: JSONLinesReadOptions
     private let window: JSONLineWindow
-    private let decoder: JSONRowDecoder
+    private let decoder: JSONObjectDecoder
     private let sourceName: String
     private let types: [DataType]
     private let isInferred: [Bool]
@@ -90,7 +90,7 @@ public struct JSONLinesReader: TableReader {
         self.options = options
         sourceName = name
         window = JSONLineWindow(source: source)
-        decoder = JSONRowDecoder()
+        decoder = JSONObjectDecoder(unknownKeys: .addColumn, unit: "line")
         sample = RawBuffer(capacity: 1 << 16)
 
         // Sample: find the keys and the narrowest type holding each column's values.
@@ -98,7 +98,7 @@ public struct JSONLinesReader: TableReader {
         var report = ReadReport()
         while sampledLineCount < options.inferenceRows, let line = try window.nextLine() {
             let line = JSONLinesReader.strippingByteOrderMark(line, lineNumber: window.lineNumber)
-            if JSONRowDecoder.isBlank(line) { continue }
+            if JSONObjectDecoder.isBlank(line) { continue }
             sampledLineCount += 1
             do {
                 try decoder.decode(line)
@@ -117,7 +117,7 @@ public struct JSONLinesReader: TableReader {
             sampleLines.append((sample.count, line.count, window.lineNumber))
             sample.append(UnsafeRawPointer(base), byteCount: line.count)
         }
-        decoder.acceptsNewKeys = false
+        decoder.unknownKeys = .reject
 
         let names = decoder.keys.names
         var types = found.map { $0 ?? .string }
@@ -162,7 +162,7 @@ public struct JSONLinesReader: TableReader {
                 guard let next = try window.nextLine() else { isExhausted = true; break }
                 lineNumber = window.lineNumber
                 line = JSONLinesReader.strippingByteOrderMark(next, lineNumber: lineNumber)
-                if JSONRowDecoder.isBlank(line) { continue }
+                if JSONObjectDecoder.isBlank(line) { continue }
             }
             do {
                 try decoder.decode(line)
@@ -187,19 +187,15 @@ public struct JSONLinesReader: TableReader {
             for column in 0..<columnCount {
                 let slot = slots[column]
                 guard slot.stamp == stamp, slot.kind != .null else { builders[column].appendNull(); continue }
-                switch types[column] {
-                case .bool: builders[column].append(bool: slot.payload != 0)
-                case .int64: builders[column].append(int64: Int64(bitPattern: slot.payload))
-                case .float64: builders[column].append(float64: Double(bitPattern: slot.payload))
-                case .date: builders[column].append(date: Int32(truncatingIfNeeded: Int64(bitPattern: slot.payload)))
-                case .timestamp: builders[column].append(timestamp: Int64(bitPattern: slot.payload))
-                case .string:
+                if types[column] == .string {
                     if slot.kind == .string {
                         let text = slot.inScratch ? scratch + slot.textStart : base + slot.textStart
                         builders[column].append(utf8: UnsafeRawBufferPointer(start: text, count: slot.textCount))
                     } else {
                         builders[column].append(utf8: UnsafeRawBufferPointer(start: base + slot.start, count: slot.end - slot.start))
                     }
+                } else {
+                    decoder.append(slot, as: types[column], line: base, to: &builders[column])
                 }
             }
             rows += 1
@@ -215,47 +211,18 @@ public struct JSONLinesReader: TableReader {
         return try Table(schema: schema, columns: builders.map { $0.finish() })
     }
 
-    /// Converts each present value to its column's type, storing it in the slot;
-    /// returns the first column whose value does not fit.
+    /// Converts each present value to its column's type (the decoder's typing rules;
+    /// a `string` column keeps any other JSON value as its JSON text), storing it in the
+    /// slot; returns the first column whose value does not fit.
     private func firstMisfit(line: UnsafePointer<UInt8>) -> Int? {
         let stamp = decoder.stamp
         let slots = decoder.slots
         for column in 0..<types.count {
             let slot = slots[column]
             guard slot.stamp == stamp, slot.kind != .null else { continue }
-            var payload: UInt64 = 0
-            switch types[column] {
-            case .string:
-                continue
-            case .bool:
-                guard slot.kind == .trueValue || slot.kind == .falseValue else { return column }
-                payload = slot.kind == .trueValue ? 1 : 0
-            case .int64:
-                guard slot.kind == .integer, let v = ScalarParser.int64(line + slot.start, slot.end - slot.start) else { return column }
-                payload = UInt64(bitPattern: v)
-            case .float64:
-                if slot.kind == .string, let v = nonFiniteFloat(decoder.text(slot, line: line), slot.textCount) {
-                    payload = v.bitPattern
-                    break
-                }
-                guard slot.kind == .integer || slot.kind == .number,
-                      let v = ScalarParser.float64(line + slot.start, slot.end - slot.start) else { return column }
-                payload = v.bitPattern
-            case .date:
-                guard slot.kind == .string, let v = ScalarParser.date(decoder.text(slot, line: line), slot.textCount) else { return column }
-                payload = UInt64(bitPattern: Int64(v))
-            case .timestamp:
-                guard slot.kind == .string else { return column }
-                let text = decoder.text(slot, line: line)
-                if let v = ScalarParser.timestamp(text, slot.textCount) {
-                    payload = UInt64(bitPattern: v)
-                } else if let d = ScalarParser.date(text, slot.textCount) {
-                    payload = UInt64(bitPattern: Int64(d) * 86_400_000_000)
-                } else {
-                    return column
-                }
-            }
-            slots[column].payload = payload
+            let type = types[column]
+            if type == .string { continue }
+            if !decoder.convert(column, to: type, line: line) { return column }
         }
         return nil
     }

@@ -124,13 +124,8 @@ public struct Suite: Sendable {
             context.results[result.name] = result
             failing[i] = checks[i].isRowLevel ? try checks[i].failingRows(in: context) : nil
         }
-        // This run's values of history metrics, to be stored for later runs.
-        var historyValues: [String: HistoryValue] = [:]
-        for case let check as any HistoryMetricCheck in checks {
-            if let value = try check.metric.value(in: context) { historyValues[check.name] = HistoryValue(key: check.metric.key, value: value) }
-        }
         return SuiteResult(results: results.map { $0! }, failingRows: failing, rowCount: table.rowCount,
-                           columnScans: columnOrder.count + multiColumn.count, historyValues: historyValues)
+                           columnScans: columnOrder.count + multiColumn.count)
     }
 
     static func readsCheck(_ check: any Check) -> Bool { (check as? any HistoryMetricCheck)?.metric.check != nil }
@@ -151,16 +146,6 @@ public struct Suite: Sendable {
     }
 }
 
-/// A history metric's value in one run: its ``ChangeMetric/key`` and the number.
-public struct HistoryValue: Sendable, Equatable {
-    public var key: String
-    public var value: Double
-    public init(key: String, value: Double) {
-        self.key = key
-        self.value = value
-    }
-}
-
 /// The results of a suite run, in check order, with what the run cost.
 public struct SuiteResult: Sendable {
     public var results: [CheckResult]
@@ -170,17 +155,12 @@ public struct SuiteResult: Sendable {
     /// Passes over column data the run made (one per column that any check read,
     /// plus one per multi-column uniqueness check and one per distinct expression).
     public var columnScans: Int
-    /// This run's value of each history metric, by the name of the check that uses it
-    /// (what ``QualityHistory/record(_:of:on:dataset:suiteName:now:)`` stores).
-    public var historyValues: [String: HistoryValue]
 
-    public init(results: [CheckResult], failingRows: [Bitmap?], rowCount: Int, columnScans: Int,
-                historyValues: [String: HistoryValue] = [:]) {
+    public init(results: [CheckResult], failingRows: [Bitmap?], rowCount: Int, columnScans: Int) {
         self.results = results
         self.failingRows = failingRows
         self.rowCount = rowCount
         self.columnScans = columnScans
-        self.historyValues = historyValues
     }
 
     /// Totals as the seed's report gives them.

@@ -31,8 +31,7 @@ struct ServeMetricsOptions: ParsableArguments {
             let reason = error.message.components(separatedBy: ": ").last ?? error.message
             let hint = "give each process its own address with --metrics-address 127.0.0.1:PORT (e.g. \(port == 65_535 ? 9465 : port + 1)), or --no-metrics"
             if metricsAddress != nil {
-                throw CommandFailure(description: "error: --metrics-address \(address): cannot serve metrics: \(reason)\n  hint: \(hint)",
-                                     status: ExitStatus.usage)
+                throw CommandError.usage("--metrics-address \(address): cannot serve metrics: \(reason)", hint: hint)
             }
             printError("warning: the default metrics address \(address) is not available (\(reason)); going on without /metrics\n  hint: \(hint)")
             return nil
@@ -83,7 +82,7 @@ func makeObservability(for pipelines: [(Pipeline, StateStore)]) throws -> Observ
             observability.add(SubjectFilter(alerts, subject: pipeline.name), slow: true, name: "alerts")
         }
     } catch let error as ObserveError {
-        throw CommandFailure(description: error.description, status: ExitStatus.usage)
+        throw CommandError(usage: error)
     }
     return observability
 }
@@ -107,7 +106,7 @@ func makeObservability(forStream stream: StreamSpec, file: String) throws -> Obs
             observability.add(SubjectFilter(alerts, subject: stream.name), slow: true, name: "alerts")
         }
     } catch let error as ObserveError {
-        throw CommandFailure(description: error.description, status: ExitStatus.usage)
+        throw CommandError(usage: error)
     }
     return observability
 }
