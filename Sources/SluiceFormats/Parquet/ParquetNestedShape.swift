@@ -50,7 +50,7 @@ struct ParquetNestedShape: Sendable {
             return "list<\(describe(node, leaves: leaves, asInstance: true))>"
         }
         switch node.kind {
-        case .leaf(let i): return leaves[i].type.rawValue
+        case .leaf(let i): return leaves[i].type.description
         case .group(let children):
             return "struct<" + children.map { "\($0.name): \(describe($0, leaves: leaves, asInstance: false))" }.joined(separator: ", ") + ">"
         case .list(let repeated, let elementIsRepeated):

@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceQuality
 
 /// Finding what a command line names in a state store: a run by id, a task's try, the
 /// tasks a clear reaches. Names that match nothing are usage errors with "did you mean".

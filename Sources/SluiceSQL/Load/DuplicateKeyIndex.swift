@@ -121,7 +121,9 @@ final class DuplicateKeyIndex {
             // -0.0 and 0.0 are one key, as are all NaNs (as SQL compares them).
             let v = column.unsafeValuesAddress(as: Double.self)[row]
             append(UInt64.self, v == 0 ? 0 : v.isNaN ? Double.nan.bitPattern : v.bitPattern)
-        case .string:
+        case .decimal:
+            append(Int128.self, column.unsafeValuesAddress(as: Int128.self)[row])
+        case .string, .binary:
             let strings = column.unsafeStrings()
             let lower = Int(strings.offsets[row]), upper = Int(strings.offsets[row + 1])
             append(UInt32.self, UInt32(upper - lower))

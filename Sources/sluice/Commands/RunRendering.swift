@@ -1,6 +1,7 @@
 import SluiceCore
 import SluiceObserve
 import SluicePipeline
+import SluiceQuality
 
 // How the pipeline commands print runs: progress events, the summary table, JSON.
 
