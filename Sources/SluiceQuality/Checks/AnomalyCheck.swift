@@ -38,10 +38,7 @@ public struct AnomalyCheck: HistoryMetricCheck {
     public var severity: Severity
     public var name: String
     public var kind: String { "anomaly" }
-    public var columns: [String] {
-        if case .nullFraction(let column) = metric { return [column] }
-        return []
-    }
+    public var columns: [String] { metric.column.map { [$0] } ?? [] }
 
     /// - Throws: ``QualityError`` `.invalidOption` for `k` or `maxPercent` below 0, or `minHistory` outside 1…`overLast`.
     public init(metric: ChangeMetric, method: Method, k: Double = 3, maxPercent: Double = 50, overLast: Int = 14, minHistory: Int = 5,
@@ -66,14 +63,13 @@ public struct AnomalyCheck: HistoryMetricCheck {
     }
 
     public func metrics(for table: Table) throws -> [Metric] {
-        _ = try metric.value(on: table)
-        return []
+        try metric.scanMetrics(for: table)
     }
 
     public func evaluate(in context: EvaluationContext) throws -> CheckResult {
         var result = try judge(in: context)
         result.metric = metric.key
-        result.metricValue = try metric.value(on: context.table)
+        result.metricValue = try metric.value(in: context)
         return result
     }
 
@@ -82,7 +78,7 @@ public struct AnomalyCheck: HistoryMetricCheck {
         func notEvaluated(_ why: String) -> CheckResult {
             .notEvaluated(name: name, kind: kind, columns: columns, severity: severity, threshold: threshold, message: why)
         }
-        guard let current = try metric.value(on: context.table) else { return notEvaluated("empty table: no \(metric.key) to compare") }
+        guard let current = try metric.value(in: context) else { return notEvaluated(metric.nothingToMeasure(context)) }
         guard let history = context.history else {
             return notEvaluated("no history to compare \(metric.key) with (run with --history FILE.db)")
         }

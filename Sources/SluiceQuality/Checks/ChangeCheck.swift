@@ -1,30 +1,187 @@
 import SluiceCore
 
-/// A number measured on every run and stored in the history, so that a
-/// ``ChangeCheck`` can compare this run's value with earlier ones.
+/// A number measured on every run and stored in the history, so that a ``ChangeCheck`` or an
+/// ``AnomalyCheck`` can compare this run's value with earlier ones.
 public enum ChangeMetric: Sendable, Hashable {
     /// Rows in the table (recorded for every run, whatever the suite).
     case rowCount
     /// The fraction of null rows in a column.
     case nullFraction(column: String)
+    /// The sum of a numeric column's non-null values (NaN ignored).
+    case sum(column: String)
+    /// The mean of a numeric column's non-null values (NaN ignored).
+    case mean(column: String)
+    /// Distinct non-null values of a column.
+    case distinctCount(column: String)
+    /// Seconds from the newest value of a date or timestamp column to "now"; with no column,
+    /// from the dataset file's modification time to "now" (a file given to `sluice check`, or a
+    /// suite's `dataset:` path; not known for a pipeline task's input: not evaluated there).
+    case freshnessLag(column: String?)
+    /// The value another check of the suite measured in this run (its `observed`).
+    case checkValue(check: String)
 
-    /// The name the history stores it under: `row_count`, `null_fraction(email)`.
+    /// The spec names of the metrics (`metric:`); ``checkValue(check:)`` is written `check: NAME`.
+    public static let names = ["row_count", "null_fraction", "sum", "mean", "distinct_count", "freshness_lag"]
+
+    /// The metric `name` (one of ``names``) on `column`.
+    ///
+    /// - Throws: ``QualityError`` `.invalidSuite` when a per-column metric has no column.
+    public static func named(_ name: String, column: String?) throws -> ChangeMetric {
+        func needColumn() throws -> String {
+            guard let column else {
+                throw QualityError(.invalidSuite, message: "metric \(name) needs `column`", hint: "write e.g. `metric: \(name), column: total`")
+            }
+            return column
+        }
+        switch name {
+        case "row_count": return .rowCount
+        case "null_fraction": return .nullFraction(column: try needColumn())
+        case "sum": return .sum(column: try needColumn())
+        case "mean": return .mean(column: try needColumn())
+        case "distinct_count": return .distinctCount(column: try needColumn())
+        case "freshness_lag": return .freshnessLag(column: column)
+        default:
+            throw QualityError(.invalidSuite, message: "unknown metric \"\(name)\"", hint: "metrics: \(names.joined(separator: ", "))")
+        }
+    }
+
+    /// The name the history stores it under: `row_count`, `null_fraction(email)`, `sum(total)`,
+    /// `freshness_lag(file)`, `check(email_present)`.
     public var key: String {
         switch self {
         case .rowCount: "row_count"
         case .nullFraction(let column): "null_fraction(\(column))"
+        case .sum(let column): "sum(\(column))"
+        case .mean(let column): "mean(\(column))"
+        case .distinctCount(let column): "distinct_count(\(column))"
+        case .freshnessLag(let column): "freshness_lag(\(column ?? "file"))"
+        case .checkValue(let check): "check(\(check))"
         }
     }
 
-    /// The value on `table`; `nil` when there is nothing to measure (a null fraction of no rows).
+    /// The column the metric reads, if any.
+    public var column: String? {
+        switch self {
+        case .rowCount, .checkValue, .freshnessLag(nil): nil
+        case .nullFraction(let c), .sum(let c), .mean(let c), .distinctCount(let c): c
+        case .freshnessLag(let c?): c
+        }
+    }
+
+    /// The check whose measured value this is, for ``checkValue(check:)``.
+    public var check: String? {
+        if case .checkValue(let name) = self { return name }
+        return nil
+    }
+
+    /// What the suite computes in its shared column scans for this metric (and the column's type checked).
     ///
-    /// - Throws: ``QualityError`` `.unknownColumn`.
-    public func value(on table: Table) throws -> Double? {
+    /// - Throws: ``QualityError`` `.unknownColumn` or `.incompatibleType`.
+    public func scanMetrics(for table: Table) throws -> [Metric] {
+        guard let name = column else { return [] }
+        let type = try table.qualityColumn(name).type
+        switch self {
+        case .sum, .mean:
+            guard type == .int64 || type == .float64 else {
+                throw QualityError(.incompatibleType, message: "\(key) needs a numeric column; \"\(name)\" is \(type)")
+            }
+            return []
+        case .distinctCount: return [.distinct(column: name)]
+        case .freshnessLag:
+            guard type == .date || type == .timestamp else {
+                throw QualityError(.incompatibleType, message: "\(key) needs a date or timestamp column; \"\(name)\" is \(type)",
+                                   hint: "read the column as a timestamp with --schema \(name):timestamp, or leave out `column` for the file's age")
+            }
+            return [.maximum(column: name)]
+        default: return []
+        }
+    }
+
+    /// The value in this run; `nil` when there is nothing to measure (no rows, only nulls,
+    /// no file time, a referenced check that was not evaluated).
+    ///
+    /// - Throws: ``QualityError`` `.unknownColumn` or `.incompatibleType`.
+    public func value(in context: EvaluationContext) throws -> Double? {
+        let table = context.table
         switch self {
         case .rowCount: return Double(table.rowCount)
         case .nullFraction(let name):
             let column = try table.qualityColumn(name)
             return column.count == 0 ? nil : Double(column.nullCount) / Double(column.count)
+        case .sum(let name), .mean(let name):
+            _ = try scanMetrics(for: table)
+            let (sum, count) = Self.sumAndCount(try table.qualityColumn(name))
+            if case .sum = self { return count == 0 ? nil : sum }
+            return count == 0 ? nil : sum / Double(count)
+        case .distinctCount(let name):
+            _ = try scanMetrics(for: table)
+            return table.rowCount == 0 ? nil : Double(try context.value(of: .distinct(column: name)).count)
+        case .freshnessLag(let name?):
+            _ = try scanMetrics(for: table)
+            switch try context.value(of: .maximum(column: name)).maximum {
+            case .timestamp(let t)?: return Double(context.now - t) / 1_000_000
+            case .date(let d)?: return Double(context.now - Int64(d) * 86_400_000_000) / 1_000_000
+            default: return nil
+            }
+        case .freshnessLag(nil):
+            return context.datasetModifiedAt.map { Double(context.now - $0) / 1_000_000 }
+        case .checkValue(let name):
+            return context.results[name]?.observed.flatMap { $0.isFinite ? $0 : nil }
+        }
+    }
+
+    /// Sum and count of the non-null (and, for floats, non-NaN) values; validity walked a word at a time.
+    static func sumAndCount(_ column: Column) -> (Double, Int) {
+        let n = column.count
+        let words = column.validity?.words
+        func walk<T>(_ values: UnsafeBufferPointer<T>, _ add: (T) -> Bool) {
+            guard let words else {
+                for i in 0..<n { _ = add(values[i]) }
+                return
+            }
+            var row = 0
+            for word in words where row < n {
+                let end = Swift.min(row + 64, n)
+                if word == .max {
+                    for i in row..<end { _ = add(values[i]) }
+                } else if word != 0 {
+                    for i in row..<end where (word >> UInt64(i - row)) & 1 == 1 { _ = add(values[i]) }
+                }
+                row = end
+            }
+        }
+        var count = 0
+        switch column.type {
+        case .int64:
+            var exact: Int64 = 0, overflowed = false, approximate = 0.0
+            column.withUnsafeValues(as: Int64.self) { values in
+                walk(values) { v in
+                    count += 1
+                    approximate += Double(v)
+                    if !overflowed {
+                        let (r, o) = exact.addingReportingOverflow(v)
+                        exact = r
+                        overflowed = o
+                    }
+                    return true
+                }
+            }
+            return (overflowed ? approximate : Double(exact), count)
+        case .float64:
+            var sum = 0.0, compensation = 0.0   // Neumaier summation
+            column.withUnsafeValues(as: Double.self) { values in
+                walk(values) { v in
+                    guard !v.isNaN else { return false }
+                    count += 1
+                    let t = sum + v
+                    compensation += abs(sum) >= abs(v) ? (sum - t) + v : (v - t) + sum
+                    sum = t
+                    return true
+                }
+            }
+            return (sum + compensation, count)
+        default:
+            return (0, 0)
         }
     }
 }
@@ -49,10 +206,7 @@ public struct ChangeCheck: Check {
     public var severity: Severity
     public var name: String
     public var kind: String { "change" }
-    public var columns: [String] {
-        if case .nullFraction(let column) = metric { return [column] }
-        return []
-    }
+    public var columns: [String] { metric.column.map { [$0] } ?? [] }
 
     /// - Throws: ``QualityError`` `.invalidOption` for a negative `maxPercent` or `overLast` below 1.
     public init(metric: ChangeMetric, maxPercent: Double, overLast: Int = 5, severity: Severity = .error, name: String? = nil) throws {
@@ -67,18 +221,18 @@ public struct ChangeCheck: Check {
         switch metric {
         case .rowCount: self.name = name ?? "row_count_change"
         case .nullFraction(let column): self.name = name ?? "null_fraction_change(\(column))"
+        default: self.name = name ?? "change(\(metric.key))"
         }
     }
 
     public func metrics(for table: Table) throws -> [Metric] {
-        _ = try metric.value(on: table)   // unknown columns are found while planning
-        return []
+        try metric.scanMetrics(for: table)   // unknown columns and wrong types are found while planning
     }
 
     public func evaluate(in context: EvaluationContext) throws -> CheckResult {
         var result = try judge(in: context)
         result.metric = metric.key
-        result.metricValue = try metric.value(on: context.table)
+        result.metricValue = try metric.value(in: context)
         return result
     }
 
@@ -87,7 +241,7 @@ public struct ChangeCheck: Check {
         func notEvaluated(_ why: String) -> CheckResult {
             .notEvaluated(name: name, kind: kind, columns: columns, severity: severity, threshold: threshold, message: why)
         }
-        guard let current = try metric.value(on: context.table) else { return notEvaluated("empty table: no \(metric.key) to compare") }
+        guard let current = try metric.value(in: context) else { return notEvaluated(metric.nothingToMeasure(context)) }
         guard let history = context.history else {
             return notEvaluated("no history to compare \(metric.key) with (run with --history FILE.db)")
         }
@@ -95,7 +249,10 @@ public struct ChangeCheck: Check {
         guard !past.isEmpty else { return notEvaluated("no earlier run in the history to compare \(metric.key) with") }
         let mean = past.reduce(0, +) / Double(past.count)
         let runs = "the last \(past.count) run\(past.count == 1 ? "" : "s")"
-        func shown(_ v: Double) -> String { metric == .rowCount ? formatDouble((v * 10).rounded() / 10).replacingSuffix(".0") : percent(v) }
+        func shown(_ v: Double) -> String {
+            if case .nullFraction = metric { return percent(v) }
+            return formatDouble((v * 10).rounded() / 10).replacingSuffix(".0")
+        }
         guard mean != 0 else {
             // No relative change from 0: only 0 itself passes.
             let passed = current == 0
@@ -109,6 +266,17 @@ public struct ChangeCheck: Check {
             name: name, kind: kind, columns: columns, outcome: passed ? .passed : .failed, severity: severity,
             observed: abs(change), threshold: threshold, comparison: .atMost, rowCount: context.table.rowCount,
             message: "\(metric.key) \(shown(current)) vs mean \(shown(mean)) of \(runs): \(change >= 0 ? "+" : "-")\(percent(abs(change))) (\(passed ? "<=" : ">") \(percent(threshold)))")
+    }
+}
+
+extension ChangeMetric {
+    /// Why there is no value this run, for a "not evaluated" message.
+    func nothingToMeasure(_ context: EvaluationContext) -> String {
+        switch self {
+        case .freshnessLag(nil): "no file modification time for \(key) (the dataset is not a file here): give a `column`"
+        case .checkValue(let name): "check \(name) measured nothing this run: no \(key) to compare"
+        default: context.table.rowCount == 0 ? "empty table: no \(key) to compare" : "only nulls: no \(key) to compare"
+        }
     }
 }
 

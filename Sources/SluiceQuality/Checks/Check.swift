@@ -53,10 +53,16 @@ public struct EvaluationContext: Sendable {
     public var now: Int64
     /// Earlier runs' values of change metrics; `nil` when the suite runs without a history.
     public var history: RunHistory?
+    /// When the dataset file was last modified (microseconds since the epoch), for
+    /// `freshness_lag` without a column; `nil` when the data is not a file.
+    public var datasetModifiedAt: Int64?
+    /// Results of the suite's checks evaluated so far, by name (for `check:` metrics).
+    public var results: [String: CheckResult] = [:]
     var metrics: [Metric: MetricValue]
 
     public init(table: Table, sampleLimit: Int = 5, now: Int64 = currentMicroseconds(), history: RunHistory? = nil,
-                metrics: [Metric: MetricValue] = [:]) {
+                datasetModifiedAt: Int64? = nil, metrics: [Metric: MetricValue] = [:]) {
+        self.datasetModifiedAt = datasetModifiedAt
         self.table = table
         self.sampleLimit = sampleLimit
         self.now = now

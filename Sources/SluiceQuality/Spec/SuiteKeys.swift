@@ -75,14 +75,16 @@ extension SuiteSpec {
             SpecKey("over_last", "integer ≥ 1", default: "5", doc: "How many recent runs to average.", example: "#   over_last: 5"),
         ]),
         SpecSection("Check: change", summary: "A metric changed at most max_pct percent from recent runs (history).", keys: [
-            SpecKey("metric", "`row_count` or `null_fraction`", required: true, doc: "The metric.", example: "- change: { metric: null_fraction, column: email, max_pct: 50 }"),
+            SpecKey("metric", metricType, doc: "The metric (or give `check`). " + metricDoc, example: "- change: { metric: null_fraction, column: email, max_pct: 50 }"),
             SpecKey("column", "column", doc: "The column, for per-column metrics.", example: "#   column: email"),
+            SpecKey("check", "check name", doc: "Compare the value another check of the suite measured (its `observed`) instead of a metric.", example: "#   check: email_present"),
             SpecKey("max_pct", "number ≥ 0", required: true, doc: "The largest change allowed, in percent.", example: "#   max_pct: 50"),
             SpecKey("over_last", "integer ≥ 1", default: "5", doc: "How many recent runs to compare with.", example: "#   over_last: 3"),
         ]),
         SpecSection("Check: anomaly", summary: "A metric of this run compared with its history: a z-score or a percent change; not evaluated until the history is long enough.", keys: [
-            SpecKey("metric", "`row_count` or `null_fraction`", required: true, doc: "The metric.", example: "- anomaly: { metric: row_count, method: zscore, k: 3, over_last: 14, min_history: 5 }"),
-            SpecKey("column", "column", doc: "The column, for per-column metrics.", example: "#   column: email"),
+            SpecKey("metric", metricType, default: "row_count", doc: "The metric (or give `check`). " + metricDoc, example: "- anomaly: { metric: row_count, method: zscore, k: 3, over_last: 14, min_history: 5 }"),
+            SpecKey("column", "column", doc: "The column, for per-column metrics (`freshness_lag` without one: the dataset file's age).", example: "#   column: total"),
+            SpecKey("check", "check name", doc: "Compare the value another check of the suite measured in this run (its `observed`: a null fraction, an age, a count) with its history, instead of a metric.", example: "- anomaly: { check: \"freshness(updated_at)\", method: pct_change, max_pct: 50, min_history: 3 }"),
             SpecKey("method", "`zscore` or `pct_change`", default: "zscore", doc: "How this run is compared with the history.", example: "#   method: pct_change"),
             SpecKey("k", "number > 0", default: "3", doc: "zscore: the most standard deviations from the mean allowed.", example: "#   k: 3"),
             SpecKey("max_pct", "number ≥ 0", doc: "pct_change: the largest change from the mean allowed, in percent.", example: "#   max_pct: 25"),
@@ -90,6 +92,9 @@ extension SuiteSpec {
             SpecKey("min_history", "integer ≥ 1", default: "5", doc: "Runs needed before the check is evaluated.", example: "#   min_history: 5"),
         ]),
     ]
+
+    static let metricType = "`row_count`, `null_fraction`, `sum`, `mean`, `distinct_count`, `freshness_lag`"
+    static let metricDoc = "`null_fraction`, `sum`, `mean` (numeric, NaN ignored) and `distinct_count` read `column`; `freshness_lag` is now − the newest value of a date/timestamp `column` in seconds, or without `column` the age of the dataset file (`sluice check FILE`; not known for a pipeline task's input: not evaluated)."
 
     /// The suite part of the reference.
     public static let reference = SpecReference(kind: "Suite", summary: "A quality suite: a dataset, references and checks.",

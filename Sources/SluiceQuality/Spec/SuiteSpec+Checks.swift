@@ -128,6 +128,25 @@ extension CheckSpec {
         }
     }
 
+    /// The metric of a change or anomaly check: `metric:` (with `column:`), or `check:` for
+    /// another check's measured value; row count when neither is given.
+    private func historyMetric() throws -> ChangeMetric {
+        var column: String?
+        if case .text(let c)? = options["column"] { column = c }
+        switch (options["metric"], options["check"]) {
+        case (.text?, .text?):
+            throw QualityError(.invalidSuite, message: "\(kind) check has both `metric` and `check`",
+                               hint: "`metric: sum, column: total` compares a measure of the data; `check: NAME` compares what another check measured: give one")
+        case (_, .text(let name)?):
+            guard column == nil else {
+                throw QualityError(.invalidSuite, message: "\(kind) check with `check` takes no `column`", hint: "the referenced check decides what is measured")
+            }
+            return .checkValue(check: name)
+        case (.text(let name)?, _): return try ChangeMetric.named(name, column: column)
+        default: return .rowCount
+        }
+    }
+
     private func text(_ key: String) throws -> String {
         guard case .text(let value)? = options[key] else {
             throw QualityError(.invalidSuite, message: "\(kind) check needs `\(key)`",
@@ -201,15 +220,15 @@ extension CheckSpec {
             var overLast = 5
             if case .integer(let n)? = options["over_last"] { overLast = n }
             var metric = ChangeMetric.rowCount
-            if kind == "change", case .text(let name)? = options["metric"], name == "null_fraction" {
-                metric = .nullFraction(column: try text("column"))
-            } else if kind == "change", options["metric"] == nil {
-                throw QualityError(.invalidSuite, message: "change check needs `metric`", hint: "write e.g. `change: { metric: null_fraction, column: email, max_pct: 50 }`")
+            if kind == "change" {
+                guard options["metric"] != nil || options["check"] != nil else {
+                    throw QualityError(.invalidSuite, message: "change check needs `metric` (or `check`)", hint: "write e.g. `change: { metric: null_fraction, column: email, max_pct: 50 }`")
+                }
+                metric = try historyMetric()
             }
             return try ChangeCheck(metric: metric, maxPercent: maxPercent, overLast: overLast, severity: severity ?? .error, name: name)
         case "anomaly":
-            var metric = ChangeMetric.rowCount
-            if case .text(let name)? = options["metric"], name == "null_fraction" { metric = .nullFraction(column: try text("column")) }
+            let metric = try historyMetric()
             var method = AnomalyCheck.Method.zscore
             if case .text(let name)? = options["method"], let m = AnomalyCheck.Method(rawValue: name) { method = m }
             var k = 3.0, maxPercent = 50.0, overLast = 14, minHistory = 5

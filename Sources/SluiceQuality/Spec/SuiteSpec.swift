@@ -414,7 +414,7 @@ public struct SuiteSpec: Sendable {
                 spec.options[key] = .integer(try reader.integer(value, key, in: 1...Int.max))
             case "metric":
                 let name = try reader.string(value, key)
-                let metrics = ["row_count", "null_fraction"]
+                let metrics = ChangeMetric.names
                 guard metrics.contains(name) else {
                     throw reader.error(.invalidOption, at: value, "unknown metric \"\(name)\"",
                                        hint: (suggestion(for: name, among: metrics).map { "did you mean `\($0)`? " } ?? "") + "metrics: \(metrics.joined(separator: ", "))")
@@ -435,6 +435,7 @@ public struct SuiteSpec: Sendable {
                     throw reader.error(.invalidOption, at: value, "unknown anomaly method \"\(name)\"", hint: "methods: zscore, pct_change")
                 }
                 spec.options[key] = .text(name)
+            case "check": spec.options[key] = .text(try reader.string(value, key))
             case "k": spec.options[key] = .number(try reader.number(value, key))
             case "min_history": spec.options[key] = .integer(try reader.integer(value, key, in: 1...100_000))
             default: break

@@ -33,14 +33,17 @@ public struct Suite: Sendable {
     ///   - now: "now" for freshness, microseconds since the epoch.
     ///   - history: earlier runs' metric values for change checks (``QualityHistory/history(for:dataset:)``);
     ///     `nil` leaves change checks not evaluated.
+    ///   - datasetModifiedAt: the data file's modification time (microseconds), for `freshness_lag` without a column.
     /// - Throws: ``QualityError`` when checks do not fit the table (unknown columns,
     ///   wrong types), listing every problem at once; or when two checks share a name.
-    public func run(on table: Table, now: Int64 = currentMicroseconds(), history: RunHistory? = nil) throws -> SuiteResult {
+    public func run(on table: Table, now: Int64 = currentMicroseconds(), history: RunHistory? = nil,
+                    datasetModifiedAt: Int64? = nil) throws -> SuiteResult {
         var seen = Set<String>()
         for check in checks where !seen.insert(check.name).inserted {
             throw QualityError(.invalidOption, message: "two checks are named \"\(check.name)\"",
                                hint: "give one of them its own name: so that reports and _failed_checks can tell them apart")
         }
+        try validateCheckReferences()
         // Plan: metrics per column, each once.
         var problems: [String] = []
         var firstProblem: QualityError?
@@ -109,15 +112,37 @@ public struct Suite: Sendable {
         }
         var values: [Metric: MetricValue] = [:]
         for slot in slots.results { values.merge(try slot!.get()) { a, _ in a } }
-        let context = EvaluationContext(table: table, sampleLimit: sampleLimit, now: now, history: history, metrics: values)
-        var results: [CheckResult] = []
-        var failing: [Bitmap?] = []
-        for check in checks {
-            results.append(try check.evaluate(in: context))
-            failing.append(check.isRowLevel ? try check.failingRows(in: context) : nil)
+        var context = EvaluationContext(table: table, sampleLimit: sampleLimit, now: now, history: history,
+                                        datasetModifiedAt: datasetModifiedAt, metrics: values)
+        var results = [CheckResult?](repeating: nil, count: checks.count)
+        var failing = [Bitmap?](repeating: nil, count: checks.count)
+        // Checks that compare another check's measured value run after all the others.
+        let order = checks.indices.filter { !Self.readsCheck(checks[$0]) } + checks.indices.filter { Self.readsCheck(checks[$0]) }
+        for i in order {
+            let result = try checks[i].evaluate(in: context)
+            results[i] = result
+            context.results[result.name] = result
+            failing[i] = checks[i].isRowLevel ? try checks[i].failingRows(in: context) : nil
         }
-        return SuiteResult(results: results, failingRows: failing, rowCount: table.rowCount,
+        return SuiteResult(results: results.map { $0! }, failingRows: failing, rowCount: table.rowCount,
                            columnScans: columnOrder.count + multiColumn.count)
+    }
+
+    static func readsCheck(_ check: any Check) -> Bool { (check as? any HistoryMetricCheck)?.metric.check != nil }
+
+    /// Every `check:` metric names another check of this suite that does not itself read a check.
+    ///
+    /// - Throws: ``QualityError`` `.invalidOption` naming the check, with "did you mean".
+    public func validateCheckReferences() throws {
+        let names = checks.filter { !Self.readsCheck($0) }.map(\.name)
+        for case let check as any HistoryMetricCheck in checks {
+            guard let target = check.metric.check, !names.contains(target) else { continue }
+            let reading = checks.contains { $0.name == target }
+            throw QualityError(.invalidOption,
+                               message: reading ? "\(check.name): check \"\(target)\" itself compares a check's value; compare a check that measures the data"
+                                                : "\(check.name): no check named \"\(target)\" in the suite (checks: \(names.joined(separator: ", ")))",
+                               hint: suggestion(for: target, among: names).map { "did you mean `\($0)`?" })
+        }
     }
 }
 

@@ -108,7 +108,7 @@ struct CheckCommand: ParsableCommand {
         let identity = spec.name ?? Self.identity(ofSuite: suite)
         let past = try store?.history(for: checks, dataset: identity)
         let started = monotonicSeconds()
-        let result = try checks.run(on: table!, history: past)
+        let result = try checks.run(on: table!, history: past, datasetModifiedAt: dataset.modificationTime)
         exportCheckMetrics(result.results, suite: suite, options: metricsOptions)
         let bar = Severity(rawValue: failOn.lowercased())!
         let run = QualityRun(dataset: dataset.name, suite: suite, result: result, failOn: bar, seconds: monotonicSeconds() - started)
