@@ -101,7 +101,7 @@ def ensure_data(users):
     if binary == DEBUG_SLUICE:
         log("bench: release sluice missing; generating with the debug build (same bytes, slower)")
     command = [str(binary), "generate", "users-orders", "--users", str(users), "--seed", str(SEED),
-               "--out", str(directory)]
+               "--output", str(directory)]
     log("bench: " + " ".join(command))
     subprocess.run(command, check=True)
     return directory
@@ -188,7 +188,7 @@ class ReadCSV(Case):
     def commands(self, data):
         files = [str(data / "users.csv"), str(data / "orders.csv")]
         binary = sluice_binary()
-        sluice = [str(binary) if binary else str(RELEASE_SLUICE), "scan", "--json", *files]
+        sluice = [str(binary) if binary else str(RELEASE_SLUICE), "scan", "--format", "json", *files]
         peers = {tool: [str(VENV_PYTHON), str(PEERS / f"{tool}_read_csv.py"), *files]
                  for tool in ("pandas", "pyarrow", "polars", "duckdb")}
         return {"sluice": sluice, **peers}
@@ -736,7 +736,7 @@ class MockKafka:
         cls.stop()
         binary = sluice_binary() or DEBUG_SLUICE
         arguments = [a for t in topics for a in ("--topic", t)]
-        cls.process = subprocess.Popen([str(binary), "stream", "mock-cluster", "--brokers", "3", *arguments],
+        cls.process = subprocess.Popen([str(binary), "stream", "mock-cluster", "--broker-count", "3", *arguments],
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         cls.brokers = cls.process.stdout.readline().strip()
         cls.topics = set(topics)
@@ -780,7 +780,7 @@ class StreamUserEvents(Case):
         events = DATA / f"events-{self.events}.jsonl"
         if not events.exists():
             subprocess.run([str(binary), "generate", "user-events", "--events", str(self.events), "--seed", str(SEED),
-                            "--out", str(events)], check=True)
+                            "--output", str(events)], check=True)
         self.input = events
         raw, out, dlq = self.topic("raw"), self.topic("out"), self.topic("dlq")
         topics = [f"{raw}:16", f"{out}:16", f"{dlq}:4"]
@@ -885,7 +885,7 @@ class ReadParquet(ReadCSV):
         path = str(data / "orders.parquet")
         binary = sluice_binary()
         projection = ["--columns", ",".join(self.columns)] if self.columns else []
-        sluice = [str(binary) if binary else str(RELEASE_SLUICE), "scan", "--json", path, *projection]
+        sluice = [str(binary) if binary else str(RELEASE_SLUICE), "scan", "--format", "json", path, *projection]
         peers = {tool: [str(VENV_PYTHON), str(PEERS / "parquet_read.py"), tool, path, *projection]
                  for tool in ("pyarrow", "polars", "duckdb")}
         return {"sluice": sluice, **peers}

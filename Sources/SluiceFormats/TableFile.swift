@@ -45,8 +45,8 @@ public enum FileFormat: Sendable, Equatable, CustomStringConvertible {
         if lower.hasSuffix(".sluice") { self = .sluice; return }
         if lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") { self = .parquet; return }
         let hint = lower.hasSuffix(".json")
-            ? "Sluice reads JSON Lines (one object per line): name the file .jsonl, or pass --format jsonl if it is JSON Lines"
-            : "name the file .csv, .tsv, .jsonl, .sluice or .parquet, or pass --format csv|tsv|jsonl|sluice|parquet"
+            ? "Sluice reads JSON Lines (one object per line): name the file .jsonl, or pass --input-format jsonl if it is JSON Lines"
+            : "name the file .csv, .tsv, .jsonl, .sluice or .parquet, or name the format with --input-format (reading) or --output-format (writing): csv, tsv, jsonl, sluice or parquet"
         throw FormatError(.unknownFormat, file: path, message: "cannot tell the format of \"\(path)\" from its name", hint: hint)
     }
 
@@ -83,6 +83,9 @@ public struct ReadOptions: Sendable {
     /// Parquet: row groups whose statistics prove no row passes this filter are not read
     /// (the filter is not applied to the rows that are read; callers still filter).
     public var rowGroupFilter: RowGroupFilter?
+    /// Parquet: told of each column chunk as it is decoded (`file`, 0-based row group,
+    /// column), e.g. to count what a read touched.
+    public var chunkObserver: (@Sendable (_ file: String, _ rowGroup: Int, _ column: String) -> Void)?
 
     public init(schemaOverride: Schema? = nil, inferenceRows: Int = 65_536, batchSize: Int = 65_536, badRows: BadRowPolicy = .error) {
         self.schemaOverride = schemaOverride
@@ -139,10 +142,10 @@ public enum TableFile {
     }
 
     /// The writer of `format` into `output`.
-    static func makeWriter(output: OutputFile, format: FileFormat) -> any TableWriter {
+    static func makeWriter(output: OutputFile, format: FileFormat, nonFinite: JSONLinesWriter.NonFiniteFloats = .strings) -> any TableWriter {
         switch format {
         case .csv(let dialect): CSVWriter(output: output, dialect: dialect)
-        case .jsonLines: JSONLinesWriter(output: output)
+        case .jsonLines: JSONLinesWriter(output: output, nonFinite: nonFinite)
         case .sluice: SluiceTableWriter(output: output)
         case .parquet(let options): ParquetWriter(output: output, options: options)
         }
@@ -197,7 +200,12 @@ public enum TableFile {
 
     /// Writes a table to `path` in one go (atomically). A path ending in `/` is a partition
     /// directory of a Parquet dataset (`out/ds=2024-06-01/`), replaced whole.
-    public static func write(_ table: Table, to path: String, format: FileFormat? = nil) throws {
+    ///
+    /// - Parameter nonFinite: how JSON Lines output writes NaN and ±infinity.
+    /// - Returns: how many NaN or infinite values were written as `null` (JSON Lines with `nonFinite: .null`).
+    @discardableResult
+    public static func write(_ table: Table, to path: String, format: FileFormat? = nil,
+                             nonFinite: JSONLinesWriter.NonFiniteFloats = .strings) throws -> Int {
         if path.hasSuffix("/") && path != "/" {   // a partition directory of a Parquet dataset
             var options = ParquetWriteOptions()
             if let format {
@@ -208,11 +216,12 @@ public enum TableFile {
                 options = given
             }
             try ParquetPartitionWriter.write(table, to: path, options: options)
-            return
+            return 0
         }
-        var writer = try openWriter(path: path, format: format)
+        var writer = makeWriter(output: try OutputFile(path: path), format: try format ?? FileFormat(path: path), nonFinite: nonFinite)
         try writer.write(table)
         try writer.finish()
+        return (writer as? JSONLinesWriter)?.nullifiedNonFinite ?? 0
     }
 
     /// What a conversion did.
@@ -221,18 +230,23 @@ public enum TableFile {
         public var bytesWritten: Int
         public var schema: Schema
         public var report: ReadReport
+        /// NaN or infinite values written as `null` (JSON Lines output with `nonFinite: .null`).
+        public var nullifiedNonFinite = 0
     }
 
     /// Streams `input` into `output` batch by batch (memory stays bounded by one
     /// batch plus the reader's window). The output appears only when everything was
     /// read and written; on any error nothing is left behind.
+    ///
+    /// - Parameter nonFinite: how JSON Lines output writes NaN and ±infinity.
     public static func convert(input: String, inputFormat: FileFormat? = nil, output: String, outputFormat: FileFormat? = nil,
-                               options: ReadOptions = ReadOptions()) throws -> ConversionSummary {
+                               options: ReadOptions = ReadOptions(),
+                               nonFinite: JSONLinesWriter.NonFiniteFloats = .strings) throws -> ConversionSummary {
         let outputFormat = try outputFormat ?? FileFormat(path: output)
         var (summary, report) = try withWidening(path: input, options: options) { options in
             let reader = try openReader(path: input, format: inputFormat, options: options)
             let file = try OutputFile(path: output)
-            var writer = makeWriter(output: file, format: outputFormat)
+            var writer = makeWriter(output: file, format: outputFormat, nonFinite: nonFinite)
             // Read and parse on a second thread while this one formats and writes:
             // at most two batches wait in between, so memory stays bounded.
             let schema = reader.schema
@@ -266,7 +280,9 @@ public enum TableFile {
             if !wroteAny { try writer.write(Table(emptyWith: schema)) }
             try writer.finish()
             let report = producer.reader.report
-            return (ConversionSummary(rows: rows, bytesWritten: file.bytesWritten, schema: schema, report: report), report)
+            var summary = ConversionSummary(rows: rows, bytesWritten: file.bytesWritten, schema: schema, report: report)
+            summary.nullifiedNonFinite = (writer as? JSONLinesWriter)?.nullifiedNonFinite ?? 0
+            return (summary, report)
         }
         summary.report = report   // with the widening notes
         return summary

@@ -17,15 +17,26 @@ public final class Observability: @unchecked Sendable {   // `extra` is set up b
 
     public init(metrics: SluiceMetrics = SluiceMetrics()) { self.metrics = metrics }
 
-    /// Adds an observer; a slow one (network, processes) goes behind a bounded buffer.
-    public func add(_ observer: any EventObserver, slow: Bool = false) {
+    /// Adds an observer; a slow one (network, processes) goes behind a bounded buffer, whose
+    /// dropped events are counted in `sluice_events_dropped_total{observer="<name>"}`.
+    ///
+    /// - Parameters:
+    ///   - name: the observer's kind for the metric label (`alerts`, `callbacks`, `lineage`): a bounded set.
+    public func add(_ observer: any EventObserver, slow: Bool = false, name: String = "observer") {
         if slow {
-            let b = BufferedObserver(observer, capacity: 4096)
+            let b = buffered(observer, name: name)
             buffered.append(b)
             extra.append(b)
         } else {
             extra.append(observer)
         }
+    }
+
+    /// `observer` behind a bounded buffer whose drops are counted under `name`; flushed by ``flush(timeoutSeconds:)``.
+    public func buffered(_ observer: any EventObserver, name: String, capacity: Int = 4096) -> BufferedObserver {
+        let metrics = self.metrics
+        metrics.registerDroppingObserver(name)
+        return BufferedObserver(observer, capacity: capacity) { metrics.countDroppedEvent(observer: name) }
     }
 
     /// Metrics, then the added observers.
@@ -77,6 +88,7 @@ public struct SubjectFilter: EventObserver {
         case .checkEvaluated(let e): e.run?.pipeline ?? e.task
         case .slaMissed(let e): e.run.pipeline
         case .streamStarted(let e): e.stream
+        case .streamBatchSent(let e): e.stream
         case .streamBatchCommitted(let e): e.stream
         case .streamStopped(let e): e.stream
         case .recordDeadLettered(let e): e.stream

@@ -9,7 +9,8 @@ extension SQLError: SluiceError {
     ///   disk full), 57P0x (server shutting down), `57014` (statement timeout), `55P03`
     ///   (lock not available), 58 (system I/O).
     /// - **data**: constraint violations (SQLite `SQLITE_CONSTRAINT`, PostgreSQL class 23),
-    ///   bad values (class 22, `SQLITE_MISMATCH`, `SQLITE_TOOBIG`), type conflicts, schema changes.
+    ///   bad values (class 22, `SQLITE_MISMATCH`, `SQLITE_TOOBIG`), type conflicts, schema changes,
+    ///   a key repeated in a load's data.
     /// - **usage**: a bad URL, a missing `${VAR}`, a bad option.
     /// - **permanent I/O**: everything else the database refused: syntax errors and missing
     ///   tables or columns (SQLite's generic `SQLITE_ERROR`, PostgreSQL class 42; the
@@ -19,7 +20,7 @@ extension SQLError: SluiceError {
     public var category: ErrorCategory {
         switch code {
         case .invalidURL, .missingVariable, .invalidArgument: return .usage
-        case .typeConflict, .schemaChange, .unsupportedValue: return .data
+        case .typeConflict, .schemaChange, .unsupportedValue, .duplicateKey: return .data
         default: break
         }
         if let sqlState {

@@ -13,7 +13,7 @@ import SluiceCore
 public struct SQLError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure; match on the static members.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String { case invalidURL, missingVariable, connection, query, typeConflict, schemaChange, invalidArgument, unsupportedValue }
+        private enum Base: String { case invalidURL, missingVariable, connection, query, typeConflict, schemaChange, invalidArgument, unsupportedValue, duplicateKey }
         private let base: Base
         private init(_ base: Base) { self.base = base }
         /// The connection URL cannot be parsed.
@@ -30,6 +30,8 @@ public struct SQLError: Error, Sendable, CustomStringConvertible {
         public static let schemaChange = Code(.schemaChange)
         /// A load or extract option is wrong (missing key, unknown parameter, bad partition value).
         public static let invalidArgument = Code(.invalidArgument)
+        /// A keyed load's data has a key on several rows (and `on_duplicate` is `error`).
+        public static let duplicateKey = Code(.duplicateKey)
         /// A value read from the database does not fit the column's type.
         public static let unsupportedValue = Code(.unsupportedValue)
         public var description: String { base.rawValue }

@@ -38,7 +38,10 @@ public enum Step: Sendable {
     /// Group and aggregate.
     case aggregate(AggregateSpec)
     /// Append the rows of another table with the same column names (types widened).
-    case union(Table)
+    case union(StepTable)
+
+    /// Append the rows of `table` (a ``union(_:)`` of a table in hand).
+    public static func union(_ table: Table) -> Step { .union(.table(table)) }
 
     /// The step's name as written in YAML.
     public var name: String {
@@ -87,20 +90,7 @@ public enum Step: Sendable {
             }
             return result
         case .filter(let text):
-            let keep = try expressionStep { () throws -> Column in
-                let plan = try BoundExpression(text, schema: table.schema)
-                guard plan.type == .bool else {
-                    throw ExpressionError(.typeMismatch, message: "a filter needs a true/false condition, this expression gives \(plan.type)",
-                                          expression: text, position: 0, hint: "compare it, e.g. \(text) > 0")
-                }
-                return try plan.evaluate(on: table)
-            }
-            var rows: [Int] = []
-            rows.reserveCapacity(table.rowCount)
-            keep.withUnsafeValues(as: UInt8.self) { flags in
-                for i in 0..<table.rowCount where flags[i] != 0 && !keep.isNull(i) { rows.append(i) }
-            }
-            return rows.count == table.rowCount ? table : table.gathering(rows)
+            return try expressionStep { try table.filtering(text) }
         case .cast(let pairs):
             return try Step.derive(pairs.map { ($0.0, "cast(\(quoted($0.0)) as \($0.1))") }).apply(to: table)
         case .fillNull(let pairs):
@@ -122,7 +112,8 @@ public enum Step: Sendable {
             return try spec.apply(to: table)
         case .aggregate(let spec):
             return try spec.apply(to: table)
-        case .union(let other):
+        case .union(let source):
+            let other = try source.resolved(for: "union")
             let names = table.schema.names
             guard Set(names) == Set(other.schema.names) else {
                 throw TransformError(.invalidStep, message: "union needs the same column names, found (\(names.joined(separator: ", "))) and (\(other.schema.names.joined(separator: ", ")))")

@@ -20,14 +20,16 @@ struct Sluice: AsyncParsableCommand {
         abstract: "Move data reliably: read, check, transform and load tables fast.",
         discussion: """
         Examples:
-          sluice generate users-orders --users 100000 --seed 42 --out data
+          sluice generate users-orders --users 100000 --seed 42 --output data
           sluice schema data/users.csv
           sluice head data/orders.csv -n 5
           sluice convert data/users.csv data/users.jsonl
           sluice scan data/orders.csv
           sluice check data/orders.csv --suite examples/quality/checks.yaml
-          sluice load data/users.csv --to sqlite:warehouse.db --table users --mode replace
-          sluice extract --from sqlite:warehouse.db --query 'SELECT * FROM users' --out users.jsonl
+          sluice load data/users.csv --to sqlite:warehouse.db --table users \\
+              --mode replace
+          sluice extract --from sqlite:warehouse.db --query 'SELECT * FROM users' \\
+              --output users.jsonl
         """,
         version: version,
         subcommands: Sluice.commands
@@ -37,6 +39,10 @@ struct Sluice: AsyncParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let unknown = unknownSubcommand(arguments) {
             printError(unknown)
+            Glibc.exit(ExitStatus.usage)
+        }
+        if let unknown = UnknownOption.error(in: arguments, root: Sluice.self) {
+            printError(unknown.description)
             Glibc.exit(ExitStatus.usage)
         }
         do {
@@ -54,9 +60,9 @@ struct Sluice: AsyncParsableCommand {
     /// Prints the error the way its kind asks for and returns the exit status.
     static func report(_ error: Error) -> Int32 {
         switch error {
-        case let error as CommandFailure:
+        case let error as CommandError:
             printError(error.description)
-            return error.status
+            return error.exitStatus
         case let error as any SluiceError:
             printError(error.description)
             return ExitStatus.status(for: error.category)
@@ -67,7 +73,8 @@ struct Sluice: AsyncParsableCommand {
                 if !message.isEmpty { print(message) }
                 return 0
             }
-            if !message.isEmpty { printError(message) }
+            // The parser's own "Error: …" starts with `error:` like every other error.
+            if !message.isEmpty { printError(message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : message) }
             return code == .validationFailure ? ExitStatus.usage : ExitStatus.failure
         }
     }
@@ -77,10 +84,9 @@ struct Sluice: AsyncParsableCommand {
         guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
         let names = commands.compactMap { $0.configuration.commandName } + ["help"]
         guard !names.contains(first) else { return nil }
-        var message = "Error: unknown command '\(first)'."
-        if let near = suggestion(for: first, among: names) { message += " Did you mean '\(near)'?" }
-        message += "\nCommands: \(names.joined(separator: ", ")). See 'sluice --help'."
-        return message
+        var message = "unknown command '\(first)'"
+        if let near = suggestion(for: first, among: names) { message += "; did you mean '\(near)'?" }
+        return CommandError.usage(message, hint: "commands: \(names.joined(separator: ", ")); see 'sluice --help'").description
     }
 }
 
@@ -106,25 +112,6 @@ enum ExitStatus {
     }
 }
 
-/// A command's own failure with a chosen exit status.
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    var status: Int32 = ExitStatus.failure
-
-    /// `error`, printed as it prints itself, with the status its category gives; `prefix`
-    /// (e.g. the spec's path) goes before it when the error has no location of its own.
-    init(_ error: any SluiceError, prefix: String? = nil) {
-        let located = error.location.map { !$0.isEmpty } ?? false
-        description = (prefix.map { located ? "" : $0 + ": " } ?? "") + error.description
-        status = ExitStatus.status(for: error.category)
-    }
-
-    init(description: String, status: Int32 = ExitStatus.failure) {
-        self.description = description
-        self.status = status
-    }
-}
-
 func printError(_ message: String) {
     var text = Secrets.mask(message)
     if !text.hasSuffix("\n") { text += "\n" }
@@ -133,3 +120,8 @@ func printError(_ message: String) {
     }
 }
 
+
+/// Writes `text` to standard error without a newline (a progress line redrawn with `\r`).
+func printErrorInline(_ text: String) {
+    Secrets.mask(text).withCString { _ = write(2, $0, strlen($0)) }
+}

@@ -21,11 +21,16 @@ enum CLI {
         return runner.deletingLastPathComponent().appendingPathComponent("sluice")
     }
 
-    /// Runs `sluice arguments…` in `directory`, feeding `input` on standard input.
-    static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil) throws -> CLIRun {
+    /// Runs `sluice arguments…` in `directory`, feeding `input` on standard input, with
+    /// `environment` added to this process's.
+    static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil,
+                    environment: [String: String] = [:]) throws -> CLIRun {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe(), inPipe = Pipe()
         process.standardOutput = out

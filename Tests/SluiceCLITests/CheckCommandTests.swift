@@ -161,7 +161,7 @@ struct CheckCommandTests {
             let first = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml", "--history", "quality.db"], in: dir)
             #expect(first.status == 0)
             #expect(first.stdout.contains("no earlier run in the history to compare row_count with"))
-            #expect(first.stderr.contains("history: run 1 stored in quality.db"))
+            #expect(first.stderr.contains("history: run check__") && first.stderr.contains(" of checks.yaml stored in quality.db"), "\(first.stderr)")
             let without = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml"], in: dir)
             #expect(without.stdout.contains("no history to compare row_count with (run with --history FILE.db)"))
             #expect(try CLI.run(["check", "orders.csv", "--suite", "checks.yaml", "--history", "quality.db"], in: dir).status == 0)
@@ -169,7 +169,7 @@ struct CheckCommandTests {
             let grown = try CLI.run(["check", "orders.csv", "--suite", "checks.yaml", "--history", "quality.db", "--format", "json"], in: dir)
             #expect(grown.status == 3)
             #expect(grown.stdout.contains("row_count 6 vs mean 5 of the last 2 runs: +20.00% (> 10.00%)"))
-            #expect(grown.stderr.contains("history: run 3 stored in quality.db"))
+            #expect(grown.stderr.contains(" of checks.yaml stored in quality.db"))
         }
     }
 
@@ -225,7 +225,7 @@ struct CheckCommandTests {
     func exampleSuite() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let generate = try CLI.run(["generate", "users-orders", "--users", "3000", "--seed", "42", "--out", "data"], in: dir)
+        let generate = try CLI.run(["generate", "users-orders", "--users", "3000", "--seed", "42", "--output", "data"], in: dir)
         #expect(generate.status == 0, "\(generate.stderr)")
         let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples/quality/checks.yaml")

@@ -21,7 +21,7 @@ struct FileFormatTests {
             return error.code == .unknownFormat
                 && error.description == """
                 events.json: error: cannot tell the format of "events.json" from its name
-                  hint: Sluice reads JSON Lines (one object per line): name the file .jsonl, or pass --format jsonl if it is JSON Lines
+                  hint: Sluice reads JSON Lines (one object per line): name the file .jsonl, or pass --input-format jsonl if it is JSON Lines
                 """
         }
     }

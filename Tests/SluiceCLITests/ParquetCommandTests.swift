@@ -29,9 +29,9 @@ struct ParquetCommandTests {
         for needle in ["id", "int64", "email", "string", "score", "float64", "active", "bool", "joined", "date", "seen", "timestamp"] {
             #expect(schema.stdout.contains(needle), "\(schema.stdout)")
         }
-        let scan = try CLI.run(["scan", "t.parquet", "--columns", "id,score", "--json"], in: directory)
+        let scan = try CLI.run(["scan", "t.parquet", "--columns", "id,score", "--format", "json"], in: directory)
         #expect(scan.status == 0, "\(scan.stderr)")
-        #expect(scan.stdout.contains("\"rows\": 4"))
+        #expect(scan.stdout.contains("\"rows\":4"))
         #expect(!scan.stdout.contains("email"))
         let head = try CLI.run(["head", "t.parquet", "-n", "1"], in: directory)
         #expect(head.status == 0 && head.stdout.contains("ada@example.com"), "\(head.stdout)\(head.stderr)")
@@ -50,5 +50,29 @@ struct ParquetCommandTests {
         #expect(badCodec.status != 0)
         #expect(badCodec.stderr.contains("unknown Parquet compression"), "\(badCodec.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("x.parquet").path))
+    }
+
+    @Test("check --filter (and a dataset filter in the suite) checks only the matching rows and skips the row groups statistics rule out")
+    func checkFilterSkipsRowGroups() throws {
+        let directory = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 4 row groups of 3 rows by day; only 2024-06-02 has a null email.
+        var csv = "ds,email\n"
+        for day in 1...4 { for i in 0..<3 { csv += "2024-06-0\(day),\(day == 2 && i == 1 ? "" : "u\(i)@x")\n" } }
+        try csv.write(to: directory.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["convert", "in.csv", "t.parquet", "--row-group-size", "3"], in: directory).status == 0)
+        try "checks:\n  - not_null: email\n  - row_count: { min: 3, max: 3 }\n".write(to: directory.appendingPathComponent("checks.yaml"), atomically: true, encoding: .utf8)
+        let clean = try CLI.run(["check", "t.parquet", "--suite", "checks.yaml", "--filter", "ds = '2024-06-03'"], in: directory)
+        #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+        #expect(clean.stderr.contains("skipped 3 of 4 row groups"), "\(clean.stderr)")
+        let dirty = try CLI.run(["check", "t.parquet", "--suite", "checks.yaml", "--filter", "ds = '2024-06-02'"], in: directory)
+        #expect(dirty.status == 3, "\(dirty.stdout)\(dirty.stderr)")
+        let everything = try CLI.run(["check", "t.parquet", "--suite", "checks.yaml"], in: directory)
+        #expect(everything.status == 3)
+        // The same filter written in the suite's dataset.
+        try "dataset: { path: t.parquet, filter: \"ds >= '2024-06-03'\" }\nchecks:\n  - not_null: email\n".write(to: directory.appendingPathComponent("suite.yaml"), atomically: true, encoding: .utf8)
+        let fromSuite = try CLI.run(["check", "--suite", "suite.yaml"], in: directory)
+        #expect(fromSuite.status == 0, "\(fromSuite.stdout)\(fromSuite.stderr)")
+        #expect(fromSuite.stderr.contains("skipped 2 of 4 row groups"), "\(fromSuite.stderr)")
     }
 }

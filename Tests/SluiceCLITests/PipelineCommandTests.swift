@@ -30,7 +30,7 @@ struct PipelineCommandTests {
     /// A workspace with generated orders and the pipeline above (warehouse file named `warehouse`).
     static func workspace(users: Int, warehouse: String = "warehouse.db") throws -> URL {
         let dir = try CLI.temporaryDirectory()
-        let generate = try CLI.run(["generate", "users-orders", "--users", String(users), "--seed", "3", "--out", "data"], in: dir)
+        let generate = try CLI.run(["generate", "users-orders", "--users", String(users), "--seed", "3", "--output", "data"], in: dir)
         #expect(generate.status == 0, "\(generate.stderr)")
         try pipeline.replacingOccurrences(of: "warehouse.db", with: warehouse)
             .write(to: dir.appendingPathComponent("pipeline.yaml"), atomically: true, encoding: .utf8)
@@ -40,7 +40,7 @@ struct PipelineCommandTests {
     /// The warehouse table as sorted CSV text.
     static func warehouse(_ dir: URL, _ file: String = "warehouse.db") throws -> String {
         let out = "dump-\(UUID().uuidString).csv"
-        let run = try CLI.run(["extract", "--from", "sqlite:\(file)", "--query", "SELECT * FROM orders ORDER BY id", "--out", out], in: dir)
+        let run = try CLI.run(["extract", "--from", "sqlite:\(file)", "--query", "SELECT * FROM orders ORDER BY id", "--output", out], in: dir)
         #expect(run.status == 0, "\(run.stderr)")
         return try String(contentsOf: dir.appendingPathComponent(out), encoding: .utf8)
     }
@@ -155,10 +155,10 @@ struct PipelineCommandTests {
     func backfill() throws {
         let dir = try Self.workspace(users: 500)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let first = try CLI.run(["backfill", "pipeline.yaml", "--from", "2024-01-01", "--to", "2024-01-04", "--parallel", "2"], in: dir)
+        let first = try CLI.run(["backfill", "pipeline.yaml", "--start-date", "2024-01-01", "--end-date", "2024-01-04", "--parallel", "2"], in: dir)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("4 succeeded, 0 failed, 0 skipped"), "\(first.stdout)")
-        let second = try CLI.run(["backfill", "pipeline.yaml", "--from", "2024-01-01", "--to", "2024-01-05", "--format", "json"], in: dir)
+        let second = try CLI.run(["backfill", "pipeline.yaml", "--start-date", "2024-01-01", "--end-date", "2024-01-05", "--format", "json"], in: dir)
         let json = try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as? [String: [String]]
         #expect(json?["succeeded"] == ["2024-01-05"])
         #expect(json?["skipped"]?.count == 4)

@@ -7,7 +7,7 @@ struct ProfileCommandTests {
     func profileAndSuggest() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let generate = try CLI.run(["generate", "users-orders", "--users", "2000", "--seed", "7", "--out", "data"], in: dir)
+        let generate = try CLI.run(["generate", "users-orders", "--users", "2000", "--seed", "7", "--output", "data"], in: dir)
         #expect(generate.status == 0)
         let text = try CLI.run(["profile", "data/orders.csv"], in: dir)
         #expect(text.status == 0, "\(text.stderr)")

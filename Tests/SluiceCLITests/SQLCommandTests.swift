@@ -22,7 +22,7 @@ struct SQLCommandTests {
             #expect(load.stdout.hasPrefix("loaded 3 rows into order at sqlite:w.db (replace_partition"))
         }
         let extract = try CLI.run(["extract", "--from", "sqlite:w.db", "--query", "SELECT * FROM \"order\" WHERE id >= {{ low }} ORDER BY id",
-                                   "--param", "low=2", "--out", "out.csv"], in: dir)
+                                   "--param", "low=2", "--output", "out.csv"], in: dir)
         #expect(extract.status == 0, "\(extract.stderr)")
         #expect(extract.stdout.hasPrefix("extracted 2 rows from sqlite:w.db to out.csv in "))
         let text = try String(contentsOf: dir.appendingPathComponent("out.csv"), encoding: .utf8)
@@ -41,7 +41,7 @@ struct SQLCommandTests {
         let mode = try CLI.run(["load", "in.csv", "--to", "sqlite:w.db", "--table", "t", "--mode", "upsrt"], in: dir)
         #expect(mode.status == 2)
         #expect(mode.stderr.contains("did you mean 'upsert'?"))
-        let missing = try CLI.run(["extract", "--from", "postgres://app:${SLUICE_NO_SUCH_VAR}@h/db", "--query", "select 1", "--out", "x.csv"], in: dir)
+        let missing = try CLI.run(["extract", "--from", "postgres://app:${SLUICE_NO_SUCH_VAR}@h/db", "--query", "select 1", "--output", "x.csv"], in: dir)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("environment variable SLUICE_NO_SUCH_VAR is not set"))
         let format = try CLI.run(["load", "in.csv", "--to", "sqlite:w.db", "--table", "t", "--copy-format", "xml"], in: dir)
@@ -59,7 +59,7 @@ struct SQLCommandTests {
         try sample.write(to: dir.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         let load = try CLI.run(["load", "in.csv", "--to", "sqlite:w.db", "--table", "main.events", "--mode", "replace"], in: dir)
         #expect(load.status == 0, "\(load.stderr)")
-        let extract = try CLI.run(["extract", "--from", "sqlite:w.db", "--query", "SELECT COUNT(*) AS n FROM events", "--out", "-"], in: dir)
+        let extract = try CLI.run(["extract", "--from", "sqlite:w.db", "--query", "SELECT COUNT(*) AS n FROM events", "--output", "-"], in: dir)
         #expect(extract.stdout == "n\n3\n")
     }
 

@@ -13,7 +13,7 @@ struct TransformCommandTests {
     func example() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let generated = try CLI.run(["generate", "users-orders", "--users", "3000", "--seed", "11", "--out", dir.path])
+        let generated = try CLI.run(["generate", "users-orders", "--users", "3000", "--seed", "11", "--output", dir.path])
         #expect(generated.status == 0)
         try FileManager.default.copyItem(at: Self.exampleSteps, to: dir.appendingPathComponent("steps.yaml"))
         let run = try CLI.run(["transform", "users.csv", "out.csv", "--steps", "steps.yaml"], in: dir)

@@ -38,7 +38,7 @@ struct SchemaTests {
         #expect(emptyName?.description == "error: schema entry \":int64\" has an empty column name")
         let unknown = #expect(throws: CoreError.self) { try Schema(parsing: "id: intt64") }
         #expect(unknown?.code == .unknownType)
-        #expect(unknown?.description == "error: unknown type \"intt64\" for column \"id\"\n  hint: did you mean `int64`? Types are: bool, int64, float64, string, date, timestamp")
+        #expect(unknown?.description == "error: unknown type \"intt64\" for column \"id\"\n  hint: did you mean `int64`? Types are: bool, int64, float64, string, date, timestamp, decimal(p,s), binary")
         let duplicate = #expect(throws: CoreError.self) { try Schema(parsing: "a:int64,b:string,a:bool") }
         #expect(duplicate?.code == .duplicateColumn)
         #expect(duplicate?.description == "error: column \"a\" appears twice in the schema")
@@ -79,9 +79,9 @@ struct DataTypeTests {
         let near = #expect(throws: CoreError.self) { try DataType(parsing: "strng") }
         #expect(near?.code == .unknownType)
         #expect(near?.message == "unknown type \"strng\"")
-        #expect(near?.hint == "did you mean `string`? Types are: bool, int64, float64, string, date, timestamp")
+        #expect(near?.hint == "did you mean `string`? Types are: bool, int64, float64, string, date, timestamp, decimal(p,s), binary")
         let far = #expect(throws: CoreError.self) { try DataType(parsing: "uuid-ish") }
-        #expect(far?.hint == "types are: bool, int64, float64, string, date, timestamp")
+        #expect(far?.hint == "types are: bool, int64, float64, string, date, timestamp, decimal(p,s), binary")
         #expect(throws: CoreError.self) { try DataType(parsing: "") }
     }
 
@@ -91,10 +91,11 @@ struct DataTypeTests {
         let width: Int = switch type {
         case .bool: 1
         case .date: 4
+        case .decimal: 16
         default: 8
         }
         #expect(type.byteWidth == width)
-        #expect(type.isNumeric == (type == .int64 || type == .float64))
+        #expect(type.isNumeric == (type == .int64 || type == .float64 || type.isDecimal))
     }
 
     @Test("widened(with:) is symmetric and follows the widening rules", arguments: DataType.allCases, DataType.allCases)
@@ -103,6 +104,12 @@ struct DataTypeTests {
         if a == b { expected = a }
         else if Set([a, b]) == [.int64, .float64] { expected = .float64 }
         else if Set([a, b]) == [.date, .timestamp] { expected = .timestamp }
+        else if a.isDecimal && b.isDecimal { expected = .decimal(precision: 38, scale: 10) }   // the two in allCases: (18,2), (38,10)
+        else if (a.isDecimal || b.isDecimal) && (a == .float64 || b == .float64) { expected = .float64 }
+        else if (a.isDecimal || b.isDecimal) && (a == .int64 || b == .int64) {
+            guard case .decimal(let p, let s) = a.isDecimal ? a : b else { return }
+            expected = .decimal(precision: min(max(p - s, 19) + s, 38), scale: s)   // 19 integer digits hold any int64
+        }
         else { expected = .string }
         #expect(a.widened(with: b) == expected)
         #expect(b.widened(with: a) == expected)

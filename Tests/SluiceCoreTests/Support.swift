@@ -38,6 +38,12 @@ func randomValue(_ type: DataType, _ rng: inout SplitMix64) -> Value {
     case .string: return .string(randomString(&rng))
     case .date: return .date(Int32.random(in: -800_000...3_000_000, using: &rng))
     case .timestamp: return .timestamp(Int64.random(in: -10_000_000_000_000_000...10_000_000_000_000_000, using: &rng))
+    case .decimal(let precision, let scale):
+        let limit = Decimal128.maxUnscaled(precision: precision)
+        let u: Int128 = rng.chance(0.1) ? [limit, -limit, 0, -1].randomElement(using: &rng)!
+            : Int128(Int64.random(in: Int64.min...Int64.max, using: &rng)) % limit
+        return .decimal(Decimal128(unscaled: u, scale: scale))
+    case .binary: return .binary((0..<Int.random(in: 0...12, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) })
     }
 }
 

@@ -181,6 +181,13 @@ func randomColumn(_ type: DataType, count: Int, _ rng: inout SplitMix64) -> Colu
             var t = Int64.random(in: low...high, using: &rng)
             if rng.chance(0.3) { t -= t % 1_000_000 }   // whole seconds too
             builder.append(timestamp: t)
+        case .decimal(let precision, _):
+            let limit = Decimal128.maxUnscaled(precision: precision)
+            builder.append(decimal: rng.chance(0.1) ? [limit, -limit, 0, -1].randomElement(using: &rng)!
+                : Int128(Int64.random(in: Int64.min...Int64.max, using: &rng)) % limit)
+        case .binary:
+            let bytes = (0..<Int.random(in: 0...12, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            bytes.withUnsafeBytes { builder.append(bytes: $0) }
         }
     }
     return builder.finish()

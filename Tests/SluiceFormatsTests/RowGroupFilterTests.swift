@@ -1,3 +1,4 @@
+import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceFormats
@@ -42,5 +43,35 @@ struct RowGroupFilterTests {
         }
         #expect(try kept(all) == matching)
         #expect(try kept(table) == matching)
+    }
+
+    @Test("the chunk observer sees only the row groups the filter keeps, for whole reads, batches and datasets")
+    func skippedGroupsAreNotDecoded() throws {
+        let (directory, path) = try sortedFile()
+        defer { directory.cleanUp() }
+        final class Seen: @unchecked Sendable {   // guarded by `lock`
+            let lock = NSLock()
+            var chunks: [String] = []
+            func add(_ s: String) { lock.withLock { chunks.append(s) } }
+        }
+        let seen = Seen()
+        var options = ReadOptions(batchSize: 150)
+        options.rowGroupFilter = RowGroupFilter(filter: "i between 150 and 250 and s is not null")
+        options.chunkObserver = { _, group, column in seen.add("\(group):\(column)") }
+        _ = try ParquetReader.readTable(path: path, options: options)
+        #expect(Set(seen.chunks) == ["1:i", "1:s", "1:n", "2:i", "2:s", "2:n"])
+        #expect(seen.chunks.count == 6)
+        seen.chunks = []
+        options.columns = ["s"]
+        var reader = try TableFile.openReader(path: path, options: options)
+        var rows = 0
+        while let batch = try reader.next() { rows += batch.rowCount }
+        #expect(rows == 200)
+        #expect(seen.chunks.sorted() == ["1:s", "2:s"])
+        seen.chunks = []
+        options.columns = nil
+        options.rowGroupFilter = RowGroupFilter(filter: "i > 5000")
+        #expect(try ParquetReader.readTable(path: path, options: options).0.rowCount == 0)
+        #expect(seen.chunks.isEmpty)
     }
 }

@@ -163,7 +163,7 @@ struct SluiceTableFileTests {
         """)
         #expect(sluiceError([])?.description == """
         t.sluice: error: not a .sluice table file (0 bytes, no "SLUICETB" at the start)
-          hint: check the path, or pass --format csv|tsv|jsonl if it is a text file
+          hint: check the path, or pass --input-format csv|tsv|jsonl if it is a text file
         """)
     }
 

@@ -131,4 +131,58 @@ struct MetricsRegistryTests {
     func masking(_ pair: (String, String)) {
         #expect(Secrets.maskURL(pair.0) == pair.1)
     }
+
+    @Test("channel ${VAR} values and URL passwords go into the one Secrets registry when a channel is built")
+    func channelSecretsRegistered() throws {
+        let tag = UUID().uuidString.prefix(8)
+        let token = "tok\(tag)", password = "pw\(tag)", literal = "lit\(tag)"
+        let channels: [(String, ChannelSpec)] = [
+            ("hook", .webhook(url: "http://127.0.0.1:1/hooks/${HOOK_TOKEN}", headers: [:])),
+            ("mail", .email(smtp: "smtp://alerts:${SMTP_PW}@127.0.0.1:25", from: "a@example.com", to: ["b@example.com"])),
+            ("am", .alertmanager(url: "http://sluice:\(literal)@127.0.0.1:9093")),
+        ]
+        #expect(Secrets.mask("a \(token) b \(password) c \(literal)") == "a \(token) b \(password) c \(literal)")
+        for (name, spec) in channels {
+            _ = try spec.makeChannel(environment: ["HOOK_TOKEN": token, "SMTP_PW": password], name: name)
+        }
+        #expect(Secrets.mask("a \(token) b \(password) c \(literal)") == "a *** b *** c ***")
+    }
+}
+
+@Suite("Dropped events")
+struct DroppedEventsTests {
+    /// Blocks on its first event until released, so everything after it queues up.
+    final class Stuck: EventObserver, @unchecked Sendable {   // `seen` guarded by `lock`; `gate` is a semaphore
+        let gate = DispatchSemaphore(value: 0)
+        let lock = NSLock()
+        var seen = 0
+        func observe(_ event: SluiceEvent) {
+            lock.lock(); seen += 1; let first = seen == 1; lock.unlock()
+            if first { gate.wait() }
+        }
+    }
+
+    @Test("a slow observer under backpressure: drops are counted in sluice_events_dropped_total{observer}; promtool accepts it")
+    func countsDrops() throws {
+        let observability = Observability()
+        let stuck = Stuck()
+        let buffered = observability.buffered(stuck, name: "alerts", capacity: 2)
+        #expect(observability.metrics.registry.exposition().contains("sluice_events_dropped_total{observer=\"alerts\"} 0"))
+        let event = SluiceEvent.streamStopped(StreamStopped(stream: "s", recordsIn: 0, recordsOut: 0, deadLettered: 0, filtered: 0,
+                                                            retries: 0, durationSeconds: 0, error: nil, time: 0))
+        buffered.observe(event)
+        // Wait until the observer's thread holds the first event, so the buffer's room is known exactly.
+        let deadline = Date().addingTimeInterval(10)
+        while stuck.lock.withLock({ stuck.seen }) == 0 && Date() < deadline { usleep(1_000) }
+        for _ in 0..<7 { buffered.observe(event) }   // 2 fit the buffer, 5 are dropped
+        #expect(buffered.dropped == 5)
+        let text = observability.metrics.registry.exposition()
+        #expect(text.contains("# TYPE sluice_events_dropped_total counter"))
+        #expect(text.contains("sluice_events_dropped_total{observer=\"alerts\"} 5"), "\(text)")
+        stuck.gate.signal()
+        #expect(buffered.flush(timeoutSeconds: 10))
+        #expect(stuck.lock.withLock { stuck.seen } == 3)
+        let check = try promtoolCheck(text)
+        #expect(check.status == 0, "\(check.output)")
+    }
 }

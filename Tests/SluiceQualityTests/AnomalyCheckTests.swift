@@ -43,11 +43,11 @@ struct AnomalyCheckTests {
         #expect(suite.checks.first?.name == "anomaly(row_count, zscore)")
         let store = try QualityHistory(location: dir.appendingPathComponent("q.db").path)
         var outcomes: [Outcome] = []
-        for n in [100, 102, 98, 101, 99, 140] {
+        for (i, n) in [100, 102, 98, 101, 99, 140].enumerated() {
             let t = rows(n)
             let result = try suite.run(on: t, history: try store.history(for: suite, dataset: "d"))
             outcomes.append(result.results[0].outcome)
-            try store.record(result, of: suite, on: t, dataset: "d", suiteName: "s")
+            try store.record(result, run: CheckRun(dataset: "d", runID: "r\(i)", suite: "s"), now: Int64(i + 1))
         }
         #expect(outcomes == [.notEvaluated, .notEvaluated, .notEvaluated, .notEvaluated, .notEvaluated, .failed])
         #expect(throws: QualityError.self) { try SuiteSpec.parse("checks:\n  - anomaly: { method: median }\n", file: "s.yaml").makeSuite(references: [:]) }

@@ -58,14 +58,14 @@ struct HistoryTests {
                 try NotNullCheck(column: "x"),
             ])
             let store = try QualityHistory(location: path)
-            #expect(try store.history(for: suite, dataset: "d") == RunHistory())   // no table yet
+            #expect(try store.history(for: suite, dataset: "d").values.values.allSatisfy(\.isEmpty))   // no run yet
             var outcomes: [[Outcome]] = []
-            for (n, nulls) in [(100, 10), (100, 10), (200, 12), (105, 30)] {
+            for (i, (n, nulls)) in [(100, 10), (100, 10), (200, 12), (105, 30)].enumerated() {
                 let t = rows(n, nulls: nulls)
                 let past = try store.history(for: suite, dataset: "d")
                 let result = try suite.run(on: t, history: past)
                 outcomes.append(result.results.map(\.outcome))
-                try store.record(result, of: suite, on: t, dataset: "d", suiteName: "c.yaml")
+                try store.record(result, run: CheckRun(dataset: "d", runID: "run\(i + 1)", suite: "c.yaml"), now: Int64(1_000 + i))
             }
             #expect(outcomes[0] == [.notEvaluated, .notEvaluated, .failed])
             #expect(outcomes[1] == [.passed, .passed, .failed])
@@ -77,16 +77,51 @@ struct HistoryTests {
             #expect(history.values["null_fraction(x)"]?.count == 4)
             #expect(history.values["null_fraction(x)"]?.first == 30.0 / 105.0)
             #expect(try store.history(for: suite, dataset: "other").values["row_count"] == [])
+            // The run being checked (a retry, a rerun) is not its own history.
+            #expect(try store.history(for: suite, dataset: "d", excluding: (nil, "run4")).values["row_count"] == [200, 100])
 
             // One row per check per run, with the result as data.
             let connection = try SQLConnection(url: ConnectionURL("sqlite:" + path))
-            let stored = try connection.extract(SQLTemplate("SELECT run_id, check_name, outcome, failing_rows, metric FROM sluice_quality_results ORDER BY run_id, check_name"))
+            let stored = try connection.extract(SQLTemplate("SELECT run_id, check_name, outcome, failing_rows, metric, dataset, recorded_at FROM sluice_check_results ORDER BY run_id, check_name"))
             #expect(stored.rowCount == 12)
-            #expect(stored.columns[0].value(at: 11) == .int64(4))
+            #expect(stored.columns[0].value(at: 11) == .string("run4"))
+            #expect(stored.columns[5].value(at: 11) == .string("d"))
+            #expect(stored.columns[6].value(at: 11) == .int64(1_003))
             #expect(stored.columns[1].value(at: 0) == .string("not_null(x)"))
             #expect(stored.columns[2].value(at: 0) == .string("failed"))
             #expect(stored.columns[3].value(at: 0) == .int64(10))
             #expect(stored.columns[4].value(at: 1) == .string("null_fraction(x)"))
+        }
+    }
+
+    @Test("results of earlier versions' tables move into sluice_check_results, older than any new run")
+    func migratesOldTables() throws {
+        try withStore { path in
+            let connection = try SQLConnection(url: ConnectionURL("sqlite:" + path))
+            try connection.execute(SQLTemplate("""
+                CREATE TABLE sluice_quality_results (run_id BIGINT, run_at TIMESTAMP, suite TEXT, dataset TEXT, dataset_rows BIGINT,
+                  check_name TEXT, kind TEXT, columns TEXT, outcome TEXT, severity TEXT, observed DOUBLE PRECISION, threshold DOUBLE PRECISION,
+                  failing_rows BIGINT, row_count BIGINT, metric TEXT, metric_value DOUBLE PRECISION, message TEXT);
+                INSERT INTO sluice_quality_results VALUES (1, '2024-01-01T00:00:00Z', 'c.yaml', 'd', 100, 'row_count_change', 'change', '',
+                  'not_evaluated', 'error', NULL, 0.1, 0, 100, 'row_count', 100, 'no earlier run');
+                INSERT INTO sluice_quality_results VALUES (2, '2024-01-02T00:00:00Z', 'c.yaml', 'd', 110, 'row_count_change', 'change', '',
+                  'passed', 'error', 0.1, 0.1, 0, 110, 'row_count', 110, 'ok');
+                CREATE TABLE sluice_check_results (pipeline TEXT NOT NULL, run_id TEXT NOT NULL, task TEXT NOT NULL, try_number INTEGER NOT NULL,
+                  position INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, outcome TEXT NOT NULL,
+                  observed DOUBLE PRECISION, threshold DOUBLE PRECISION, failing_rows BIGINT NOT NULL, row_count BIGINT NOT NULL,
+                  message TEXT NOT NULL, PRIMARY KEY (pipeline, run_id, task, try_number, position));
+                INSERT INTO sluice_check_results VALUES ('p', '2024-01-01', 'quality', 1, 0, 'not_null(id)', 'not_null', 'error', 'passed',
+                  0, 0, 0, 7, 'ok');
+                """))
+            let store = try QualityHistory(location: path)
+            let suite = Suite(checks: [try ChangeCheck(metric: .rowCount, maxPercent: 10)])
+            #expect(try store.history(for: suite, dataset: "d").values["row_count"] == [110, 100])
+            try store.record(try suite.run(on: rows(120)), run: CheckRun(dataset: "d", runID: "check__new"))
+            #expect(try store.history(for: suite, dataset: "d").values["row_count"] == [120, 110, 100])
+            let pipelineRun = try store.results(pipeline: "p", runID: "2024-01-01")
+            #expect(pipelineRun.map(\.name) == ["not_null(id)"])
+            #expect(pipelineRun.first?.dataset == "p/quality")
+            #expect(try connection.columns(ofTable: "sluice_quality_results") == nil)
         }
     }
 

@@ -81,7 +81,7 @@ struct SuiteSpecTests {
     @Test("unknown keys: file:line:column and did you mean")
     func unknownKeys() {
         let top = parseError("checks: []\nrefrences: {}\n")
-        #expect(top?.description == "checks.yaml:2:1: error: unknown key \"refrences\" in the suite\n  hint: did you mean `references`? Keys: dataset, references, checks, sample_rows")
+        #expect(top?.description == "checks.yaml:2:1: error: unknown key \"refrences\" in the suite\n  hint: did you mean `references`? Keys: name, dataset, references, checks, sample_rows")
         let inCheck = parseError("checks:\n  - not_null: id\n    thresold: 0.1\n")
         #expect(inCheck?.code == .unknownKey)
         #expect(inCheck?.line == 3)

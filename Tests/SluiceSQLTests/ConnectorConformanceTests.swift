@@ -104,10 +104,12 @@ struct ConnectorConformanceTests {
         #expect(once == expected)
         try connection.load(second, into: table, options: options)
         #expect(try db.rows(connection, table, orderBy: "id") == once)
-        // A key repeated within one load: the last row wins on every engine.
+        // A key repeated within one load, with on_duplicate last: the last row wins on every engine.
         let repeated = try Table([("id", Column(int64: [4, 5, 4, 5, 4])), ("name", Column(string: ["x", "y", "z", nil, "last"])),
                                   ("n", Column(int64: [1, 2, 3, 4, 5]))])
-        try connection.load(repeated, into: table, options: options)
+        var last = options
+        last.onDuplicate = .last
+        try connection.load(repeated, into: table, options: last)
         let afterRepeats = try Table([("id", Column(int64: [1, 2, 3, 4, 5])), ("name", Column(string: ["a", "b", "c", "last", nil])),
                                       ("n", Column(int64: [10, 20, nil, 5, 4]))])
         #expect(try db.rows(connection, table, orderBy: "id") == afterRepeats)

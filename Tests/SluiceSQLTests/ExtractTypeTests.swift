@@ -16,8 +16,8 @@ struct ExtractTypeTests {
                    'Infinity'::float8 AS inf, '{"a":1}'::json AS j, NULL::bigint AS nothing
             """))
         #expect(table.schema.compactDescription
-                == "s:int64,i:int64,b:int64,r:float64,d:float64,n:float64,t:bool,v:string,day:date,ts:timestamp,tz:timestamp,inf:float64,j:string,nothing:int64")
-        #expect(table.row(0) == [.int64(1), .int64(2), .int64(3), .float64(1.5), .float64(2.25), .float64(12.345), .bool(true), .string("x"),
+                == "s:int64,i:int64,b:int64,r:float64,d:float64,n:decimal(10,3),t:bool,v:string,day:date,ts:timestamp,tz:timestamp,inf:float64,j:string,nothing:int64")
+        #expect(table.row(0) == [.int64(1), .int64(2), .int64(3), .float64(1.5), .float64(2.25), .decimal(Decimal128(unscaled: 12345, scale: 3)), .bool(true), .string("x"),
                                  .date(19724), .timestamp(1_704_164_645_250_000), .timestamp(1_704_157_445_000_000), .float64(.infinity),
                                  .string("{\"a\":1}"), .null])
     }

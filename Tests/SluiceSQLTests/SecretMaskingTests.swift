@@ -35,9 +35,9 @@ struct SecretMaskingTests {
         let load = try run(["load", file.path, "--to", url, "--table", table, "--mode", "replace"])
         #expect(load.0 == 0, "\(load.1)")
         #expect(load.1.hasPrefix("loaded 2 rows into \(table) at "))
-        let extract = try run(["extract", "--from", url, "--query", "SELECT * FROM \(SQLDialect.sqlite.quote(table))", "--out", db.directory.appendingPathComponent("out.csv").path])
+        let extract = try run(["extract", "--from", url, "--query", "SELECT * FROM \(SQLDialect.sqlite.quote(table))", "--output", db.directory.appendingPathComponent("out.csv").path])
         #expect(extract.0 == 0, "\(extract.1)")
-        let bad = try run(["extract", "--from", url, "--query", "SELECT * FROM no_such_table_here", "--out", db.directory.appendingPathComponent("x.csv").path])
+        let bad = try run(["extract", "--from", url, "--query", "SELECT * FROM no_such_table_here", "--output", db.directory.appendingPathComponent("x.csv").path])
         #expect(bad.0 == 1)
         #expect(bad.1.contains("no_such_table_here"))
         for output in [load.1, extract.1, bad.1] {

@@ -66,7 +66,7 @@ struct FileStreamTests {
     }
 
     @Test("killed between writing and committing: the restart duplicates only the uncommitted batch, no gap")
-    func crashAndRestart() throws {
+    func crashAndRestart() async throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let n = 5_000
@@ -81,13 +81,13 @@ struct FileStreamTests {
         try userEventsSpec(input: "{ file: in.jsonl }", output: "{ file: out.jsonl }", deadLetter: "{ file: dlq.jsonl }",
                            settings: "settings: { batch_size: 1000, commit_interval: 0s }")
             .write(to: dir.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
-        let first = try startSluice(["stream", "run", "spec.yaml"], in: dir, environment: ["SLUICE_STREAM_TEST_PAUSE_AFTER_BATCHES": "3"])
         let outURL = dir.appendingPathComponent("out.jsonl"), dlqURL = dir.appendingPathComponent("dlq.jsonl")
-        func written() -> Int { ((try? lines(outURL).count) ?? 0) + ((try? lines(dlqURL).count) ?? 0) }
-        #expect(waitUntil { written() >= 3_000 })
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
-        #expect(first.terminationReason == .uncaughtSignal)
+        @Sendable func written() -> Int { ((try? lines(outURL).count) ?? 0) + ((try? lines(dlqURL).count) ?? 0) }
+        // The first run holds still after sending its third batch (written, not yet fsynced or committed), then is killed.
+        try await runAndKill(specPath: dir.appendingPathComponent("spec.yaml").path, afterBatches: 3) { sent in
+            #expect(sent == 3_000)
+            #expect(written() >= 3_000)
+        }
         let committed = try PositionFile(path: dir.appendingPathComponent("in.jsonl.user_events.position").path).load()
         #expect(committed?.line == 2_000)
 

@@ -117,6 +117,26 @@ struct KafkaStreamTests {
         }
     }
 
+    @Test("--stop-at-end on a caught-up group ends within seconds (right after the previous member left), reading nothing")
+    func stopAtEndWhenCaughtUp() throws {
+        let raw = try TestCluster.topic("raw", partitions: 3), out = try TestCluster.topic("out", partitions: 3)
+        let dlq = try TestCluster.topic("dlq", partitions: 1), group = "g-\(UUID().uuidString.prefix(6))"
+        try produce(try inputRecords(events: 600, seed: 15), to: raw)
+        // The default session timeout: librdkafka's mock coordinator holds a join for up to session.timeout.ms − 1 s
+        // (44 s) after a group's last member left; a caught-up run must not join at all.
+        let yaml = spec(raw: raw, out: out, dlq: dlq, group: group)
+        let first = try StreamRunner(spec: try StreamSpec(yaml: yaml), options: .init(stopAtEnd: true)).run()
+        #expect(first.input == 602)
+        // Caught up: a second run of the same group (its last member left a moment ago) has nothing to read.
+        let started = ContinuousClock.now
+        let second = try StreamRunner(spec: try StreamSpec(yaml: yaml), options: .init(stopAtEnd: true)).run()
+        let elapsed = ContinuousClock.now - started
+        #expect(second.input == 0 && second.output == 0)
+        #expect(elapsed < .seconds(15), "a caught-up --stop-at-end run took \(elapsed)")
+        let committed = try committedOffsets(group: group, topic: raw, partitions: 3)
+        #expect(committed.values.reduce(0, +) == 602)   // the first run's commits stand
+    }
+
     @Test("a record the output keeps refusing is dead-lettered after max_attempts; the rest go on")
     func deadLetterAfterAttempts() throws {
         let raw = try TestCluster.topic("raw", partitions: 1), out = try TestCluster.topic("out", partitions: 1)
@@ -142,7 +162,7 @@ struct KafkaStreamTests {
     }
 
     @Test("killed between produce and commit: the restart leaves no gap and duplicates only the uncommitted tail")
-    func crashAndRestart() throws {
+    func crashAndRestart() async throws {
         let raw = try TestCluster.topic("raw", partitions: 3), out = try TestCluster.topic("out", partitions: 3)
         let dlq = try TestCluster.topic("dlq", partitions: 1), group = "g-\(UUID().uuidString.prefix(6))"
         try produce(try inputRecords(events: 8_000, seed: 14), to: raw)
@@ -152,20 +172,13 @@ struct KafkaStreamTests {
         try spec(raw: raw, out: out, dlq: dlq, group: group, settings: "settings: { batch_size: 1000, commit_interval: 0s }")
             .replacingOccurrences(of: "group: \(group),", with: "group: \(group), properties: { session.timeout.ms: \"6000\" },")
             .write(to: dir.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
-        let first = try startSluice(["stream", "run", "spec.yaml"], in: dir, environment: ["SLUICE_STREAM_TEST_PAUSE_AFTER_BATCHES": "4"])
-        // Wait until the fourth batch is delivered (it is never acknowledged, so never committed), then kill.
-        var sent = 0
-        #expect(try waitUntil {
-            let logs = try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil).filter { $0.pathExtension == "log" }
-            let text = try logs.map { try String(contentsOf: $0, encoding: .utf8) }.joined()
-            guard let r = text.range(of: "test pause: sent ") else { return false }
-            sent = Int(text[r.upperBound...].prefix { $0.isNumber })!
-            return true
-        })
-        #expect(sent >= 4)
-        #expect(try waitUntil { try readAll(out, partitions: 3).count + readAll(dlq, partitions: 1).count >= sent })
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        // The first run holds still after sending its fourth batch; once those records reached the
+        // output (delivered, never acknowledged, so never committed) it is killed.
+        try await runAndKill(specPath: dir.appendingPathComponent("spec.yaml").path, afterBatches: 4) { sent in
+            #expect(sent >= 4)
+            let arrived = try waitUntil { try readAll(out, partitions: 3).count + readAll(dlq, partitions: 1).count >= sent }
+            #expect(arrived)
+        }
         let committed = try committedOffsets(group: group, topic: raw, partitions: 3)
 
         let second = try startSluice(["stream", "run", "spec.yaml", "--stop-at-end"], in: dir)

@@ -32,6 +32,13 @@ struct StreamEventTests {
         #expect(commits.reduce(0) { $0 + $1.deadLettered } == counters.deadLettered)
         #expect(commits.reduce(0) { $0 + $1.batchLatencies.count } == 7)   // ceil(2000 / 300) batches
         #expect(commits.allSatisfy { $0.lagByPartition.isEmpty })
+        let sent = events.compactMap { if case .streamBatchSent(let e) = $0 { e } else { nil } }
+        #expect(sent.map(\.sequence) == Array(1...7))
+        #expect(sent.map(\.records) == [300, 300, 300, 300, 300, 300, 200])
+        #expect(sent.last?.recordsInTotal == 2_000)
+        // Each batch is reported sent before the commit that covers it.
+        let firstSent = events.firstIndex { $0.name == "stream_batch_sent" }!, firstCommit = events.firstIndex { $0.name == "stream_batch_committed" }!
+        #expect(firstSent < firstCommit)
         let dead = events.compactMap { if case .recordDeadLettered(let e) = $0 { e } else { nil } }
         #expect(dead.count == summary.bad + summary.numericEventType && dead.count == counters.deadLettered)   // the test spec declares event_type a string
         let dlqLines = try lines(dir.appendingPathComponent("dlq.jsonl")).map { (object($0)!["source"] as! [String: Any])["line"] as! Int }

@@ -1,6 +1,8 @@
 import CRdKafka
 import Foundation
+import SluiceCore
 import SluiceFormats
+import Testing
 @testable import SluiceStream
 
 /// One mock Kafka cluster for the whole suite (each test uses its own topics and group).
@@ -178,4 +180,46 @@ func userEventsSpec(input: String, output: String, deadLetter: String, settings:
 func lines(_ url: URL) throws -> [String] {
     let text = try String(contentsOf: url, encoding: .utf8)
     return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0).map(String.init)
+}
+
+/// A test observer: once `batches` batches have been sent to the outputs (not yet acknowledged
+/// or committed), it writes `<pid> <records read>` to `marker` and holds the run thread still
+/// until the process is killed — a crash between produce and commit, with no hook in the product.
+struct HoldAfterSending: EventObserver {
+    let batches: Int
+    let marker: String
+
+    func streamBatchSent(_ event: StreamBatchSent) {
+        guard event.sequence >= batches else { return }
+        try? "\(getpid()) \(event.recordsInTotal)".write(toFile: marker + ".tmp", atomically: false, encoding: .utf8)
+        rename(marker + ".tmp", marker)
+        while true { sleep(1) }
+    }
+}
+
+/// Runs the stream spec at `specPath` in a child process (an exit test) that holds still after
+/// sending `batches` batches; meanwhile, in this process, `whileHeld(records read)` runs (wait
+/// for what the child wrote), then the child is killed with SIGKILL.
+func runAndKill(specPath: String, afterBatches batches: Int, whileHeld: @escaping @Sendable (Int) throws -> Void) async throws {
+    let marker = specPath + ".held"
+    let killer = Thread {
+        var pid: Int32 = 0, sent = 0
+        let found = waitUntil {
+            guard let text = try? String(contentsOfFile: marker, encoding: .utf8) else { return false }
+            let parts = text.split(separator: " ")
+            pid = Int32(parts[0])!
+            sent = Int(parts[1])!
+            return true
+        }
+        guard found else { return }
+        do { try whileHeld(sent) } catch { Issue.record(error) }
+        kill(pid, SIGKILL)
+    }
+    killer.start()
+    await #expect(processExitsWith: .signal(SIGKILL)) { [specPath = specPath as String, batches = batches as Int, marker = marker as String] in
+        let runner = try StreamRunner(spec: try StreamSpec(contentsOfFile: specPath))
+        runner.observer = HoldAfterSending(batches: batches, marker: marker)
+        try runner.run()
+    }
+    #expect(FileManager.default.fileExists(atPath: marker), "the child never held after \(batches) batches")
 }

@@ -39,7 +39,7 @@ extension Column {
             if anyNull { validity = bits }
         }
         switch type {
-        case .string:
+        case .string, .binary:
             let view = unsafeStrings()
             return withExtendedLifetime(self) {
                 var total = 0
@@ -61,12 +61,13 @@ extension Column {
                 }
                 offsets.count = (n + 1) * 8
                 bytes.count = position
-                return Column(offsets: offsets, bytes: bytes, count: n, validity: validity)
+                return Column(offsets: offsets, bytes: bytes, count: n, validity: validity, type: type)
             }
         case .bool: return gatherFixed(UInt8.self, rows, validity)
         case .date: return gatherFixed(Int32.self, rows, validity)
         case .int64, .timestamp: return gatherFixed(Int64.self, rows, validity)
         case .float64: return gatherFixed(Double.self, rows, validity)
+        case .decimal: return gatherFixed(Int128.self, rows, validity)
         }
     }
 

@@ -17,6 +17,8 @@ extension Column {
         case .date: return .date(values.load(at: start + index, as: Int32.self))
         case .timestamp: return .timestamp(values.load(at: start + index, as: Int64.self))
         case .string: return .string(withUnsafeStrings { $0.string(at: index) })
+        case .decimal(_, let scale): return .decimal(Decimal128(unscaled: values.load(at: start + index, as: Int128.self), scale: scale))
+        case .binary: return .binary(withUnsafeStrings { Array($0[index]) })
         }
     }
 
@@ -35,6 +37,17 @@ extension Column {
     public init(date values: [Int32?]) { self = Column.build(.date, values) { b, v in b.append(date: v) } }
     /// A timestamp column from microseconds since the epoch, UTC (`nil` is null).
     public init(timestamp values: [Int64?]) { self = Column.build(.timestamp, values) { b, v in b.append(timestamp: v) } }
+
+    /// A `decimal(precision,scale)` column from unscaled values (`nil` is null), which must
+    /// fit the precision.
+    public init(decimal values: [Int128?], precision: Int, scale: Int) {
+        self = Column.build(.decimal(precision: precision, scale: scale), values) { b, v in
+            precondition(v.magnitude <= UInt128(Decimal128.maxUnscaled(precision: precision)), "\(v) needs more than \(precision) digits")
+            b.append(decimal: v)
+        }
+    }
+    /// A `binary` column from byte arrays (`nil` is null).
+    public init(binary values: [[UInt8]?]) { self = Column.build(.binary, values) { b, v in v.withUnsafeBytes { b.append(bytes: $0) } } }
 
     /// A column of `type` from values; each non-null value must have that type
     /// (an `int64` value is accepted in a `float64` column, a `date` in a `timestamp` column).
@@ -66,7 +79,7 @@ extension Column: Equatable {
         guard lhs.type == rhs.type, lhs.count == rhs.count, lhs.nullCount == rhs.nullCount else { return false }
         for i in 0..<lhs.count where lhs.isNull(i) != rhs.isNull(i) { return false }
         switch lhs.type {
-        case .string:
+        case .string, .binary:
             return lhs.withUnsafeStrings { a in
                 rhs.withUnsafeStrings { b in
                     for i in 0..<lhs.count where !lhs.isNull(i) {
@@ -84,7 +97,7 @@ extension Column: Equatable {
                     return true
                 }
             }
-        case .bool, .int64, .date, .timestamp:
+        case .bool, .int64, .date, .timestamp, .decimal:
             for i in 0..<lhs.count where !lhs.isNull(i) {
                 if lhs.unsafeValue(at: i) != rhs.unsafeValue(at: i) { return false }
             }

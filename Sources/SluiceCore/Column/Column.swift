@@ -30,10 +30,10 @@ public struct Column: Sendable {
     /// Number of null rows.
     public let nullCount: Int
 
-    /// Wraps a fixed-width values buffer (not `string`). The buffer must hold at
+    /// Wraps a fixed-width values buffer (not `string` or `binary`). The buffer must hold at
     /// least `count` values and is never written again.
     package init(type: DataType, values: RawBuffer, count: Int, validity: Bitmap?) {
-        precondition(type != .string, "string columns need offsets and bytes: use init(offsets:bytes:count:validity:)")
+        precondition(!type.isVariableWidth, "\(type) columns need offsets and bytes: use init(offsets:bytes:count:validity:type:)")
         precondition(values.count >= count * type.byteWidth, "values buffer holds \(values.count) bytes, \(count) \(type) values need \(count * type.byteWidth)")
         precondition(validity == nil || validity!.count == count, "validity covers \(validity!.count) rows, column has \(count)")
         self.type = type
@@ -46,12 +46,13 @@ public struct Column: Sendable {
         self.nullCount = nulls
     }
 
-    /// Wraps a string column: `offsets` holds `count + 1` `Int64` offsets into `bytes`
-    /// (value `i` is `bytes[offsets[i]..<offsets[i+1]]`, valid UTF-8).
-    package init(offsets: RawBuffer, bytes: RawBuffer, count: Int, validity: Bitmap?) {
+    /// Wraps a string (or `binary`) column: `offsets` holds `count + 1` `Int64` offsets
+    /// into `bytes` (value `i` is `bytes[offsets[i]..<offsets[i+1]]`, valid UTF-8 for strings).
+    package init(offsets: RawBuffer, bytes: RawBuffer, count: Int, validity: Bitmap?, type: DataType = .string) {
+        precondition(type.isVariableWidth, "\(type) columns are fixed-width: use init(type:values:count:validity:)")
         precondition(offsets.count >= (count + 1) * 8, "offsets buffer too small for \(count) strings")
         precondition(validity == nil || validity!.count == count, "validity covers \(validity!.count) rows, column has \(count)")
-        self.type = .string
+        self.type = type
         self.count = count
         self.values = offsets
         self.start = 0
@@ -82,20 +83,20 @@ public struct Column: Sendable {
     /// an unspecified value (zero when written by Sluice's builders).
     ///
     /// `T` must match the layout of ``type`` (`Int64` for int64 and timestamp,
-    /// `Double` for float64, `Int32` for date, `UInt8` for bool).
+    /// `Double` for float64, `Int32` for date, `UInt8` for bool, `Int128` unscaled for decimal).
     @inlinable
     public func withUnsafeValues<T: BitwiseCopyable, R>(as _: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
-        precondition(type != .string && MemoryLayout<T>.stride == type.byteWidth, "\(type) column read as \(T.self)")
+        precondition(!type.isVariableWidth && MemoryLayout<T>.stride == type.byteWidth, "\(type) column read as \(T.self)")
         let base = values.pointer.assumingMemoryBound(to: T.self) + start
         return try withExtendedLifetime(values) {
             try body(UnsafeBufferPointer(start: base, count: count))
         }
     }
 
-    /// The strings of a string column as offsets and bytes.
+    /// The strings of a string column (or the bytes of a `binary` one) as offsets and bytes.
     @inlinable
     public func withUnsafeStrings<R>(_ body: (StringsView) throws -> R) rethrows -> R {
-        precondition(type == .string, "\(type) column read as strings")
+        precondition(type.isVariableWidth, "\(type) column read as strings")
         let view = StringsView(
             offsets: values.pointer.assumingMemoryBound(to: Int64.self) + start,
             bytes: bytes!.pointer.assumingMemoryBound(to: UInt8.self),
@@ -109,7 +110,7 @@ public struct Column: Sendable {
     /// ``withUnsafeValues(as:_:)`` elsewhere.
     @inlinable
     package func unsafeValuesAddress<T: BitwiseCopyable>(as _: T.Type) -> UnsafePointer<T> {
-        precondition(type != .string && MemoryLayout<T>.stride == type.byteWidth, "\(type) column read as \(T.self)")
+        precondition(!type.isVariableWidth && MemoryLayout<T>.stride == type.byteWidth, "\(type) column read as \(T.self)")
         return values.pointer.assumingMemoryBound(to: T.self) + start
     }
 
@@ -117,7 +118,7 @@ public struct Column: Sendable {
     /// of it is alive (see ``unsafeValuesAddress(as:)``).
     @inlinable
     package func unsafeStrings() -> StringsView {
-        precondition(type == .string, "\(type) column read as strings")
+        precondition(type.isVariableWidth, "\(type) column read as strings")
         return StringsView(offsets: values.pointer.assumingMemoryBound(to: Int64.self) + start,
                            bytes: bytes!.pointer.assumingMemoryBound(to: UInt8.self), count: count)
     }

@@ -20,8 +20,8 @@ public struct ColumnBuilder {
     /// Creates a builder with room for `capacity` values.
     public init(type: DataType, capacity: Int = 0) {
         self.type = type
-        values = RawBuffer(capacity: Swift.max(capacity, 1) * type.byteWidth + (type == .string ? 8 : 0))
-        if type == .string {
+        values = RawBuffer(capacity: Swift.max(capacity, 1) * type.byteWidth + (type.isVariableWidth ? 8 : 0))
+        if type.isVariableWidth {
             values.append(Int64(0))
             bytes = RawBuffer(capacity: capacity * 8)
         }
@@ -37,7 +37,8 @@ public struct ColumnBuilder {
         case .int64, .timestamp: values.append(Int64(0))
         case .float64: values.append(Double(0))
         case .date: values.append(Int32(0))
-        case .string: values.append(Int64(bytes!.count))
+        case .string, .binary: values.append(Int64(bytes!.count))
+        case .decimal: values.append(Int128(0))
         }
         validity.appendNull()
     }
@@ -74,6 +75,23 @@ public struct ColumnBuilder {
         validity.appendValid()
     }
 
+    /// Appends a decimal as its unscaled value at the column's scale (the caller
+    /// guarantees it fits the precision).
+    @inlinable public mutating func append(decimal unscaled: Int128) {
+        precondition(type.isDecimal, "append(decimal:) on a \(type) builder")
+        values.append(unscaled)
+        validity.appendValid()
+    }
+
+    /// Appends the bytes of a `binary` value.
+    @inlinable public mutating func append(bytes value: UnsafeRawBufferPointer) {
+        precondition(type == .binary, "append(bytes:) on a \(type) builder")
+        let bytes = self.bytes!
+        if let base = value.baseAddress, value.count > 0 { bytes.append(base, byteCount: value.count) }
+        values.append(Int64(bytes.count))
+        validity.appendValid()
+    }
+
     /// Appends a string given as UTF-8 bytes (the caller guarantees valid UTF-8).
     @inlinable public mutating func append(utf8 value: UnsafeRawBufferPointer) {
         precondition(type == .string, "append(utf8:) on a \(type) builder")
@@ -89,8 +107,9 @@ public struct ColumnBuilder {
         value.withUTF8 { append(utf8: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Appends a value, converting int64 → float64 and date → timestamp.
-    /// Returns `false`, appending nothing, when the value does not fit the type.
+    /// Appends a value, converting int64 → float64, date → timestamp, and int64 or a
+    /// decimal of another scale → decimal when exact. Returns `false`, appending
+    /// nothing, when the value does not fit the type (or the decimal's precision).
     @discardableResult
     public mutating func append(_ value: Value) -> Bool {
         switch (type, value) {
@@ -103,6 +122,13 @@ public struct ColumnBuilder {
         case let (.date, .date(v)): append(date: v)
         case let (.timestamp, .timestamp(v)): append(timestamp: v)
         case let (.timestamp, .date(v)): append(timestamp: Int64(v) * 86_400_000_000)
+        case let (.decimal(p, s), .decimal(v)):
+            guard let u = Decimal128.rescaled(v.unscaled, from: v.scale, to: s, precision: p) else { return false }
+            append(decimal: u)
+        case let (.decimal(p, s), .int64(v)):
+            guard let u = Decimal128.rescaled(Int128(v), from: 0, to: s, precision: p) else { return false }
+            append(decimal: u)
+        case let (.binary, .binary(v)): v.withUnsafeBytes { append(bytes: $0) }
         default: return false
         }
         return true
@@ -115,6 +141,9 @@ public struct ColumnBuilder {
         switch type {
         case .string:
             column.withUnsafeStrings { append(utf8: UnsafeRawBufferPointer($0[index])) }
+        case .binary:
+            column.withUnsafeStrings { append(bytes: UnsafeRawBufferPointer($0[index])) }
+        case .decimal: append(decimal: column.withUnsafeValues(as: Int128.self) { $0[index] })
         case .bool: append(bool: column.withUnsafeValues(as: UInt8.self) { $0[index] } != 0)
         case .int64: append(int64: column.withUnsafeValues(as: Int64.self) { $0[index] })
         case .float64: append(float64: column.withUnsafeValues(as: Double.self) { $0[index] })
@@ -127,7 +156,7 @@ public struct ColumnBuilder {
     public mutating func append(contentsOf column: Column) {
         precondition(column.type == type, "appending a \(column.type) column to a \(type) builder")
         guard column.count > 0 else { return }
-        if type == .string {
+        if type.isVariableWidth {
             column.withUnsafeStrings { view in
                 let first = view.offsets[0], last = view.offsets[column.count]
                 let bytes = self.bytes!
@@ -151,8 +180,8 @@ public struct ColumnBuilder {
 
     /// The column built so far. The builder must not be used afterwards.
     public func finish() -> Column {
-        if type == .string {
-            return Column(offsets: values, bytes: bytes!, count: count, validity: validity.finish())
+        if type.isVariableWidth {
+            return Column(offsets: values, bytes: bytes!, count: count, validity: validity.finish(), type: type)
         }
         return Column(type: type, values: values, count: count, validity: validity.finish())
     }

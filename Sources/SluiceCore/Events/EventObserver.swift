@@ -29,6 +29,7 @@ public protocol EventObserver: Sendable {
     func checkEvaluated(_ event: CheckEvaluated)
     func slaMissed(_ event: SLAMissed)
     func streamStarted(_ event: StreamStarted)
+    func streamBatchSent(_ event: StreamBatchSent)
     func streamBatchCommitted(_ event: StreamBatchCommitted)
     func streamStopped(_ event: StreamStopped)
     func recordDeadLettered(_ event: RecordDeadLettered)
@@ -46,6 +47,7 @@ extension EventObserver {
         case .checkEvaluated(let e): checkEvaluated(e)
         case .slaMissed(let e): slaMissed(e)
         case .streamStarted(let e): streamStarted(e)
+        case .streamBatchSent(let e): streamBatchSent(e)
         case .streamBatchCommitted(let e): streamBatchCommitted(e)
         case .streamStopped(let e): streamStopped(e)
         case .recordDeadLettered(let e): recordDeadLettered(e)
@@ -60,6 +62,7 @@ extension EventObserver {
     public func checkEvaluated(_ event: CheckEvaluated) {}
     public func slaMissed(_ event: SLAMissed) {}
     public func streamStarted(_ event: StreamStarted) {}
+    public func streamBatchSent(_ event: StreamBatchSent) {}
     public func streamBatchCommitted(_ event: StreamBatchCommitted) {}
     public func streamStopped(_ event: StreamStopped) {}
     public func recordDeadLettered(_ event: RecordDeadLettered) {}
@@ -104,6 +107,7 @@ public final class BufferedObserver: EventObserver, @unchecked Sendable {   // q
     private var busy = false
     private var closed = false
     private var droppedCount = 0
+    private let onDrop: (@Sendable () -> Void)?
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)   // allocated: a pthread mutex must not move
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var thread: WorkerThread?
@@ -111,10 +115,13 @@ public final class BufferedObserver: EventObserver, @unchecked Sendable {   // q
     /// - Parameters:
     ///   - observer: the slow observer; it runs on this buffer's own thread, one event at a time.
     ///   - capacity: events held at most; more are dropped (``dropped`` counts them).
-    public init(_ observer: any EventObserver, capacity: Int = 4096) {
+    ///   - onDrop: called for each dropped event (e.g. to count it in a metric); must be cheap
+    ///     and must not call back into this observer.
+    public init(_ observer: any EventObserver, capacity: Int = 4096, onDrop: (@Sendable () -> Void)? = nil) {
         precondition(capacity > 0, "capacity must be positive")
         wrapped = observer
         self.capacity = capacity
+        self.onDrop = onDrop
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
         // No thread to be had: `observe` delivers in place (an observer never fails a run).
@@ -128,13 +135,15 @@ public final class BufferedObserver: EventObserver, @unchecked Sendable {   // q
             wrapped.observe(event)       // no thread could be started: deliver in place
             return
         }
-        if queue.count - head >= capacity || closed {
+        let drop = queue.count - head >= capacity || closed
+        if drop {
             droppedCount += 1
         } else {
             queue.append(event)
             pthread_cond_broadcast(condition)
         }
         pthread_mutex_unlock(mutex)
+        if drop { onDrop?() }
     }
 
     /// Events dropped because the buffer was full.

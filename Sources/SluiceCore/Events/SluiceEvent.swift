@@ -19,6 +19,7 @@ public enum SluiceEvent: Sendable, Equatable {
     case checkEvaluated(CheckEvaluated)
     case slaMissed(SLAMissed)
     case streamStarted(StreamStarted)
+    case streamBatchSent(StreamBatchSent)
     case streamBatchCommitted(StreamBatchCommitted)
     case streamStopped(StreamStopped)
     case recordDeadLettered(RecordDeadLettered)
@@ -35,6 +36,7 @@ public enum SluiceEvent: Sendable, Equatable {
         case .checkEvaluated: "check_evaluated"
         case .slaMissed: "sla_missed"
         case .streamStarted: "stream_started"
+        case .streamBatchSent: "stream_batch_sent"
         case .streamBatchCommitted: "stream_batch_committed"
         case .streamStopped: "stream_stopped"
         case .recordDeadLettered: "record_dead_lettered"
@@ -242,6 +244,22 @@ public struct StreamStarted: Sendable, Equatable {
     public var time: Int64
     public init(stream: String, input: EventDataset, outputs: [EventDataset], deadLetter: EventDataset, time: Int64) {
         self.stream = stream; self.input = input; self.outputs = outputs; self.deadLetter = deadLetter; self.time = time
+    }
+}
+
+/// A stream handed one batch's results to its outputs and dead-letter output (not yet
+/// acknowledged by them, nor committed): emitted once per batch, in the order batches are read.
+public struct StreamBatchSent: Sendable, Equatable {
+    public var stream: String
+    /// 1 for the first batch of this run, then 2, 3, …
+    public var sequence: Int
+    /// Records read in the batch.
+    public var records: Int
+    /// Records read by this run so far, this batch included.
+    public var recordsInTotal: Int
+    public var time: Int64
+    public init(stream: String, sequence: Int, records: Int, recordsInTotal: Int, time: Int64) {
+        self.stream = stream; self.sequence = sequence; self.records = records; self.recordsInTotal = recordsInTotal; self.time = time
     }
 }
 

@@ -138,6 +138,14 @@ struct ExpressionBinder {
             if left.type == .date, right.type == .date, op == .subtract {
                 return make(.arithmetic(op, left, right), .int64, at: p)
             }
+            if left.type.isDecimal || right.type.isDecimal {
+                left = try decimalOperand(left, what: "'\(op.rawValue)'")
+                right = try decimalOperand(right, what: "'\(op.rawValue)'")
+                if op == .divide || op == .modulo {   // float64, documented as lossy
+                    return make(.arithmetic(op, make(.cast(left), .float64, at: left.position), make(.cast(right), .float64, at: right.position)), .float64, at: p)
+                }
+                return make(.arithmetic(op, left, right), try decimalResultType(op, left.type, right.type, at: p), at: p)
+            }
             for (side, node) in [(left, l), (right, r)] where !side.type.isNumeric {
                 throw fail(.typeMismatch, "'\(op.rawValue)' needs numbers, found \(side.type)", at: node.position,
                            hint: side.type == .string ? "convert with cast(… as float64), or use || to join strings" : nil)
@@ -148,6 +156,11 @@ struct ExpressionBinder {
             return make(.arithmetic(op, left, right), type, at: p)
         default:  // comparisons
             if left.isUntypedNull || right.isUntypedNull { return typedNull(.bool, at: p) }
+            if left.type.isDecimal || right.type.isDecimal {   // exact across scales: no common type needed
+                left = try decimalOperand(left, what: "'\(op.rawValue)'")
+                right = try decimalOperand(right, what: "'\(op.rawValue)'")
+                return make(.compare(op, left, right), .bool, at: p)
+            }
             guard let type = try commonType([left, right], what: "'\(op.rawValue)'") else { return typedNull(.bool, at: p) }
             left = try coerce(left, to: type, what: "'\(op.rawValue)'")
             right = try coerce(right, to: type, what: "'\(op.rawValue)'")
@@ -186,6 +199,7 @@ struct ExpressionBinder {
             switch (current, item.type) {
             case (.int64, .float64), (.float64, .int64): result = .float64
             case (.date, .timestamp), (.timestamp, .date): result = .timestamp
+            case (.decimal, .decimal), (.decimal, .int64), (.int64, .decimal): result = current.widened(with: item.type)
             case (.date, .string) where item.literalValue != nil, (.timestamp, .string) where item.literalValue != nil: continue
             case (.string, .date) where firstItem.literalValue != nil, (.string, .timestamp) where firstItem.literalValue != nil: result = item.type
             default:
@@ -201,7 +215,7 @@ struct ExpressionBinder {
         if expression.isUntypedNull { return typedNull(type, at: expression.position) }
         if expression.type == type { return expression }
         switch (expression.type, type) {
-        case (.int64, .float64), (.date, .timestamp):
+        case (.int64, .float64), (.date, .timestamp), (.int64, .decimal), (.decimal, .decimal):
             return make(.cast(expression), type, at: expression.position)
         case (.string, .date), (.string, .timestamp):
             if case .literal(.string(let s)) = expression.node {
@@ -251,7 +265,9 @@ struct ExpressionBinder {
         case .lower, .upper, .trim, .ltrim, .rtrim:
             try arity(1...1); try arg(0, .string); type = .string
         case .length:
-            try arity(1...1); try arg(0, .string); type = .int64
+            try arity(1...1)
+            if args[0].type != .binary { try arg(0, .string) }   // binary: bytes
+            type = .int64
         case .substr:
             try arity(2...3); try arg(0, .string); try arg(1, .int64); if args.count == 3 { try arg(2, .int64) }; type = .string
         case .replace:

@@ -4,6 +4,7 @@ extension ExpressionEvaluator {
     /// `.invalidCast` naming the row. float64 → int64 rounds half away from zero.
     func cast(_ x: Column, to type: DataType, _ e: BoundExpression) throws -> Column {
         if x.type == type { return x }
+        if let converted = try castDecimal(x, to: type, e) { return converted }
         switch (x.type, type) {
         case (.int64, .float64): return map(x, Int64.self, .float64) { Double($0) }
         case (.float64, .int64):
@@ -50,6 +51,11 @@ extension ExpressionEvaluator {
                     case .bool: if let v = ScalarParser.bool(p, n) { builder.append(bool: v) } else { ok = false }
                     case .date: if let v = ScalarParser.date(p, n) { builder.append(date: v) } else { ok = false }
                     case .timestamp: if let v = ScalarParser.timestamp(p, n) { builder.append(timestamp: v) } else { ok = false }
+                    case .decimal(let precision, let scale):
+                        if let v = Decimal128.parse(p, n, scale: scale, precision: precision) { builder.append(decimal: v) } else { ok = false }
+                    case .binary:
+                        var out: [UInt8] = []
+                        if BinaryText.decodeHex(p, n, into: &out) { out.withUnsafeBytes { builder.append(bytes: $0) } } else { ok = false }
                     case .string: break
                     }
                     if !ok {

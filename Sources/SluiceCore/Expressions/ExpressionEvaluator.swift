@@ -36,6 +36,7 @@ struct ExpressionEvaluator {
         case .negate(let inner):
             let x = try evaluate(inner)
             if e.type == .float64 { return map(x, Double.self, .float64) { -$0 } }
+            if e.type.isDecimal { return map(x, Int128.self, e.type) { 0 - $0 } }
             return try arithmeticInt(.subtract, Kernels.broadcast(.int64(0), .int64, count: count), x, e)
         case .not(let inner):
             let x = try evaluate(inner)
@@ -45,6 +46,7 @@ struct ExpressionEvaluator {
             switch (a.type, b.type) {
             case (.float64, .float64): return arithmeticFloat(op, a, b)
             case (.int64, .int64): return try arithmeticInt(op, a, b, e)
+            case (.decimal, .decimal): return try arithmeticDecimal(op, a, b, e)
             case (.date, .int64):
                 return try Kernels.fixed(.date, Int32.self, count: count, validity: Kernels.and(a.validity, b.validity)) { out in
                     try a.withUnsafeValues(as: Int32.self) { x in
@@ -200,7 +202,8 @@ struct ExpressionEvaluator {
         case .float64: return compareFixed(op, a, b, Double.self, validity)
         case .date: return compareFixed(op, a, b, Int32.self, validity)
         case .bool: return compareFixed(op, a, b, UInt8.self, validity)
-        case .string:
+        case .decimal: return compareDecimal(op, a, b, validity)
+        case .string, .binary:
             let x = a.unsafeStrings(), y = b.unsafeStrings()
             return withExtendedLifetime((a, b)) {
                 Kernels.fixed(.bool, UInt8.self, count: count, validity: validity) { out in

@@ -13,7 +13,10 @@ extension ExpressionEvaluator {
         }
         if Self.isCaseOrTrim(function) { return try caseAndTrim(function, arguments[0]) }
         let args = try arguments.map(evaluate)
-        let views = args.map { $0.type == .string ? $0.unsafeStrings() : nil }
+        let views = args.map { $0.type.isVariableWidth ? $0.unsafeStrings() : nil }
+        if args.first?.type.isDecimal == true, [.abs, .floor, .ceil, .round].contains(function) {
+            return decimalFunction(function, args, e)
+        }
         return try withExtendedLifetime(args) { () throws -> Column in
             let s = views.first.flatMap { $0 }
             let inputBytes = s.map { Int($0.offsets[count] - $0.offsets[0]) } ?? 0
@@ -21,6 +24,11 @@ extension ExpressionEvaluator {
             case .lower, .upper, .trim, .ltrim, .rtrim:
                 fatalError("evaluated by caseAndTrim")
             case .length:
+                if args[0].type == .binary {
+                    return Kernels.fixed(.int64, Int64.self, count: count, validity: args[0].validity) { out in
+                        for i in 0..<count { out[i] = Int64(s![i].count) }
+                    }
+                }
                 return Kernels.fixed(.int64, Int64.self, count: count, validity: args[0].validity) { out in
                     for i in 0..<count {
                         var n: Int64 = 0
@@ -384,8 +392,8 @@ struct StableHash {
     mutating func combine(_ column: Column, _ view: StringsView?, _ i: Int) {
         if column.isNull(i) { byte(0); return }
         switch column.type {
-        case .string:
-            byte(1)
+        case .string, .binary:
+            byte(column.type == .string ? 1 : 8)
             let bytes = view![i]
             word(UInt64(bytes.count))
             for b in bytes { byte(b) }
@@ -397,6 +405,11 @@ struct StableHash {
             word(v == 0 ? 0 : v.isNaN ? Double.nan.bitPattern : v.bitPattern)
         case .date: byte(5); word(UInt64(bitPattern: Int64(column.unsafeValuesAddress(as: Int32.self)[i])))
         case .timestamp: byte(6); word(UInt64(bitPattern: column.unsafeValuesAddress(as: Int64.self)[i]))
+        case .decimal(_, let scale):
+            // Hash the normalised number so equal values at different scales hash alike.
+            byte(7)
+            let n = Decimal128(unscaled: column.unsafeValuesAddress(as: Int128.self)[i], scale: scale).normalized
+            word(UInt64(truncatingIfNeeded: n.unscaled)); word(UInt64(truncatingIfNeeded: n.unscaled >> 64)); byte(UInt8(n.scale))
         }
     }
 

@@ -45,8 +45,14 @@ enum Kernels {
         case .float64(let v): return fixed(.float64, Double.self, count: count, validity: nil) { $0.update(repeating: v, count: count) }
         case .date(let v): return fixed(.date, Int32.self, count: count, validity: nil) { $0.update(repeating: v, count: count) }
         case .timestamp(let v): return fixed(.timestamp, Int64.self, count: count, validity: nil) { $0.update(repeating: v, count: count) }
-        case .string(let s):
-            let utf8 = Array(s.utf8)
+        case .decimal(let d):
+            guard case .decimal(let p, let s) = type, let u = Decimal128.rescaled(d.unscaled, from: d.scale, to: s, precision: p) else {
+                preconditionFailure("decimal literal \(d) does not fit \(type): the binder coerces literals first")
+            }
+            return fixed(type, Int128.self, count: count, validity: nil) { $0.update(repeating: u, count: count) }
+        case .string, .binary:
+            let utf8: [UInt8]
+            if case .string(let s) = value { utf8 = Array(s.utf8) } else if case .binary(let b) = value { utf8 = b } else { utf8 = [] }
             let offsets = RawBuffer(capacity: (count + 1) * 8)
             let bytes = RawBuffer(capacity: Swift.max(utf8.count * count, 1))
             let o = offsets.mutablePointer.assumingMemoryBound(to: Int64.self)
@@ -60,7 +66,7 @@ enum Kernels {
             }
             offsets.count = (count + 1) * 8
             bytes.count = utf8.count * count
-            return Column(offsets: offsets, bytes: bytes, count: count, validity: nil)
+            return Column(offsets: offsets, bytes: bytes, count: count, validity: nil, type: type)
         case .null: fatalError("unreachable")
         }
     }

@@ -350,8 +350,19 @@ struct ExpressionParser {
                 let inner = try parseOr()
                 try expect(keyword: "as")
                 let typePosition = current.position
-                guard case .identifier(let typeName) = current.kind else { throw error("expected a type name, found \(describe(current))") }
+                guard case .identifier(var typeName) = current.kind else { throw error("expected a type name, found \(describe(current))") }
                 advance()
+                if current.kind == .symbol("(") {   // decimal(p[,s])
+                    advance()
+                    var numbers: [Int64] = []
+                    while case .integer(let n) = current.kind {
+                        numbers.append(n)
+                        advance()
+                        if current.kind == .symbol(",") { advance() } else { break }
+                    }
+                    try expect(symbol: ")")
+                    typeName += "(" + numbers.map(String.init).joined(separator: ",") + ")"
+                }
                 let type: DataType
                 do { type = try DataType(parsing: typeName) } catch let e as CoreError {
                     throw ExpressionError(.syntax, message: e.message, expression: text, position: typePosition, hint: e.hint)

@@ -16,6 +16,8 @@ import Darwin
 /// | `float64`   | decimal with `.`, optional exponent; `nan`, `inf`, `infinity` (any case, signed) |
 /// | `date`      | `YYYY-MM-DD` |
 /// | `timestamp` | `YYYY-MM-DD` then `T` or a space, `HH:MM[:SS[.f…]]`, optional `Z` or `±HH[:]MM` |
+/// | `decimal(p,s)` | `[-+]digits[.digits]`, exact: at most `p − s` integer digits, no non-zero digit past `s` (``Decimal128/parse(_:_:scale:precision:)``); never inferred |
+/// | `binary`    | hex, optional `\x` or `0x` prefix (``BinaryText``); never inferred |
 public enum ScalarParser {
     /// Parses a signed 64-bit decimal integer.
     @inlinable
@@ -269,6 +271,10 @@ public enum ScalarParser {
         case .float64: return float64(p, n) != nil
         case .date: return date(p, n) != nil
         case .timestamp: return timestamp(p, n) != nil || date(p, n) != nil
+        case .decimal(let precision, let scale): return Decimal128.parse(p, n, scale: scale, precision: precision) != nil
+        case .binary:
+            var scratch: [UInt8] = []
+            return BinaryText.decodeHex(p, n, into: &scratch)
         }
     }
 }
@@ -290,6 +296,11 @@ extension ScalarParser {
             case .timestamp:
                 if let t = timestamp(p, n) { return .timestamp(t) }
                 return date(p, n).map { .timestamp(Int64($0) * 86_400_000_000) }
+            case .decimal(let precision, let scale):
+                return Decimal128.parse(p, n, scale: scale, precision: precision).map { .decimal(Decimal128(unscaled: $0, scale: scale)) }
+            case .binary:
+                var out: [UInt8] = []
+                return n > 0 && BinaryText.decodeHex(p, n, into: &out) ? .binary(out) : nil   // empty text is null, as for every non-string type
             }
         }
     }

@@ -7,7 +7,9 @@
 /// references expanded into a connection URL or a shell task's `env:` (4 characters and
 /// longer, so `${REGION}`=`eu` does not blank every "eu"), and Kafka properties that
 /// hold credentials (`sasl.password`, `ssl.key.password`, any key with `password` or
-/// `secret` in it). Masked: errors (``SQLError`` and the CLI's error output), all of
+/// `secret` in it), and alert channel settings (`${VAR}` values in webhook, Slack,
+/// Alertmanager and SMTP URLs and webhook headers, and URL user-info passwords, see
+/// ``registerURL(_:)``). Masked: errors (``SQLError`` and the CLI's error output), all of
 /// the CLI's standard output, task logs, and every text the pipeline state store writes.
 ///
 /// ```swift

@@ -25,7 +25,7 @@ public struct Schema: Sendable, Hashable, CustomStringConvertible {
         self.fields = fields
     }
 
-    /// Parses `name:type` pairs separated by commas (`id:int64,email:string`).
+    /// Parses `name:type` pairs separated by commas (`id:int64,price:decimal(12,2)`).
     /// Names may be quoted with `"` to hold `,` or `:`.
     ///
     /// - Throws: ``CoreError`` `.invalidSchema` or `.unknownType`, naming the pair.
@@ -94,9 +94,12 @@ private func splitSchemaPairs(_ text: String) -> [String] {
     var parts: [String] = []
     var current = ""
     var quoted = false
+    var depth = 0   // inside decimal(p,s)
     for ch in text {
         if ch == "\"" { quoted.toggle() }
-        if ch == "," && !quoted {
+        if !quoted && ch == "(" { depth += 1 }
+        if !quoted && ch == ")" { depth = Swift.max(depth - 1, 0) }
+        if ch == "," && !quoted && depth == 0 {
             parts.append(current)
             current = ""
         } else {

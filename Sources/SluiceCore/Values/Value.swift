@@ -10,6 +10,10 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case date(Int32)
     /// Microseconds since the Unix epoch, UTC.
     case timestamp(Int64)
+    /// An exact decimal (its column's scale; equal across scales: `1.5 == 1.50`).
+    case decimal(Decimal128)
+    /// Bytes.
+    case binary([UInt8])
 
     /// Whether this is SQL null.
     public var isNull: Bool { if case .null = self { true } else { false } }
@@ -24,12 +28,15 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .string: .string
         case .date: .date
         case .timestamp: .timestamp
+        case .decimal(let d): .decimal(precision: DataType.maxDecimalPrecision, scale: d.scale)
+        case .binary: .binary
         }
     }
 
     /// The value as Sluice prints and writes it: ISO dates (`2024-01-02`),
     /// timestamps as `2024-01-02T03:04:05Z` (fraction only when non-zero),
-    /// floats in shortest round-trip form, `null` for null.
+    /// floats in shortest round-trip form, decimals with their scale (`12.30`),
+    /// bytes as `\x` and lowercase hex, `null` for null.
     public var description: String {
         switch self {
         case .null: "null"
@@ -39,6 +46,8 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .string(let v): v
         case .date(let d): formatDate(daysSinceEpoch: d)
         case .timestamp(let t): formatTimestamp(microsecondsSinceEpoch: t)
+        case .decimal(let d): d.description
+        case .binary(let b): BinaryText.hex(b)
         }
     }
 
@@ -51,6 +60,8 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case let (.string(a), .string(b)): a == b
         case let (.date(a), .date(b)): a == b
         case let (.timestamp(a), .timestamp(b)): a == b
+        case let (.decimal(a), .decimal(b)): a == b
+        case let (.binary(a), .binary(b)): a == b
         default: false
         }
     }
@@ -64,6 +75,8 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .string(let v): hasher.combine(v)
         case .date(let v): hasher.combine(v)
         case .timestamp(let v): hasher.combine(v)
+        case .decimal(let v): hasher.combine(v)
+        case .binary(let v): hasher.combine(v)
         }
     }
 }

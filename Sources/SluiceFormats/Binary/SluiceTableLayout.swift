@@ -50,11 +50,29 @@ enum SluiceTableLayout {
         case .string: 4
         case .date: 5
         case .timestamp: 6
+        case .decimal: 7      // precision and scale follow in the footer's padding bytes
+        case .binary: 8
         }
+    }
+
+    /// The two footer bytes after a column's type code: precision and scale for decimals.
+    static func parameters(of type: DataType) -> [UInt8] {
+        if case .decimal(let p, let s) = type { return [UInt8(p), UInt8(s)] }
+        return [0, 0]
+    }
+
+    static func type(code: UInt8, parameters: (UInt8, UInt8)) -> DataType? {
+        if code == 7 {
+            let p = Int(parameters.0), s = Int(parameters.1)
+            guard (1...DataType.maxDecimalPrecision).contains(p), (0...p).contains(s) else { return nil }
+            return .decimal(precision: p, scale: s)
+        }
+        return type(code: code)
     }
 
     static func type(code: UInt8) -> DataType? {
         switch code {
+        case 8: .binary
         case 1: .bool
         case 2: .int64
         case 3: .float64

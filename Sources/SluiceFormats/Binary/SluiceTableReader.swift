@@ -100,7 +100,7 @@ public struct SluiceTableReader: TableReader {
 
     private func readColumn(_ c: Int, field: Field, batches range: Range<Int>, rows: Int) throws -> Column {
         let validity = try readValidity(c, field: field, batches: range, rows: rows)
-        if field.type == .string {
+        if field.type.isVariableWidth {
             let totalBytes = directory.batches[range].reduce(0) { $0 + $1.buffers[c * 3 + 2].length }
             let offsets = RawBuffer(capacity: (rows + 1) * 8)
             let bytes = RawBuffer(capacity: totalBytes)
@@ -149,7 +149,7 @@ public struct SluiceTableReader: TableReader {
             }
             offsets.count = (rows + 1) * 8
             bytes.count = totalBytes
-            return Column(offsets: offsets, bytes: bytes, count: rows, validity: validity)
+            return Column(offsets: offsets, bytes: bytes, count: rows, validity: validity, type: field.type)
         }
         let width = field.type.byteWidth
         let values = RawBuffer(capacity: rows * width)
@@ -288,10 +288,11 @@ struct SluiceDirectory {
         var fields: [Field] = []
         for c in 0..<columnCount {
             let code = cursor.uint8()
-            cursor.skip(3)
+            let parameters = (cursor.uint8(), cursor.uint8())
+            cursor.skip(1)
             let nameLength = Int(cursor.uint32())
             guard let nameBytes = cursor.bytes(nameLength) else { throw file.corrupt("the footer ends inside the name of column \(c + 1)") }
-            guard let type = SluiceTableLayout.type(code: code) else {
+            guard let type = SluiceTableLayout.type(code: code, parameters: parameters) else {
                 throw file.corrupt("column \(c + 1) has unknown type code \(code)")
             }
             guard let name = String(validating: nameBytes, as: UTF8.self), !fields.contains(where: { $0.name == name }) else {
@@ -321,8 +322,8 @@ struct SluiceDirectory {
                     let expected: ClosedRange<Int>
                     switch kind {
                     case 0: expected = entry.length == 0 ? 0...0 : ((batchRows + 63) >> 6) * 8...((batchRows + 63) >> 6) * 8
-                    case 1: expected = field.type == .string ? (batchRows + 1) * 8...(batchRows + 1) * 8 : batchRows * field.type.byteWidth...batchRows * field.type.byteWidth
-                    default: expected = field.type == .string ? 0...size : 0...0
+                    case 1: expected = field.type.isVariableWidth ? (batchRows + 1) * 8...(batchRows + 1) * 8 : batchRows * field.type.byteWidth...batchRows * field.type.byteWidth
+                    default: expected = field.type.isVariableWidth ? 0...size : 0...0
                     }
                     let what = ["validity", "values", "bytes"][kind]
                     guard expected.contains(entry.length) else {
@@ -446,6 +447,6 @@ final class SluiceInput {
 
     func notSluice(size: Int) -> FormatError {
         FormatError(.corruptFile, file: name, message: "not a .sluice table file (\(size) bytes, no \"SLUICETB\" at the start)",
-                    hint: "check the path, or pass --format csv|tsv|jsonl if it is a text file")
+                    hint: "check the path, or pass --input-format csv|tsv|jsonl if it is a text file")
     }
 }

@@ -54,7 +54,7 @@ public struct SluiceTableWriter: TableWriter {
         footer.put(UInt32(batches.count))
         for field in schema.fields {
             footer.put(SluiceTableLayout.code(of: field.type))
-            footer.put(bytes: [0, 0, 0])
+            footer.put(bytes: SluiceTableLayout.parameters(of: field.type) + [0])
             let name = Array(field.name.utf8)
             footer.put(UInt32(name.count))
             footer.put(bytes: name)
@@ -98,7 +98,7 @@ public struct SluiceTableWriter: TableWriter {
                     entries.append(.absent)
                 }
                 switch column.type {
-                case .string:
+                case .string, .binary:
                     let strings = column.unsafeStrings()
                     let first = Int(strings.offsets[0]), last = Int(strings.offsets[strings.count])
                     let offsetBytes = (strings.count + 1) * 8
@@ -121,6 +121,9 @@ public struct SluiceTableWriter: TableWriter {
                     entries.append(.absent)
                 case .int64, .float64, .timestamp:
                     entries.append(try column.withUnsafeValues(as: Int64.self) { try putBuffer(UnsafeRawBufferPointer($0)) })
+                    entries.append(.absent)
+                case .decimal:
+                    entries.append(try column.withUnsafeValues(as: Int128.self) { try putBuffer(UnsafeRawBufferPointer($0)) })
                     entries.append(.absent)
                 }
             }

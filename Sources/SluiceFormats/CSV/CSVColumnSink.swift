@@ -39,7 +39,7 @@ struct CSVColumnSink {
         width = type.byteWidth
         valuesBuffer = RawBuffer(capacity: 1024)
         values = valuesBuffer.mutablePointer
-        if type == .string {
+        if type.isVariableWidth {
             let bytesBuffer = RawBuffer(capacity: 1024)
             self.bytesBuffer = bytesBuffer
             bytes = bytesBuffer.mutablePointer
@@ -65,7 +65,7 @@ struct CSVColumnSink {
         values = valuesBuffer.mutablePointer + rowOffset * width
         bytes = bytesBuffer.map { $0.mutablePointer + byteOffset } ?? values
         hasFixedCapacity = true
-        if type == .string && !isSkipped { values.storeBytes(of: Int64(0), as: Int64.self) }
+        if type.isVariableWidth && !isSkipped { values.storeBytes(of: Int64(0), as: Int64.self) }
     }
 
     /// Reserves room for `rows` values and `stringBytes` bytes in all, once, and
@@ -78,7 +78,7 @@ struct CSVColumnSink {
     /// Guarantees room for `rows` more values and `stringBytes` more bytes.
     mutating func reserve(rows: Int, stringBytes: Int) {
         if hasFixedCapacity || isSkipped { return }   // reserved up front for everything this sink writes, or never written
-        let slots = type == .string ? count + rows + 1 : count + rows
+        let slots = type.isVariableWidth ? count + rows + 1 : count + rows
         valuesBuffer.reserve(slots * width)
         values = valuesBuffer.mutablePointer
         if let bytesBuffer {
@@ -102,6 +102,12 @@ struct CSVColumnSink {
         count &+= 1
     }
 
+    /// Appends a decimal's unscaled value.
+    @inline(__always) mutating func append(decimal value: Int128) {
+        values.storeBytes(of: value, toByteOffset: count &* 16, as: Int128.self)
+        count &+= 1
+    }
+
     @inline(__always) mutating func append(bool value: Bool) {
         values.storeBytes(of: value ? 1 : 0, toByteOffset: count, as: UInt8.self)
         count &+= 1
@@ -122,13 +128,14 @@ struct CSVColumnSink {
         nullWords[word] |= 1 << UInt64(count & 63)
         nullCount += 1
         switch type {
-        case .string:
+        case .string, .binary:
             count &+= 1
             values.storeBytes(of: Int64(byteCount), toByteOffset: count &* 8, as: Int64.self)
         case .bool: append(bool: false)
         case .date: append(date: 0)
         case .int64, .timestamp: append(int64: 0)
         case .float64: append(float64: 0)
+        case .decimal: append(decimal: 0)
         }
     }
 
@@ -143,7 +150,7 @@ struct CSVColumnSink {
             }
         }
         count = rows
-        if type == .string {
+        if type.isVariableWidth {
             byteCount = Int(values.load(fromByteOffset: rows * 8, as: Int64.self))
         }
     }
@@ -159,7 +166,7 @@ struct CSVColumnSink {
         if let bytesBuffer {
             valuesBuffer.count = (count + 1) * 8
             bytesBuffer.count = byteCount
-            return Column(offsets: valuesBuffer, bytes: bytesBuffer, count: count, validity: validity)
+            return Column(offsets: valuesBuffer, bytes: bytesBuffer, count: count, validity: validity, type: type)
         }
         valuesBuffer.count = count * width
         return Column(type: type, values: valuesBuffer, count: count, validity: validity)
@@ -175,7 +182,7 @@ extension CSVColumnSink {
         if isSkipped { return }
         let base = count
         reserve(rows: other.count, stringBytes: other.byteCount)
-        if type == .string {
+        if type.isVariableWidth {
             memmove(bytes + byteCount, other.bytes, other.byteCount)   // regions may overlap
             let shift = Int64(byteCount)
             let source = other.values.assumingMemoryBound(to: Int64.self)
@@ -191,7 +198,7 @@ extension CSVColumnSink {
         }
         if other.valuesBuffer === valuesBuffer {
             // The sharing sink's old place, past the merged rows, is now unused.
-            let slots = type == .string ? base + other.count + 1 : base + other.count
+            let slots = type.isVariableWidth ? base + other.count + 1 : base + other.count
             valuesBuffer.releasePages(from: slots * width)
             bytesBuffer?.releasePages(from: byteCount)
         }

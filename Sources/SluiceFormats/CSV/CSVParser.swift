@@ -605,7 +605,7 @@ final class CSVParser {
                     } else {
                         general = true
                     }
-                case .bool:
+                case .bool, .decimal, .binary:
                     general = true
                 }
                 if general {
@@ -790,7 +790,7 @@ final class CSVParser {
             if quoted {
                 valueStart = buffer.baseAddress ?? valueStart
                 valueCount = buffer.count
-                if valueCount == 0 && sink.type != .string {
+                if valueCount == 0 && sink.type != .string && sink.type != .binary {
                     sink.appendNull()
                     return q
                 }
@@ -821,6 +821,14 @@ final class CSVParser {
                 } else {
                     throw .typeMismatch(start: start, end: q)
                 }
+            case .decimal(let precision, let scale):
+                guard let v = Decimal128.parse(valueStart, valueCount, scale: scale, precision: precision) else { throw .typeMismatch(start: start, end: q) }
+                sink.append(decimal: v)
+            case .binary:
+                // Hex decodes to at most half its length: the bytes fit the room reserved for the text.
+                var decoded: [UInt8] = []
+                guard BinaryText.decodeHex(valueStart, valueCount, into: &decoded) else { throw .typeMismatch(start: start, end: q) }
+                decoded.withUnsafeBufferPointer { sink.append(string: $0.baseAddress ?? valueStart, count: $0.count) }
             }
             return q
         }

@@ -62,6 +62,8 @@ public struct CSVWriter: TableWriter {
                     case .string(let strings):
                         let value = strings[row]
                         putField(value, into: &bytes, forceQuote: value.isEmpty || isNullToken(value))
+                    case .decimal(let values, let scale): bytes.put(decimal: values[row], scale: scale)
+                    case .binary(let values): bytes.put(hex: values[row])   // `\x0a1b`: never needs quoting
                     }
                 }
                 bytes.reserve(1)

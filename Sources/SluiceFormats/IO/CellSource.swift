@@ -10,6 +10,9 @@ package enum CellSource {
     case date(UnsafePointer<Int32>)
     case timestamp(UnsafePointer<Int64>)
     case string(StringsView)
+    /// Unscaled values and the scale.
+    case decimal(UnsafePointer<Int128>, scale: Int)
+    case binary(StringsView)
 
     package init(_ column: Column) {
         switch column.type {
@@ -19,6 +22,8 @@ package enum CellSource {
         case .date: self = .date(column.unsafeValuesAddress(as: Int32.self))
         case .timestamp: self = .timestamp(column.unsafeValuesAddress(as: Int64.self))
         case .string: self = .string(column.unsafeStrings())
+        case .decimal(_, let scale): self = .decimal(column.unsafeValuesAddress(as: Int128.self), scale: scale)
+        case .binary: self = .binary(column.unsafeStrings())
         }
     }
 }

@@ -195,7 +195,7 @@ public struct JSONLinesReader: TableReader {
                         builders[column].append(utf8: UnsafeRawBufferPointer(start: base + slot.start, count: slot.end - slot.start))
                     }
                 } else {
-                    JSONObjectDecoder.append(slot, as: types[column], to: &builders[column])
+                    decoder.append(slot, as: types[column], line: base, to: &builders[column])
                 }
             }
             rows += 1

@@ -95,6 +95,11 @@ public struct JSONLinesWriter: TableWriter {
                         }
                     case .bool(let values): bytes.put(values[row] != 0 ? "true" : "false")
                     case .string(let strings): putJSONString(strings[row], into: &bytes)
+                    case .decimal(let values, let scale): bytes.put(decimal: values[row], scale: scale)   // a JSON number, exact text
+                    case .binary(let values):
+                        bytes.put("\"")
+                        bytes.put(base64: values[row])
+                        bytes.put("\"")
                     case .date(let values):
                         bytes.put("\"")
                         bytes.put(date: values[row])

@@ -249,7 +249,8 @@ package final class JSONObjectDecoder {
     /// The one set of typing rules: `bool` takes `true`/`false`; `int64` an integer
     /// number that fits; `float64` any number, or `"NaN"`/`"Infinity"`/`"-Infinity"`;
     /// `date` a `YYYY-MM-DD` string; `timestamp` an ISO timestamp string, or a date
-    /// string (midnight UTC); `string` a JSON string (callers that keep other values
+    /// string (midnight UTC); `decimal(p, s)` a number or a string, exactly; `binary` a
+    /// base64 string; `string` a JSON string (callers that keep other values
     /// as their JSON text do so before asking).
     @inline(__always)
     package func convert(_ column: Int, to type: DataType, line: UnsafePointer<UInt8>) -> Bool {
@@ -258,6 +259,18 @@ package final class JSONObjectDecoder {
         switch type {
         case .string:
             return slot.kind == .string
+        case .decimal(let precision, let scale):
+            // A JSON number or a string, read exactly (never through a double); parsed
+            // again by `append` (a 128-bit value has no room in the payload).
+            if slot.kind == .string {
+                return Decimal128.parse(text(slot, line: line), slot.textCount, scale: scale, precision: precision) != nil
+            }
+            return (slot.kind == .integer || slot.kind == .number)
+                && Decimal128.parse(line + slot.start, slot.end - slot.start, scale: scale, precision: precision) != nil
+        case .binary:
+            // Base64 text, decoded again by `append`.
+            var bytes: [UInt8] = []
+            return slot.kind == .string && BinaryText.decodeBase64(text(slot, line: line), slot.textCount, into: &bytes)
         case .bool:
             guard slot.kind == .trueValue || slot.kind == .falseValue else { return false }
             payload = slot.kind == .trueValue ? 1 : 0
@@ -290,15 +303,24 @@ package final class JSONObjectDecoder {
         return true
     }
 
-    /// Appends the converted value of a slot (after ``convert(_:to:line:)``) to a builder.
+    /// Appends the converted value of a slot (after ``convert(_:to:line:)`` said it fits) to a builder.
     @inline(__always)
-    package static func append(_ slot: JSONValueSlot, as type: DataType, to builder: inout ColumnBuilder) {
+    package func append(_ slot: JSONValueSlot, as type: DataType, line: UnsafePointer<UInt8>, to builder: inout ColumnBuilder) {
         switch type {
         case .bool: builder.append(bool: slot.payload != 0)
         case .int64: builder.append(int64: Int64(bitPattern: slot.payload))
         case .float64: builder.append(float64: Double(bitPattern: slot.payload))
         case .date: builder.append(date: Int32(truncatingIfNeeded: Int64(bitPattern: slot.payload)))
         case .timestamp: builder.append(timestamp: Int64(bitPattern: slot.payload))
+        case .decimal(let precision, let scale):
+            let parsed = slot.kind == .string
+                ? Decimal128.parse(text(slot, line: line), slot.textCount, scale: scale, precision: precision)
+                : Decimal128.parse(line + slot.start, slot.end - slot.start, scale: scale, precision: precision)
+            builder.append(decimal: parsed ?? 0)
+        case .binary:
+            var bytes: [UInt8] = []
+            _ = BinaryText.decodeBase64(text(slot, line: line), slot.textCount, into: &bytes)
+            bytes.withUnsafeBytes { builder.append(bytes: $0) }
         case .string: preconditionFailure("strings are appended as text")
         }
     }

@@ -23,15 +23,21 @@ struct ParquetChunkDecoder {
         self.codec = codec
     }
 
-    /// Decodes all pages of `chunk`, which must hold exactly `rows` rows.
-    mutating func decode(chunk: UnsafeRawBufferPointer, rows: Int, into column: ParquetColumnBuffer) throws {
+    /// For a leaf of a nested column: where its levels and values go (then `column` is unused).
+    var levels: ParquetLeafLevels?
+
+    /// Decodes all pages of `chunk`, which must hold exactly `rows` rows (a nested
+    /// leaf: `entries` level entries, in as many rows).
+    mutating func decode(chunk: UnsafeRawBufferPointer, rows: Int, entries: Int = 0, into column: ParquetColumnBuffer) throws {
         pageNumber = 0
         dictionary = nil
         var position = 0
         var rowsDone = 0
-        while rowsDone < rows {
+        var entriesDone = 0
+        if levels != nil && entries < rows { throw ThriftError("the chunk claims \(entries) values for \(rows) rows") }
+        while levels == nil ? rowsDone < rows : entriesDone < entries {
             guard position < chunk.count else {
-                throw ThriftError("the chunk ends after \(rowsDone) of its \(rows) rows")
+                throw ThriftError(levels == nil ? "the chunk ends after \(rowsDone) of its \(rows) rows" : "the chunk ends after \(entriesDone) of its \(entries) values")
             }
             pageNumber += 1
             var reader = ThriftCompactReader(UnsafeRawBufferPointer(rebasing: chunk[position...]))
@@ -51,12 +57,14 @@ struct ParquetChunkDecoder {
             case .dataPage:
                 guard let info = header.dataPage else { throw ThriftError("a data page without its header") }
                 let n = Int(info.valueCount)
-                if plan.list != nil {
+                if let levels {
+                    guard n <= entries - entriesDone else { throw ThriftError("the page holds \(n) values, only \(entries - entriesDone) remain in the chunk") }
                     var data = try decompress(page, header: header)
-                    let repetition = try lengthPrefixed(&data, what: "repetition levels")
-                    let definition = try lengthPrefixed(&data, what: "definition levels")
-                    rowsDone += try decodeListPage(repetition: repetition, definition: definition, values: data, count: n,
-                                                   encoding: info.encoding, rowsLeft: rows - rowsDone, into: column)
+                    let repetition = plan.maxRepetitionLevel > 0 ? try lengthPrefixed(&data, what: "repetition levels") : nil
+                    let definition = plan.maxDefinitionLevel > 0 ? try lengthPrefixed(&data, what: "definition levels") : nil
+                    try decodeNestedPage(repetition: repetition, definition: definition, values: data, count: n,
+                                         encoding: info.encoding, into: levels)
+                    entriesDone += n
                     continue
                 }
                 guard n <= rows - rowsDone else { throw ThriftError("the page holds \(n) values, only \(rows - rowsDone) rows remain in the row group") }
@@ -79,9 +87,10 @@ struct ParquetChunkDecoder {
             case .dataPageV2:
                 guard let info = header.dataPageV2 else { throw ThriftError("a data page v2 without its header") }
                 let n = Int(info.valueCount)
-                if plan.list != nil {
+                if let levels {
+                    guard n <= entries - entriesDone else { throw ThriftError("the page holds \(n) values, only \(entries - entriesDone) remain in the chunk") }
                     let repetition = Int(info.repetitionLevelsByteLength), definition = Int(info.definitionLevelsByteLength)
-                    guard repetition <= page.count, definition <= page.count - repetition else { throw ThriftError("levels claim more bytes than the page has") }
+                    guard repetition >= 0, definition >= 0, repetition <= page.count, definition <= page.count - repetition else { throw ThriftError("levels claim more bytes than the page has") }
                     let compressedValues = UnsafeRawBufferPointer(rebasing: page[(repetition + definition)...])
                     let data: UnsafeRawBufferPointer
                     if info.isCompressed && codec != .uncompressed {
@@ -91,9 +100,10 @@ struct ParquetChunkDecoder {
                     } else {
                         data = compressedValues
                     }
-                    rowsDone += try decodeListPage(repetition: UnsafeRawBufferPointer(rebasing: page[0..<repetition]),
-                                                   definition: UnsafeRawBufferPointer(rebasing: page[repetition..<repetition + definition]),
-                                                   values: data, count: n, encoding: info.encoding, rowsLeft: rows - rowsDone, into: column)
+                    try decodeNestedPage(repetition: plan.maxRepetitionLevel > 0 ? UnsafeRawBufferPointer(rebasing: page[0..<repetition]) : nil,
+                                         definition: plan.maxDefinitionLevel > 0 ? UnsafeRawBufferPointer(rebasing: page[repetition..<repetition + definition]) : nil,
+                                         values: data, count: n, encoding: info.encoding, into: levels)
+                    entriesDone += n
                     continue
                 }
                 guard n <= rows - rowsDone, Int(info.rowCount) == n else {
@@ -167,67 +177,36 @@ struct ParquetChunkDecoder {
         return section
     }
 
-    /// Decodes one page of a LIST column: `count` level pairs, the present elements, and
-    /// each row as JSON array text (`[1,null,3]`, `[]`, or a null row). Returns the rows.
-    private func decodeListPage(repetition: UnsafeRawBufferPointer, definition: UnsafeRawBufferPointer, values: UnsafeRawBufferPointer,
-                                count: Int, encoding: ParquetEncoding, rowsLeft: Int, into column: ParquetColumnBuffer) throws -> Int {
-        guard let shape = plan.list else { return 0 }
-        let maxLevel = plan.maxDefinitionLevel
-        let definitionWidth = Int.bitWidth - maxLevel.leadingZeroBitCount
-        var repetitionLevels = [UInt8](repeating: 0, count: count), definitionLevels = [UInt8](repeating: 0, count: count)
-        var repetitionDecoder = try ParquetHybridDecoder(repetition, bitWidth: 1)
-        var definitionDecoder = try ParquetHybridDecoder(definition, bitWidth: definitionWidth)
-        try repetitionLevels.withUnsafeMutableBufferPointer { try repetitionDecoder.decode(bytes: $0.baseAddress!, count: count) }
-        try definitionLevels.withUnsafeMutableBufferPointer { try definitionDecoder.decode(bytes: $0.baseAddress!, count: count) }
-        var present = 0
-        for level in definitionLevels {
-            guard Int(level) <= maxLevel else { throw ThriftError("definition level \(level) above the column's maximum \(maxLevel)") }
-            if Int(level) == maxLevel { present += 1 }
+    /// Decodes one data page of a nested column's leaf: `count` level entries (levels
+    /// absent where the maximum level is 0) and the present values, appended to `levels`.
+    private func decodeNestedPage(repetition: UnsafeRawBufferPointer?, definition: UnsafeRawBufferPointer?, values: UnsafeRawBufferPointer,
+                                  count: Int, encoding: ParquetEncoding, into levels: ParquetLeafLevels) throws {
+        guard count >= 0, count <= ParquetLimits.maxValuesPerPage else {
+            throw ThriftError("the page claims \(count) values (at most \(ParquetLimits.maxValuesPerPage) are read per page)")
         }
-        let elements = ParquetColumnBuffer(type: plan.type, capacity: present)
-        try decodeValues(values, count: present, encoding: encoding, into: elements)
-        elements.commit(levels: nil, rows: present, present: present, maxLevel: 0)
-        guard count == 0 || repetitionLevels[0] == 0 else { throw ThriftError("a list row continues from the previous page (not supported)") }
-        let emptyLevel = shape.isOptional ? 1 : 0   // at this level the list exists but is empty
-        var rowLevels: [UInt8] = []
-        var text: [UInt8] = []
-        var rowIsNull = false, first = true
-        var element = 0
-        func finishRow() {
-            if rowIsNull {
-                rowLevels.append(0)
-            } else {
-                text.append(UInt8(ascii: "]"))
-                text.withUnsafeBytes { column.appendString($0.baseAddress!, count: $0.count) }
-                rowLevels.append(1)
-            }
+        let maxDefinition = plan.maxDefinitionLevel, maxRepetition = plan.maxRepetitionLevel
+        let start = levels.definition.count
+        levels.definition.append(contentsOf: repeatElement(UInt8(truncatingIfNeeded: maxDefinition), count: count))
+        levels.repetition.append(contentsOf: repeatElement(0, count: count))
+        if let definition {
+            var decoder = try ParquetHybridDecoder(definition, bitWidth: Int.bitWidth - maxDefinition.leadingZeroBitCount)
+            try levels.definition.withUnsafeMutableBufferPointer { try decoder.decode(bytes: $0.baseAddress! + start, count: count) }
         }
-        for i in 0..<count {
-            let level = Int(definitionLevels[i])
-            if repetitionLevels[i] == 0 {
-                if i > 0 { finishRow() }
-                text.removeAll(keepingCapacity: true)
-                text.append(UInt8(ascii: "["))
-                first = true
-                rowIsNull = level < emptyLevel
-                if level <= emptyLevel { continue }   // a null row, or an empty list
-            } else if rowIsNull || level <= emptyLevel {
-                throw ThriftError("list levels are inconsistent at entry \(i)")
-            }
-            if !first { text.append(UInt8(ascii: ",")) }
-            first = false
-            if level == maxLevel {
-                ParquetListText.appendJSON(elements, at: element, into: &text)
-                element += 1
-            } else {
-                text.append(contentsOf: Array("null".utf8))
-            }
+        if let repetition {
+            var decoder = try ParquetHybridDecoder(repetition, bitWidth: Int.bitWidth - maxRepetition.leadingZeroBitCount)
+            try levels.repetition.withUnsafeMutableBufferPointer { try decoder.decode(bytes: $0.baseAddress! + start, count: count) }
         }
-        if count > 0 { finishRow() }
-        guard rowLevels.count <= rowsLeft else { throw ThriftError("the page holds \(rowLevels.count) rows, only \(rowsLeft) remain in the row group") }
-        let nonNull = rowLevels.reduce(0) { $0 + Int($1) }
-        rowLevels.withUnsafeBufferPointer { column.commit(levels: $0.baseAddress, rows: rowLevels.count, present: nonNull, maxLevel: 1) }
-        return rowLevels.count
+        var present = 0, rows = 0
+        for i in start..<start + count {
+            let level = Int(levels.definition[i])
+            guard level <= maxDefinition else { throw ThriftError("definition level \(level) above the column's maximum \(maxDefinition)") }
+            guard Int(levels.repetition[i]) <= maxRepetition else { throw ThriftError("repetition level \(levels.repetition[i]) above the column's maximum \(maxRepetition)") }
+            if level == maxDefinition { present += 1 }
+            if levels.repetition[i] == 0 { rows += 1 }
+        }
+        if start == 0 && count > 0 && levels.repetition[0] != 0 { throw ThriftError("the chunk's first entry continues a row") }
+        try decodeValues(values, count: present, encoding: encoding, into: levels.values)
+        levels.rows += rows
     }
 
     // MARK: values
@@ -337,7 +316,12 @@ struct ParquetChunkDecoder {
         case .utf8:
             try decodeStrings(data, count: count, into: column)
             return
-        case .decimal, .time, .uuid, .hex:
+        case .binary:
+            try decodeBytes(data, count: count, into: column)
+            return
+        case .decimal:
+            try decodeDecimals(data, count: count, into: column)
+        case .time, .uuid, .hex:
             try decodeFormatted(data, count: count, into: column)
             return
         }
@@ -365,6 +349,61 @@ struct ParquetChunkDecoder {
         let start = bytes.pointer.assumingMemoryBound(to: UInt8.self) + firstByte
         if badStart != 0 || UTF8Validation.firstInvalidOffset(start, written) != nil {
             throw ThriftError("column \"\(plan.name)\" holds bytes that are not UTF-8 (Sluice has no binary type yet)")
+        }
+    }
+
+    /// BYTE_ARRAY (length-prefixed) or FIXED_LEN_BYTE_ARRAY values as bytes.
+    private func decodeBytes(_ data: UnsafeRawBufferPointer, count: Int, into column: ParquetColumnBuffer) throws {
+        let source = data.baseAddress!
+        if plan.physical == .fixedLenByteArray {
+            let width = plan.typeLength
+            for i in 0..<count { column.appendString(source + i &* width, count: width) }
+            return
+        }
+        var position = 0
+        for _ in 0..<count {
+            guard data.count - position >= 4 else { throw ThriftError("the page ends inside a value's length") }
+            let length = Int(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+            position &+= 4
+            guard length <= data.count - position else { throw ThriftError("a value of \(length) bytes runs past the page's end") }
+            column.appendString(source + position, count: length)
+            position &+= length
+        }
+    }
+
+    /// DECIMAL values (INT32, INT64, or big-endian two's complement bytes) as `Int128`
+    /// unscaled values, checked against the column's precision.
+    private func decodeDecimals(_ data: UnsafeRawBufferPointer, count: Int, into column: ParquetColumnBuffer) throws {
+        guard case .decimal(let precision, _) = plan.type else { preconditionFailure("decimal plan of type \(plan.type)") }
+        let source = data.baseAddress!
+        let out = column.reserveDense(count, as: Int128.self)
+        switch plan.physical {
+        case .int32:
+            for i in 0..<count { out[i] = Int128(Int32(littleEndian: source.loadUnaligned(fromByteOffset: i &* 4, as: Int32.self))) }
+        case .int64:
+            for i in 0..<count { out[i] = Int128(Int64(littleEndian: source.loadUnaligned(fromByteOffset: i &* 8, as: Int64.self))) }
+        default:
+            var position = 0
+            let fixed = plan.physical == .fixedLenByteArray ? plan.typeLength : -1
+            for i in 0..<count {
+                var length = fixed
+                if fixed < 0 {
+                    guard data.count - position >= 4 else { throw ThriftError("the page ends inside a DECIMAL's length") }
+                    length = Int(UInt32(littleEndian: source.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
+                    position &+= 4
+                    guard length <= data.count - position else { throw ThriftError("a DECIMAL of \(length) bytes runs past the page's end") }
+                }
+                guard length > 0, length <= 16 else { throw ThriftError("column \"\(plan.name)\": a DECIMAL of \(length) bytes (Sluice reads 1 to 16)") }
+                let bytes = source.assumingMemoryBound(to: UInt8.self) + position
+                var raw: Int128 = bytes[0] & 0x80 != 0 ? -1 : 0   // big-endian two's complement
+                for k in 0..<length { raw = (raw << 8) | Int128(bytes[k]) }
+                out[i] = raw
+                position &+= length
+            }
+        }
+        let limit = UInt128(Decimal128.maxUnscaled(precision: precision))
+        for i in 0..<count where out[i].magnitude > limit {
+            throw ThriftError("column \"\(plan.name)\": DECIMAL value \(Decimal128.format(out[i], scale: plan.type.decimalScale ?? 0)) has more than its \(precision) digits")
         }
     }
 
@@ -401,7 +440,7 @@ struct ParquetChunkDecoder {
         guard largest < size || count == 0 else {
             throw ThriftError("dictionary index \(largest) is out of range (the dictionary has \(size) values)")
         }
-        if plan.type == .string {
+        if plan.type.isVariableWidth {
             let offsets = dictionary.values.pointer.assumingMemoryBound(to: Int64.self)
             let bytes = dictionary.byteBuffer.pointer
             var total = 0
@@ -424,6 +463,9 @@ struct ParquetChunkDecoder {
             for i in 0..<count { out[i] = source[Int(indices[i])] }
         case 4:
             let out = column.reserveDense(count, as: Int32.self), source = dictionary.values.pointer.assumingMemoryBound(to: Int32.self)
+            for i in 0..<count { out[i] = source[Int(indices[i])] }
+        case 16:
+            let out = column.reserveDense(count, as: Int128.self), source = dictionary.values.pointer.assumingMemoryBound(to: Int128.self)
             for i in 0..<count { out[i] = source[Int(indices[i])] }
         default:
             let out = column.reserveDense(count, as: Int64.self), source = dictionary.values.pointer.assumingMemoryBound(to: Int64.self)

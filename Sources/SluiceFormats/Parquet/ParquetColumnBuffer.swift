@@ -24,15 +24,15 @@ final class ParquetColumnBuffer {
         self.type = type
         width = type.byteWidth
         values = RawBuffer(capacity: (Swift.max(capacity, 1) + 1) * width)
-        bytes = RawBuffer(capacity: type == .string ? Swift.max(capacity, 1) * 8 : 0)
-        if type == .string { values.append(Int64(0)) }
+        bytes = RawBuffer(capacity: type.isVariableWidth ? Swift.max(capacity, 1) * 8 : 0)
+        if type.isVariableWidth { values.append(Int64(0)) }
     }
 
     /// Forgets every row, keeping the memory when nothing else holds it.
     func reset(capacity: Int) {
         values = RawBuffer(capacity: (Swift.max(capacity, 1) + 1) * width)
-        bytes = RawBuffer(capacity: type == .string ? Swift.max(capacity, 1) * 8 : 0)
-        if type == .string { values.append(Int64(0)) }
+        bytes = RawBuffer(capacity: type.isVariableWidth ? Swift.max(capacity, 1) * 8 : 0)
+        if type.isVariableWidth { values.append(Int64(0)) }
         count = 0
         pending = 0
         validity = nil
@@ -42,7 +42,7 @@ final class ParquetColumnBuffer {
 
     /// Room for `n` more dense values; returns where the next one goes.
     func reserveDense<T: BitwiseCopyable>(_ n: Int, as _: T.Type) -> UnsafeMutablePointer<T> {
-        let used = (count + pending) * width + (type == .string ? 8 : 0)
+        let used = (count + pending) * width + (type.isVariableWidth ? 8 : 0)
         values.reserve(used + n * width)
         return (values.mutablePointer + used).assumingMemoryBound(to: T.self)
     }
@@ -50,7 +50,7 @@ final class ParquetColumnBuffer {
     /// Marks `n` dense values written after ``reserveDense(_:as:)``.
     func didAppendDense(_ n: Int) {
         pending += n
-        values.count = (count + pending) * width + (type == .string ? 8 : 0)
+        values.count = (count + pending) * width + (type.isVariableWidth ? 8 : 0)
     }
 
     // MARK: dense appends (strings)
@@ -83,7 +83,7 @@ final class ParquetColumnBuffer {
             return
         }
         appendValidity(levels: levels, rows: rows, maxLevel: maxLevel)
-        if type == .string {
+        if type.isVariableWidth {
             values.reserve((count + rows + 1) * 8)
             let offsets = values.mutablePointer.assumingMemoryBound(to: Int64.self) + count
             // offsets[1...present] hold the dense ends; offsets[0] the start.
@@ -105,9 +105,21 @@ final class ParquetColumnBuffer {
         switch width {
         case 1: spread(UInt8.self, levels: levels, rows: rows, present: present, maxLevel: maxLevel)
         case 4: spread(Int32.self, levels: levels, rows: rows, present: present, maxLevel: maxLevel)
+        case 16: spread(Int128.self, levels: levels, rows: rows, present: present, maxLevel: maxLevel)
         default: spread(Int64.self, levels: levels, rows: rows, present: present, maxLevel: maxLevel)
         }
         values.count = (count + rows) * width
+    }
+
+    /// Marks the `rows` values appended since the last commit (one per row, nulls
+    /// included as zero or empty) as committed; `validity[i] == 1` where row `i` holds a value.
+    func markRows(_ rows: Int, validity: [UInt8], present: Int) {
+        precondition(rows == pending, "\(pending) values appended for \(rows) rows")
+        if present < rows || self.validity != nil {
+            validity.withUnsafeBufferPointer { appendValidity(levels: $0.baseAddress, rows: rows, maxLevel: 1) }
+        }
+        count += rows
+        pending = 0
     }
 
     private func spread<T: FixedWidthInteger>(_: T.Type, levels: UnsafePointer<UInt8>, rows: Int, present: Int, maxLevel: UInt8) {
@@ -146,8 +158,8 @@ final class ParquetColumnBuffer {
     /// The committed rows as a column (the buffer must not be used afterwards).
     func finish() -> Column {
         let bitmap = validity.map { Bitmap(words: Array($0.prefix((count + 63) >> 6)), count: count) }
-        if type == .string {
-            return Column(offsets: values, bytes: bytes, count: count, validity: bitmap)
+        if type.isVariableWidth {
+            return Column(offsets: values, bytes: bytes, count: count, validity: bitmap, type: type)
         }
         return Column(type: type, values: values, count: count, validity: bitmap)
     }

@@ -10,8 +10,10 @@ import SluiceCore
 /// | FLOAT, DOUBLE, FLOAT16                    | `float64`   |
 /// | DATE                                      | `date`      |
 /// | TIMESTAMP millis/micros/nanos, INT96      | `timestamp` (µs; nanoseconds are truncated) |
-/// | BYTE_ARRAY (STRING, ENUM, JSON, none)     | `string` (must be UTF-8) |
-/// | DECIMAL, TIME, UUID, other FIXED_LEN_BYTE_ARRAY | `string` (exact text: `123.45`, `12:30:00.000001`, UUID, hex) |
+/// | BYTE_ARRAY (STRING, ENUM, JSON)           | `string` (must be UTF-8) |
+/// | BYTE_ARRAY (none, BSON), other FIXED_LEN_BYTE_ARRAY | `binary` |
+/// | DECIMAL(p,s) on INT32, INT64, FIXED_LEN_BYTE_ARRAY (≤ 16 bytes), BYTE_ARRAY | `decimal(p,s)` (exact; p ≤ 38) |
+/// | TIME, UUID                                | `string` (exact text: `12:30:00.000001`, UUID) |
 struct ParquetColumnPlan: Sendable {
     enum Kind: Sendable, Equatable {
         case bool
@@ -25,6 +27,8 @@ struct ParquetColumnPlan: Sendable {
         case double
         case float16
         case utf8
+        /// Bytes: BYTE_ARRAY without a text annotation, or FIXED_LEN_BYTE_ARRAY.
+        case binary
         case decimal(scale: Int)
         case time(ParquetLogicalType.TimeUnit)
         case uuid
@@ -44,22 +48,22 @@ struct ParquetColumnPlan: Sendable {
     var type: DataType
     /// Said once to the user, e.g. that nanoseconds are truncated.
     var note: String?
-    /// For a LIST column (three-level, primitive elements): its shape. The other fields
-    /// then describe the element, and the column is read as JSON array text.
-    var list: ListShape?
+    /// Repetition level of a leaf inside a nested column (0 for a flat column).
+    var maxRepetitionLevel = 0
+    /// Whether this plan is one leaf of a nested column (decoded into levels, see
+    /// ``ParquetLeafLevels``).
+    var isNestedLeaf = false
+    /// For a nested top-level column (struct, map, list, or a mix): its shape. The column
+    /// is read as JSON text; the other fields describe its first leaf.
+    var nested: ParquetNestedShape?
 
-    struct ListShape: Sendable, Equatable {
-        var isOptional: Bool
-        var elementIsOptional: Bool
-    }
-
-    /// The type of the column Sluice builds: the element's, or `string` (JSON) for a list.
-    var outputType: DataType { list == nil ? type : .string }
+    /// The type of the column Sluice builds: its own, or `string` (JSON) for a nested one.
+    var outputType: DataType { nested == nil ? type : .string }
 
     /// Whether the values are strings formatted from another physical type.
     var isFormatted: Bool {
         switch kind {
-        case .decimal, .time, .uuid, .hex: true
+        case .time, .uuid, .hex: true
         default: false
         }
     }
@@ -113,7 +117,9 @@ struct ParquetColumnPlan: Sendable {
         case .byteArray:
             if case .decimal(let scale, _)? = logical { kind = .decimal(scale: Int(scale)) }
             else if converted == .decimal { kind = .decimal(scale: Int(element.scale ?? 0)) }
-            else { kind = .utf8 }
+            else if logical == .string || logical == .enumeration || logical == .json
+                        || converted == .utf8 || converted == .enumeration || converted == .json { kind = .utf8 }
+            else { kind = .binary }
         case .fixedLenByteArray:
             guard let length = element.typeLength, length > 0, length <= 1 << 20 else {
                 return .failure(ThriftError("column \"\(name)\" is FIXED_LEN_BYTE_ARRAY without a valid type_length"))
@@ -122,13 +128,19 @@ struct ParquetColumnPlan: Sendable {
             else if converted == .decimal { kind = .decimal(scale: Int(element.scale ?? 0)) }
             else if logical == .uuid && length == 16 { kind = .uuid }
             else if logical == .float16 && length == 2 { kind = .float16 }
-            else { kind = .hex }
+            else { kind = .binary }
         }
-        if case .decimal = kind {
-            note = "column \"\(name)\": DECIMAL read as exact text (Sluice has no decimal type yet)"
+        var decimalType = DataType.string
+        if case .decimal(let scale) = kind {
             if physical == .fixedLenByteArray, (element.typeLength ?? 0) > 16 {
                 return .failure(ThriftError("column \"\(name)\" is a DECIMAL of \(element.typeLength ?? 0) bytes; Sluice reads up to 16"))
             }
+            var precision = Int(element.precision ?? 0)
+            if case .decimal(_, let p)? = logical { precision = Int(p) }
+            guard (1...DataType.maxDecimalPrecision).contains(precision), (0...precision).contains(scale) else {
+                return .failure(ThriftError("column \"\(name)\" is DECIMAL(\(precision),\(scale)); Sluice reads precision 1…\(DataType.maxDecimalPrecision) with 0 ≤ scale ≤ precision"))
+            }
+            decimalType = .decimal(precision: precision, scale: scale)
         }
         let type: DataType = switch kind {
         case .bool: .bool
@@ -136,7 +148,9 @@ struct ParquetColumnPlan: Sendable {
         case .date: .date
         case .timestamp, .int96: .timestamp
         case .float, .double, .float16: .float64
-        case .utf8, .decimal, .time, .uuid, .hex: .string
+        case .utf8, .time, .uuid, .hex: .string
+        case .binary: .binary
+        case .decimal: decimalType
         }
         return .success(ParquetColumnPlan(name: name, leafIndex: leafIndex, physical: physical,
                                           typeLength: Int(element.typeLength ?? 0), maxDefinitionLevel: maxDefinitionLevel,

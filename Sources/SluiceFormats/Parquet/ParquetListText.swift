@@ -17,6 +17,12 @@ enum ParquetListText {
             appendString(Value.date(values.loadUnaligned(fromByteOffset: index * 4, as: Int32.self)).description, into: &text)
         case .timestamp:
             appendString(Value.timestamp(values.loadUnaligned(fromByteOffset: index * 8, as: Int64.self)).description, into: &text)
+        case .decimal(_, let scale):   // a JSON number, exact text
+            text.append(contentsOf: Decimal128.format(values.loadUnaligned(fromByteOffset: index * 16, as: Int128.self), scale: scale).utf8)
+        case .binary:   // base64, as JSON Lines writes bytes
+            let offsets = values.assumingMemoryBound(to: Int64.self)
+            let lower = Int(offsets[index]), upper = Int(offsets[index + 1])
+            appendString(BinaryText.base64(Array(UnsafeRawBufferPointer(start: elements.byteBuffer.pointer + lower, count: upper - lower))), into: &text)
         case .string:
             let offsets = values.assumingMemoryBound(to: Int64.self)
             let lower = Int(offsets[index]), upper = Int(offsets[index + 1])

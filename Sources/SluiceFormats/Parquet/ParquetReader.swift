@@ -5,9 +5,9 @@ import SluiceCore
 ///
 /// Only the columns asked for (``ReadOptions/columns``) are read from disk: each
 /// column chunk is read with one `pread`, its pages decompressed and decoded straight
-/// into the column's buffers (see ``ParquetChunkDecoder``). Flat columns, and LISTs of
-/// primitives as JSON array text; another nested column (struct, map, nested lists) is
-/// an error naming it, unless projected away.
+/// into the column's buffers (see ``ParquetChunkDecoder``). Flat columns are read into
+/// typed columns; a nested column (list, struct, map, any mix) into JSON text, with a
+/// note naming it (``ParquetNestedAssembler``).
 /// Damage is a ``FormatError`` `.corruptFile` naming the file, row group, column and
 /// page — never a crash.
 ///
@@ -27,6 +27,7 @@ public struct ParquetReader: TableReader {
     let selectedRowGroups: [Int]
     private var nextRowGroup = 0
     private var pending: Table?
+    private let observer: (@Sendable (_ file: String, _ rowGroup: Int, _ column: String) -> Void)?
 
     /// Opens `path` and reads its footer.
     ///
@@ -44,6 +45,7 @@ public struct ParquetReader: TableReader {
 
     init(input: SluiceInput, options: ReadOptions) throws {
         self.input = input
+        observer = options.chunkObserver
         metadata = try Self.readFooter(input)
         let all = try Self.plan(metadata, file: input.name, wanted: options.columns)
         plans = all
@@ -94,7 +96,7 @@ public struct ParquetReader: TableReader {
     /// UTF-8 strings from the new `min_value`/`max_value` fields).
     static func ranges(of group: ParquetRowGroup, plans: [ParquetColumnPlan]) -> [String: ColumnRange] {
         var result: [String: ColumnRange] = [:]
-        for plan in plans where plan.leafIndex < group.columns.count && plan.list == nil {
+        for plan in plans where plan.leafIndex < group.columns.count && plan.nested == nil {
             guard let stats = group.columns[plan.leafIndex].metaData?.statistics else { continue }
             func value(_ bytes: [UInt8]?) -> Value? {
                 guard let bytes else { return nil }
@@ -157,7 +159,7 @@ public struct ParquetReader: TableReader {
         let groups = range.map { metadata.rowGroups[$0] }
         var rows = 0
         for group in groups { rows += Int(group.rowCount) }
-        let capacity = Swift.min(rows, 1 << 24)
+        let capacity = ParquetLimits.reservedRows(claimed: rows, fileSize: input.size)
         let buffers = plans.map { ParquetColumnBuffer(type: $0.outputType, capacity: capacity) }
         guard !plans.isEmpty else { return Table(emptyWith: schema) }
         // Columns are independent: with enough rows, two threads take turns by size
@@ -188,6 +190,25 @@ public struct ParquetReader: TableReader {
 
     fileprivate func readChunk(rowGroup r: Int, plan: ParquetColumnPlan, decoder: inout ParquetChunkDecoder,
                            scratch: RawBuffer, into buffer: ParquetColumnBuffer) throws {
+        observer?(input.name, r, plan.name)
+        guard let shape = plan.nested else {
+            return try readLeafChunk(rowGroup: r, plan: plan, decoder: &decoder, scratch: scratch, into: buffer)
+        }
+        let leaves = shape.leaves.map { ParquetLeafLevels(type: $0.type) }
+        for (leaf, levels) in zip(shape.leaves, leaves) {
+            var leafDecoder = ParquetChunkDecoder(plan: leaf, codec: .uncompressed)
+            leafDecoder.levels = levels
+            try readLeafChunk(rowGroup: r, plan: leaf, decoder: &leafDecoder, scratch: scratch, into: buffer)
+        }
+        do {
+            try ParquetNestedAssembler(shape: shape, leaves: leaves).assemble(rows: Int(metadata.rowGroups[r].rowCount), into: buffer)
+        } catch let error as ThriftError {
+            throw corrupt("row group \(r + 1) of \(metadata.rowGroups.count), column \"\(plan.name)\": \(error.description)")
+        }
+    }
+
+    private func readLeafChunk(rowGroup r: Int, plan: ParquetColumnPlan, decoder: inout ParquetChunkDecoder,
+                               scratch: RawBuffer, into buffer: ParquetColumnBuffer) throws {
         let group = metadata.rowGroups[r]
         let place = "row group \(r + 1) of \(metadata.rowGroups.count), column \"\(plan.name)\""
         guard plan.leafIndex < group.columns.count, let meta = group.columns[plan.leafIndex].metaData else {
@@ -213,10 +234,13 @@ public struct ParquetReader: TableReader {
         scratch.reserve(Int(length) + 8)
         try input.read(at: Int(start), into: scratch.mutablePointer, count: Int(length))
         if decoder.codec != meta.codec || decoder.plan.leafIndex != plan.leafIndex {
+            let levels = decoder.levels
             decoder = ParquetChunkDecoder(plan: plan, codec: meta.codec)
+            decoder.levels = levels
         }
         do {
-            try decoder.decode(chunk: UnsafeRawBufferPointer(start: scratch.pointer, count: Int(length)), rows: rows, into: buffer)
+            try decoder.decode(chunk: UnsafeRawBufferPointer(start: scratch.pointer, count: Int(length)), rows: rows,
+                               entries: Int(clamping: meta.valueCount), into: buffer)
         } catch let error as ThriftError {
             throw corrupt("\(place), page \(decoder.pageNumber): \(error.description)")
         }
@@ -234,7 +258,7 @@ public struct ParquetReader: TableReader {
         let magic: [UInt8] = Array("PAR1".utf8)
         guard size >= 12, try input.bytes(at: 0, count: 4) == magic else {
             throw FormatError(.corruptFile, file: input.name, message: "not a Parquet file (\(size) bytes, no \"PAR1\" at the start)",
-                              hint: "check the path, or pass --format csv|tsv|jsonl|sluice if it is another format")
+                              hint: "check the path, or pass --input-format csv|tsv|jsonl|sluice if it is another format")
         }
         let tail = try input.bytes(at: size - 8, count: 8)
         if Array(tail[4..<8]) == Array("PARE".utf8) {
@@ -283,31 +307,28 @@ public struct ParquetReader: TableReader {
             guard children >= 0, children <= elements.count - index else { throw bad("group \"\(element.name)\" claims \(children) children") }
             for _ in 0..<children { try skipSubtree(depth: depth + 1) }
         }
-        /// A three-level LIST of primitives at `at`: group (LIST) → repeated group → leaf.
-        func listPlan(at i: Int, leaf: Int) -> ParquetColumnPlan? {
-            guard i + 2 < elements.count else { return nil }
-            let outer = elements[i], middle = elements[i + 1], inner = elements[i + 2]
-            guard outer.childCount == 1, outer.repetition != .repeated, outer.convertedType == .list || outer.logicalType == .list,
-                  middle.childCount == 1, middle.repetition == .repeated, middle.type == nil,
-                  (inner.childCount ?? 0) == 0, inner.type != nil, inner.repetition != .repeated else { return nil }
-            let outerOptional = outer.repetition != .required, innerOptional = inner.repetition != .required
-            let maxLevel = (outerOptional ? 1 : 0) + 1 + (innerOptional ? 1 : 0)
-            guard case .success(var plan) = ParquetColumnPlan.make(element: inner, name: outer.name, leafIndex: leaf, maxDefinitionLevel: maxLevel) else { return nil }
-            plan.list = .init(isOptional: outerOptional, elementIsOptional: innerOptional)
-            return plan
-        }
+        var failed: [String: String] = [:]
         for _ in 0..<topCount {
             guard index < elements.count else { throw bad("the schema ends before the root's \(topCount) columns") }
             let element = elements[index]
-            if let plan = listPlan(at: index, leaf: leaf) {
-                plans.append(plan)
-                index += 3
-                leaf += 1
-                continue
-            }
             if (element.childCount ?? 0) > 0 || element.repetition == .repeated || element.type == nil {
-                nested.append(element.name)
-                try skipSubtree(depth: 0)
+                // A nested column: its whole subtree, read as JSON text.
+                let start = index, firstLeaf = leaf
+                do {
+                    let shape = try ParquetNestedShape.make(elements, index: &index, leaf: &leaf)
+                    var plan = shape.leaves[0]
+                    plan.name = element.name
+                    plan.nested = shape
+                    plan.note = "column \"\(element.name)\" is nested (\(shape.typeDescription)): read as JSON text"
+                    plans.append(plan)
+                } catch let error as ThriftError {
+                    // Unreadable (an unsupported leaf type, say): an error only if asked for.
+                    index = start
+                    leaf = firstLeaf
+                    try skipSubtree(depth: 0)
+                    nested.append(element.name)
+                    failed[element.name] = error.description
+                }
                 continue
             }
             index += 1
@@ -330,11 +351,9 @@ public struct ParquetReader: TableReader {
                                   hint: suggestion(for: name, among: names).map { "did you mean `\($0)`?" })
             }
         }
-        let nestedWanted = nested.filter { wanted?.contains($0) ?? true }
-        if !nestedWanted.isEmpty {
-            throw FormatError(.corruptFile, file: file,
-                              message: "column\(nestedWanted.count == 1 ? "" : "s") \(nestedWanted.map { "\"\($0)\"" }.joined(separator: ", ")) \(nestedWanted.count == 1 ? "is" : "are") nested (struct, map or a list of non-primitives); Sluice reads flat columns and lists of primitives so far",
-                              hint: "read only the flat columns, e.g. `sluice scan \(file) --columns \(plans.map(\.name).joined(separator: ","))`")
+        if let name = nested.first(where: { wanted?.contains($0) ?? true }) {
+            throw FormatError(.corruptFile, file: file, message: "nested column \"\(name)\" cannot be read: \(failed[name] ?? "unsupported")",
+                              hint: "read the other columns, e.g. `sluice scan \(file) --columns \(plans.map(\.name).joined(separator: ","))`")
         }
         if let wanted { return plans.filter { wanted.contains($0.name) } }
         return plans

@@ -41,7 +41,21 @@ enum ParquetStatisticsBuilder {
                 stats.min = bytes(low.bitPattern.littleEndian)
                 stats.max = bytes(high.bitPattern.littleEndian)
             }
-        case .string:
+        case .decimal(let precision, _):
+            // Signed order, in the physical form the writer uses (INT64 or big-endian bytes).
+            var low = Int128.max, high = Int128.min, any = false
+            column.withUnsafeValues(as: Int128.self) { v in for i in 0..<v.count where valid(i) { low = min(low, v[i]); high = max(high, v[i]); any = true } }
+            if any {
+                if precision <= 18 {
+                    stats.min = bytes(Int64(truncatingIfNeeded: low).littleEndian)
+                    stats.max = bytes(Int64(truncatingIfNeeded: high).littleEndian)
+                } else {
+                    let width = decimalByteWidth(precision: precision)
+                    stats.min = Array(withUnsafeBytes(of: low.bigEndian) { $0[(16 - width)...] })
+                    stats.max = Array(withUnsafeBytes(of: high.bigEndian) { $0[(16 - width)...] })
+                }
+            }
+        case .string, .binary:
             column.withUnsafeStrings { strings in
                 var low: UnsafeBufferPointer<UInt8>?, high: UnsafeBufferPointer<UInt8>?
                 for i in 0..<strings.count where valid(i) {

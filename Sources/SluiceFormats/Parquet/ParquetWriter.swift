@@ -93,6 +93,21 @@ public struct ParquetWriter: TableWriter {
             element.type = .int64
             element.convertedType = .timestampMicros
             element.logicalType = .timestamp(isAdjustedToUTC: true, unit: .micros)
+        case .decimal(let precision, let scale):
+            // As pyarrow: INT64 up to 18 digits (its store_decimal_as_integer layout),
+            // else FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold the precision.
+            if precision <= 18 {
+                element.type = .int64
+            } else {
+                element.type = .fixedLenByteArray
+                element.typeLength = Int32(decimalByteWidth(precision: precision))
+            }
+            element.convertedType = .decimal
+            element.logicalType = .decimal(scale: Int32(scale), precision: Int32(precision))
+            element.scale = Int32(scale)
+            element.precision = Int32(precision)
+        case .binary:
+            element.type = .byteArray
         }
         return element
     }
@@ -150,7 +165,7 @@ public struct ParquetWriter: TableWriter {
         var dictionaryOffset: Int64?
         var encodings: [ParquetEncoding] = [.plain, .rle]
         var dictionary: ParquetStringDictionary?
-        if column.type == .string, column.count - column.nullCount > 0 {
+        if column.type.isVariableWidth, column.count - column.nullCount > 0 {
             dictionary = ParquetStringDictionary(column, limit: options.dictionaryPageSizeLimit)
         }
         if let dictionary {
@@ -165,7 +180,7 @@ public struct ParquetWriter: TableWriter {
         let dataOffset = Int64(position)
         // Pages of about `dataPageSize` uncompressed bytes.
         let rowsPerPage: Int
-        if column.type == .string && dictionary == nil {
+        if column.type.isVariableWidth && dictionary == nil {
             let bytes = column.withUnsafeStrings { Int($0.offsets[$0.count] - $0.offsets[0]) }
             let average = Swift.max(1, bytes / Swift.max(column.count, 1) + 4)
             rowsPerPage = Swift.max(1, options.dataPageSize / average)
@@ -261,7 +276,18 @@ public struct ParquetWriter: TableWriter {
             column.withUnsafeValues(as: Int32.self) { appendFixed($0, validity: validity, into: output) }
         case .int64, .timestamp, .float64:
             column.withUnsafeValues(as: Int64.self) { appendFixed($0, validity: validity, into: output) }
-        case .string:
+        case .decimal(let precision, _):
+            column.withUnsafeValues(as: Int128.self) { values in
+                if precision <= 18 {
+                    output.reserve(extra: values.count * 8)
+                    for i in 0..<values.count where validity?.isValid(i) ?? true { output.append(Int64(truncatingIfNeeded: values[i]).littleEndian) }
+                } else {
+                    let width = decimalByteWidth(precision: precision)
+                    output.reserve(extra: values.count * width)
+                    for i in 0..<values.count where validity?.isValid(i) ?? true { appendBigEndian(values[i], width: width, into: output) }
+                }
+            }
+        case .string, .binary:
             column.withUnsafeStrings { strings in
                 output.reserve(extra: Int(strings.offsets[strings.count] - strings.offsets[0]) + strings.count * 4)
                 for i in 0..<strings.count where validity?.isValid(i) ?? true {
@@ -281,4 +307,18 @@ public struct ParquetWriter: TableWriter {
         output.reserve(extra: values.count * MemoryLayout<T>.stride)
         for i in 0..<values.count where validity.isValid(i) { output.append(values[i]) }
     }
+}
+
+/// Bytes of the two's complement FIXED_LEN_BYTE_ARRAY that holds every
+/// `decimal(precision, _)` (pyarrow's width: 5 bytes for 10 digits, 16 for 38).
+func decimalByteWidth(precision: Int) -> Int {
+    var bytes = 1
+    while bytes < 16 && (Int128(1) << (8 * bytes - 1)) - 1 < Decimal128.maxUnscaled(precision: precision) { bytes += 1 }
+    return bytes
+}
+
+/// `value`'s low `width` bytes, most significant first (big-endian two's complement).
+func appendBigEndian(_ value: Int128, width: Int, into output: RawBuffer) {
+    let big = value.bigEndian
+    withUnsafeBytes(of: big) { raw in output.append(raw.baseAddress! + (16 - width), byteCount: width) }
 }

@@ -118,6 +118,10 @@ public struct RowGroupFilter: Sendable, Equatable {
         case let (.timestamp(a), .timestamp(b)): return sign(a, b)
         case let (.timestamp(a), .date(b)): return sign(a, Int64(b) * 86_400_000_000)
         case let (.bool(a), .bool(b)): return sign(a ? 1 : 0, b ? 1 : 0)
+        case (.date, .string(let text)):   // `ds = '2024-06-01'`: the literal as the expression reads it
+            return ScalarParser.value(text, as: .date).flatMap { order(stat, $0) }
+        case (.timestamp, .string(let text)):
+            return ScalarParser.value(text, as: .timestamp).flatMap { order(stat, $0) }
         default: return nil
         }
     }

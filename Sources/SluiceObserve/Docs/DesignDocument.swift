@@ -81,8 +81,7 @@ public struct DesignDocument: Sendable {
         var lines: [String] = []
         for task in pipeline.topologicalOrder() {
             guard case .transform(let action) = task.action else { continue }
-            let steps = (try? Transform(node: action.steps.node, file: action.steps.file, loadTable: { _ in Table.empty }).steps) ?? []
-            for step in steps { lines.append("\(task.name): " + Self.words(step)) }
+            for step in action.transform.steps { lines.append("\(task.name): " + Self.words(step)) }
         }
         return lines
     }

@@ -100,26 +100,9 @@ public struct DatasetName: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 }
 
-/// `path` made absolute against `base` (itself made absolute against the working directory),
-/// with `.` and `..` segments resolved.
+/// `path` made absolute against `base` (see ``FilePaths/absolute(_:base:)``).
 func absolutePath(_ path: String, base: String) -> String {
-    var full = path
-    if !path.hasPrefix("/") {
-        var root = base
-        if !root.hasPrefix("/") {
-            var buffer = [CChar](repeating: 0, count: 4096)
-            let cwd = getcwd(&buffer, buffer.count) != nil ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "/"
-            root = root == "." || root.isEmpty ? cwd : cwd + "/" + root
-        }
-        full = root + "/" + path
-    }
-    var parts: [Substring] = []
-    for part in full.split(separator: "/") {
-        if part == "." || part.isEmpty { continue }
-        if part == ".." { _ = parts.popLast(); continue }
-        parts.append(part)
-    }
-    return "/" + parts.joined(separator: "/")
+    FilePaths.absolute(path, base: base)
 }
 
 /// An SQL identifier without its quotes.

@@ -115,17 +115,14 @@ public struct PipelineLineage: Sendable {
                     }
                 }
             case .transform(let action):
-                // Parse the steps again, noting which file or task each join/union reads.
-                let reads = ReadLog()
-                let steps = (try? Transform(node: action.steps.node, file: action.steps.file, loadTable: { path in
-                    reads.paths.append(path)
-                    return Table.empty
-                }).steps) ?? []
-                var shape = upstreamShape, hop = identity, readIndex = 0
-                for step in steps {
+                // Which file or task each join/union reads: the parsed steps name them.
+                var shape = upstreamShape, hop = identity
+                for step in action.transform.steps {
                     var other: (DatasetName, TableShape)?, otherHop: (DatasetName, TableShape)?
-                    if case .join = step, readIndex < reads.paths.count { (other, otherHop) = otherTable(reads.paths[readIndex], pipeline: pipeline, shapes: shapes, job: &job); readIndex += 1 }
-                    if case .union = step, readIndex < reads.paths.count { (other, otherHop) = otherTable(reads.paths[readIndex], pipeline: pipeline, shapes: shapes, job: &job); readIndex += 1 }
+                    var reference: TableReference?
+                    if case .join(let spec) = step { reference = spec.right.reference }
+                    if case .union(let table) = step { reference = table.reference }
+                    if let reference { (other, otherHop) = otherTable(reference.name, pipeline: pipeline, shapes: shapes, job: &job) }
                     shape = shape.applying(step, other: other)
                     hop = hop.applying(step, other: otherHop)
                 }
@@ -249,11 +246,6 @@ public struct PipelineLineage: Sendable {
 }
 
 /// Paths a transform's join/union steps asked for, in step order.
-final class ReadLog: @unchecked Sendable {
-    // Written only while the steps are parsed, on one thread.
-    var paths: [String] = []
-}
-
 extension TaskAction {
     /// Whether the task reads its upstream's table.
     var isReading: Bool {

@@ -118,7 +118,12 @@ extension TableShape {
                 let text = measure.function.rawValue + "(" + (measure.column ?? "*") + ")"
                 let masking = measure.function == .count || measure.function == .countDistinct
                 let inputs = measure.column.map { self.inputs(of: $0, then: .aggregation(text, masking: masking)) } ?? []
-                let type: DataType? = masking ? .int64 : measure.function == .avg ? .float64 : measure.column.flatMap { column(named: $0)?.type }
+                let type: DataType? = masking ? .int64 : measure.column.flatMap { column(named: $0)?.type }.map { source -> DataType in
+                    // As AggregateSpec computes them: decimals stay exact (sum 38 digits, avg 6 more places).
+                    if case .decimal(_, let s) = source, measure.function == .sum { return .decimal(precision: 38, scale: s) }
+                    if case .decimal(_, let s) = source, measure.function == .avg { return .decimal(precision: 38, scale: min(s + 6, 38)) }
+                    return measure.function == .avg ? .float64 : source
+                }
                 columns.append(LineageColumn(name: measure.name, type: type, inputs: inputs))
             }
             result.columns = columns

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SluiceCore
 
 /// Where one-shot commands (`sluice run`, `sluice check`) leave their metrics.
 public enum MetricsExport {

@@ -19,7 +19,7 @@ public final class SluiceMetrics: EventObserver, @unchecked Sendable {   // stat
     let runs, runDuration, lastSuccess, lastRun, runsInProgress: MetricsRegistry.Family
     let checks, checkObserved, checkThreshold, slaMisses: MetricsRegistry.Family
     let streamIn, streamOut, streamDLQ, streamFiltered, streamLatency, streamLag, streamRetries, streamUp: MetricsRegistry.Family
-    let alertsSent: MetricsRegistry.Family
+    let alertsSent, eventsDropped: MetricsRegistry.Family
 
     public init(registry: MetricsRegistry = MetricsRegistry()) {
         self.registry = registry
@@ -48,6 +48,7 @@ public final class SluiceMetrics: EventObserver, @unchecked Sendable {   // stat
         streamLag = r.gauge("sluice_stream_consumer_lag_records", help: "Records not yet read, per input partition.", labels: ["stream", "partition"])
         streamRetries = r.counter("sluice_stream_delivery_retries_total", help: "Deliveries to a stream output tried again.", labels: ["stream", "output"])
         streamUp = r.gauge("sluice_stream_running", help: "1 while the stream runs, 0 after it stopped.", labels: ["stream"])
+        eventsDropped = r.counter("sluice_events_dropped_total", help: "Events an observer dropped because its buffer was full (backpressure), by observer.", labels: ["observer"])
         alertsSent = r.counter("sluice_alert_notifications_total", help: "Alert notifications, by channel kind and delivery outcome.", labels: ["channel", "outcome"])
     }
 
@@ -104,6 +105,12 @@ public final class SluiceMetrics: EventObserver, @unchecked Sendable {   // stat
     public func recordDeadLettered(_ e: RecordDeadLettered) { registry.add(streamDLQ, 1, [e.stream, e.processor]) }
 
     public func deliveryRetried(_ e: DeliveryRetried) { registry.add(streamRetries, 1, [e.stream, e.output]) }
+
+    /// Makes the observer's dropped-events series exist (at 0), so alerts can watch it from the start.
+    public func registerDroppingObserver(_ observer: String) { registry.add(eventsDropped, 0, [observer]) }
+
+    /// Counts one event `observer` dropped under backpressure (``BufferedObserver``'s `onDrop`).
+    public func countDroppedEvent(observer: String) { registry.add(eventsDropped, 1, [observer]) }
 
     /// Counts one alert notification (alert channels report through this).
     public func countNotification(channel: String, outcome: String) { registry.add(alertsSent, 1, [channel, outcome]) }

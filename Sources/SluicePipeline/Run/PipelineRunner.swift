@@ -123,8 +123,6 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
         }
         let name = pipeline.name
         let started = monotonicSeconds()
-        var params = pipeline.params
-        for (k, v) in request.params { params[k] = v }
         let existing = try store.ensureRun(pipeline: name, runID: runID, logicalDate: logical, interval: (start, end),
                                            trigger: request.trigger, now: clock.now())
         if existing.state == .success && !request.rerun {
@@ -145,9 +143,7 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
             removeTree(artifacts)
         }
         try makeDirectories(artifacts)
-        var runVariables = RunVariables(pipeline: name, runID: runID, logicalDate: logical, intervalStart: start, intervalEnd: end, params: params)
-        runVariables.allowsOutsidePaths = allowsOutsidePaths
-        let variables = runVariables
+        let variables = try self.variables(for: request)
 
         // What earlier invocations finished; a success whose table is gone is redone.
         var states: [String: TaskState] = [:]
@@ -210,7 +206,11 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
                         if blocker == nil, !allSucceeded, task.needsInput, let input = try? pipeline.inputTask(of: task), states[input] != .success {
                             (blocker, blockedState) = ("its input task \(input) did not succeed", .upstreamFailed)
                         }
-                        if let blocker {
+                        if var blocker {
+                            let roots = pipeline.failedRoots(of: task, states: states)
+                            if blockedState == .upstreamFailed, !roots.isEmpty {
+                                blocker = Self.notRunReason(task, rule: task.triggerRule, failedRoots: roots)
+                            }
                             states[task.name] = blockedState
                             try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: blockedState,
                                                     tries: previousTries[task.name] ?? 0, error: blocker)
@@ -243,7 +243,7 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
         let failed = pipeline.tasks.contains { states[$0.name] != .success && states[$0.name] != .skipped }
         let finalState: RunState = failed ? .failed : .success
         try store.setRunState(pipeline: name, runID: runID, state: finalState, now: clock.now(),
-                              message: failed ? "failed: " + pipeline.tasks.filter { states[$0.name] != .success && states[$0.name] != .skipped }.map(\.name).joined(separator: ", ") : nil,
+                              message: failed ? pipeline.failureMessage(states: states) : nil,
                               release: true)
         if !failed && !keepArtifacts { removeTree(artifacts) }
         emit(.runFinished(runID: runID, state: finalState, seconds: monotonicSeconds() - started))
@@ -297,11 +297,14 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
                 try shared.table(of: upstream)
             }
             context.upstream = upstream
+            let store = self.store
+            context.checkHistory = { suite, dataset in try store.checkHistory(for: suite, dataset: dataset, pipeline: name, runID: runID) }
             var state: TaskState
             var message: String?
             var retryable = true
             var output: TaskOutput?
             var checks: [CheckResult] = []
+            var checkedRows: Int?
             var pendingArtifact: (Table, String)?
             var outputSchema: Schema?
             var category: ErrorCategory?
@@ -326,6 +329,7 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
                 // Only transient errors are retried; spec, data and permanent errors fail the task now.
                 // Errors that are not Sluice's (a closure's own) keep the task's retry policy.
                 (state, message, retryable) = Self.failure(error, &checks)
+                checkedRows = (error as? QualityGateFailure)?.rowCount
                 category = (error as? any SluiceError)?.category
             }
             if Task.isCancelled, state != .success { state = .cancelled; retryable = false }
@@ -334,7 +338,13 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
             try? store.finishTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, state: state, now: now,
                                  rowsIn: output?.rowsIn, rowsOut: output?.rowsOut, error: message, log: context.logText)
             if !checks.isEmpty {
-                try? store.recordChecks(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, results: checks)
+                let suite: (dataset: String, file: String?) = {
+                    if case .check(let action) = task.action { return (action.dataset(pipeline: name, task: task.name), action.suite.file) }
+                    return (name + "/" + task.name, nil)
+                }()
+                try? store.recordChecks(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, dataset: suite.dataset,
+                                        suite: suite.file, datasetRows: output?.rowsIn ?? checkedRows ?? checks.first?.rowCount ?? 0,
+                                        results: checks, now: now)
             }
             emit(.tryFinished(task: task.name, tryNumber: tryNumber, state: state, seconds: monotonicSeconds() - began,
                               rowsOut: output?.rowsOut, error: message))

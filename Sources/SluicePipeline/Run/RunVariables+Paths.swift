@@ -14,27 +14,18 @@ extension RunVariables {
     /// ```
     /// - Throws: ``PipelineError`` `.invalidRequest` naming the value and the path.
     public func renderPath(_ template: String) throws -> String {
-        var out = ""
-        var rest = Substring(template)
-        while let open = rest.firstRange(of: "{{") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].firstRange(of: "}}") else {
-                throw PipelineError(.invalidSpec, message: "\"\(template)\" has {{ without a closing }}")
-            }
-            let name = String(rest[open.upperBound..<close.lowerBound]).trimmingASCIIWhitespace()
+        let path = try Self.substitute(template) { name, before in
             let value = try render("{{ \(name) }}")
             if !allowsOutsidePaths {
                 let climbs = value.split(separator: "/", omittingEmptySubsequences: false).contains("..")
-                if climbs || (out.isEmpty && value.hasPrefix("/")) {
+                if climbs || (before.isEmpty && value.hasPrefix("/")) {
                     throw PipelineError(.invalidRequest,
                                         message: "\(name) = \"\(value)\" would take the path \"\(template)\" outside the pipeline's directory",
                                         hint: "give a value without `..` or a leading `/`, or run with --allow-outside-paths if that is intended")
                 }
             }
-            out += value
-            rest = rest[close.upperBound...]
+            return value
         }
-        let path = out + rest
         if path.utf8.contains(0) {
             throw PipelineError(.invalidRequest, message: "the path \"\(template)\" contains a NUL byte (\\0) once rendered",
                                 hint: "remove the \\0 from the path or from the value templated into it")

@@ -84,6 +84,18 @@ public struct RunVariables: Sendable, Equatable {
 
     /// Substitutes `{{ name }}` markers in a path or a partition value.
     public func render(_ text: String) throws -> String {
+        try Self.substitute(text) { name, _ in
+            guard let value = self.text(name) else { throw unknown(name) }
+            return value
+        }
+    }
+
+    /// The one `{{ name }}` scanner: `value` gets each marker's trimmed name and the text
+    /// before it, and returns what replaces the marker. Every renderer (text, paths, the
+    /// names a template uses) goes through it.
+    ///
+    /// - Throws: ``PipelineError`` `.invalidSpec` for `{{` without `}}`, or what `value` throws.
+    static func substitute(_ text: String, _ value: (_ name: String, _ before: String) throws -> String) throws -> String {
         var out = ""
         var rest = Substring(text)
         while let open = rest.firstRange(of: "{{") {
@@ -92,11 +104,35 @@ public struct RunVariables: Sendable, Equatable {
                 throw PipelineError(.invalidSpec, message: "\"\(text)\" has {{ without a closing }}")
             }
             let name = String(rest[open.upperBound..<close.lowerBound]).trimmingASCIIWhitespace()
-            guard let value = self.text(name) else { throw unknown(name) }
-            out += value
+            out += try value(name, out)
             rest = rest[close.upperBound...]
         }
         return out + rest
+    }
+
+    /// The names `text` templates (`{{ ds }}`, `{{ params.region }}`), in order.
+    ///
+    /// - Throws: ``PipelineError`` `.invalidSpec` for `{{` without `}}`.
+    public static func names(in text: String) throws -> [String] {
+        var names: [String] = []
+        _ = try substitute(text) { name, _ in names.append(name); return "" }
+        return names
+    }
+
+    /// Names whose value is known only when a run exists (its date, interval, id).
+    public static let runOnlyNames: Set<String> = ["ds", "ds_nodash", "data_interval_start", "data_interval_end", "logical_date", "run_id"]
+
+    /// A value as an expression sees it: `ds` a date; interval bounds and `logical_date`
+    /// timestamps; a param a number when it reads as one, else text.
+    public func expressionValue(_ name: String) -> Value? {
+        switch name {
+        case "ds": return .date(Int32(floorDiv(logicalDate, 86_400_000_000)))
+        default:
+            guard name.hasPrefix("params."), let text = params[String(name.dropFirst(7))] else { return value(name) }
+            if let integer = Int64(text) { return .int64(integer) }
+            if let number = Double(text), number.isFinite, text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return .float64(number) }
+            return .string(text)
+        }
     }
 
     /// The environment a shell task sees: `DS`, `DS_NODASH`, `DATA_INTERVAL_START`, …, `PARAMS_NAME`.

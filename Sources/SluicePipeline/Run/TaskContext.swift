@@ -18,6 +18,8 @@ public final class TaskContext: @unchecked Sendable {   // log, cancellation and
     /// The upstream tasks' states and errors when the task started (for `one_failed` and
     /// other failure-handling tasks; shell tasks get them as `SLUICE_UPSTREAM_*` variables).
     public internal(set) var upstream: [UpstreamState] = []
+    /// Earlier runs' metrics of a dataset identity, for change and anomaly checks (from the state store).
+    var checkHistory: (@Sendable (Suite, String) throws -> RunHistory)?
     private let lock = Lock()
     private var lines: [String] = []
     private var logBytes = 0
@@ -115,6 +117,8 @@ public struct TaskOutput: Sendable {
 public struct QualityGateFailure: SluiceError {
     public var results: [CheckResult]
     public var failOn: Severity
+    /// Rows the checked table had (stored with the results).
+    public var rowCount: Int = 0
     public var message: String {
         let failed = results.filter { $0.fails(atOrAbove: failOn) }
         return "\(failed.count) check\(failed.count == 1 ? "" : "s") at \(failOn.rawValue) or above failed: "

@@ -48,7 +48,7 @@ enum TaskExecution {
                 case .query(let connection, let sql):
                     let url = try pipeline.connectionURL(connection)
                     let template = try SQLTemplate(sql)
-                    let db = try SQLConnection(url: url)
+                    let db = try SQLConnection(url: url, readOnly: true)
                     context.log("extract from \(url)")
                     var batches: [Table] = []
                     let schema = try db.extract(template, parameters: try variables.parameters(for: template.parameterNames)) { batch in
@@ -61,7 +61,15 @@ enum TaskExecution {
                     let resolved = pipeline.resolve(try variables.renderPath(path))
                     var options = ReadOptions()
                     if let schema { options.schemaOverride = try Schema(parsing: schema) }
-                    let (table, _) = try TableFile.read(path: resolved, format: try format.map { try FileFormat(name: $0) }, options: options)
+                    let condition = try action.filter.map { try variables.render($0) }
+                    options.rowGroupFilter = condition.flatMap { RowGroupFilter(filter: $0) }
+                    let (read, report) = try TableFile.read(path: resolved, format: try format.map { try FileFormat(name: $0) }, options: options)
+                    for note in report.notes { context.log(note) }
+                    let table = try condition.map { condition in
+                        do { return try read.filtering(condition) } catch let error as ExpressionError {
+                            throw PipelineError(.taskFailed, message: "extract filter: \(error.message)", hint: error.hint)
+                        }
+                    } ?? read
                     context.log("read \(table.rowCount) rows from \(resolved)")
                     return TaskOutput(table: table)
                 }
@@ -81,16 +89,8 @@ enum TaskExecution {
         case .transform(let action):
             let input = try context.input()
             return try await onThread(context) {
-                let ancestors = pipeline.ancestors(of: task)
-                let transform = try Transform(node: action.steps.node, file: action.steps.file) { name in
-                    if ancestors.contains(name) { return try context.table(of: name) }
-                    return try TableFile.read(path: pipeline.resolve(try variables.renderPath(name))).0
-                }
-                var table = input
-                for step in transform.steps {
-                    try context.checkCancelled()
-                    table = try step.apply(to: table)
-                }
+                let transform = try action.prepared(task: task, context: context)
+                let table = try transform.apply(to: input) { _ in try context.checkCancelled() }
                 return TaskOutput(table: table, rowsIn: input.rowCount)
             }
         case .check(let action):
@@ -98,7 +98,9 @@ enum TaskExecution {
             let input = try context.input()
             return try await onThread(context) {
                 let suite = try action.suite.makeSuite(references: try action.suite.readReferences())
-                let result = try suite.run(on: input)
+                // Change and anomaly checks compare with earlier runs of the same dataset identity.
+                let history = try context.checkHistory?(suite, action.dataset(pipeline: pipeline.name, task: task.name))
+                let result = try suite.run(on: input, history: history)
                 let summary = result.summary
                 context.log("checks: \(summary.total) total, \(summary.passed) passed, \(summary.failed) failed, \(summary.notEvaluated) not evaluated")
                 for r in result.results { context.log("  \(r.outcome.rawValue) [\(r.severity.rawValue)] \(r.name): \(r.message)") }
@@ -115,7 +117,7 @@ enum TaskExecution {
                     output.rowsOut = split.passed.rowCount
                 }
                 if result.failed(atOrAbove: action.failOn) {
-                    throw QualityGateFailure(results: result.results, failOn: action.failOn)
+                    throw QualityGateFailure(results: result.results, failOn: action.failOn, rowCount: input.rowCount)
                 }
                 return output
             }
@@ -123,6 +125,10 @@ enum TaskExecution {
             let input = try context.input()
             return try await onThread(context) {
                 switch action.destination {
+                case .file(let path, _) where !action.partitionBy.isEmpty:
+                    let resolved = pipeline.resolve(try variables.renderPath(path))
+                    let written = try ParquetPartitionWriter.write(input, partitionedBy: action.partitionBy, under: resolved)
+                    context.log("wrote \(input.rowCount) rows into \(written.count) partition\(written.count == 1 ? "" : "s") under \(resolved)")
                 case .file(let path, let format):
                     let resolved = pipeline.resolve(try variables.renderPath(path))
                     if let slash = resolved.lastIndex(of: "/") { try makeDirectories(String(resolved[..<slash])) }
@@ -144,7 +150,7 @@ enum TaskExecution {
                         defer { offset = end }
                         return input.slice(offset..<end)
                     }
-                    context.log("loaded \(summary.rows) rows into \(table) on \(url) (\(options.mode))")
+                    context.log("loaded \(summary.rows) rows into \(table) on \(url) (\(options.mode): \(summary.counts))")
                 }
                 var output = TaskOutput(rowsIn: input.rowCount, rowsOut: input.rowCount)
                 output.outputSchema = input.schema

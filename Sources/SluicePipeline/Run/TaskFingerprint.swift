@@ -115,23 +115,7 @@ public enum TaskFingerprint {
             if case .file(let path, _, _) = action.source, let file = resolved(path) { return [file] }
         case .transform(let action):
             let ancestors = pipeline.ancestors(of: task)
-            var files: [String] = []
-            func walk(_ node: Node) {
-                switch node {
-                case .mapping(let mapping):
-                    for (key, value) in mapping {
-                        if key.string == "file", let name = value.string, !ancestors.contains(name), let file = resolved(name) {
-                            files.append(file)
-                        } else {
-                            walk(value)
-                        }
-                    }
-                case .sequence(let sequence): sequence.forEach(walk)
-                default: break
-                }
-            }
-            walk(action.steps.node)
-            return files
+            return action.transform.tableReferences.map(\.name).filter { !ancestors.contains($0) }.compactMap(resolved)
         case .check(let action):
             return action.suite.references.values.filter { $0.connection == nil }.compactMap { resolved($0.path) }
         case .sql, .load, .shell, .swift: break

@@ -222,6 +222,9 @@ public struct ExtractAction: Sendable {
         case file(path: String, format: String?, schema: String?)
     }
     public var source: Source
+    /// A file source's row filter: only rows where it is true go downstream (Parquet
+    /// row groups whose statistics rule it out are not read).
+    public var filter: String?
 }
 
 /// `sql:` — statements run in order on a named connection, template values bound as parameters.
@@ -232,8 +235,12 @@ public struct SQLAction: Sendable {
 
 /// `transform:` — steps; a `join`/`union` `file:` that names an upstream task reads its table.
 public struct TransformAction: Sendable {
-    /// The steps as written (re-read at run time so `file:` paths can use the run's values).
-    public var steps: YAMLFragment
+    /// The steps, parsed when the pipeline is loaded. Their `join`/`union` tables are still
+    /// names (an upstream task, or a file path that may hold `{{ }}` templates), read when
+    /// the task runs (``TransformAction/prepared(task:context:)``).
+    public var transform: Transform
+
+    public init(transform: Transform) { self.transform = transform }
 }
 
 /// `check:` — a suite, inline (`checks:`) or from a file (`suite:`).
@@ -243,6 +250,11 @@ public struct CheckAction: Sendable {
     public var failOn: Severity = .error
     /// Failing rows are written here (templated path) and the passed rows go downstream.
     public var quarantine: String?
+
+    /// The identity its results are stored under: the suite's `name:`, else `pipeline/task`.
+    public func dataset(pipeline: String, task: String) -> String {
+        suite.name ?? pipeline + "/" + task
+    }
 }
 
 /// `load:` — the input table into a database table (a strategy from SluiceSQL) or a file.
@@ -254,6 +266,9 @@ public struct LoadAction: Sendable {
     public var destination: Destination
     /// `column=value` for replace_partition, templated (`ds={{ ds }}`).
     public var partition: String?
+    /// A file destination written as a Hive-partitioned Parquet dataset: one
+    /// `col=value/` directory per value of these columns, each replaced whole and atomically.
+    public var partitionBy: [String] = []
 }
 
 /// `shell:` — a command for /bin/sh. Its text is not templated: read the run's values
@@ -262,11 +277,4 @@ public struct ShellAction: Sendable {
     public var command: String
     /// Extra environment variables (values may use `${VAR}` of the runner's environment).
     public var environment: [String: String] = [:]
-}
-
-/// A piece of the pipeline's YAML kept for later reading, with its file for locations.
-public struct YAMLFragment: @unchecked Sendable {
-    // Yams' Node is a tree of value types; it is only read after parsing.
-    public let node: Node
-    public let file: String
 }

@@ -53,6 +53,7 @@ extension Pipeline {
         SpecKey("file", "path", doc: "A CSV, JSON Lines or `.sluice` file to read instead of a query.", example: "# file: data/users.csv"),
         SpecKey("format", "`csv`, `jsonl`, `sluice`", doc: "The file's format when its name does not tell.", example: "# format: csv"),
         SpecKey("schema", "`name:type,…`", doc: "Column types that override inference.", example: "# schema: \"id:int64,email:string\""),
+        SpecKey("filter", "boolean expression with `{{ }}` values", doc: "Only rows where it is true go downstream (a `file:` extract); Parquet row groups whose statistics rule it out are not read.", example: "# filter: \"ds = '{{ ds }}'\""),
     ])
 
     public static let sqlSection = SpecSection("Task: sql", summary: "Runs statements on a connection.", keys: [
@@ -64,6 +65,7 @@ extension Pipeline {
     public static let checkSection = SpecSection("Task: check", summary: "A quality gate on the input table (the checks are those of a suite; see Suite).", keys: [
         SpecKey("checks", "list of checks", doc: "The checks, as in a suite file.", example: "check: { checks: [ { not_null: id } ] }"),
         SpecKey("suite", "path", doc: "A suite file instead of inline checks.", example: "# suite: checks.yaml"),
+        SpecKey("name", "text", doc: "The dataset's identity in the state store's check results (or the suite file's `name:`); runs under one name compare with each other in change and anomaly checks. Default: `pipeline/task`.", example: "# name: orders"),
         SpecKey("references", "mapping of name: dataset", doc: "Tables that `referential` checks look values up in.", example: "# references: { users: data/users.csv }"),
         SpecKey("sample_rows", "integer 0…1000000", default: "5", doc: "Failing rows shown per check.", example: "# sample_rows: 5"),
         SpecKey("fail_on", "`warning`, `error`, `critical`", default: "error", doc: "The lowest severity whose failure fails the task.", example: "# fail_on: critical"),
@@ -74,11 +76,13 @@ extension Pipeline {
         SpecKey("connection", "connection name", doc: "The database.", example: "load: { connection: warehouse, table: users, mode: upsert, key: [id] }"),
         SpecKey("table", "table name", doc: "The table (created when missing).", example: "# table: analytics.users"),
         SpecKey("mode", "`append`, `replace`, `upsert`, `replace_partition`", default: "append", doc: "How rows are written.", example: "# mode: upsert"),
-        SpecKey("key", "column or list of columns", doc: "The columns that identify a row (upsert).", example: "# key: [id]"),
+        SpecKey("key", "column or list of columns", doc: "The columns that identify a row: required for upsert; with replace, the created table's primary key. With any mode, a key on several rows of the data is handled by `on_duplicate`.", example: "# key: [id]"),
+        SpecKey("on_duplicate", "`error`, `last`, `first`", default: "error", doc: "A key on several rows of the data: stop the load naming the first repeated keys and their rows (nothing is written), or load only each key's last or first row (the others are counted as dropped).", example: "# on_duplicate: last"),
         SpecKey("partition", "`column={{ ds }}`", doc: "The partition replace_partition replaces.", example: "# partition: \"ds={{ ds }}\""),
         SpecKey("on_schema_change", "`add` or `fail`", default: "add", doc: "What to do with columns the table lacks.", example: "# on_schema_change: fail"),
         SpecKey("file", "path", doc: "A file to write instead of a table.", example: "# file: \"out/{{ ds }}.csv\""),
         SpecKey("format", "`csv`, `jsonl`, `sluice`", doc: "The file's format when its name does not tell.", example: "# format: jsonl"),
+        SpecKey("partition_by", "column or list of columns", doc: "Write `file:` as a Hive-partitioned Parquet dataset directory: one `col=value/` directory per value, each replaced whole and atomically, so a rerun of a date replaces exactly that partition.", example: "# partition_by: [ds]"),
     ])
 
     public static let shellSection = SpecSection("Task: shell", summary: "Runs a command with /bin/sh (a text, or a mapping with these keys).", keys: [

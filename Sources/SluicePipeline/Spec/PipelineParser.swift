@@ -236,7 +236,7 @@ struct PipelineParser {
         let what = "\(kind) of task \"\(task)\""
         switch kind {
         case "extract":
-            var connection: String?, query: String?, path: String?, format: String?, schema: String?
+            var connection: String?, query: String?, path: String?, format: String?, schema: String?, filter: String?
             var queryNode: Node?
             for (key, _, value) in reader.mapping(body, what, allowed: Pipeline.extractSection.names) ?? [] {
                 switch key {
@@ -251,6 +251,9 @@ struct PipelineParser {
                 case "file": path = reader.string(value, "file")
                 case "format": format = reader.string(value, "format")
                 case "schema": schema = reader.string(value, "schema")
+                case "filter":
+                    filter = reader.string(value, "filter")
+                    if let filter { do { _ = try Expression(parsing: filter) } catch let error as ExpressionError { fail(value, "filter: \(error.message)", hint: error.hint) } catch {} }
                 default: break
                 }
             }
@@ -258,13 +261,14 @@ struct PipelineParser {
                 guard query == nil, connection == nil else { fail(body, "\(what): give either `file:` or `connection:` with `query:`, not both"); return nil }
                 if let format { do { _ = try FileFormat(name: format) } catch let error as FormatError { fail(body, error.message, hint: error.hint) } catch {} }
                 if let schema { do { _ = try Schema(parsing: schema) } catch let error as CoreError { fail(body, error.message, hint: error.hint) } catch {} }
-                return .extract(ExtractAction(source: .file(path: path, format: format, schema: schema)))
+                return .extract(ExtractAction(source: .file(path: path, format: format, schema: schema), filter: filter))
             }
             guard let connection, let query else {
                 fail(body, "\(what) needs `connection:` with `query:` (or `query_file:`), or `file:`",
                      hint: "extract: { connection: source, query: SELECT * FROM users }")
                 return nil
             }
+            if filter != nil { fail(body, "\(what): `filter:` applies to a `file:` extract; put the condition in the query's WHERE") }
             checkSQL(query, at: queryNode ?? body)
             return .extract(ExtractAction(source: .query(connection: connection, sql: query)))
         case "sql":
@@ -300,8 +304,9 @@ struct PipelineParser {
                      hint: "transform:\n        - derive: { email: \"lower(trim(email))\" }")
                 return nil
             }
-            // Parsed now for errors (join/union files are read when the task runs).
-            do { _ = try Transform(node: body, file: file, loadTable: { _ in Table.empty }) } catch let error as TransformError where !error.diagnostics.isEmpty {
+            // Parsed now (join/union files are read when the task runs).
+            let transform: Transform
+            do { transform = try Transform(parsing: body, file: file) } catch let error as TransformError where !error.diagnostics.isEmpty {
                 error.diagnostics.forEach(reader.report)
                 return nil
             } catch let error as TransformError {
@@ -310,13 +315,13 @@ struct PipelineParser {
                                              message: error.specLocation == nil ? Self.plain(error) : error.message, hint: error.specLocation == nil ? nil : error.hint))
                 return nil
             } catch { fail(body, "\(error)"); return nil }
-            return .transform(TransformAction(steps: YAMLFragment(node: body, file: file)))
+            return .transform(TransformAction(transform: transform))
         case "check":
             var suiteNode: [(Node, Node)] = [], failOn = Severity.error, quarantine: String?
             var suiteFile: String?
             for (key, keyNode, value) in reader.mapping(body, what, allowed: Pipeline.checkSection.names) ?? [] {
                 switch key {
-                case "checks", "references", "sample_rows": suiteNode.append((keyNode, value))
+                case "checks", "references", "sample_rows", "name": suiteNode.append((keyNode, value))
                 case "suite": suiteFile = reader.string(value, "suite").map(resolve)
                 case "quarantine": quarantine = reader.string(value, "quarantine")
                 case "fail_on":
@@ -351,13 +356,15 @@ struct PipelineParser {
             return .check(CheckAction(suite: suite, failOn: failOn, quarantine: quarantine))
         case "load":
             var connection: String?, table: String?, mode = LoadMode.append, key: [String] = [], partition: String?
-            var path: String?, format: String?, onSchemaChange = SchemaChangePolicy.add
+            var path: String?, format: String?, onSchemaChange = SchemaChangePolicy.add, onDuplicate: (DuplicatePolicy, Node)?
+            var partitionBy: [String] = []
             for (k, _, value) in reader.mapping(body, what, allowed: Pipeline.loadSection.names) ?? [] {
                 switch k {
                 case "connection": connection = reader.string(value, "connection")
                 case "table": table = reader.string(value, "table")
                 case "key": key = reader.strings(value, "key") ?? []
                 case "partition": partition = reader.string(value, "partition")
+                case "partition_by": partitionBy = reader.strings(value, "partition_by") ?? []
                 case "file": path = reader.string(value, "file")
                 case "format": format = reader.string(value, "format")
                 case "mode":
@@ -373,12 +380,24 @@ struct PipelineParser {
                     guard let text = reader.string(value, "on_schema_change") else { continue }
                     guard let policy = SchemaChangePolicy(rawValue: text) else { fail(value, "on_schema_change must be add or fail"); continue }
                     onSchemaChange = policy
+                case "on_duplicate":
+                    guard let text = reader.string(value, "on_duplicate") else { continue }
+                    guard let policy = DuplicatePolicy(rawValue: text) else {
+                        let names = DuplicatePolicy.allCases.map(\.rawValue)
+                        fail(value, "on_duplicate must be one of \(names.joined(separator: ", ")), not \"\(SpecReader.shown(text))\"",
+                             hint: suggestion(for: text, among: names).map { "did you mean `\($0)`?" })
+                        continue
+                    }
+                    onDuplicate = (policy, value)
                 default: break
                 }
             }
             if let path {
                 guard connection == nil, table == nil else { fail(body, "\(what): give `file:` or `connection:` with `table:`, not both"); return nil }
-                return .load(LoadAction(destination: .file(path: path, format: format), partition: nil))
+                if !partitionBy.isEmpty, let format, format != "parquet" {
+                    fail(body, "\(what): `partition_by:` writes a Parquet dataset, not \(format)", hint: "drop `format:` or write `format: parquet`")
+                }
+                return .load(LoadAction(destination: .file(path: path, format: format), partition: nil, partitionBy: partitionBy))
             }
             guard let connection, let table else {
                 fail(body, "\(what) needs `connection:` and `table:` (or `file:`)",
@@ -392,7 +411,12 @@ struct PipelineParser {
                     return nil
                 }
             }
-            let options = LoadOptions(mode: mode, key: key, partition: nil, onSchemaChange: onSchemaChange)
+            if let (_, node) = onDuplicate, key.isEmpty {
+                fail(node, "\(what): on_duplicate needs `key:` (the columns whose repeats it handles)"); return nil
+            }
+            if !partitionBy.isEmpty { fail(body, "\(what): `partition_by:` applies to a `file:` load; a table load replaces a partition with `mode: replace_partition`") }
+            var options = LoadOptions(mode: mode, key: key, partition: nil, onSchemaChange: onSchemaChange)
+            options.onDuplicate = onDuplicate?.0 ?? .error
             return .load(LoadAction(destination: .table(connection: connection, table: table, options: options), partition: partition))
         case "shell":
             if case .scalar = body { return reader.string(body, "shell").map { .shell(ShellAction(command: $0)) } }

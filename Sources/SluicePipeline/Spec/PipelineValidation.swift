@@ -45,8 +45,14 @@ extension Pipeline {
                            hint: suggestion(for: connection, among: known).map { "did you mean \"\($0)\"?" }
                                ?? (known.isEmpty ? "add `connections: { \(connection): \"sqlite:data/\(connection).db\" }`" : "connections: \(known.joined(separator: ", "))"))
             }
+            let placeholder = RunVariables.placeholder(params: params)
             for text in task.templatedTexts {
-                do { _ = try RunVariables.placeholder(params: params).render(text) } catch let error as PipelineError {
+                do { _ = try placeholder.render(text) } catch let error as PipelineError {
+                    throw fail(task, .invalidSpec, "task \"\(task.name)\": \(error.message)", hint: error.hint)
+                }
+            }
+            for text in task.templatedExpressions {
+                do { _ = try placeholder.bindExpression(text) } catch let error as PipelineError {
                     throw fail(task, .invalidSpec, "task \"\(task.name)\": \(error.message)", hint: error.hint)
                 }
             }
@@ -154,7 +160,8 @@ extension PipelineTask {
     var templatedTexts: [String] {
         switch action {
         case .extract(let a): if case .file(let p, _, _) = a.source { return [p] }
-        case .check(let a): return a.quarantine.map { [$0] } ?? []
+        case .check(let a): return (a.quarantine.map { [$0] } ?? []) + a.suite.filePaths
+        case .transform(let a): return a.tableNames
         case .load(let a):
             var texts = a.partition.map { [$0] } ?? []
             if case .file(let p, _) = a.destination { texts.append(p) }
@@ -162,6 +169,14 @@ extension PipelineTask {
         default: break
         }
         return []
+    }
+}
+
+extension PipelineTask {
+    /// Expressions whose `{{ }}` values are bound as typed literals (transform steps).
+    var templatedExpressions: [String] {
+        guard case .transform(let a) = action else { return [] }
+        return a.expressionTexts
     }
 }
 

@@ -16,6 +16,8 @@ import SluiceSQL
 /// found stale by the next run and tried again.
 public final class StateStore: @unchecked Sendable {   // `connection` is used only while holding `lock`
     let connection: SQLConnection
+    /// Check results, in the one table `sluice check --history` writes too (``QualityHistory``).
+    let checkStore: QualityHistory
     let lock = Lock()
     /// `host:pid#n` of this store: the owner written on runs it claims. Each store (each
     /// connection) is its own owner, so two runners in one process compete like two processes.
@@ -34,6 +36,7 @@ public final class StateStore: @unchecked Sendable {   // `connection` is used o
             try connection.execute(SQLTemplate("PRAGMA synchronous=NORMAL"))
         }
         try connection.execute(SQLTemplate(Self.schemaSQL))
+        checkStore = try QualityHistory(connection: connection)
     }
 
     /// The default store of a pipeline file: `.sluice/state.db` in its directory.
@@ -58,12 +61,6 @@ public final class StateStore: @unchecked Sendable {   // `connection` is used o
         state TEXT NOT NULL, started_at BIGINT NOT NULL, ended_at BIGINT, rows_in BIGINT, rows_out BIGINT,
         error TEXT, log TEXT,
         PRIMARY KEY (pipeline, run_id, task, try_number));
-    CREATE TABLE IF NOT EXISTS sluice_check_results (
-        pipeline TEXT NOT NULL, run_id TEXT NOT NULL, task TEXT NOT NULL, try_number INTEGER NOT NULL,
-        position INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL,
-        outcome TEXT NOT NULL, observed DOUBLE PRECISION, threshold DOUBLE PRECISION,
-        failing_rows BIGINT NOT NULL, row_count BIGINT NOT NULL, message TEXT NOT NULL,
-        PRIMARY KEY (pipeline, run_id, task, try_number, position));
     CREATE TABLE IF NOT EXISTS sluice_sla_misses (
         pipeline TEXT NOT NULL, run_id TEXT NOT NULL, deadline BIGINT NOT NULL, recorded_at BIGINT NOT NULL,
         PRIMARY KEY (pipeline, run_id));
@@ -133,11 +130,15 @@ public final class StateStore: @unchecked Sendable {   // `connection` is used o
             """, ["p": .string(pipeline), "r": .string(runID), "t": .string(task)]).map(TryRecord.init(row:))
     }
 
+    /// A run's check results, every try, from the shared results table.
     public func checkResults(pipeline: String, runID: String) throws -> [StoredCheckResult] {
-        try query("""
-            SELECT task, try_number, name, kind, severity, outcome, observed, threshold, failing_rows, row_count, message
-            FROM sluice_check_results WHERE pipeline = {{ p }} AND run_id = {{ r }} ORDER BY task, try_number, position
-            """, ["p": .string(pipeline), "r": .string(runID)]).map(StoredCheckResult.init(row:))
+        try lock.locked { try checkStore.results(pipeline: pipeline, runID: runID) }
+    }
+
+    /// The history `suite`'s change and anomaly checks compare with: earlier runs of
+    /// `dataset`, whoever stored them (pipelines or `sluice check --history`), not this run.
+    public func checkHistory(for suite: Suite, dataset: String, pipeline: String, runID: String) throws -> RunHistory {
+        try lock.locked { try checkStore.history(for: suite, dataset: dataset, excluding: (pipeline, runID)) }
     }
 
     public func slaMisses(pipeline: String) throws -> [(runID: String, deadline: Int64, recordedAt: Int64)] {
@@ -255,20 +256,11 @@ public final class StateStore: @unchecked Sendable {   // `connection` is used o
                   "p": .string(pipeline), "r": .string(runID), "t": .string(task), "n": .int64(Int64(tryNumber))])
     }
 
-    public func recordChecks(pipeline: String, runID: String, task: String, tryNumber: Int, results: [CheckResult]) throws {
-        for (position, result) in results.enumerated() {
-            try execute("""
-                INSERT INTO sluice_check_results (pipeline, run_id, task, try_number, position, name, kind, severity, outcome,
-                    observed, threshold, failing_rows, row_count, message)
-                VALUES ({{ p }}, {{ r }}, {{ t }}, {{ n }}, {{ i }}, {{ name }}, {{ kind }}, {{ sev }}, {{ out }}, {{ obs }}, {{ thr }},
-                    {{ fail }}, {{ rows }}, {{ msg }})
-                ON CONFLICT (pipeline, run_id, task, try_number, position) DO NOTHING
-                """, ["p": .string(pipeline), "r": .string(runID), "t": .string(task), "n": .int64(Int64(tryNumber)),
-                      "i": .int64(Int64(position)), "name": .string(result.name), "kind": .string(result.kind),
-                      "sev": .string(result.severity.rawValue), "out": .string(result.outcome.rawValue),
-                      "obs": result.observed.map(Value.float64) ?? .null, "thr": result.threshold.map(Value.float64) ?? .null,
-                      "fail": .int64(Int64(result.failingRows)), "rows": .int64(Int64(result.rowCount)), "msg": .string(result.message)])
-        }
+    /// Stores one try's check results under the dataset identity (see ``CheckRun``).
+    public func recordChecks(pipeline: String, runID: String, task: String, tryNumber: Int, dataset: String, suite: String?,
+                             datasetRows: Int, results: [CheckResult], now: Int64) throws {
+        let run = CheckRun(dataset: dataset, runID: runID, pipeline: pipeline, task: task, tryNumber: tryNumber, suite: suite)
+        try lock.locked { try checkStore.record(results, run: run, datasetRows: datasetRows, now: now) }
     }
 
     public func recordSLAMiss(pipeline: String, runID: String, deadline: Int64, now: Int64) throws -> Bool {
@@ -388,26 +380,6 @@ public struct TryRecord: Sendable, Equatable {
         tryNumber = Int(row[0].int); state = TaskState(rawValue: row[1].text) ?? .failed; startedAt = row[2].int
         endedAt = row[3].optionalInt; rowsIn = row[4].optionalInt.map(Int.init); rowsOut = row[5].optionalInt.map(Int.init)
         error = row[6].optionalText; log = row[7].optionalText
-    }
-}
-
-public struct StoredCheckResult: Sendable, Equatable {
-    public var task: String
-    public var tryNumber: Int
-    public var name: String
-    public var kind: String
-    public var severity: String
-    public var outcome: String
-    public var observed: Double?
-    public var threshold: Double?
-    public var failingRows: Int
-    public var rowCount: Int
-    public var message: String
-
-    init(row: [Value]) {
-        task = row[0].text; tryNumber = Int(row[1].int); name = row[2].text; kind = row[3].text; severity = row[4].text
-        outcome = row[5].text; observed = row[6].optionalDouble; threshold = row[7].optionalDouble
-        failingRows = Int(row[8].int); rowCount = Int(row[9].int); message = row[10].text
     }
 }
 

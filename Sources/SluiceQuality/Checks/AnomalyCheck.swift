@@ -71,6 +71,13 @@ public struct AnomalyCheck: HistoryMetricCheck {
     }
 
     public func evaluate(in context: EvaluationContext) throws -> CheckResult {
+        var result = try judge(in: context)
+        result.metric = metric.key
+        result.metricValue = try metric.value(on: context.table)
+        return result
+    }
+
+    private func judge(in context: EvaluationContext) throws -> CheckResult {
         let threshold = method == .zscore ? k : maxPercent / 100
         func notEvaluated(_ why: String) -> CheckResult {
             .notEvaluated(name: name, kind: kind, columns: columns, severity: severity, threshold: threshold, message: why)

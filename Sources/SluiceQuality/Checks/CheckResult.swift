@@ -92,6 +92,11 @@ public struct CheckResult: Sendable, Hashable, Codable {
     public var samples: [SampleRow]
     /// What was measured against what, for people.
     public var message: String
+    /// A history check's metric (`row_count`, `null_fraction(email)`), stored per run so
+    /// later runs compare with it; `nil` for other checks.
+    public var metric: String?
+    /// The metric's value on this run's table (also when the check was not evaluated).
+    public var metricValue: Double?
 
     public init(name: String, kind: String, columns: [String], outcome: Outcome, severity: Severity,
                 observed: Double? = nil, threshold: Double? = nil, comparison: Comparison = .atMost,

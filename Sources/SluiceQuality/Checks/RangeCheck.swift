@@ -2,8 +2,10 @@ import SluiceCore
 
 /// Passes when the fraction of rows outside `[min, max]` is at most `threshold`
 /// (default 0.01, the seed's `check_value_range`). A null is not out of range; NaN
-/// is. Either bound may be left open. Bounds are numbers for int64/float64 columns
-/// and ISO dates or timestamps for date/timestamp columns.
+/// is. Either bound may be left open. Bounds are numbers for int64/float64 columns,
+/// ISO dates or timestamps for date/timestamp columns, and exact decimals for decimal
+/// columns (a bound is read as the decimal it spells, `0.1` is exactly 0.1, and
+/// compared exactly at the column's scale).
 ///
 /// ```swift
 /// let check = try RangeCheck(column: "total", min: .int64(0), max: .int64(1_000_000))
@@ -67,7 +69,30 @@ public struct RangeCheck: RowFractionCheck {
             default: throw fail(bound)
             }
         }
+        /// The bound as an unscaled value at `scale`, rounded inwards (up for a lower bound).
+        func decimal(_ bound: Value, scale: Int, lower: Bool) throws -> Int128 {
+            let d: Decimal128?
+            switch bound {
+            case .decimal(let v): d = v
+            case .int64(let v): d = Decimal128(unscaled: Int128(v), scale: 0)
+            case .float64(let v): d = Decimal128(parsing: formatDouble(v))
+            case .string(let text): d = Decimal128(parsing: text.trimmingASCIIWhitespace())
+            default: d = nil
+            }
+            guard let d else { throw fail(bound) }
+            if d.scale <= scale {
+                return Decimal128.upscale(d.unscaled, from: d.scale, to: scale) ?? (d.unscaled < 0 ? Int128.min : Int128.max)
+            }
+            let (q, r) = d.unscaled.quotientAndRemainder(dividingBy: Decimal128.powersOfTen[d.scale - scale])
+            if r == 0 { return q }
+            // Not representable at the column's scale: the nearest value inside the range.
+            if lower { return r > 0 ? q + 1 : q }
+            return r < 0 ? q - 1 : q
+        }
         switch type {
+        case .decimal(_, let scale):
+            return .decimals(try min.map { try decimal($0, scale: scale, lower: true) } ?? Int128.min,
+                             try max.map { try decimal($0, scale: scale, lower: false) } ?? Int128.max)
         case .float64:
             return .reals(try min.map(real) ?? -.infinity, try max.map(real) ?? .infinity)
         case .int64:
@@ -76,7 +101,7 @@ public struct RangeCheck: RowFractionCheck {
             return .integers(lo.map(clamp) ?? .min, hi.map(clamp) ?? .max)
         case .date, .timestamp:
             return .integers(try min.map { try instant($0, lower: true) } ?? .min, try max.map { try instant($0, lower: false) } ?? .max)
-        case .string, .bool:
+        case .string, .bool, .binary:
             throw QualityError(.incompatibleType, message: "a range check cannot apply to column \"\(column)\" of type \(type)",
                                hint: "use accepted_values or pattern for \(type) columns")
         }

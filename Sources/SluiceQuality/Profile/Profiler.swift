@@ -25,7 +25,8 @@ public enum Profiler {
         var profile = ColumnProfile(name: name, type: column.type, count: column.count, nulls: column.nullCount, distinct: 0,
                                     nanCount: 0, quantiles: [], topValues: [])
         switch column.type {
-        case .string: profileStrings(column, &profile, topCount, exactDistinctLimit)
+        case .string, .binary: profileStrings(column, &profile, topCount, exactDistinctLimit)
+        case .decimal: profileDecimals(column, &profile, topCount)
         case .float64: profileDoubles(column, &profile, topCount)
         case .bool, .int64, .date, .timestamp: profileIntegers(column, &profile, topCount)
         }
@@ -38,6 +39,7 @@ public enum Profiler {
         var sketch: HyperLogLog?
         var minLength = Int.max, maxLength = 0, totalLength = 0
         let view = column.unsafeStrings()
+        let isBinary = column.type == .binary
         var valid = 0
         var lowest = -1, highest = -1   // rows of the byte-wise smallest and largest value
         withExtendedLifetime(column) {
@@ -64,8 +66,8 @@ public enum Profiler {
                 }
                 if lowest < 0 || bytes.lexicographicallyPrecedes(view[lowest]) { lowest = i }
                 if highest < 0 || view[highest].lexicographicallyPrecedes(bytes) { highest = i }
-                var scalars = 0
-                for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 }
+                var scalars = 0   // characters of a string, bytes of a binary value
+                if isBinary { scalars = bytes.count } else { for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 } }
                 minLength = Swift.min(minLength, scalars)
                 maxLength = Swift.max(maxLength, scalars)
                 totalLength += scalars
@@ -83,7 +85,7 @@ public enum Profiler {
         if valid > 0 {
             profile.lengths = (minLength, maxLength, Double(totalLength) / Double(valid))
             let order = counts.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
-            profile.topValues = order.prefix(topCount).map { (.string(set.string(at: $0)), counts[$0]) }
+            profile.topValues = order.prefix(topCount).map { (isBinary ? .binary(set.bytes(at: $0)) : .string(set.string(at: $0)), counts[$0]) }
             profile.min = column.unsafeValue(at: lowest)
             profile.max = column.unsafeValue(at: highest)
         }

@@ -58,6 +58,9 @@ final class BytesHashSet: @unchecked Sendable {
     }
 
     /// Entry `index` as a string.
+    /// The bytes of entry `index`.
+    func bytes(at index: Int) -> [UInt8] { Array(arena[starts[index]..<starts[index + 1]]) }
+
     func string(at index: Int) -> String {
         String(decoding: arena[starts[index]..<starts[index + 1]], as: UTF8.self)
     }

@@ -40,7 +40,8 @@ enum ColumnScan {
         switch metric {
         case .distinct:
             switch column.type {
-            case .string: return StringDistinctKernel(column)
+            case .string, .binary: return StringDistinctKernel(column)
+            case .decimal: return DecimalDistinctKernel(column)
             case .bool, .int64, .timestamp, .date, .float64: return FixedDistinctKernel(column)
             }
         case .outOfRange(_, let bounds):
@@ -48,11 +49,13 @@ enum ColumnScan {
             case (.int64, .integers(let lo, let hi)), (.timestamp, .integers(let lo, let hi)), (.date, .integers(let lo, let hi)):
                 return IntegerRangeKernel(column, lo, hi)
             case (.float64, .reals(let lo, let hi)): return RealRangeKernel(column, lo, hi)
+            case (.decimal, .decimals(let lo, let hi)): return DecimalRangeKernel(column, lo, hi)
             default: throw mismatch("a range check")
             }
         case .notIn(_, let set):
             switch (column.type, set.type) {
-            case (.string, .string): return StringMembershipKernel(column, set.strings!)
+            case (.string, .string), (.binary, .binary): return StringMembershipKernel(column, set.strings!)
+            case (.decimal, .decimal) where column.type == set.type: return DecimalMembershipKernel(column, set.strings!)
             case (.string, _), (_, .string): throw mismatch("a set of \(set.type) values")
             case (.bool, .bool), (.int64, .int64), (.timestamp, .timestamp), (.date, .date), (.float64, .float64):
                 return FixedMembershipKernel(column, set.integers!, asDouble: false)
@@ -66,7 +69,7 @@ enum ColumnScan {
         case .maximum:
             switch column.type {
             case .int64, .timestamp, .date, .float64: return MaximumKernel(column)
-            case .bool, .string: throw mismatch("a maximum")
+            case .bool, .string, .binary, .decimal: throw mismatch("a maximum")
             }
         case .distinctRows, .predicate:
             preconditionFailure("\(metric) spans several columns: computed in its own job")
@@ -139,7 +142,7 @@ enum FixedValues {
         case .date: self = .int32(column.unsafeValuesAddress(as: Int32.self))
         case .bool: self = .uint8(column.unsafeValuesAddress(as: UInt8.self))
         case .float64: self = .double(column.unsafeValuesAddress(as: Double.self))
-        case .string: preconditionFailure("string columns have no fixed-width values")
+        case .string, .binary, .decimal: preconditionFailure("\(column.type) columns have no 64-bit values")
         }
     }
 }

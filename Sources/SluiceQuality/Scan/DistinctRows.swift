@@ -111,7 +111,13 @@ enum DistinctRows {
     private static func fold(_ column: Column, into hashes: inout [UInt64]) {
         let nullHash: UInt64 = 0x9E37_79B9_7F4A_7C15
         hashes.withUnsafeMutableBufferPointer { h in
-            if column.type == .string {
+            if column.type.isDecimal {
+                let values = column.unsafeValuesAddress(as: Int128.self)
+                for i in 0..<column.count {
+                    let v = column.isNull(i) ? nullHash : withUnsafeBytes(of: values[i]) { hashBytes($0.bindMemory(to: UInt8.self)) }
+                    h[i] = mix64(h[i] &* 31 ^ v)
+                }
+            } else if column.type.isVariableWidth {
                 let view = column.unsafeStrings()
                 for i in 0..<column.count {
                     let v = column.isNull(i) ? nullHash : hashBytes(view[i])
@@ -130,7 +136,7 @@ enum DistinctRows {
                 case .int64, .timestamp: walk(Int64.self)
                 case .date: walk(Int32.self)
                 case .float64: walk(Double.self)
-                case .string: break
+                case .string, .binary, .decimal: break
                 }
             }
         }
@@ -142,7 +148,8 @@ enum DistinctRows {
             if nullA != nullB { return false }
             if nullA { continue }
             switch column.type {
-            case .string:
+            case .decimal: if column.unsafeValuesAddress(as: Int128.self)[a] != column.unsafeValuesAddress(as: Int128.self)[b] { return false }
+            case .string, .binary:
                 let view = column.unsafeStrings()
                 let x = view[a], y = view[b]
                 if x.count != y.count { return false }

@@ -171,6 +171,6 @@ func keyRange(of column: Column) -> ClosedRange<Int64>? {
     case .int64, .timestamp: return scan(Int64.self)
     case .date: return scan(Int32.self)
     case .bool: return scan(UInt8.self)
-    case .float64, .string: return nil
+    case .float64, .string, .binary, .decimal: return nil
     }
 }

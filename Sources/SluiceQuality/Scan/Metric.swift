@@ -36,6 +36,8 @@ public enum Metric: Hashable, Sendable {
 public enum RangeBounds: Hashable, Sendable {
     case integers(Int64, Int64)
     case reals(Double, Double)
+    /// Unscaled bounds at the column's scale (inclusive; already rounded inwards).
+    case decimals(Int128, Int128)
 }
 
 /// What the scan measured for one ``Metric``.

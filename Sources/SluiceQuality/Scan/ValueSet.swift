@@ -25,10 +25,17 @@ public final class ValueSet: Sendable, Hashable {
         self.key = key ?? "set-\(UInt64.random(in: 0 ... .max))"
         type = column.type
         sawNull = column.nullCount > 0
-        if column.type == .string {
+        if column.type.isVariableWidth || column.type.isDecimal {
+            // Decimals: the 16 bytes of each unscaled value (one column, one scale).
             let set = BytesHashSet(expected: Swift.min(column.count, 1 << 20))
-            column.withUnsafeStrings { view in
-                for i in 0..<column.count where !column.isNull(i) { _ = set.insert(view[i]) }
+            if column.type.isDecimal {
+                column.withUnsafeValues(as: Int128.self) { v in
+                    for i in 0..<column.count where !column.isNull(i) { withUnsafeBytes(of: v[i]) { _ = set.insert($0.bindMemory(to: UInt8.self)) } }
+                }
+            } else {
+                column.withUnsafeStrings { view in
+                    for i in 0..<column.count where !column.isNull(i) { _ = set.insert(view[i]) }
+                }
             }
             strings = set
             integers = nil
@@ -68,6 +75,12 @@ public final class ValueSet: Sendable, Hashable {
             return type == .float64 && integers!.contains(doubleKey(v))
         case .date(let d): return type == .date && integers!.contains(Int64(d))
         case .timestamp(let t): return type == .timestamp && integers!.contains(t)
+        case .binary(let b):
+            guard type == .binary, let strings else { return false }
+            return b.withUnsafeBufferPointer { strings.contains($0) }
+        case .decimal(let d):
+            guard case .decimal(let p, let s) = type, let strings, let u = Decimal128.rescaled(d.unscaled, from: d.scale, to: s, precision: p) else { return false }
+            return withUnsafeBytes(of: u) { strings.contains($0.bindMemory(to: UInt8.self)) }
         }
     }
 
@@ -87,6 +100,6 @@ func forEachKey(of column: Column, _ body: (Int, Int64) -> Void) {
     case .int64, .timestamp: walk(Int64.self) { $0 }
     case .date: walk(Int32.self) { Int64($0) }
     case .float64: walk(Double.self) { doubleKey($0) }
-    case .string: preconditionFailure("string column has no fixed-width keys")
+    case .string, .binary, .decimal: preconditionFailure("\(column.type) column has no 64-bit keys")
     }
 }

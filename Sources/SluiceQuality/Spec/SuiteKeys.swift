@@ -4,6 +4,7 @@ import SluiceSpec
 /// allowed keys and the suite part of `docs/REFERENCE.md` come from here.
 extension SuiteSpec {
     public static let suiteSection = SpecSection("Suite", summary: "The top level of a suite file (`sluice check DATA --suite checks.yaml`), or the body of a pipeline's `check:` task.", keys: [
+        SpecKey("name", "text", doc: "The dataset's identity in the stored results (`--history`, a pipeline's state): runs under one name compare with each other in change and anomaly checks, whatever file each read. Default: the suite file (in a pipeline, `pipeline/task`).", example: "name: orders"),
         SpecKey("dataset", "path or dataset mapping", doc: "The table to check when none is given on the command line.", example: "dataset: data/users.csv"),
         SpecKey("references", "mapping of name: dataset", doc: "Tables `referential` checks look values up in.", example: "references: { users: data/users.csv }"),
         SpecKey("checks", "list of checks", required: true, doc: "The checks (see Check).", example: "checks:\n  - not_null: email"),
@@ -17,6 +18,7 @@ extension SuiteSpec {
         SpecKey("connection", "connection URL", doc: "A database URL (`${VAR}` read from the environment).", example: "# dataset: { connection: \"sqlite:warehouse.db\", table: users }"),
         SpecKey("table", "table name", doc: "The table to read.", example: "#   table: users"),
         SpecKey("query", "SQL", doc: "A query to read instead of a table.", example: "#   query: SELECT * FROM users WHERE active"),
+        SpecKey("filter", "boolean expression", doc: "Only rows where it is true are checked; Parquet row groups whose statistics rule it out are not read.", example: "#   filter: \"ds = '2024-06-01'\""),
     ])
 
     public static let commonCheckSection = SpecSection("Check", summary: "One item of `checks:`: exactly one check kind (below) and any of these keys. `- not_null: email` is short for `- not_null: { column: email }`.", keys: [

@@ -27,6 +27,15 @@ public struct DatasetSpec: Sendable, Equatable {
     public var table: String?
     /// The query to read from ``connection``.
     public var query: String?
+    /// How to read the file when the command line says (a CSV dialect): overrides ``format``.
+    public var fileFormat: FileFormat?
+    /// Rows that cannot be read: fail (the default), skip or pad.
+    public var badRows: BadRowPolicy = .error
+    /// Rows sampled to infer types (`nil`: the reader's default).
+    public var inferenceRows: Int?
+    /// Only the rows for which this condition is true are checked (an expression as in a
+    /// transform `filter`). Parquet row groups whose statistics rule it out are not read.
+    public var filter: String?
 
     public init(path: String, format: String? = nil, schema: String? = nil) {
         self.path = path
@@ -60,18 +69,35 @@ public struct DatasetSpec: Sendable, Equatable {
     /// - Throws: ``FormatError`` or ``CoreError`` from reading a file, ``SQLError`` from a connection.
     public func read(splitLargeFiles: Bool = true, columns: [String]? = nil) throws -> (Table, ReadReport) {
         if let connection {
-            let database = try SQLConnection(url: try ConnectionURL(connection))
+            let database = try SQLConnection(url: try ConnectionURL(connection), readOnly: true)
             let sql = try SQLTemplate(query ?? "SELECT * FROM \(database.dialect.quote(table ?? ""))")
             let result = try database.extract(sql)
             var report = ReadReport()
             report.rows = result.rowCount
-            return (result, report)
+            return (try filtered(result), report)
         }
         var options = ReadOptions()
         options.columns = columns
+        if let filter, let columns, let parsed = try? Expression(parsing: filter) {
+            options.columns = columns + parsed.root.columnReferences().map(\.name).filter { !columns.contains($0) }
+        }
+        options.rowGroupFilter = filter.flatMap { RowGroupFilter(filter: $0) }
         if !splitLargeFiles { options.splitThreshold = Int.max }
         if let schema { options.schemaOverride = try Schema(parsing: schema) }
-        return try TableFile.read(path: path, format: try format.map { try FileFormat(name: $0) }, options: options)
+        options.badRows = badRows
+        if let inferenceRows { options.inferenceRows = inferenceRows }
+        let (table, report) = try TableFile.read(path: path, format: try fileFormat ?? format.map { try FileFormat(name: $0) }, options: options)
+        return (try filtered(table), report)
+    }
+
+    /// `table` reduced to the rows ``filter`` keeps.
+    private func filtered(_ table: Table) throws -> Table {
+        guard let filter else { return table }
+        do {
+            return try table.filtering(filter)
+        } catch let error as ExpressionError {
+            throw QualityError(.invalidSuite, message: "dataset filter: \(error.message)", hint: "write a true/false condition over the dataset's columns, e.g. `ds = '2024-06-01'`")
+        }
     }
 }
 
@@ -117,6 +143,9 @@ enum OptionValue: Sendable {
 ///   - referential: { column: user_id, reference: users.id }
 /// ```
 public struct SuiteSpec: Sendable {
+    /// The identity of the dataset the suite checks (`name: orders`): runs stored under one
+    /// name compare with each other in change and anomaly checks, whatever file each read.
+    public var name: String?
     /// The dataset the checks run on (a path relative to the suite file); may be
     /// given on the command line instead.
     public var dataset: DatasetSpec?
@@ -174,7 +203,7 @@ public struct SuiteSpec: Sendable {
         let directory = file.contains("/") ? String(file[...file.lastIndex(of: "/")!]) : ""
         func resolve(_ path: String) -> String { path.hasPrefix("/") || path == "-" ? path : directory + path }
 
-        var spec = SuiteSpec(dataset: nil, references: [:], checks: [], sampleRows: 5, file: file)
+        var spec = SuiteSpec(name: nil, dataset: nil, references: [:], checks: [], sampleRows: 5, file: file)
         var sawChecks = false
         // Each top-level key and each check is read on its own, so that one mistake does not
         // hide the next: every problem is reported together (the first one is the error's own).
@@ -185,6 +214,7 @@ public struct SuiteSpec: Sendable {
         for (key, _, value) in try reader.mapping(root, "the suite", allowed: suiteSection.names) {
             try collecting {
             switch key {
+            case "name": spec.name = try reader.string(value, "name")
             case "dataset": spec.dataset = try dataset(value, "dataset", reader, resolve)
             case "references":
                 for (name, _, ref) in try reader.mapping(value, "references", allowed: try referenceNames(value, reader)) {
@@ -264,6 +294,12 @@ public struct SuiteSpec: Sendable {
                 }
                 sql.connection = text
                 sql.node = keyNode
+            case "filter":
+                let text = try reader.string(value, "filter")
+                do { _ = try Expression(parsing: text) } catch let error as ExpressionError {
+                    throw reader.error(.invalidOption, at: value, "filter: \(error.message)", hint: error.hint)
+                }
+                spec.filter = text
             case "table": sql.table = try reader.string(value, "table")
             case "query":
                 let text = try reader.string(value, "query")

@@ -14,12 +14,17 @@ public final class SQLConnection {
     public let url: ConnectionURL
     let engine: any SQLEngine
 
-    /// Opens `url` (creating a SQLite file when missing).
+    /// Opens `url` (creating a SQLite file when missing, unless `readOnly`).
+    ///
+    /// - Parameter readOnly: open a source: a SQLite file is opened read-only and never
+    ///   created, so a mistyped path is an error naming it, not a new empty database.
+    ///   (PostgreSQL reads already run in `READ ONLY` transactions; a database that does
+    ///   not exist is the server's error.)
     /// - Throws: ``SQLError`` `.connection` when the database cannot be opened or reached.
-    public init(url: ConnectionURL) throws {
+    public init(url: ConnectionURL, readOnly: Bool = false) throws {
         self.url = url
         switch url.engine {
-        case .sqlite: engine = try SQLiteEngine(path: url.path)
+        case .sqlite: engine = try SQLiteEngine(path: url.path, readOnly: readOnly)
         case .postgres: engine = try PostgresEngine(url: url)
         }
     }

@@ -11,6 +11,8 @@ protocol SQLEngine: AnyObject {
     /// (at least one call, possibly with zero rows). Returns the result schema.
     @discardableResult
     func query(_ sql: String, parameters: [Value], batchSize: Int, _ body: (Table) throws -> Void) throws -> Schema
+    /// The columns `sql` returns, without reading rows (see ``SQLConnection/resultColumns(of:parameters:)``).
+    func describe(_ sql: String, parameters: [Value]) throws -> [(name: String, type: DataType?)]
     /// Starts a bulk insert of rows with `schema` into `table` (inside the caller's transaction).
     /// `exactTypes`: the table's columns have exactly `dialect.columnType(for:)` of the schema's
     /// types (it was created from `schema`), so an engine may use a typed binary format.

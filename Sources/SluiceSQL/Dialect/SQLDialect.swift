@@ -65,13 +65,23 @@ public struct SQLDialect: Sendable, Equatable {
         case (_, .string): "TEXT"
         case (_, .date): "DATE"
         case (_, .timestamp): "TIMESTAMP"
+        // PostgreSQL: exact numeric. SQLite has no exact decimal (NUMERIC affinity turns
+        // text into REAL): the exact text, with TEXT affinity.
+        case (.sqlite, .decimal): "TEXT"
+        case (_, .decimal(let p, let s)): "NUMERIC(\(p),\(s))"
+        case (.sqlite, .binary): "BLOB"
+        case (_, .binary): "BYTEA"
         }
     }
 
     /// The Sluice type of a declared column type, or nil when it says nothing (SQLite `BLOB`, no type).
     public func dataType(declared: String) -> DataType? {
         let name = declared.uppercased()
-        if name.isEmpty || name.contains("BLOB") || name == "BYTEA" { return nil }
+        if name == "BYTEA" { return .binary }
+        if name.isEmpty || name.contains("BLOB") { return nil }
+        // PostgreSQL's numeric(p,s) is exact: a decimal (SQLite's NUMERIC holds REALs).
+        if engine == .postgres, name.hasPrefix("NUMERIC(") || name.hasPrefix("DECIMAL("),
+           let type = try? DataType(parsing: declared), type.isDecimal { return type }
         if name.hasPrefix("BOOL") { return .bool }
         if name.hasPrefix("INTERVAL") || name.hasPrefix("POINT") { return .string }
         if name.contains("INT") { return .int64 }
@@ -82,6 +92,16 @@ public struct SQLDialect: Sendable, Equatable {
             return .float64
         }
         return .string
+    }
+
+    /// Whether data of type `data` loads into a table column read as `column` without
+    /// losing anything the column could keep: the same type, an int into a float, or a
+    /// decimal into any decimal, float (PostgreSQL numeric) or, on SQLite, its TEXT.
+    public func accepts(_ data: DataType, intoColumnOf column: DataType) -> Bool {
+        if column == data || (column == .float64 && data == .int64) { return true }
+        if column.isDecimal && data == .int64 { return true }
+        guard data.isDecimal else { return false }
+        return column.isDecimal || column == .float64 || (engine == .sqlite && column == .string)
     }
 
     /// Starts a write transaction (SQLite takes the write lock at once).

@@ -6,8 +6,8 @@ public enum LoadMode: String, Sendable, CaseIterable, CustomStringConvertible {
     case append
     /// The table's contents become exactly the rows: a staging table is loaded and swapped in.
     case replace
-    /// Insert, or update the row with the same key (`ON CONFLICT (key) DO UPDATE`);
-    /// a key repeated within the data: the last row wins.
+    /// Insert, or update the row with the same key (`ON CONFLICT (key) DO UPDATE`); a key
+    /// repeated within the data is handled by ``LoadOptions/onDuplicate``.
     case upsert
     /// Delete the partition's rows (`WHERE column = value`), then insert: a rerun converges.
     case replacePartition = "replace_partition"
@@ -21,6 +21,16 @@ public enum SchemaChangePolicy: String, Sendable, CaseIterable {
     case add
     /// Stop with an error naming them.
     case fail
+}
+
+/// What a keyed load does when a key appears on more than one row of the data.
+public enum DuplicatePolicy: String, Sendable, CaseIterable {
+    /// Stop the load (nothing is written) naming the first repeated keys and their rows.
+    case error
+    /// The last row of each key is loaded; the earlier ones are dropped and counted.
+    case last
+    /// The first row of each key is loaded; the later ones are dropped and counted.
+    case first
 }
 
 /// The format PostgreSQL's `COPY … FROM STDIN` receives (SQLite ignores it).
@@ -44,7 +54,10 @@ public struct LoadOptions: Sendable {
     /// The strategy.
     public var mode: LoadMode
     /// Key columns; required for `upsert` (and the primary key when the table is created).
+    /// With any mode, rows repeating a key are handled by ``onDuplicate``.
     public var key: [String]
+    /// A key on several rows of the data: an error (default), or the last or first row wins.
+    public var onDuplicate: DuplicatePolicy = .error
     /// `replace_partition`'s column and value (the text is parsed as the column's type).
     public var partition: (column: String, value: String)?
     /// New columns in the data: add or fail.
@@ -63,11 +76,34 @@ public struct LoadOptions: Sendable {
 }
 
 /// What a load did.
+///
+/// `inserted + updated + unchanged + duplicates == rows`. Rows of an `upsert` are
+/// counted exactly against the table: `inserted` for keys it lacked, `updated` for
+/// keys whose row now has other values, `unchanged` for keys whose row already held
+/// exactly these values (and was left alone). Other modes insert every kept row.
 public struct LoadSummary: Sendable, Equatable {
-    /// Rows written from the data.
+    /// Rows read from the data.
     public var rows: Int
+    /// Rows added to the table.
+    public var inserted = 0
+    /// Existing rows (same key) whose values changed (upsert).
+    public var updated = 0
+    /// Existing rows (same key) that already held exactly these values (upsert).
+    public var unchanged = 0
+    /// Rows dropped because an earlier (`first`) or later (`last`) row had their key.
+    public var duplicates = 0
     /// Whether the table was created.
     public var createdTable: Bool
     /// Columns added by schema evolution.
     public var addedColumns: [String]
+}
+
+extension LoadSummary {
+    /// `99943 inserted, 0 updated, 0 unchanged, 57 duplicate rows dropped`, for people.
+    public var counts: String {
+        var parts = ["\(inserted) inserted"]
+        if updated > 0 || unchanged > 0 || inserted != rows - duplicates { parts += ["\(updated) updated", "\(unchanged) unchanged"] }
+        if duplicates > 0 { parts.append("\(duplicates) duplicate row\(duplicates == 1 ? "" : "s") dropped") }
+        return parts.joined(separator: ", ")
+    }
 }

@@ -2,35 +2,57 @@ import SluiceCore
 import SluiceFormats
 
 extension SQLConnection {
-    /// The arrival-order column of PostgreSQL's upsert staging table.
+    /// The arrival-order column of PostgreSQL's staging table.
     static let sequenceColumn = "__sluice_seq"
+    /// The temporary table a load stages rows in when SQL must pick among them
+    /// (PostgreSQL upserts; `on_duplicate: last`); never shown in messages.
+    static let stagingName = "sluice_load_staging"
 
     /// Loads batches of rows into `table` in one transaction using `options.mode`.
     ///
     /// The table is created from `schema` when missing; with `.add` new columns of the
     /// data are added as nullable, with `.fail` they stop the load. A column whose type in
-    /// the table differs from the data's stops the load naming both types. On any error —
-    /// or if the process dies — the transaction rolls back and the table keeps its old rows.
+    /// the table differs from the data's stops the load naming both types. With key
+    /// columns, a key on several rows is an error naming them (and nothing is written),
+    /// or the last or first row wins (``LoadOptions/onDuplicate``). On any error — or if
+    /// the process dies — the transaction rolls back and the table keeps its old rows.
     ///
     /// ```swift
     /// var reader = try TableFile.openReader(path: "users.csv")
     /// let summary = try connection.load(into: "users", schema: reader.schema,
     ///                                   options: LoadOptions(mode: .upsert, key: ["id"])) { try reader.next() }
+    /// print(summary.counts)   // 99943 inserted, 0 updated, 0 unchanged
     /// ```
     /// - Parameters:
     ///   - table: The destination table: `name` or `schema.name` (see ``TableName``), each part quoted for the engine.
     ///   - schema: The schema of every batch.
-    ///   - options: Mode, key, partition, schema-change policy.
-    ///   - progress: Called after each batch with the rows written so far.
+    ///   - options: Mode, key, duplicate policy, partition, schema-change policy.
+    ///   - progress: Called after each batch with the rows read so far.
     ///   - batches: Returns the next batch, nil at the end.
-    /// - Throws: ``SQLError``: `.invalidArgument` (options), `.typeConflict`, `.schemaChange`, `.query`.
+    /// - Returns: What was written: rows inserted, updated, unchanged and dropped as duplicates.
+    /// - Throws: ``SQLError``: `.invalidArgument` (options), `.duplicateKey`, `.typeConflict`, `.schemaChange`, `.query`.
     @discardableResult
     public func load(into table: String, schema: Schema, options: LoadOptions, progress: ((Int) -> Void)? = nil,
                      batches: () throws -> Table?) throws -> LoadSummary {
         let name = try TableName(parsing: table)
         try validate(table: name, schema: schema, options: options)
+        do {
+            return try load(into: name, schema: schema, options: options, progress: progress, batches: batches)
+        } catch var error as SQLError {
+            // Staging tables are how a load works, not what the user named: speak of the table.
+            for (hidden, shown) in [("\"temp\".", ""), ("\"pg_temp\".", ""), (name.name + "__sluice_staging", name.name), (Self.stagingName, name.name)] {
+                error.message = error.message.replacing(hidden, with: shown)
+                error.hint = error.hint?.replacing(hidden, with: shown)
+            }
+            throw error
+        }
+    }
+
+    private func load(into name: TableName, schema: Schema, options: LoadOptions, progress: ((Int) -> Void)?,
+                      batches: () throws -> Table?) throws -> LoadSummary {
         let d = dialect
         let partitionValue = try options.partition.map { try parsePartitionValue($0, schema: schema) }
+        let keyIndex = options.key.isEmpty ? nil : DuplicateKeyIndex(keyColumns: options.key.map { schema.index(of: $0)! }, schema: schema)
         try engine.execute(d.beginSQL, parameters: [])
         do {
             var summary = LoadSummary(rows: 0, createdTable: false, addedColumns: [])
@@ -59,42 +81,50 @@ extension SQLConnection {
                     try engine.execute(d.createTableSQL(name, schema: schema, key: options.mode == .upsert ? options.key : []), parameters: [])
                     summary.createdTable = true
                 }
-                // SQLite upserts row by row in arrival order (the last row of a repeated key wins) straight
-                // into the table; PostgreSQL's COPY has no conflict clause, so it goes through a staging table.
-                if options.mode == .upsert && d.engine == .postgres {
-                    target = TableName("sluice_upsert_staging")   // temporary: no schema
-                    try engine.execute("DROP TABLE IF EXISTS \(d.quote(target))", parameters: [])
-                    try engine.execute(d.createTableSQL(target, schema: schema, key: [], temporary: true), parameters: [])
-                    if d.engine == .postgres {
-                        // Numbers rows in arrival order so the last row of a repeated key wins (as on SQLite).
-                        try engine.execute("ALTER TABLE \(d.quote(target)) ADD COLUMN \(d.quote(Self.sequenceColumn)) BIGSERIAL", parameters: [])
-                    }
-                }
                 if options.mode == .replacePartition, let partition = options.partition, let partitionValue {
                     try engine.execute("DELETE FROM \(d.quote(name)) WHERE \(d.quote(partition.column)) = \(d.placeholder(1))",
                                        parameters: [partitionValue])
                 }
             }
 
+            // Rows go through a temporary staging table when SQL must choose among them: the last row
+            // of a repeated key is known only at the end, and PostgreSQL's COPY has no conflict clause.
+            // Otherwise they go straight into the table (SQLite upserts row by row with ON CONFLICT).
+            let keepLast = keyIndex != nil && options.onDuplicate == .last
+            let staged = keepLast || (options.mode == .upsert && d.engine == .postgres)
+            var insertTarget = target
+            if staged {
+                insertTarget = TableName(Self.stagingName, schema: d.engine == .sqlite ? "temp" : "pg_temp")
+                try engine.execute("DROP TABLE IF EXISTS \(d.quote(insertTarget))", parameters: [])
+                try engine.execute(d.createTableSQL(insertTarget, schema: schema, key: [], temporary: true), parameters: [])
+                if d.engine == .postgres {
+                    // Numbers rows in arrival order (SQLite's rowid already does).
+                    try engine.execute("ALTER TABLE \(d.quote(insertTarget)) ADD COLUMN \(d.quote(Self.sequenceColumn)) BIGSERIAL", parameters: [])
+                }
+            }
+
             // Staging tables and tables created just now have exactly the data's column types.
-            let exactTypes = target != name || summary.createdTable
+            let exactTypes = insertTarget != name || summary.createdTable
             let columns = schema.fields.map { d.quote($0.name) }.joined(separator: ", ")
-            let updates = schema.names.filter { !options.key.contains($0) }.map { "\(d.quote($0)) = excluded.\(d.quote($0))" }
-            let action = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
             let keyList = options.key.map(d.quote).joined(separator: ", ")
+            let upsertAction = upsertClause(schema: schema, key: options.key, target: d.engine == .postgres ? "t" : nil)
             let conflictHint = "upsert needs a PRIMARY KEY or UNIQUE constraint on (\(keyList)) in \(d.quote(name)): "
                 + "add one (CREATE UNIQUE INDEX ON \(d.quote(name)) (\(keyList))), or load once with --mode replace --key \(options.key.joined(separator: ","))"
-            let directUpsert = options.mode == .upsert && d.engine == .sqlite
+            let directUpsert = options.mode == .upsert && !staged
+            // SQLite counts upserted rows from its change counter and the row count before and after.
+            let changesBefore = directUpsert ? sqliteTotalChanges() : 0
+            let rowsBefore = directUpsert && !summary.createdTable ? try rowCount(of: name) : 0
             let inserter: any BulkInserter
             do {
-                inserter = try engine.makeInserter(table: target, schema: schema, exactTypes: exactTypes,
-                                                   onConflict: directUpsert ? "ON CONFLICT (\(keyList)) \(action)" : nil,
+                inserter = try engine.makeInserter(table: insertTarget, schema: schema, exactTypes: exactTypes,
+                                                   onConflict: directUpsert ? "ON CONFLICT (\(keyList)) \(upsertAction)" : nil,
                                                    copyFormat: options.copyFormat)
             } catch var error as SQLError where directUpsert && error.message.contains("ON CONFLICT") {
                 error.hint = conflictHint
                 throw error
             }
             let partitionIndex = options.partition.flatMap { schema.index(of: $0.column) }
+            var written = 0
             while let batch = try batches() {
                 guard batch.schema == schema else {
                     throw SQLError(.invalidArgument, message: "a batch has schema \(batch.schema), the load started with \(schema)")
@@ -103,34 +133,71 @@ extension SQLConnection {
                     try checkPartition(batch.columns[partitionIndex], equals: partitionValue, column: partition.column, rowsBefore: summary.rows)
                 }
                 for (index, error) in nullOnly where batch.columns[index].nullCount != batch.rowCount { throw error }
-                try inserter.insert(batch)
+                var rows = batch
+                if let keyIndex {
+                    let repeats = keyIndex.record(batch, rowsBefore: summary.rows)
+                    if !repeats.isEmpty && options.onDuplicate == .first { rows = try batch.removing(rows: repeats) }
+                }
                 summary.rows += batch.rowCount
+                // After a duplicate under `error` nothing more is written: the rest is only read for the message.
+                if options.onDuplicate != .error || keyIndex?.duplicateRows ?? 0 == 0 {
+                    try inserter.insert(rows)
+                    written += rows.rowCount
+                }
                 progress?(summary.rows)
             }
+            if let keyIndex, keyIndex.duplicateRows > 0, options.onDuplicate == .error {
+                try? inserter.finish()
+                throw duplicateKeyError(keyIndex, table: name)
+            }
             try inserter.finish()
+            summary.duplicates = keyIndex?.duplicateRows ?? 0
+            let kept = summary.rows - summary.duplicates
 
-            switch options.mode {
-            case .replace where target == name:
-                break
-            case .replace:
+            if staged {
+                // Staging rows are numbered as the input (rowid / the sequence column from 1): drop every
+                // occurrence of a key but its last, then load the rest.
+                let staging = d.quote(insertTarget)
+                let rowNumber = d.engine == .sqlite ? "rowid" : d.quote(Self.sequenceColumn)
+                if keepLast, let keyIndex {
+                    let superseded = keyIndex.supersededRows
+                    for start in stride(from: 0, to: superseded.count, by: 10_000) {
+                        let chunk = superseded[start..<min(start + 10_000, superseded.count)].map(String.init).joined(separator: ", ")
+                        try engine.execute("DELETE FROM \(staging) WHERE \(rowNumber) IN (\(chunk))", parameters: [])
+                    }
+                }
+                // `WHERE true`: SQLite reads `… ON CONFLICT` after a bare FROM as a join constraint.
+                let select = "SELECT \(columns) FROM \(staging) WHERE true ORDER BY \(rowNumber)"
+                if options.mode == .upsert {
+                    do {
+                        (summary.inserted, summary.updated) = try upsert(into: name, columns: columns, select: select,
+                                                                          conflict: "ON CONFLICT (\(keyList)) \(upsertAction)", created: summary.createdTable)
+                    } catch var error as SQLError where existing != nil && (error.sqlState == "42P10" || error.message.contains("ON CONFLICT")) {
+                        error.hint = conflictHint
+                        throw error
+                    }
+                    summary.unchanged = kept - summary.inserted - summary.updated
+                } else {
+                    summary.inserted = try engine.execute("INSERT INTO \(d.quote(target)) (\(columns)) \(select)", parameters: [])
+                }
+                try engine.execute("DROP TABLE \(staging)", parameters: [])
+            } else if directUpsert {
+                let changes = sqliteTotalChanges() - changesBefore
+                summary.inserted = summary.createdTable ? changes : try rowCount(of: name) - rowsBefore
+                summary.updated = changes - summary.inserted
+                summary.unchanged = written - changes
+            } else {
+                summary.inserted = written
+            }
+
+            if options.mode == .replace && target != name {
                 try engine.execute("DROP TABLE IF EXISTS \(d.quote(name))", parameters: [])
                 // The new name is unqualified on both engines: the table stays in its schema.
                 try engine.execute("ALTER TABLE \(d.quote(target)) RENAME TO \(d.quote(name.name))", parameters: [])
-            case .upsert where d.engine == .postgres:
-                do {
-                    // A key repeated in the data: the last row wins. PostgreSQL rejects touching a row twice in
-                    // one statement, so keep only each key's last row.
-                    let select = "SELECT DISTINCT ON (\(keyList)) \(columns) FROM \(d.quote(target)) ORDER BY \(keyList), \(d.quote(Self.sequenceColumn)) DESC"
-                    try engine.execute("INSERT INTO \(d.quote(name)) (\(columns)) \(select) ON CONFLICT (\(keyList)) \(action)", parameters: [])
-                } catch var error as SQLError where existing != nil && error.sqlState == "42P10" {
-                    error.hint = conflictHint
-                    throw error
+                if d.engine == .postgres && !options.key.isEmpty {
+                    // The primary key's index keeps the name it was created with: give it the table's.
+                    try engine.execute("ALTER INDEX IF EXISTS \(d.quote(name.sibling(target.name + "_pkey"))) RENAME TO \(d.quote(name.name + "_pkey"))", parameters: [])
                 }
-                try engine.execute("DROP TABLE \(d.quote(target))", parameters: [])
-            case .upsert:
-                break
-            case .append, .replacePartition:
-                break
             }
             try engine.execute("COMMIT", parameters: [])
             return summary
@@ -138,6 +205,61 @@ extension SQLConnection {
             try? engine.execute("ROLLBACK", parameters: [])
             throw error
         }
+    }
+
+    /// `DO UPDATE SET c = excluded.c, … WHERE (c, …) IS DISTINCT FROM (excluded.c, …)`: a row whose
+    /// values are all equal is left alone (and counted unchanged); `DO NOTHING` when every column is key.
+    private func upsertClause(schema: Schema, key: [String], target alias: String?) -> String {
+        let d = dialect
+        let others = schema.names.filter { !key.contains($0) }
+        guard !others.isEmpty else { return "DO NOTHING" }
+        let set = others.map { "\(d.quote($0)) = excluded.\(d.quote($0))" }.joined(separator: ", ")
+        let current = others.map { (alias.map { $0 + "." } ?? "") + d.quote($0) }.joined(separator: ", ")
+        let incoming = others.map { "excluded." + d.quote($0) }.joined(separator: ", ")
+        // SQLite spells IS DISTINCT FROM as IS NOT (on row values since 3.15).
+        let differs = d.engine == .sqlite ? "IS NOT" : "IS DISTINCT FROM"
+        return "DO UPDATE SET \(set) WHERE (\(current)) \(differs) (\(incoming))"
+    }
+
+    /// Runs `INSERT … select … ON CONFLICT …` from the staging table; returns (inserted, updated).
+    private func upsert(into name: TableName, columns: String, select: String, conflict: String, created: Bool) throws -> (Int, Int) {
+        let d = dialect
+        switch d.engine {
+        case .sqlite:
+            let before = created ? 0 : try rowCount(of: name)
+            let changesBefore = sqliteTotalChanges()
+            try engine.execute("INSERT INTO \(d.quote(name)) (\(columns)) \(select) \(conflict)", parameters: [])
+            let changes = sqliteTotalChanges() - changesBefore
+            let inserted = created ? changes : try rowCount(of: name) - before
+            return (inserted, changes - inserted)
+        case .postgres:
+            // xmax is 0 on a row version this statement inserted, not on one it updated.
+            let counts = try (engine as! PostgresEngine).values("""
+                WITH r AS (INSERT INTO \(d.quote(name)) AS t (\(columns)) \(select) \(conflict) RETURNING (t.xmax = 0) AS fresh)
+                SELECT COUNT(*) FILTER (WHERE fresh), COUNT(*) FILTER (WHERE NOT fresh) FROM r
+                """)
+            return (Int(counts[0] ?? "0") ?? 0, Int(counts[1] ?? "0") ?? 0)
+        }
+    }
+
+    private func rowCount(of name: TableName) throws -> Int {
+        let result = try extract(SQLTemplate("SELECT COUNT(*) FROM \(dialect.quote(name))"))
+        if case .int64(let n) = result.columns[0].unsafeValue(at: 0) { return Int(n) }
+        return 0
+    }
+
+    /// SQLite's count of rows inserted, updated or deleted on this connection (0 elsewhere).
+    private func sqliteTotalChanges() -> Int {
+        (engine as? SQLiteEngine)?.totalChanges ?? 0
+    }
+
+    private func duplicateKeyError(_ index: DuplicateKeyIndex, table: TableName) -> SQLError {
+        let shown = index.examples.map { "\($0.key) (rows \($0.firstRow) and \($0.repeatRow))" }.joined(separator: "; ")
+        let more = index.duplicateRows > index.examples.count ? "; …" : ""
+        let keys = index.keyNames.count == 1 ? "key \(index.keyNames[0])" : "key (\(index.keyNames.joined(separator: ", ")))"
+        return SQLError(.duplicateKey,
+                        message: "load into \"\(table)\": \(index.duplicateRows) row\(index.duplicateRows == 1 ? " repeats" : "s repeat") the \(keys) of an earlier row: \(shown)\(more); nothing was written",
+                        hint: "remove the duplicates, or choose which row wins: --on-duplicate last (or first); in a pipeline, on_duplicate: last")
     }
 
     /// Loads one table; see ``load(into:schema:options:progress:batches:)``.
@@ -235,7 +357,7 @@ extension SQLConnection {
         schema.fields.allSatisfy { field in
             guard let column = existing.first(where: { $0.name == field.name }) else { return false }
             guard let tableType = dialect.dataType(declared: column.declaredType) else { return true }
-            return tableType == field.type || (tableType == .float64 && field.type == .int64) || field.type == .string
+            return dialect.accepts(field.type, intoColumnOf: tableType) || field.type == .string
         }
     }
 
@@ -273,7 +395,7 @@ extension SQLConnection {
         for (index, field) in schema.fields.enumerated() {
             guard let column = existing.first(where: { $0.name == field.name }) else { missing.append(field); continue }
             guard let tableType = dialect.dataType(declared: column.declaredType) else { continue }
-            if tableType == field.type || (tableType == .float64 && field.type == .int64) { continue }
+            if dialect.accepts(field.type, intoColumnOf: tableType) { continue }
             let error = SQLError(.typeConflict,
                                  message: "load into \"\(table)\": column \"\(field.name)\" is \(column.declaredType) (\(tableType)) in the table, the data has \(field.type)",
                                  hint: "convert the column in the data (e.g. --schema \(field.name):\(tableType)) or alter the table")
@@ -290,5 +412,18 @@ extension SQLConnection {
             try engine.execute("ALTER TABLE \(dialect.quote(table)) ADD COLUMN \(dialect.quote(field.name)) \(dialect.columnType(for: field.type))", parameters: [])
         }
         return (missing.map(\.name), nullOnly)
+    }
+}
+
+extension Table {
+    /// The table without the rows at `rows` (ascending, 0-based).
+    fileprivate func removing(rows: [Int]) throws -> Table {
+        var keep: [Int] = []
+        keep.reserveCapacity(rowCount - rows.count)
+        var next = 0
+        for row in 0..<rowCount {
+            if next < rows.count && rows[next] == row { next += 1 } else { keep.append(row) }
+        }
+        return try Table(schema: schema, columns: columns.map { $0.gathering(keep) })
     }
 }

@@ -38,7 +38,9 @@ final class PostgresBinaryCopyInserter: BulkInserter {
                     case .bool: append32(1); buffer.append(column.unsafeValuesAddress(as: UInt8.self)[row] != 0 ? 1 : 0)
                     case .date: append32(4); append32(UInt32(bitPattern: column.unsafeValuesAddress(as: Int32.self)[row] &- Self.epochDays))
                     case .timestamp: append32(8); append64(UInt64(bitPattern: column.unsafeValuesAddress(as: Int64.self)[row] &- Self.epochMicros))
-                    case .string:
+                    case .decimal:
+                        preconditionFailure("decimals are copied as text (see PostgresEngine.makeInserter)")
+                    case .string, .binary:   // bytea's binary form is the bytes themselves
                         let bytes = column.unsafeStrings()[row]
                         append32(UInt32(bytes.count))
                         buffer.append(contentsOf: bytes)

@@ -51,6 +51,21 @@ final class PostgresCopyInserter: BulkInserter {
                     case .string: if csv { appendQuoted(column.unsafeStrings()[row]) } else { appendEscaped(column.unsafeStrings()[row]) }
                     case .date: appendFormatted { SQLTextFormat.writeDate(column.unsafeValuesAddress(as: Int32.self)[row], to: $0) }
                     case .timestamp: appendFormatted { SQLTextFormat.writeTimestamp(column.unsafeValuesAddress(as: Int64.self)[row], to: $0) }
+                    case .decimal(_, let scale):
+                        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Decimal128.maxTextLength) { scratch in
+                            let n = Decimal128.write(column.unsafeValuesAddress(as: Int128.self)[row], scale: scale, to: scratch.baseAddress!)
+                            buffer.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: n))
+                        }
+                    case .binary:
+                        // bytea hex input `\x…`; COPY text doubles the backslash, CSV does not.
+                        buffer.append(UInt8(ascii: "\\"))
+                        if !csv { buffer.append(UInt8(ascii: "\\")) }
+                        buffer.append(UInt8(ascii: "x"))
+                        let digits: StaticString = "0123456789abcdef"
+                        for b in column.unsafeStrings()[row] {
+                            buffer.append(digits.utf8Start[Int(b >> 4)])
+                            buffer.append(digits.utf8Start[Int(b & 0x0f)])
+                        }
                     }
                 }
                 buffer.append(10)

@@ -21,6 +21,8 @@ final class PostgresEngine: SQLEngine {
         case .string(let s): s
         case .date(let d): formatDate(daysSinceEpoch: d)
         case .timestamp(let t): formatTimestamp(microsecondsSinceEpoch: t)
+        case .decimal(let d): d.description
+        case .binary(let b): BinaryText.hex(b)   // bytea's hex input form
         }
     }
 
@@ -29,6 +31,16 @@ final class PostgresEngine: SQLEngine {
         let result = parameters.isEmpty ? try connection.execute(sql)
             : try connection.execute(sql, parameters: parameters.map(Self.parameterText))
         return result.handle.flatMap { Int(String(cString: PQcmdTuples($0))) } ?? 0
+    }
+
+    /// Runs one statement (which may modify data, unlike a cursor's query) and returns the
+    /// text of its first row's values (nil = NULL; empty when it returned no row).
+    func values(_ sql: String) throws -> [String?] {
+        let result = try connection.execute(sql)
+        guard let raw = result.handle, result.rowCount > 0 else { return [] }
+        return (0..<Int32(result.columnCount)).map { c in
+            PQgetisnull(raw, 0, c) != 0 ? nil : String(cString: PQgetvalue(raw, 0, c))
+        }
     }
 
     /// Reads through a server-side cursor, `batchSize` rows per FETCH, so memory stays bounded.
@@ -47,7 +59,7 @@ final class PostgresEngine: SQLEngine {
                 let raw = result.handle!
                 if schema == nil {
                     let n = result.columnCount
-                    types = (0..<n).map { Self.dataType(oid: PQftype(raw, Int32($0))) }
+                    types = (0..<n).map { Self.dataType(oid: PQftype(raw, Int32($0)), modifier: PQfmod(raw, Int32($0))) }
                     schema = Schema((0..<n).map { Field(String(cString: PQfname(raw, Int32($0))), types[$0]) })
                 }
                 let rows = result.rowCount
@@ -68,11 +80,19 @@ final class PostgresEngine: SQLEngine {
         }
     }
 
-    /// Type OIDs from pg_type.
-    static func dataType(oid: Oid) -> DataType {
+    /// Type OIDs from pg_type; `modifier` is the column's typmod (`numeric(p,s)` is
+    /// `(p << 16 | s) + 4`). `numeric(p,s)` with p ≤ 38 reads as `decimal(p,s)`; an
+    /// unconstrained `numeric` (any scale) stays `float64`; `bytea` is `binary`.
+    static func dataType(oid: Oid, modifier: Int32 = -1) -> DataType {
         switch oid {
         case 16: .bool
+        case 17: .binary
         case 20, 21, 23, 26: .int64
+        case 1700 where modifier >= 4:
+            { () -> DataType in
+                let p = Int((modifier - 4) >> 16 & 0xffff), s = Int((modifier - 4) & 0xffff)
+                return p <= DataType.maxDecimalPrecision && s <= p ? .decimal(precision: p, scale: s) : .float64
+            }()
         case 700, 701, 1700: .float64
         case 1082: .date
         case 1114, 1184: .timestamp
@@ -97,6 +117,11 @@ final class PostgresEngine: SQLEngine {
             case .bool: builder.append(bool: n > 0 && text[0] == UInt8(ascii: "t"))
             case .date: if let v = ScalarParser.date(text, n) { builder.append(date: v) } else { ok = false }
             case .timestamp: if let v = ScalarParser.timestamp(text, n) { builder.append(timestamp: v) } else { ok = false }
+            case .decimal(let precision, let scale):
+                if let v = Decimal128.parse(text, n, scale: scale, precision: precision) { builder.append(decimal: v) } else { ok = false }
+            case .binary:
+                var bytes: [UInt8] = []
+                if BinaryText.decodeHex(text, n, into: &bytes) { bytes.withUnsafeBytes { builder.append(bytes: $0) } } else { ok = false }
             }
             if !ok {
                 let shown = String(decoding: UnsafeRawBufferPointer(start: text, count: min(n, 40)), as: UTF8.self)
@@ -123,7 +148,8 @@ final class PostgresEngine: SQLEngine {
     func makeInserter(table: TableName, schema: Schema, exactTypes: Bool, onConflict: String?, copyFormat: CopyFormat) throws -> any BulkInserter {
         precondition(onConflict == nil, "COPY has no conflict clause; upsert through a staging table")
         let columns = schema.fields.map { dialect.quote($0.name) }.joined(separator: ", ")
-        let binary = exactTypes && copyFormat == .automatic
+        // Binary COPY has no numeric encoder here: decimals go as exact text.
+        let binary = exactTypes && copyFormat == .automatic && !schema.fields.contains { $0.type.isDecimal }
         let options = binary ? " (FORMAT binary)" : copyFormat == .csv ? " (FORMAT csv)" : ""
         let sql = "COPY \(dialect.quote(table)) (\(columns)) FROM STDIN" + options
         try connection.execute(sql)

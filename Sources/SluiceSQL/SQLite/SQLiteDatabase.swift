@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CSQLite
 import SluiceCore
 
@@ -6,14 +11,22 @@ final class SQLiteDatabase {
     let handle: OpaquePointer
     let path: String
 
-    init(path: String) throws {
+    /// Opens `path`; `readOnly` (a source) never creates the file and refuses writes.
+    init(path: String, readOnly: Bool = false) throws {
         var db: OpaquePointer?
-        let status = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        let flags = readOnly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &db, flags, nil)
         guard status == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(db)
+            var info = stat()
+            if readOnly, path != ":memory:", stat(path, &info) != 0 {
+                throw SQLError(.connection, message: "the SQLite database \(path) does not exist", sqlState: "\(status)",
+                               hint: "check the path (a relative path resolves against the pipeline's or suite's directory, "
+                                   + "or the current directory on the command line); a source database is opened read-only and never created")
+            }
             throw SQLError(.connection, message: "cannot open SQLite database \(path): \(message)", sqlState: "\(status)",
-                           hint: "check the directory exists and is writable")
+                           hint: readOnly ? "check the file is a SQLite database you may read" : "check the directory exists and is writable")
         }
         handle = db
         self.path = path

@@ -6,9 +6,12 @@ final class SQLiteEngine: SQLEngine {
     let database: SQLiteDatabase
     let dialect = SQLDialect.sqlite
 
-    init(path: String) throws {
-        database = try SQLiteDatabase(path: path)
+    init(path: String, readOnly: Bool = false) throws {
+        database = try SQLiteDatabase(path: path, readOnly: readOnly)
     }
+
+    /// Rows inserted, updated or deleted on this connection so far (triggers' included).
+    var totalChanges: Int { Int(sqlite3_total_changes64(database.handle)) }
 
     @discardableResult
     func execute(_ sql: String, parameters: [Value]) throws -> Int {
@@ -103,6 +106,9 @@ final class SQLiteEngine: SQLEngine {
         case (.int64, SQLITE_FLOAT):
             let v = sqlite3_column_double(handle, i)
             if let exact = Int64(exactly: v) { builder.append(int64: exact); return }
+        case (.binary, _):
+            let n = Int(sqlite3_column_bytes(handle, i))
+            builder.append(bytes: UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, i), count: n)); return
         default: break
         }
         // Text (or a conversion of it): parse with the same scalar parsers as CSV.
@@ -120,6 +126,10 @@ final class SQLiteEngine: SQLEngine {
             if let v = ScalarParser.timestamp(text, n) { builder.append(timestamp: v); ok = true } else if let d = ScalarParser.date(text, n) {
                 builder.append(timestamp: Int64(d) * 86_400_000_000); ok = true
             } else { ok = false }
+        case .decimal(let precision, let scale):
+            // Exact text as Sluice stores it; an INTEGER or REAL cell arrives as SQLite's text of it.
+            if let v = Decimal128.parse(text, n, scale: scale, precision: precision) { builder.append(decimal: v); ok = true } else { ok = false }
+        case .binary: ok = false   // read above
         }
         if !ok {
             let shown = String(decoding: UnsafeRawBufferPointer(start: text, count: min(n, 40)), as: UTF8.self)

@@ -37,6 +37,28 @@ final class SQLiteInserter: BulkInserter {
                         sqlite3_bind_text(handle, i, $0, Int32(upper - lower), nil)
                     }
                 }
+            case .binary:
+                let strings = column.unsafeStrings()
+                binders.append { i, row in
+                    guard valid(row) else { return sqlite3_bind_null(handle, i) }
+                    let lower = Int(strings.offsets[row]), upper = Int(strings.offsets[row + 1])
+                    return sqlite3_bind_blob(handle, i, UnsafeRawPointer(strings.bytes + lower), Int32(upper - lower), nil)
+                }
+            case .decimal(_, let scale):
+                // Exact text, formatted once per batch into fixed-width slots, bound statically.
+                let width = Decimal128.maxTextLength
+                let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(column.count * width, 1))
+                let lengths = UnsafeMutablePointer<Int32>.allocate(capacity: max(column.count, 1))
+                scratch.append(UnsafeMutableRawPointer(buffer))
+                scratch.append(UnsafeMutableRawPointer(lengths))
+                let values = column.unsafeValuesAddress(as: Int128.self)
+                for row in 0..<column.count where valid(row) { lengths[row] = Int32(Decimal128.write(values[row], scale: scale, to: buffer + row * width)) }
+                binders.append { i, row in
+                    guard valid(row) else { return sqlite3_bind_null(handle, i) }
+                    return UnsafeRawPointer(buffer + row * width).withMemoryRebound(to: CChar.self, capacity: width) {
+                        sqlite3_bind_text(handle, i, $0, lengths[row], nil)
+                    }
+                }
             case .date, .timestamp:
                 // Formatted once per batch into one buffer of fixed-width slots, then bound statically.
                 let isDate = column.type == .date

@@ -28,6 +28,8 @@ final class SQLiteStatement {
         case .string(let s): status = bindCopy(s, at: index)
         case .date(let d): status = bindCopy(formatDate(daysSinceEpoch: d), at: index)
         case .timestamp(let t): status = bindCopy(formatTimestamp(microsecondsSinceEpoch: t), at: index)
+        case .decimal(let d): status = bindCopy(d.description, at: index)
+        case .binary(let b): status = b.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
         }
         try check(status, "binding parameter \(index)")
     }

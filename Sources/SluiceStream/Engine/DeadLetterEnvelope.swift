@@ -55,7 +55,7 @@ public enum DeadLetterEnvelope {
             SluiceFormats.putJSONString(original, into: &out.writer)
         } else {
             out.writer.put("\"original_base64\":\"")
-            out.writer.putBase64(original)
+            out.writer.put(base64: original)
             out.writer.put("\"")
         }
         out.writer.put("}")

@@ -64,28 +64,9 @@ extension ByteWriter {
         case .bool(let values): put(values[row] != 0 ? "true" : "false")
         case .date(let values): reserve(16); put(0x22); put(date: values[row]); put(0x22)
         case .timestamp(let values): reserve(40); put(0x22); put(timestamp: values[row]); put(0x22)
+        case .decimal(let values, let scale): put(decimal: values[row], scale: scale)   // a JSON number, exact text
+        case .binary(let values): put("\""); put(base64: values[row]); put("\"")
         }
     }
 }
 
-private let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-extension ByteWriter {
-    /// Appends `bytes` as standard base64 (RFC 4648, padded), without quotes.
-    mutating func putBase64(_ bytes: UnsafeBufferPointer<UInt8>) {
-        reserve((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= bytes.count {
-            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            put(base64Alphabet[Int(v >> 18 & 63)]); put(base64Alphabet[Int(v >> 12 & 63)])
-            put(base64Alphabet[Int(v >> 6 & 63)]); put(base64Alphabet[Int(v & 63)])
-            i += 3
-        }
-        let rest = bytes.count - i
-        if rest > 0 {
-            let v = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-            put(base64Alphabet[Int(v >> 18 & 63)]); put(base64Alphabet[Int(v >> 12 & 63)])
-            put(rest == 2 ? base64Alphabet[Int(v >> 6 & 63)] : 0x3D); put(0x3D)
-        }
-    }
-}

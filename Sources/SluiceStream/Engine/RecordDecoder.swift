@@ -156,7 +156,7 @@ final class RecordDecoder {
                 }
                 continue
             }
-            JSONObjectDecoder.append(slot, as: type!, to: &builders[f])
+            json.append(slot, as: type!, line: p, to: &builders[f])
         }
     }
 }

@@ -23,6 +23,9 @@ final class KafkaSource: RecordSource {
     private var revocations = 0
     /// Called while waiting for messages (the runner serves delivery reports meanwhile).
     var onIdle: (() -> Void)?
+    /// `stopAtEnd` and the group had already read every partition to its end when this
+    /// source opened: nothing to read, so the group is never joined.
+    private(set) var wasCaughtUp = false
 
     init(_ endpoint: KafkaEndpoint, stopAtEnd: Bool, instanceID: String? = nil) throws {
         topic = endpoint.topic
@@ -43,6 +46,13 @@ final class KafkaSource: RecordSource {
         }
         rk = try KafkaConfiguration.client(RD_KAFKA_CONSUMER, conf)
         rd_kafka_poll_set_consumer(rk)
+        // A caught-up group has nothing to read: say so without joining it. Joining costs a
+        // rebalance (3 s on a broker, group.initial.rebalance.delay.ms; in librdkafka's mock
+        // cluster up to session.timeout.ms when the group's last member left moments ago).
+        if stopAtEnd, isCaughtUp() {
+            wasCaughtUp = true
+            return
+        }
         let list = rd_kafka_topic_partition_list_new(1)!
         defer { rd_kafka_topic_partition_list_destroy(list) }
         rd_kafka_topic_partition_list_add(list, topic, sluice_kafka_partition_unassigned)
@@ -70,7 +80,34 @@ final class KafkaSource: RecordSource {
     }
 
     var isFinished: Bool {
-        stopAtEnd && !assignment.isEmpty && assignment.isSubset(of: atEnd)
+        wasCaughtUp || (stopAtEnd && !assignment.isEmpty && assignment.isSubset(of: atEnd))
+    }
+
+    /// Whether the group's committed offset (or, with none, the earliest offset) is at the end
+    /// of every partition of the topic. Asks the brokers (metadata, committed offsets,
+    /// watermarks), each bounded; any failure answers false and the group is joined as usual.
+    private func isCaughtUp() -> Bool {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let topicHandle = rd_kafka_topic_new(rk, topic, nil)
+        defer { rd_kafka_topic_destroy(topicHandle) }
+        guard rd_kafka_metadata(rk, 0, topicHandle, &metadata, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { return false }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        guard metadata.pointee.topic_cnt == 1, metadata.pointee.topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR else { return false }
+        let count = Int(metadata.pointee.topics[0].partition_cnt)
+        guard count > 0 else { return false }
+        let list = rd_kafka_topic_partition_list_new(Int32(count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for i in 0..<count { rd_kafka_topic_partition_list_add(list, topic, metadata.pointee.topics[0].partitions[i].id) }
+        guard rd_kafka_committed(rk, list, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR else { return false }
+        for i in 0..<Int(list.pointee.cnt) {
+            let e = list.pointee.elems[i]
+            guard e.err == RD_KAFKA_RESP_ERR_NO_ERROR else { return false }
+            var low: Int64 = 0, high: Int64 = 0
+            guard rd_kafka_query_watermark_offsets(rk, topic, e.partition, &low, &high, 5_000) == RD_KAFKA_RESP_ERR_NO_ERROR else { return false }
+            let position = e.offset >= 0 ? e.offset : low
+            if position < high { return false }
+        }
+        return true
     }
 
     func read(max: Int, timeout: Duration) throws -> RawBatch? {
@@ -200,6 +237,11 @@ final class KafkaSource: RecordSource {
 
     func close() {
         guard let rk else { return }
+        if wasCaughtUp {   // never joined
+            rd_kafka_destroy(rk)
+            self.rk = nil
+            return
+        }
         // Leave the group through the normal revoke path first (served by polling here),
         // then close: closing while a rebalance is under way can wait forever in 2.0.2.
         _ = rd_kafka_unsubscribe(rk)

@@ -147,7 +147,6 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
         let settings = spec.settings
         let started = ContinuousClock.now
         var lastCommit = started, lastStatus = started, inputAtLastStatus = 0
-        let pauseAfter = ProcessInfo.processInfo.environment["SLUICE_STREAM_TEST_PAUSE_AFTER_BATCHES"].flatMap(Int.init)
         var sentBatches = 0
         while !isStopping {
             // Backpressure: at most max_in_flight_batches unacknowledged batches. File outputs
@@ -179,10 +178,9 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
                 if !hasKafkaSink { batch.releaseRecords() }
                 sentBatches += 1
                 if observer != nil { latencies.append(Self.seconds(ContinuousClock.now - readAt)) }
-                if let pauseAfter, sentBatches >= pauseAfter {
-                    // Test hook: hold still after sending, before acknowledging or committing, until killed.
-                    printWarning("test pause: sent \(counters.input) records")
-                    while true { sleep(1) }
+                if let observer {
+                    observer.observe(.streamBatchSent(StreamBatchSent(stream: spec.name, sequence: sentBatches, records: batch.count,
+                                                                      recordsInTotal: counters.input, time: currentMicros())))
                 }
             }
             try pump()

@@ -60,6 +60,7 @@ struct KeyEncoder {
 
     /// Dense first-seen codes for one column, and their number.
     static func encode(_ column: Column, nullsMatch: Bool) -> ([Int], Int) {
+        if column.type.isDecimal { return encode(decimalKeys(column), nullsMatch: nullsMatch) }
         let count = column.count
         var codes = [Int](repeating: 0, count: count)
         var next = 0
@@ -67,7 +68,8 @@ struct KeyEncoder {
         codes.withUnsafeMutableBufferPointer { out in
             withExtendedLifetime(column) {
                 switch column.type {
-                case .string:
+                case .decimal: preconditionFailure("handled above")
+                case .string, .binary:
                     next = encodeStrings(column.unsafeStrings(), validity, nullsMatch, out)
                 case .bool: next = encodeIntegers(column.unsafeValuesAddress(as: UInt8.self), validity, nullsMatch, out)
                 case .date: next = encodeIntegers(column.unsafeValuesAddress(as: Int32.self), validity, nullsMatch, out)
@@ -78,6 +80,27 @@ struct KeyEncoder {
             }
         }
         return (codes, next)
+    }
+
+    /// A decimal column's values as keys of equal equality (one column has one scale):
+    /// an int64 column when every unscaled value fits 64 bits, else a binary column of
+    /// the 16 bytes of each.
+    static func decimalKeys(_ column: Column) -> Column {
+        column.withUnsafeValues(as: Int128.self) { v in
+            if v.allSatisfy({ Int64(exactly: $0) != nil }) {
+                let values = RawBuffer(capacity: Swift.max(v.count, 1) * 8)
+                let out = values.mutablePointer.assumingMemoryBound(to: Int64.self)
+                for i in 0..<v.count { out[i] = Int64(truncatingIfNeeded: v[i]) }
+                values.count = v.count * 8
+                return Column(type: .int64, values: values, count: v.count, validity: column.validity)
+            }
+            var builder = ColumnBuilder(type: .binary, capacity: v.count)
+            for i in 0..<v.count {
+                if column.isNull(i) { builder.appendNull(); continue }
+                withUnsafeBytes(of: v[i]) { builder.append(bytes: $0) }
+            }
+            return builder.finish()
+        }
     }
 
     /// The 64-bit key of a double: `-0.0` equals `0.0`, all NaNs are one key.
@@ -189,11 +212,13 @@ struct KeyEncoder {
     /// row of group `g` (kept up to date for new groups).
     static func refine(_ codes: inout [Int], _ cardinality: inout Int, _ firstRows: inout [Int],
                        by column: Column, nullsMatch: Bool) -> Refinement {
+        if column.type.isDecimal { return refine(&codes, &cardinality, &firstRows, by: decimalKeys(column), nullsMatch: nullsMatch) }
         let validity = column.validity
         return codes.withUnsafeMutableBufferPointer { codes in
             withExtendedLifetime(column) {
                 switch column.type {
-                case .string:
+                case .decimal: preconditionFailure("handled above")
+                case .string, .binary:
                     return refine(StringKeyRows(view: column.unsafeStrings(), validity: validity), codes, &cardinality, &firstRows, nullsMatch)
                 case .bool:
                     return refine(IntegerKeyRows(values: column.unsafeValuesAddress(as: UInt8.self), validity: validity), codes, &cardinality, &firstRows, nullsMatch)

@@ -145,7 +145,10 @@ public struct AggregateSpec: Sendable, Equatable {
         case .min, .max:
             let wantLess = measure.function == .min
             switch source.type {
-            case .string:
+            case .decimal:
+                let p = source.unsafeValuesAddress(as: Int128.self)
+                return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
+            case .string, .binary:
                 let view = source.unsafeStrings()
                 return extremes(source, rows, codes, groups) { a, b in let c = compareBytesOrder(view[a], view[b]); return wantLess ? c < 0 : c > 0 }
             case .float64:
@@ -186,11 +189,55 @@ public struct AggregateSpec: Sendable, Equatable {
                 let sums = exactSums(source.unsafeValuesAddress(as: Double.self), rows, codes: codes, groups: groups)
                 if isSum { return float64Column(sums, present: counts) }
                 return float64Column((0..<groups).map { sums[$0] / Double(Swift.max(counts[$0], 1)) }, present: counts)
+            case .decimal(_, let scale):
+                return try decimalSumOrMean(measure, source.unsafeValuesAddress(as: Int128.self), scale: scale, rows, codes, groups, counts: counts)
             default:
                 throw TransformError(.invalidStep, message: "\(measure.function.rawValue)(\(measure.column!)) needs a number, \"\(measure.column!)\" is \(source.type)",
                                      hint: "cast it first, e.g. - cast: { \(measure.column!): float64 }")
             }
         }
+    }
+
+    /// Exact decimal `sum` (as `decimal(38,s)`) or `avg` (as `decimal(38, s+6)`, at most
+    /// scale 38, rounded half away from zero). A sum beyond 38 digits is an error, never
+    /// a silent wrap or a float.
+    private func decimalSumOrMean<Rows: SourceRows>(_ measure: Measure, _ v: UnsafePointer<Int128>, scale: Int, _ rows: Rows,
+                                                    _ codes: UnsafeBufferPointer<Int>, _ groups: Int, counts: [Int64]) throws -> Column {
+        let limit = UInt128(Decimal128.maxUnscaled(precision: DataType.maxDecimalPrecision))
+        var sums = [Int128](repeating: 0, count: groups)
+        var overflowed = false
+        sums.withUnsafeMutableBufferPointer { sums in
+            for i in 0..<codes.count {
+                let r = rows(i)
+                if r < 0 { continue }
+                let (s, o) = sums[codes[i]].addingReportingOverflow(v[r])
+                overflowed = overflowed || o
+                sums[codes[i]] = s
+            }
+        }
+        if overflowed || sums.contains(where: { $0.magnitude > limit }) {
+            throw TransformError(.overflow, message: "\(measure.function.rawValue)(\(measure.column!)) in \"\(measure.name)\" exceeds 38 digits (decimal(38,\(scale)))",
+                                 hint: "cast the column to a smaller scale, or to float64 for an approximate sum")
+        }
+        var builder: ColumnBuilder
+        if measure.function == .sum {
+            builder = ColumnBuilder(type: .decimal(precision: DataType.maxDecimalPrecision, scale: scale), capacity: groups)
+            for g in 0..<groups { if counts[g] == 0 { builder.appendNull() } else { builder.append(decimal: sums[g]) } }
+        } else {
+            let outScale = Swift.min(scale + 6, DataType.maxDecimalPrecision)
+            builder = ColumnBuilder(type: .decimal(precision: DataType.maxDecimalPrecision, scale: outScale), capacity: groups)
+            for g in 0..<groups {
+                if counts[g] == 0 { builder.appendNull(); continue }
+                guard let scaled = Decimal128.upscale(sums[g], from: scale, to: outScale) else {
+                    throw TransformError(.overflow, message: "avg(\(measure.column!)) in \"\(measure.name)\": the sum \(Decimal128.format(sums[g], scale: scale)) has no room for \(outScale - scale) more digits",
+                                         hint: "cast the column to float64 for an approximate mean")
+                }
+                let n = Int128(counts[g])
+                let (q, r) = scaled.quotientAndRemainder(dividingBy: n)
+                builder.append(decimal: r.magnitude * 2 >= n.magnitude ? (scaled < 0 ? q - 1 : q + 1) : q)
+            }
+        }
+        return builder.finish()
     }
 
     /// The value per group that `better` prefers to all others (the first of equals).

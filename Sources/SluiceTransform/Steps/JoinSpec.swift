@@ -13,13 +13,19 @@ import SluiceCore
 /// ```
 public struct JoinSpec: Sendable {
     public enum Kind: String, Sendable, CaseIterable { case inner, left, semi, anti }
-    public var right: Table
+    /// The right side: a table, or (parsed steps) the name of one to read before the step runs.
+    public var right: StepTable
     /// Key column pairs (left name, right name).
     public var on: [(String, String)]
     public var kind: Kind
 
     public init(right: Table, on: [(String, String)], kind: Kind = .inner) {
-        self.right = right
+        self.init(table: .table(right), on: on, kind: kind)
+    }
+
+    /// A join whose right side may still be a name (see ``StepTable``).
+    public init(table: StepTable, on: [(String, String)], kind: Kind = .inner) {
+        self.right = table
         self.on = on
         self.kind = kind
     }
@@ -32,6 +38,7 @@ public struct JoinSpec: Sendable {
     /// through one shared ``RowIndices``, composed with any gather they already had.
     func apply(to left: LazyTable) throws -> LazyTable {
         guard !on.isEmpty else { throw TransformError(.invalidStep, message: "join needs at least one key in `on`") }
+        let right = try self.right.resolved(for: "join")
         var leftKeys: [Column] = [], rightKeys: [Column] = []
         for (leftName, rightName) in on {
             let l = try left.requireColumn(leftName).materialized()
@@ -111,7 +118,7 @@ public struct JoinSpec: Sendable {
         case .int64, .timestamp: return run(Int64.self)
         case .date: return run(Int32.self)
         case .bool: return run(UInt8.self)
-        case .float64, .string: return nil
+        case .float64, .string, .binary, .decimal: return nil
         }
     }
 

@@ -27,7 +27,10 @@ extension Table {
                 return nil
             }
             switch column.type {
-            case .string:
+            case .decimal:   // one column, one scale: unscaled order is value order
+                let p = column.unsafeValuesAddress(as: Int128.self)
+                return { a, b in nulls(a, b) ?? direction * (p[a] < p[b] ? -1 : p[a] > p[b] ? 1 : 0) }
+            case .string, .binary:
                 let view = column.unsafeStrings()
                 return { a, b in nulls(a, b) ?? direction * compareBytesOrder(view[a], view[b]) }
             case .float64:
@@ -99,7 +102,7 @@ extension Table {
         case .int64, .timestamp: keys = map(Int64.self)
         case .date: keys = map(Int32.self)
         case .bool: keys = map(UInt8.self)
-        case .float64, .string: return nil
+        case .float64, .string, .binary, .decimal: return nil
         }
         return (ranks, keys)
     }

@@ -28,21 +28,32 @@ extension Transform {
             let resolved = path.hasPrefix("/") || baseDirectory == nil ? path : baseDirectory! + "/" + path
             return try TableFile.read(path: resolved).0
         }
-        let parser = TransformSpecParser(file: file, loadTable: load)
         let node: Node?
         do { node = try SpecDocument.compose(yaml, file: file) } catch let error as SpecDiagnostic {
             throw TransformError(.invalidSpec, message: error.message, hint: error.hint, specLocation: error.location)
         }
         guard let node else { self.init([]); return }
-        self.init(try parser.steps(node))
+        self = try Transform(parsing: node, file: file).resolvingTables { try load($0.name) }
     }
 
     /// Parses steps from an already composed YAML node (a list of one-key maps), so a
-    /// file that embeds steps — a pipeline's `transform` task — reports its own lines.
+    /// file that embeds steps — a pipeline's `transform` task — reports its own lines,
+    /// and reads the tables they name with `loadTable`.
     ///
     /// - Throws: ``TransformError`` `.invalidSpec` located `file:line:column`.
     public init(node: Node, file: String, loadTable: @escaping (String) throws -> Table) throws {
-        self.init(try TransformSpecParser(file: file, loadTable: loadTable).steps(node))
+        self = try Transform(parsing: node, file: file).resolvingTables { try loadTable($0.name) }
+    }
+
+    /// Parses steps from a composed YAML node without reading anything: `join`/`union`
+    /// tables stay names (``StepTable/reference(_:)``) until ``resolvingTables(_:)``, and
+    /// every step keeps where it is written (``locations``). Expressions are parsed now
+    /// (syntax errors are located here); text with `{{ }}` templates is kept as written.
+    ///
+    /// - Throws: ``TransformError`` `.invalidSpec` located `file:line:column`; with more
+    ///   than one problem, all of them in ``TransformError/diagnostics``.
+    public init(parsing node: Node, file: String) throws {
+        self = try TransformSpecParser(file: file).steps(node)
     }
 
     /// Parses one step written as `name: value` on one line (`filter: total >= 0`).
@@ -54,7 +65,6 @@ extension Transform {
 /// Turns YAML nodes into ``Step``s, reporting positions.
 struct TransformSpecParser {
     let file: String
-    let loadTable: (String) throws -> Table
 
     static var stepNames: [String] { Transform.stepSections.map(\.title).map { String($0.dropFirst("Step: ".count)) } }
 
@@ -103,14 +113,21 @@ struct TransformSpecParser {
         return result
     }
 
-    func steps(_ root: Node) throws -> [Step] {
+    func location(_ node: Node?) -> ErrorLocation {
+        ErrorLocation(file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0)
+    }
+
+    func steps(_ root: Node) throws -> Transform {
         guard let sequence = root.sequence else {
             throw fail(root, "steps must be a list, e.g.\n  - filter: total >= 0")
         }
         // Each step is read on its own so that every mistake is reported together.
-        var steps: [Step] = [], problems: [TransformError] = []
+        var steps: [Step] = [], locations: [StepLocation] = [], problems: [TransformError] = []
         for item in sequence {
-            do { steps.append(try step(item)) } catch let error as TransformError where error.specLocation != nil {
+            do {
+                steps.append(try step(item))
+                locations.append(stepLocation(item))
+            } catch let error as TransformError where error.specLocation != nil {
                 problems.append(error)
             }
         }
@@ -123,7 +140,26 @@ struct TransformSpecParser {
             }
             throw first
         }
-        return steps
+        return Transform(steps, locations: locations)
+    }
+
+    /// Where a (well-formed) step and the values inside it are written.
+    func stepLocation(_ node: Node) -> StepLocation {
+        guard let (keyNode, value) = node.mapping?.first.map({ ($0.key, $0.value) }) else { return StepLocation(step: location(node)) }
+        var values: [String: ErrorLocation] = [:]
+        if let mapping = value.mapping {
+            for (key, inner) in mapping {
+                guard let name = key.string else { continue }
+                values[name] = location(inner)
+                guard let innerMapping = inner.mapping else { continue }
+                for (innerKey, innerValue) in innerMapping {
+                    if let innerName = innerKey.string { values[name + "." + innerName] = location(innerValue) }
+                }
+            }
+        } else {
+            values[""] = location(value)
+        }
+        return StepLocation(step: location(keyNode), values: values)
     }
 
     func step(_ node: Node) throws -> Step {
@@ -197,7 +233,7 @@ struct TransformSpecParser {
             let on: [(String, String)]
             if o["on"]!.mapping != nil { on = try pairs(o["on"]!, "on").map { ($0.0, try string($0.1, "a right key")) } }
             else { on = try strings(o["on"]!, "on").map { ($0, $0) } }
-            return .join(JoinSpec(right: try table(o["file"]!), on: on, kind: kind))
+            return .join(JoinSpec(table: try table(o["file"]!), on: on, kind: kind))
         case "aggregate":
             let o = try options(value, "aggregate", allowed: Transform.stepSection("aggregate").names, required: ["compute"])
             return .aggregate(AggregateSpec(by: try o["by"].map { try strings($0, "by") } ?? [],
@@ -235,10 +271,8 @@ struct TransformSpecParser {
         }
     }
 
-    func table(_ node: Node) throws -> Table {
-        let path = try string(node, "file")
-        do { return try loadTable(path) } catch let error as TransformError { throw error } catch {
-            throw fail(node, "cannot read \(path): \(error)")
-        }
+    /// A `file:` as a name to read when the step runs.
+    func table(_ node: Node) throws -> StepTable {
+        .reference(TableReference(name: try string(node, "file"), location: location(node)))
     }
 }

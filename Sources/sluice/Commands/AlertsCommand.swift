@@ -1,4 +1,5 @@
 import ArgumentParser
+import SluiceCore
 import SluiceObserve
 import SluiceSQL
 
@@ -15,10 +16,11 @@ struct AlertsCommand: ParsableCommand {
             commandName: "test",
             abstract: "Send a sample alert of every rule to its channels (marked as a test).",
             discussion: """
-            Reads `alerts:` from the spec and its project file (sluice.yaml beside or above it),
-            expands ${VAR}s from the environment, and sends one test notification per rule and
-            channel, retried as configured. Prints one line per delivery; secrets are masked.
-            Exit codes: 0 all delivered; 1 some failed; 2 invalid alerts configuration.
+            Reads `alerts:` from the spec and its project file (sluice.yaml beside or
+            above it), expands ${VAR}s from the environment, and sends one test
+            notification per rule and channel, retried as configured. Prints one line per
+            delivery; secrets are masked. Exit codes: 0 all delivered; 1 some failed; 2
+            invalid alerts configuration.
             Examples:
               sluice alerts test examples/user_analytics/pipeline.yaml
               ALERT_WEBHOOK_URL=http://127.0.0.1:8080/hook sluice alerts test pipeline.yaml
@@ -36,12 +38,13 @@ struct AlertsCommand: ParsableCommand {
                 } else if let name = try AlertsSpec.section("stream", inFile: spec)?.string {
                     (subject, kind) = (name, "stream")
                 } else {
-                    throw CommandFailure(description: "error: \(spec) is neither a pipeline (`pipeline:`) nor a stream (`stream:`)", status: ExitStatus.usage)
+                    throw CommandError.usage("neither a pipeline (`pipeline:`) nor a stream (`stream:`)", location: ErrorLocation(file: spec))
                 }
                 let alerts = try alertsSpec(for: spec)
                 guard !alerts.isEmpty else {
-                    throw CommandFailure(description: "error: \(spec) has no alert rules or no channels (in its `alerts:` or in sluice.yaml)\n  hint: alerts: { on: [failure, quality, sla_miss], webhook: \"${ALERT_WEBHOOK_URL}\" }",
-                                         status: ExitStatus.usage)
+                    throw CommandError.usage("no alert rules or no channels (in its `alerts:` or in sluice.yaml)",
+                                             hint: "alerts: { on: [failure, quality, sla_miss], webhook: \"${ALERT_WEBHOOK_URL}\" }",
+                                             location: ErrorLocation(file: spec))
                 }
                 let directory = spec.contains("/") ? String(spec[..<spec.lastIndex(of: "/")!]) : "."
                 let observer = try AlertObserver(spec: alerts, environment: ConnectionURL.processEnvironment(), directory: directory)
@@ -51,10 +54,10 @@ struct AlertsCommand: ParsableCommand {
                 }
                 let failed = results.filter { $0.error != nil }.count
                 if failed > 0 {
-                    throw CommandFailure(description: "error: \(failed) of \(results.count) test alerts were not delivered", status: ExitStatus.failure)
+                    throw CommandError(.notDelivered, "\(failed) of \(results.count) test alerts were not delivered", category: .transientIO)
                 }
             } catch let error as ObserveError {
-                throw CommandFailure(description: error.description, status: ExitStatus.usage)
+                throw CommandError(usage: error)
             }
         }
     }

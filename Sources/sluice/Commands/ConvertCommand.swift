@@ -8,17 +8,19 @@ import Glibc
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a table file between CSV, TSV, JSON Lines, .sluice and Parquet, streaming in batches.",
+        abstract: "Convert a table file: CSV, TSV, JSON Lines, .sluice or Parquet.",
         discussion: """
-        Formats come from the extensions unless --format / --to say otherwise. Memory stays
-        bounded whatever the input size, and OUTPUT appears only when the whole input was
-        converted: on any error nothing is written.
+        Formats come from the extensions unless --input-format / --output-format say
+        otherwise. Memory stays bounded whatever the input size, and OUTPUT appears
+        only when the whole input was converted: on any error nothing is written.
         Examples:
           sluice convert data/users.csv data/users.jsonl
           sluice convert events.jsonl events.csv --schema user_id:int64
-          sluice convert - out.tsv --format csv < in.csv
-          sluice convert data/orders.csv orders.parquet --compression zstd --row-group-size 250000
-          sluice convert events.csv lake/events/ --partition-by ds     # lake/events/ds=…/part-0.parquet
+          sluice convert - out.tsv --input-format csv < in.csv
+          sluice convert data/orders.csv orders.parquet --compression zstd \\
+              --row-group-size 250000
+          sluice convert events.csv lake/events/ \\
+              --partition-by ds     # lake/events/ds=…/part-0.parquet
         """
     )
 
@@ -28,8 +30,7 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The output file (- for standard output).")
     var output: String
 
-    @Option(name: .long, help: ArgumentHelp("Output format: csv, tsv, jsonl, sluice or parquet (default: from the output extension).", valueName: "format"))
-    var to: String?
+    @OptionGroup var writing: OutputOptions
 
     @Option(name: .long, help: ArgumentHelp("Parquet output: none, snappy (default), gzip, zstd or lz4_raw.", valueName: "codec"))
     var compression: String?
@@ -58,7 +59,7 @@ struct ConvertCommand: ParsableCommand {
             return
         }
         var outputFormat: FileFormat
-        if let to { outputFormat = try FileFormat(name: to) } else if output == "-" { outputFormat = .csv } else { outputFormat = try FileFormat(path: output) }
+        outputFormat = try writing.fileFormat(for: output)
         if case .parquet(var options) = outputFormat {
             if let compression { options.compression = try ParquetCompression(name: compression) }
             if let rowGroupSize {
@@ -70,9 +71,11 @@ struct ConvertCommand: ParsableCommand {
             throw ValidationError("--compression and --row-group-size apply to Parquet output only")
         }
         let summary = try TableFile.convert(input: input, inputFormat: inputOptions.fileFormat(for: input), output: output,
-                                            outputFormat: outputFormat, options: inputOptions.readOptions())
+                                            outputFormat: outputFormat, options: inputOptions.readOptions(),
+                                            nonFinite: try writing.nonFinite(for: outputFormat))
         let seconds = monotonicSeconds() - started
         printReadReport(summary.report, file: input)
+        printNullified(summary.nullifiedNonFinite, output: output)
         if output != "-" {
             printError("converted \(summary.rows) rows × \(summary.schema.count) columns to \(output) (\(formatBytes(summary.bytesWritten))) in \(formatSeconds(seconds))")
         }

@@ -1,19 +1,22 @@
 import ArgumentParser
+import SluiceCore
 import SluiceObserve
 
 struct DocsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "docs",
-        abstract: "Write a pipeline's design document (the seed's Response Format) from its spec and run history.",
+        abstract: "Write a pipeline's design document from its spec and run history.",
         discussion: """
-        Overview, architecture (the DAG), components (source, extraction full or incremental,
-        transformation steps, loading), implementation (the spec, passwords masked), data
-        quality, monitoring, schedule, column lineage, recent runs (from .sluice/state.db beside
-        the pipeline) and the final checklist. HTML is one self-contained file with the DAG as
-        inline SVG. A directory of pipelines gets one document each and an index.
+        Overview, architecture (the DAG), components (source, extraction full or
+        incremental, transformation steps, loading), implementation (the spec,
+        passwords masked), data quality, monitoring, schedule, column lineage, recent
+        runs (from .sluice/state.db beside the pipeline) and the final checklist. HTML
+        is one self-contained file with the DAG as inline SVG. A directory of
+        pipelines gets one document each and an index.
         Examples:
           sluice docs examples/user_analytics/pipeline.yaml
-          sluice docs examples/user_analytics/pipeline.yaml --format html --output design.html
+          sluice docs examples/user_analytics/pipeline.yaml --format html \\
+              --output design.html
           sluice docs examples/ --format html --output site/
         """
     )
@@ -21,10 +24,10 @@ struct DocsCommand: ParsableCommand {
     @Argument(help: "A pipeline file, or a directory of them.")
     var path: String
 
-    @Option(name: .long, help: ArgumentHelp("md or html.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Report format: md or html.", valueName: "format"))
     var format: String = "md"
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("File to write (a directory for a directory of pipelines); default: standard output, or PATH/docs for a directory.", valueName: "path"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write: a file, or a directory for a directory of pipelines (default: standard output, or PATH/docs for a directory).", valueName: "path"))
     var output: String?
 
     func validate() throws {
@@ -36,7 +39,7 @@ struct DocsCommand: ParsableCommand {
         if isDirectory(path) {
             let pipelines = DesignDocument.pipelines(inDirectory: path)
             guard !pipelines.isEmpty else {
-                throw CommandFailure(description: "error: \(path) holds no pipeline files (*.yaml with `pipeline:` and `tasks:`)", status: ExitStatus.usage)
+                throw CommandError.usage("holds no pipeline files (*.yaml with `pipeline:` and `tasks:`)", location: ErrorLocation(file: path))
             }
             let written = try DesignDocument.writeSite(for: pipelines, format: format, to: output ?? path + "/docs")
             for file in written { printError("wrote \(file)") }

@@ -9,14 +9,17 @@ import Glibc
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
-        abstract: "Run a query on SQLite or PostgreSQL and write the rows to a table file.",
+        abstract: "Run a query on SQLite or PostgreSQL; write the rows to a file.",
         discussion: """
-        {{ name }} in the query is a parameter, bound as a value (never pasted into the SQL);
-        give each with --param name=value. Rows are read and written in batches, so memory
-        stays bounded. ${VAR} in the URL reads the environment; passwords are shown as ***.
+        {{ name }} in the query is a parameter, bound as a value (never pasted into
+        the SQL); give each with --param name=value. Rows are read and written in
+        batches, so memory stays bounded. ${VAR} in the URL reads the environment;
+        passwords are shown as ***.
         Examples:
-          sluice extract --from sqlite:source.db --query 'SELECT * FROM users' --out users.csv
-          sluice extract --from 'postgres://app:${PGPASSWORD}@localhost/app' --query-file users.sql --param ds=2024-01-02 --out users.jsonl
+          sluice extract --from sqlite:source.db --query 'SELECT * FROM users' \\
+              --output users.csv
+          sluice extract --from 'postgres://app:${PGPASSWORD}@localhost/app' \\
+              --query-file users.sql --param ds=2024-01-02 --output users.jsonl
         """
     )
 
@@ -32,22 +35,28 @@ struct ExtractCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A query parameter (repeatable).", valueName: "name=value"))
     var param: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("The output file (- for standard output).", valueName: "file"))
-    var out: String
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the table (- for standard output).", valueName: "file"))
+    var output: String?
 
-    @Option(name: .customLong("format"), help: ArgumentHelp("Output format: csv, tsv, jsonl, sluice or parquet (default: from the extension).", valueName: "format"))
-    var format: String?
+    @Option(name: .customLong("out"), help: ArgumentHelp("Deprecated spelling of --output.", visibility: .hidden))
+    var deprecatedOut: String?
+
+    @OptionGroup var writing: OutputOptions
+
+    /// `--output`, or the deprecated `--out`.
+    var out: String { output ?? deprecatedOut ?? "-" }
 
     func validate() throws {
         guard (query == nil) != (queryFile == nil) else { throw ValidationError("give exactly one of --query and --query-file") }
         for p in param where !p.contains("=") { throw ValidationError("--param must be name=value, not '\(p)'") }
+        try requireOutput(output, deprecated: deprecatedOut)
     }
 
     func run() throws {
         let started = monotonicSeconds()
         let text: String
         if let query { text = query } else {
-            guard let contents = readTextFile(queryFile!) else { throw CommandFailure(description: "error: cannot read query file \(queryFile!)", status: ExitStatus.usage) }
+            guard let contents = readTextFile(queryFile!) else { throw CommandError.usage("cannot read query file", location: ErrorLocation(file: queryFile!)) }
             text = contents
         }
         var parameters: [String: Value] = [:]
@@ -59,10 +68,9 @@ struct ExtractCommand: ParsableCommand {
             parameters[String(p[..<eq])] = parsed
         }
         let template = try SQLTemplate(text)
-        let outputFormat: FileFormat
-        if let format { outputFormat = try FileFormat(name: format) } else if out == "-" { outputFormat = .csv } else { outputFormat = try FileFormat(path: out) }
+        let outputFormat = try writing.fileFormat(for: out)
         let url = try ConnectionURL(from)
-        let connection = try SQLConnection(url: url)
+        let connection = try SQLConnection(url: url, readOnly: true)
         let rows = try connection.extract(template, parameters: parameters, to: out, format: outputFormat)
         let seconds = monotonicSeconds() - started
         if out != "-" { print("extracted \(rows) rows from \(url) to \(out) in \(formatSeconds(seconds))") } else {

@@ -11,8 +11,8 @@ struct GenerateCommand: ParsableCommand {
         abstract: "Write reproducible, deliberately dirty test data.",
         discussion: """
         Examples:
-          sluice generate users-orders --users 100000 --seed 42 --out data
-          sluice generate user-events --events 1000000 --out data/events.jsonl
+          sluice generate users-orders --users 100000 --seed 42 --output data
+          sluice generate user-events --events 1000000 --output data/events.jsonl
         """,
         subcommands: [UsersOrders.self, UserEvents.self]
     )
@@ -22,8 +22,16 @@ struct GenerateCommand: ParsableCommand {
         @Option(help: "Seed of every random choice; the same seed gives byte-identical files.")
         var seed: UInt64 = 42
 
-        @Option(help: ArgumentHelp("Directory to write into (created if missing).", valueName: "dir"))
-        var out: String
+        @Option(name: .shortAndLong, help: ArgumentHelp("Where to write: a directory (created if missing).", valueName: "dir"))
+        var output: String?
+
+        @Option(name: .customLong("out"), help: ArgumentHelp("Deprecated spelling of --output.", visibility: .hidden))
+        var deprecatedOut: String?
+
+        /// `--output`, or the deprecated `--out`.
+        var out: String { output ?? deprecatedOut ?? "." }
+
+        func validate() throws { try requireOutput(output, deprecated: deprecatedOut) }
     }
 
     /// `sluice generate users-orders`.
@@ -33,14 +41,14 @@ struct GenerateCommand: ParsableCommand {
             abstract: "Write users.csv and orders.csv for the user-analytics ETL.",
             discussion: """
             users.csv (id,email,name,created_at) has null, mixed-case and space- or
-            tab-padded emails, quoted names with commas, quotes and newlines, and a
-            few duplicate ids. orders.csv (id,user_id,total,created_at) has about 3
-            orders per user (0 to 8), skewed totals with a few negatives, exact
-            0.00/100.00/1000.00 values, users whose orders add up to exactly 100.00
-            or 1000.00, and orders of users that do not exist.
+            tab-padded emails, quoted names with commas, quotes and newlines, and a few
+            duplicate ids. orders.csv (id,user_id,total,created_at) has about 3 orders per
+            user (0 to 8), skewed totals with a few negatives, exact 0.00/100.00/1000.00
+            values, users whose orders add up to exactly 100.00 or 1000.00, and orders of
+            users that do not exist.
 
             Example:
-              sluice generate users-orders --users 1000000 --seed 42 --out bench/data
+              sluice generate users-orders --users 1000000 --seed 42 --output bench/data
             """
         )
 
@@ -78,15 +86,16 @@ struct GenerateCommand: ParsableCommand {
     struct UserEvents: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "user-events",
-            abstract: "Write user events as JSON Lines (the stream example's input), a few percent of them bad.",
+            abstract: "Write user events as JSON Lines, a few percent of them bad.",
             discussion: """
-            About 200 bytes per event: user_id, event_type, timestamp, session_id, page and
-            (for ~80%) a metadata object. About 2.2% are bad: user_id or timestamp missing,
-            JSON cut short, or an empty line; another 0.5% have a numeric event_type (valid
-            for the seed's rules, dead-lettered by a spec declaring event_type a string).
+            About 200 bytes per event: user_id, event_type, timestamp, session_id, page
+            and (for ~80%) a metadata object. About 2.2% are bad: user_id or timestamp
+            missing, JSON cut short, or an empty line; another 0.5% have a numeric
+            event_type (valid for the seed's rules, dead-lettered by a spec declaring
+            event_type a string).
 
             Example:
-              sluice generate user-events --events 1000000 --out data/events.jsonl
+              sluice generate user-events --events 1000000 --output data/events.jsonl
             """
         )
 
@@ -96,11 +105,18 @@ struct GenerateCommand: ParsableCommand {
         @Option(help: "Seed of every random choice; the same seed gives a byte-identical file.")
         var seed: UInt64 = 42
 
-        @Option(help: ArgumentHelp("The file to write (- for standard output).", valueName: "file"))
-        var out: String
+        @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the events (- for standard output).", valueName: "file"))
+        var output: String?
+
+        @Option(name: .customLong("out"), help: ArgumentHelp("Deprecated spelling of --output.", visibility: .hidden))
+        var deprecatedOut: String?
+
+        /// `--output`, or the deprecated `--out`.
+        var out: String { output ?? deprecatedOut ?? "-" }
 
         func validate() throws {
             guard events >= 0 else { throw ValidationError("--events must be 0 or more.") }
+            try requireOutput(output, deprecated: deprecatedOut)
         }
 
         func run() throws {

@@ -1,11 +1,13 @@
 import ArgumentParser
 import SluiceCore
 import SluiceFormats
+import SluiceQuality
 
-/// How to read input files; shared by every command that reads tables.
+/// How to read input files: the one set of reading options of every command that reads
+/// tables (schema, head, convert, scan, load, check, profile, suggest, transform).
 struct InputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Input format: csv, tsv, jsonl, sluice or parquet (default: from the file extension).", valueName: "format"))
-    var format: String?
+    var inputFormat: String?
 
     @Option(name: .long, help: ArgumentHelp("Column types instead of inference, e.g. id:int64,email:string (others are still inferred).", valueName: "name:type,..."))
     var schema: String?
@@ -48,10 +50,11 @@ struct InputOptions: ParsableArguments {
         return bytes[0]
     }
 
-    /// The format for `path`: `--format`, else the extension; CSV dialect flags applied.
-    func fileFormat(for path: String) throws -> FileFormat {
+    /// The format for `path`: `--input-format`, else `named` (a suite's `format:`), else
+    /// the extension; CSV dialect flags applied.
+    func fileFormat(for path: String, named: String? = nil) throws -> FileFormat {
         var format: FileFormat
-        if let name = self.format {
+        if let name = inputFormat ?? named {
             format = try FileFormat(name: name)
         } else if path == "-" {
             format = .csv
@@ -68,6 +71,23 @@ struct InputOptions: ParsableArguments {
             format = .csv(dialect)
         }
         return format
+    }
+
+    /// `path` read the way these options say, as a quality dataset (check, profile, suggest).
+    func dataset(path: String) throws -> DatasetSpec {
+        var dataset = DatasetSpec(path: path, format: inputFormat, schema: schema)
+        try apply(to: &dataset)
+        return dataset
+    }
+
+    /// These options on a file dataset (one a suite names): its own `format:` and `schema:`
+    /// unless the command line gives them.
+    func apply(to dataset: inout DatasetSpec) throws {
+        guard dataset.connection == nil else { return }
+        if let schema { dataset.schema = schema }
+        dataset.fileFormat = try fileFormat(for: dataset.path, named: dataset.format)
+        dataset.badRows = BadRowPolicy(rawValue: badRows) ?? .error
+        dataset.inferenceRows = inferRows
     }
 
     func readOptions(batchSize: Int = 65_536) throws -> ReadOptions {

@@ -7,16 +7,21 @@ import SluicePipeline
 struct LineageSetup {
     var buffered: BufferedObserver?
 
-    init(for pipelines: [Pipeline]) {
+    /// - Parameter observability: counts the events the buffer drops (`sluice_events_dropped_total{observer="lineage"}`).
+    init(for pipelines: [Pipeline], observability: Observability? = nil) {
         buffered = LineageObserver.configured(for: pipelines, project: Self.projectSettings(near: pipelines.first), engineVersion: Sluice.version,
-                                              log: { printError($0) }).map { BufferedObserver($0) }
+                                              log: { printError($0) }).map { Self.buffer($0, observability) }
     }
 
     /// For a stream: the project file's `lineage:` settings near the stream spec.
-    init(streamSpec path: String) {
+    init(streamSpec path: String, observability: Observability? = nil) {
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
         buffered = LineageObserver.configured(for: [], project: Self.projectSettings(near: directory), engineVersion: Sluice.version,
-                                              log: { printError($0) }).map { BufferedObserver($0) }
+                                              log: { printError($0) }).map { Self.buffer($0, observability) }
+    }
+
+    private static func buffer(_ lineage: LineageObserver, _ observability: Observability?) -> BufferedObserver {
+        observability?.buffered(lineage, name: "lineage") ?? BufferedObserver(lineage)
     }
 
     static func projectSettings(near pipeline: Pipeline?) -> LineageSettings? {

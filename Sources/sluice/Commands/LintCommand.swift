@@ -4,11 +4,13 @@ import SluiceObserve
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
-        abstract: "Check a pipeline against the seed's final checklist (idempotent, errors, retries, quality, monitoring, alerts, docs, lineage).",
+        abstract: "Check a pipeline against the seed's final checklist.",
         discussion: """
-        Each line passes or misses with the reason, and a fix for a miss. Alerts and lineage
-        may also come from the project file sluice.yaml beside or above the pipeline.
-        Exit 0, or 1 with --strict when any line misses (for CI); 2 for an invalid pipeline.
+        The checklist: idempotent, errors, retries, quality, monitoring, alerts, docs,
+        lineage. Each line passes or misses with the reason, and a fix for a miss.
+        Alerts and lineage may also come from the project file sluice.yaml beside or
+        above the pipeline. Exit 0, or 1 with --strict when any line misses (for CI);
+        2 for an invalid pipeline.
         Examples:
           sluice lint examples/user_analytics/pipeline.yaml
           sluice lint examples/user_analytics/pipeline.yaml --format json --strict
@@ -18,7 +20,7 @@ struct LintCommand: ParsableCommand {
     @Argument(help: "Pipeline files (YAML).")
     var pipelines: [String]
 
-    @Option(name: .long, help: ArgumentHelp("text or json.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Report format: text or json.", valueName: "format"))
     var format: String = "text"
 
     @Flag(name: .long, help: "Exit 1 when any checklist line misses.")
@@ -37,7 +39,7 @@ struct LintCommand: ParsableCommand {
             print(reports.map { $0.text() }.joined(separator: "\n"), terminator: "")
         }
         if strict, reports.contains(where: { !$0.passed }) {
-            throw CommandFailure(description: "lint: \(reports.flatMap(\.items).filter { !$0.passed }.count) checklist line(s) miss (--strict)", status: ExitStatus.failure)
+            throw CommandError.failed("\(reports.flatMap(\.items).filter { !$0.passed }.count) checklist line(s) miss (--strict)")
         }
     }
 }

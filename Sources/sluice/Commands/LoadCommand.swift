@@ -6,20 +6,29 @@ import SluiceSQL
 struct LoadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
-        abstract: "Load a table file into a SQLite or PostgreSQL table, in one transaction.",
+        abstract: "Load a table file into SQLite or PostgreSQL in one transaction.",
         discussion: """
-        Modes: append (insert after the existing rows), replace (a staging table swapped in
-        atomically), upsert (insert or update on --key, ON CONFLICT … DO UPDATE) and
+        Modes: append (insert after the existing rows), replace (the table's rows
+        become the data's, atomically; --key makes it the primary key of a created
+        table), upsert (insert or update on --key, ON CONFLICT … DO UPDATE) and
         replace_partition (delete the rows where --partition col=value, then insert: a
-        rerun converges). The table is created when missing; new columns in the data are
-        added as nullable unless --on-schema-change fail. On any error, or if the process
-        is killed, the table keeps its old rows. ${VAR} in the URL reads the environment;
-        passwords are shown as ***.
+        rerun converges). With --key, in any mode, a key on several rows is an error
+        naming them (nothing is written) unless --on-duplicate last or first says
+        which row wins. The summary counts rows inserted, updated (a key whose values
+        changed) and unchanged (a key whose row held exactly these values), and
+        duplicates dropped. The table is created when missing; new columns in the data
+        are added as nullable unless --on-schema-change fail. On any error, or if the
+        process is killed, the table keeps its old rows. ${VAR} in the URL reads the
+        environment; passwords are shown as ***.
         Examples:
-          sluice load data/users.csv --to sqlite:warehouse.db --table users --mode replace
-          sluice load users.csv --to 'postgres://app:${PGPASSWORD}@localhost/app' --table users --mode upsert --key id
-          sluice load daily.csv --to sqlite:w.db --table events --mode replace_partition --partition ds=2024-01-02
-          sluice load users.csv --to postgres://app@localhost/app --table analytics.users --mode replace
+          sluice load data/users.csv --to sqlite:warehouse.db --table users \\
+              --mode replace
+          sluice load users.csv --to 'postgres://app:${PGPASSWORD}@localhost/app' \\
+              --table users --mode upsert --key id
+          sluice load daily.csv --to sqlite:w.db --table events \\
+              --mode replace_partition --partition ds=2024-01-02
+          sluice load users.csv --to postgres://app@localhost/app \\
+              --table analytics.users --mode replace
         """
     )
 
@@ -35,8 +44,11 @@ struct LoadCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("append, replace, upsert or replace_partition.", valueName: "mode"))
     var mode: String = "append"
 
-    @Option(name: .long, help: ArgumentHelp("Key columns for upsert, comma-separated.", valueName: "cols"))
+    @Option(name: .long, help: ArgumentHelp("Key columns, comma-separated: required for upsert; with replace, the created table's primary key; duplicates in any mode follow --on-duplicate.", valueName: "cols"))
     var key: String?
+
+    @Option(name: .long, help: ArgumentHelp("A key on several rows of the data: error (default; names them, writes nothing), last or first (that row wins, the others are dropped).", valueName: "policy"))
+    var onDuplicate: String?
 
     @Option(name: .long, help: ArgumentHelp("The partition replace_partition replaces, e.g. ds=2024-01-02.", valueName: "col=value"))
     var partition: String?
@@ -65,6 +77,14 @@ struct LoadCommand: ParsableCommand {
         guard CopyFormat(rawValue: copyFormat) != nil else {
             throw ValidationError("--copy-format must be auto, text or csv, not '\(copyFormat)'")
         }
+        if let onDuplicate {
+            guard DuplicatePolicy(rawValue: onDuplicate) != nil else {
+                let names = DuplicatePolicy.allCases.map(\.rawValue)
+                throw ValidationError("--on-duplicate must be one of \(names.joined(separator: ", ")), not '\(onDuplicate)'"
+                                      + (suggestion(for: onDuplicate, among: names).map { " (did you mean '\($0)'?)" } ?? ""))
+            }
+            if key == nil { throw ValidationError("--on-duplicate needs --key (the columns whose repeats it handles)") }
+        }
         if let partition, !partition.contains("=") {
             throw ValidationError("--partition must be col=value, e.g. ds=2024-01-02, not '\(partition)'")
         }
@@ -77,6 +97,7 @@ struct LoadCommand: ParsableCommand {
         let url = try ConnectionURL(to)
         var options = LoadOptions(mode: LoadMode(rawValue: mode)!, onSchemaChange: SchemaChangePolicy(rawValue: onSchemaChange)!)
         options.copyFormat = CopyFormat(rawValue: copyFormat)!
+        options.onDuplicate = onDuplicate.flatMap(DuplicatePolicy.init(rawValue:)) ?? .error
         options.key = key.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } } ?? []
         if let partition, let eq = partition.firstIndex(of: "=") {
             options.partition = (String(partition[..<eq]), String(partition[partition.index(after: eq)...]))
@@ -89,7 +110,7 @@ struct LoadCommand: ParsableCommand {
         var notes: [String] = []
         if summary.createdTable { notes.append("created the table") }
         if !summary.addedColumns.isEmpty { notes.append("added column\(summary.addedColumns.count == 1 ? "" : "s") \(summary.addedColumns.joined(separator: ", "))") }
-        print("loaded \(summary.rows) rows into \(table) at \(url) (\(mode)\(notes.isEmpty ? "" : "; " + notes.joined(separator: "; "))) in \(formatSeconds(seconds))")
+        print("loaded \(summary.rows) rows into \(table) at \(url) (\(mode): \(summary.counts)\(notes.isEmpty ? "" : "; " + notes.joined(separator: "; "))) in \(formatSeconds(seconds))")
     }
 }
 

@@ -8,22 +8,32 @@ import SluiceSQL
 
 /// `/metrics` for long-running commands (`sluice schedule`, `sluice stream run`).
 struct ServeMetricsOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics.", valueName: "host:port"))
-    var metricsAddress = "127.0.0.1:9464"
+    static let defaultAddress = "127.0.0.1:9464"
+
+    @Option(name: .long, help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics (default: \(ServeMetricsOptions.defaultAddress)). An address given here that is in use stops the command; the default one in use is only a warning.", valueName: "host:port"))
+    var metricsAddress: String?
 
     @Flag(name: .long, help: "Do not serve metrics.")
     var noMetrics = false
 
-    /// Starts the server unless disabled; a port in use is a warning, never a reason to stop working.
+    /// Starts the server unless disabled. The default address in use (several streams or
+    /// schedulers on one host) is a warning and the command goes on without `/metrics`; an
+    /// address the user gave that cannot be bound fails fast (exit 2): they asked for it.
     func start(_ observability: Observability) throws -> MetricsServer? {
         guard !noMetrics else { return nil }
-        let (host, port) = try Observability.parseAddress(metricsAddress, option: "--metrics-address")
+        let address = metricsAddress ?? Self.defaultAddress
+        let (host, port) = try Observability.parseAddress(address, option: "--metrics-address")
         do {
             let server = try observability.serveMetrics(host: host, port: port)
             printError("metrics: serving \(server.url)")
             return server
-        } catch {
-            printError("warning: \(error)")
+        } catch let error as ObserveError {
+            let reason = error.message.components(separatedBy: ": ").last ?? error.message
+            let hint = "give each process its own address with --metrics-address 127.0.0.1:PORT (e.g. \(port == 65_535 ? 9465 : port + 1)), or --no-metrics"
+            if metricsAddress != nil {
+                throw CommandError.usage("--metrics-address \(address): cannot serve metrics: \(reason)", hint: hint)
+            }
+            printError("warning: the default metrics address \(address) is not available (\(reason)); going on without /metrics\n  hint: \(hint)")
             return nil
         }
     }
@@ -64,15 +74,15 @@ func makeObservability(for pipelines: [(Pipeline, StateStore)]) throws -> Observ
                 }
                 let observer = CallbackObserver(pipeline: callbacks.pipeline, tasks: callbacks.tasks, channels: channels,
                                                 environment: ConnectionURL.processEnvironment(), directory: pipeline.directory)
-                observability.add(SubjectFilter(observer, subject: pipeline.name), slow: true)
+                observability.add(SubjectFilter(observer, subject: pipeline.name), slow: true, name: "callbacks")
             }
             guard !spec.isEmpty else { continue }
             let alerts = try AlertObserver(spec: spec, environment: ConnectionURL.processEnvironment(), directory: pipeline.directory,
                                            store: store, metrics: observability.metrics)
-            observability.add(SubjectFilter(alerts, subject: pipeline.name), slow: true)
+            observability.add(SubjectFilter(alerts, subject: pipeline.name), slow: true, name: "alerts")
         }
     } catch let error as ObserveError {
-        throw CommandFailure(description: error.description, status: ExitStatus.usage)
+        throw CommandError(usage: error)
     }
     return observability
 }
@@ -93,10 +103,10 @@ func makeObservability(forStream stream: StreamSpec, file: String) throws -> Obs
             let directory = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
             let alerts = try AlertObserver(spec: spec, environment: ConnectionURL.processEnvironment(), directory: directory,
                                            metrics: observability.metrics)
-            observability.add(SubjectFilter(alerts, subject: stream.name), slow: true)
+            observability.add(SubjectFilter(alerts, subject: stream.name), slow: true, name: "alerts")
         }
     } catch let error as ObserveError {
-        throw CommandFailure(description: error.description, status: ExitStatus.usage)
+        throw CommandError(usage: error)
     }
     return observability
 }

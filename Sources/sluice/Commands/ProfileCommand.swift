@@ -6,11 +6,13 @@ import SluiceQuality
 struct ProfileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
-        abstract: "Per-column statistics: type, nulls, distinct, min/max/mean/stddev, quantiles, top values, string lengths.",
+        abstract: "Per-column statistics: nulls, distinct, range, quantiles, top values.",
         discussion: """
-        Quantiles are exact (nearest rank over the sorted values). Distinct counts are exact,
-        except in string columns past 100,000 distinct values: there a HyperLogLog sketch
-        (±0.8%) estimates them, marked ≈, so memory stays bounded.
+        Per column: type, nulls, distinct, min/max/mean/stddev, quantiles, top values
+        and string lengths. Quantiles are exact (nearest rank over the sorted values).
+        Distinct counts are exact, except in string columns past 100,000 distinct
+        values: there a HyperLogLog sketch (±0.8%) estimates them, marked ≈, so memory
+        stays bounded.
         Examples:
           sluice profile data/orders.csv
           sluice profile data/users.csv --format json --top 10
@@ -21,17 +23,13 @@ struct ProfileCommand: ParsableCommand {
     @Argument(help: "The table file to profile (CSV, TSV, JSON Lines, .sluice or Parquet).")
     var data: String
 
-    @Option(name: .long, help: ArgumentHelp("Output: text, json or html (one self-contained page with histograms).", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("Report format: text, json or html (one self-contained page with histograms).", valueName: "format"))
     var format: String = "text"
 
     @Option(name: .long, help: ArgumentHelp("Most frequent values to show per column.", valueName: "n"))
     var top: Int = 5
 
-    @Option(name: .long, help: ArgumentHelp("Input format of DATA: csv, tsv, jsonl, sluice or parquet (default: from the extension).", valueName: "format"))
-    var inputFormat: String?
-
-    @Option(name: .long, help: ArgumentHelp("Column types instead of inference, e.g. id:int64,total:float64.", valueName: "name:type,..."))
-    var schema: String?
+    @OptionGroup var input: InputOptions
 
     func validate() throws {
         guard ["text", "json", "html"].contains(format) else {
@@ -42,7 +40,7 @@ struct ProfileCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (table, report) = try DatasetSpec(path: data, format: inputFormat, schema: schema).read()
+        let (table, report) = try input.dataset(path: data).read()
         printReadReport(report, file: data)
         let profiles = Profiler.profile(table, topCount: top)
         if format == "html" {

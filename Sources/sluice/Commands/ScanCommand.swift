@@ -1,17 +1,19 @@
 import ArgumentParser
 import SluiceCore
 import SluiceFormats
+import SluiceObserve
 
 struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Read whole files into typed columns and report rows, nulls and numeric sums.",
+        abstract: "Read whole files; report rows, nulls and numeric sums per column.",
         discussion: """
-        Every value is parsed and checked, so scan doubles as a validator: it exits 1 with the
-        file, line and column of the first malformed value. Several files are read in parallel.
+        Every value is parsed and checked, so scan doubles as a validator: it exits 1
+        with the file, line and column of the first malformed value. Several files are
+        read in parallel.
         Examples:
           sluice scan data/users.csv data/orders.csv
-          sluice scan data/orders.csv --json
+          sluice scan data/orders.csv --format json
           sluice scan data/orders.parquet --columns id,total
         """
     )
@@ -21,8 +23,7 @@ struct ScanCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Flag(name: .long, help: "Print one JSON object per file.")
-    var json = false
+    @OptionGroup var output: OutputFormatOption
 
     @Option(name: .long, help: ArgumentHelp("Read only these columns (Parquet reads nothing else from disk; CSV skips the others while parsing).", valueName: "a,b,..."))
     var columns: String?
@@ -56,9 +57,9 @@ struct ScanCommand: AsyncParsableCommand {
         }
         for scan in results {
             printReadReport(scan.report, file: scan.file)
-            print(json ? scan.json : scan.text)
+            print(output.isJSON ? scan.json.rendered() : scan.text)
         }
-        if !json { print("scanned \(files.count) file\(files.count == 1 ? "" : "s") in \(formatSeconds(monotonicSeconds() - started))") }
+        if !output.isJSON { print("scanned \(files.count) file\(files.count == 1 ? "" : "s") in \(formatSeconds(monotonicSeconds() - started))") }
     }
 }
 
@@ -76,15 +77,15 @@ struct FileScan: Sendable {
         columns = zip(table.schema.fields, table.columns).map { ColumnStats(field: $0.0, column: $0.1) }
     }
 
-    var json: String {
+    var json: JSONValue {
         let cols = columns.map { c in
-            var parts = ["\"name\": \(jsonString(c.name))", "\"type\": \"\(c.type)\"", "\"nulls\": \(c.nulls)"]
-            if let sum = c.sum { parts.append("\"sum\": \(sum)") }
-            if let min = c.min { parts.append("\"min\": \(jsonString(min))") }
-            if let max = c.max { parts.append("\"max\": \(jsonString(max))") }
-            return "{" + parts.joined(separator: ", ") + "}"
+            var pairs: [(String, JSONValue)] = [("name", .string(c.name)), ("type", .string(c.type.description)), ("nulls", .integer(Int64(c.nulls)))]
+            if let sum = c.sum { pairs.append(("sum", Int64(sum).map(JSONValue.integer) ?? Double(sum).map(JSONValue.number) ?? .null)) }
+            if let min = c.min { pairs.append(("min", .string(min))) }
+            if let max = c.max { pairs.append(("max", .string(max))) }
+            return JSONValue.object(pairs)
         }
-        return "{\"file\": \(jsonString(file)), \"rows\": \(rows), \"columns\": [\(cols.joined(separator: ", "))]}"
+        return .object([("file", .string(file)), ("rows", .integer(Int64(rows))), ("columns", .array(cols))])
     }
 
     var text: String {
@@ -114,6 +115,23 @@ struct ColumnStats: Sendable {
         type = field.type
         nulls = column.nullCount
         switch column.type {
+        case .decimal(_, let scale):
+            // Exact: an Int128 total, printed with the column's scale (none past 38 digits).
+            var total = 0 as Int128, overflow = false
+            var low = Int128.max, high = Int128.min
+            column.withUnsafeValues(as: Int128.self) { values in
+                for i in 0..<values.count where column.validity?.isValid(i) ?? true {
+                    let v = values[i]
+                    let (s, o) = total.addingReportingOverflow(v)
+                    total = s
+                    overflow = overflow || o
+                    low = Swift.min(low, v)
+                    high = Swift.max(high, v)
+                }
+            }
+            overflow = overflow || total.magnitude > UInt128(Decimal128.maxUnscaled(precision: DataType.maxDecimalPrecision))
+            sum = overflow ? nil : Decimal128.format(total, scale: scale)
+            if column.count > nulls { min = Decimal128.format(low, scale: scale); max = Decimal128.format(high, scale: scale) }
         case .int64:
             var total = 0 as Int64, overflow = false
             var low = Int64.max, high = Int64.min
@@ -164,7 +182,7 @@ struct ColumnStats: Sendable {
                 min = column.type == .date ? formatDate(daysSinceEpoch: Int32(low)) : formatTimestamp(microsecondsSinceEpoch: low)
                 max = column.type == .date ? formatDate(daysSinceEpoch: Int32(high)) : formatTimestamp(microsecondsSinceEpoch: high)
             }
-        case .string, .bool:
+        case .string, .bool, .binary:
             break
         }
     }

@@ -1,16 +1,18 @@
 import ArgumentParser
 import SluiceCore
 import SluiceFormats
+import SluiceObserve
 
 struct SchemaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
         abstract: "Print the columns and types of a table file.",
         discussion: """
-        Types are inferred from the first rows (--infer-rows) unless given with --schema.
+        Types are inferred from the first rows (--infer-rows) unless given with
+        --schema.
         Examples:
           sluice schema data/users.csv
-          sluice schema events.jsonl --json
+          sluice schema events.jsonl --format json
           sluice schema orders.csv --schema total:float64
         """
     )
@@ -20,15 +22,14 @@ struct SchemaCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Flag(name: .long, help: "Print the schema as JSON.")
-    var json = false
+    @OptionGroup var output: OutputFormatOption
 
     func run() throws {
         let reader = try TableFile.openReader(path: file, format: input.fileFormat(for: file), options: input.readOptions(batchSize: 1))
         let schema = reader.schema
-        if json {
-            let fields = schema.fields.map { "{\"name\": \(jsonString($0.name)), \"type\": \"\($0.type)\"}" }
-            print("{\"file\": \(jsonString(file)), \"columns\": [\(fields.joined(separator: ", "))]}")
+        if output.isJSON {
+            let fields = schema.fields.map { JSONValue.object([("name", .string($0.name)), ("type", .string($0.type.description))]) }
+            print(JSONValue.object([("file", .string(file)), ("columns", .array(fields))]).rendered())
             return
         }
         print("\(file): \(schema.count) column\(schema.count == 1 ? "" : "s")")

@@ -11,12 +11,13 @@ import Glibc
 struct StreamCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stream",
-        abstract: "Run a stream processor: validate, enrich, filter and route records, with a dead-letter queue.",
+        abstract: "Run stream processors: validate, enrich, filter and route records.",
         discussion: """
         Examples:
           sluice stream validate examples/user_events/spec.yaml
           sluice stream run examples/user_events/spec.yaml
-          tail -f events.jsonl | sluice stream run spec.yaml    # with input: { file: "-" }
+          tail -f events.jsonl | sluice stream run spec.yaml    # with input: { file: \\
+              "-" }
         """,
         subcommands: [Run.self, Validate.self, Produce.self, MockCluster.self]
     )
@@ -28,16 +29,16 @@ struct StreamCommand: ParsableCommand {
             _ = try StreamProcessor(spec)   // binds expressions: type errors are spec errors too
             return spec
         } catch let error as FormatError {
-            throw CommandFailure(description: "error: cannot read stream spec \(path): \(error.message)", status: ExitStatus.usage)
+            throw CommandError.usage("cannot read stream spec: \(error.message)", hint: error.hint, location: ErrorLocation(file: path))
         } catch let error as StreamError {
-            throw CommandFailure(error, prefix: error.category == .usage ? path : nil)
+            throw error.category == .usage ? CommandError.located(error, in: path) : error
         }
     }
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "validate",
-            abstract: "Check a stream spec: keys, processors, expressions and field names, with locations.")
+            abstract: "Check a stream spec: keys, processors, expressions and fields.")
 
         @Argument(help: "The stream spec (YAML).")
         var spec: String
@@ -61,11 +62,12 @@ struct StreamCommand: ParsableCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
-            abstract: "Run a stream until its input ends (or forever with --follow / a Kafka input).",
+            abstract: "Run a stream until its input ends (or forever: --follow, Kafka).",
             discussion: """
             SIGINT or SIGTERM stops reading, delivers what is in flight, commits the input
-            position and exits 0. A status line (records in, out, dead-lettered, per second,
-            Kafka consumer lag) goes to standard error every `settings.status_interval` and at exit.
+            position and exits 0. A status line (records in, out, dead-lettered, per
+            second, Kafka consumer lag) goes to standard error every
+            `settings.status_interval` and at exit.
             """)
 
         @Argument(help: "The stream spec (YAML).")
@@ -108,7 +110,7 @@ struct StreamCommand: ParsableCommand {
                     printError("stream \(name): \(status.isFinal ? "done: " : "")\(status.line)")
                 }))
             let observability = try makeObservability(forStream: parsed, file: spec)
-            let lineage = LineageSetup(streamSpec: spec)
+            let lineage = LineageSetup(streamSpec: spec, observability: observability)
             runner.observer = lineage.observer(with: observability.observer)
             let server = try metricsOptions.start(observability)
             defer { server?.stop(); observability.flush(); lineage.flush() }
@@ -133,12 +135,14 @@ struct StreamCommand: ParsableCommand {
     struct Produce: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "produce",
-            abstract: "Send each line of a file to a Kafka topic as one message, bytes as they are.",
+            abstract: "Send each line of a file to a Kafka topic as one message.",
             discussion: """
-            Bad lines (malformed JSON, empty lines) are sent too, so a stream's dead-letter
-            path sees real bad records. Waits for every delivery report; exits 1 if any failed.
+            Bad lines (malformed JSON, empty lines) are sent too, so a stream's
+            dead-letter path sees real bad records. Waits for every delivery report; exits
+            1 if any failed.
             Example:
-              sluice stream produce examples/user_events/data/events.jsonl --brokers "$KAFKA_BROKERS" --topic user-events-raw
+              sluice stream produce examples/user_events/data/events.jsonl \\
+                  --brokers "$KAFKA_BROKERS" --topic user-events-raw
             """)
 
         @Argument(help: ArgumentHelp("The file to send (- for standard input).", valueName: "file"))
@@ -147,7 +151,7 @@ struct StreamCommand: ParsableCommand {
         @Option(help: ArgumentHelp("bootstrap.servers: the broker addresses.", valueName: "host:port,..."))
         var brokers: String
 
-        @Option(help: "The topic to produce to.")
+        @Option(help: ArgumentHelp("Kafka topic to produce to.", valueName: "topic"))
         var topic: String
 
         @Option(name: .customLong("property"), help: ArgumentHelp("A librdkafka producer property (repeatable).", valueName: "key=value"))
@@ -157,38 +161,38 @@ struct StreamCommand: ParsableCommand {
             var pairs: [String: String] = [:]
             for property in properties {
                 guard let equals = property.firstIndex(of: "="), equals != property.startIndex else {
-                    throw CommandFailure(description: "error: --property expects key=value, found '\(property)'", status: ExitStatus.usage)
+                    throw CommandError.usage("--property expects key=value, found '\(property)'")
                 }
                 pairs[String(property[..<equals])] = String(property[property.index(after: equals)...])
             }
             let producer = KafkaFileProducer(endpoint: KafkaEndpoint(topic: topic, brokers: brokers, properties: pairs))
             let counts: KafkaFileProducer.Counts
-            do { counts = try producer.produce(path: file) } catch let error as FormatError {
-                throw CommandFailure(description: error.description, status: ExitStatus.failure)
-            }
+            counts = try producer.produce(path: file)
             print("produced \(grouped(counts.delivered)) messages to \(topic)" + (counts.failed > 0 ? ", \(grouped(counts.failed)) failed: \(counts.firstError ?? "?")" : ""))
-            if counts.failed > 0 { throw CommandFailure(description: "error: \(counts.failed) messages were not delivered", status: ExitStatus.failure) }
+            if counts.failed > 0 { throw CommandError(.notDelivered, "\(counts.failed) messages were not delivered", category: .transientIO) }
         }
     }
 
     struct MockCluster: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "mock-cluster",
-            abstract: "Host librdkafka's mock Kafka cluster on loopback (for tests and benchmarks).",
+            abstract: "Host librdkafka's mock Kafka cluster on loopback (tests, benchmarks).",
             discussion: """
             Prints the bootstrap servers on the first line of standard output, then serves
-            until SIGINT/SIGTERM (or, when standard input is a pipe, until it closes: a parent
-            process that dies takes the cluster with it). Runs in the background with `&`.
-            The mock cluster keeps only the newest 5 MiB or 100,000 message sets of each
-            partition (librdkafka's limit): consume while producing, or use more partitions.
+            until SIGINT/SIGTERM (or, when standard input is a pipe, until it closes: a
+            parent process that dies takes the cluster with it). Runs in the background
+            with `&`. The mock cluster keeps only the newest 5 MiB or 100,000 message sets
+            of each partition (librdkafka's limit): consume while producing, or use more
+            partitions.
             Example:
-              sluice stream mock-cluster --topic user-events-raw:8 --topic user-events-processed:8 &
+              sluice stream mock-cluster --topic user-events-raw:8 \\
+                  --topic user-events-processed:8 &
             """)
 
-        @Option(help: "Number of brokers.")
+        @Option(name: .customLong("broker-count"), help: ArgumentHelp("Number of brokers.", valueName: "n"))
         var brokers = 3
 
-        @Option(help: ArgumentHelp("A topic to create, as name:partitions (repeatable).", valueName: "name:partitions"))
+        @Option(help: ArgumentHelp("Kafka topic to create, as name:partitions (repeatable).", valueName: "name:partitions"))
         var topic: [String] = []
 
         func run() throws {
@@ -196,7 +200,7 @@ struct StreamCommand: ParsableCommand {
             for spec in topic {
                 let parts = spec.split(separator: ":")
                 guard parts.count == 2, let n = Int(parts[1]), n > 0 else {
-                    throw CommandFailure(description: "error: --topic expects name:partitions, found '\(spec)'", status: ExitStatus.usage)
+                    throw CommandError.usage("--topic expects name:partitions, found '\(spec)'")
                 }
                 try cluster.createTopic(String(parts[0]), partitions: n)
             }

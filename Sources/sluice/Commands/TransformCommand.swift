@@ -6,14 +6,15 @@ import SluiceTransform
 struct TransformCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transform",
-        abstract: "Apply transform steps (derive, filter, bucket, join, aggregate, …) to a table file.",
+        abstract: "Apply transform steps (derive, filter, join, aggregate, …) to a table.",
         discussion: """
-        Steps come from a YAML file (--steps) and/or one-off --step options, applied in
-        that order. OUTPUT is written only when every step succeeded.
+        Steps come from a YAML file (--steps) and/or one-off --step options, applied
+        in that order. OUTPUT is written only when every step succeeded.
         Examples:
           sluice transform users.csv out.csv --steps steps.yaml
           sluice transform orders.csv big.csv --step 'filter: total >= 100'
-          sluice transform users.csv out.jsonl --step 'derive: { email: "lower(trim(email))" }'
+          sluice transform users.csv out.jsonl \\
+              --step 'derive: { email: "lower(trim(email))" }'
         """
     )
 
@@ -29,8 +30,7 @@ struct TransformCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("One step as `name: settings` (repeatable), e.g. 'filter: total >= 0'.", valueName: "step"))
     var step: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Output format: csv, tsv, jsonl, sluice or parquet (default: from the output extension).", valueName: "format"))
-    var to: String?
+    @OptionGroup var writing: OutputOptions
 
     @OptionGroup var inputOptions: InputOptions
 
@@ -49,7 +49,7 @@ struct TransformCommand: ParsableCommand {
         #endif
         var transform = Transform([])
         if let steps {
-            guard let text = readTextFile(steps) else { throw CommandFailure(description: "error: cannot read steps file \(steps)", status: ExitStatus.usage) }
+            guard let text = readTextFile(steps) else { throw CommandError.usage("cannot read steps file", location: ErrorLocation(file: steps)) }
             let directory = steps.contains("/") ? String(steps[..<steps.lastIndex(of: "/")!]) : "."
             transform.steps += try Transform(yaml: text, file: steps, baseDirectory: directory).steps
         }
@@ -62,9 +62,9 @@ struct TransformCommand: ParsableCommand {
         // Problems found before touching rows (names, types) are usage errors; the rest are
         // data errors: the error's category decides the exit status.
         let result = try transform.apply(to: table)
-        let format: FileFormat
-        if let to { format = try FileFormat(name: to) } else if output == "-" { format = .csv } else { format = try FileFormat(path: output) }
-        try TableFile.write(result, to: output, format: format)
+        let format = try writing.fileFormat(for: output)
+        let nullified = try TableFile.write(result, to: output, format: format, nonFinite: try writing.nonFinite(for: format))
+        printNullified(nullified, output: output)
         if output != "-" {
             printError("transformed \(table.rowCount) rows into \(result.rowCount) rows × \(result.columnCount) columns in \(output) in \(formatSeconds(monotonicSeconds() - started))")
         }

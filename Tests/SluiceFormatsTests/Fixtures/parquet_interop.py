@@ -5,6 +5,10 @@
                                    compression, page version and dictionary setting
                                    Sluice reads) and DIR/manifest.json: for each file,
                                    the Sluice type every column must be read as.
+    parquet_interop.py nested DIR  pyarrow writes nested columns (struct, map, list<struct>,
+                                   list<list<int>>, nulls at every level; long lists over
+                                   small pages, v1 and v2) and DIR/nested.json: for each
+                                   file and column, every row as JSON text (or null).
     parquet_interop.py check DIR   for each DIR/out/NAME (written by Sluice from what it
                                    read of DIR/NAME): pyarrow, DuckDB and polars must read
                                    it back equal to what pyarrow reads from DIR/NAME,
@@ -85,8 +89,8 @@ SLUICE_TYPES = {
     "i64": "int64", "i32": "int64", "i16": "int64", "i8": "int64", "u8": "int64", "u16": "int64", "u32": "int64",
     "u64": "int64", "f64": "float64", "f32": "float64", "s": "string", "ls": "string", "b": "bool", "d": "date",
     "ts_us_utc": "timestamp", "ts_us": "timestamp", "ts_ms": "timestamp", "ts_ns": "timestamp", "int96": "timestamp",
-    "dec": "string", "dec_small": "string", "dec_wide": "string", "t_us": "string", "t_ms": "string", "uuid": "string",
-    "fixed": "string", "req": "int64", "enum": "string", "l_int": "string", "l_str": "string",
+    "dec": "decimal(10,2)", "dec_small": "decimal(9,2)", "dec_wide": "decimal(30,2)", "t_us": "string", "t_ms": "string",
+    "uuid": "string", "fixed": "binary", "bin": "binary", "dec_max": "decimal(38,0)", "dec_frac": "decimal(38,38)", "req": "int64", "enum": "string", "l_int": "string", "l_str": "string",
 }
 
 
@@ -119,6 +123,12 @@ def write(directory):
     save("legacy_int96.parquet", pa.table({"int96": pa.array([0, None, -1_000_000, 1_717_243_200_123_456_000], pa.timestamp("ns"))}),
          use_deprecated_int96_timestamps=True)
     save("decimal_as_integers.parquet", base_table(30).select(["dec", "dec_small", "dec_wide", "req"]), store_decimal_as_integer=True)
+    big = 10**38 - 1
+    save("decimal_max_precision.parquet", pa.table({
+        "dec_max": pa.array([decimal.Decimal(big), decimal.Decimal(-big), None, decimal.Decimal(0), decimal.Decimal(-1)], pa.decimal128(38, 0)),
+        "dec_frac": pa.array([decimal.Decimal("0." + "9" * 38), decimal.Decimal("-0." + "9" * 38), None, decimal.Decimal("-0." + "0" * 37 + "1"),
+                              decimal.Decimal(0)], pa.decimal128(38, 38)),
+        "bin": pa.array([b"", None, bytes(range(256)), b"\x00", b"\xff" * 3], pa.binary())}))
     save("parquet_v1_format.parquet", base_table(20).drop_columns(["uuid", "ts_ns"]), version="1.0")
     (directory / "manifest.json").write_text(json.dumps(manifest, indent=1))
     # A Hive-partitioned dataset (outside the manifest): ds (dates, so strings), part (integers), region with a null.
@@ -150,7 +160,7 @@ def expected_cell(value, arrow_type):
         return value.isoformat(timespec="milliseconds" if arrow_type.unit == "ms" else "microseconds")
     if isinstance(arrow_type, pa.UuidType) or (hasattr(pa, "UuidType") and arrow_type == pa.uuid()):
         return str(value) if isinstance(value, uuid.UUID) else str(uuid.UUID(bytes=value))
-    if pa.types.is_fixed_size_binary(arrow_type):
+    if pa.types.is_fixed_size_binary(arrow_type) or pa.types.is_binary(arrow_type):
         return value.hex()
     if isinstance(value, float):
         return ("f", "nan") if math.isnan(value) else ("f", value, math.copysign(1, value))
@@ -199,6 +209,10 @@ def normal(value):
         return ("ts", (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds)
     if isinstance(value, float):
         return ("f", "nan") if math.isnan(value) else ("f", value, math.copysign(1, value))
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, bytes):
+        return value.hex()
     return value
 
 
@@ -210,6 +224,17 @@ WANTED_TYPES = {
     "polars": {"int64": "Int64", "float64": "Float64", "string": "String", "bool": "Boolean", "date": "Date",
                "timestamp": "Datetime(time_unit='us', time_zone='UTC')"},
 }
+
+
+def wanted_type(peer, sluice_type):
+    """The type name a peer reports for a Sluice type (decimals carry their precision and scale)."""
+    if sluice_type.startswith("decimal("):
+        p, s = sluice_type[8:-1].split(",")
+        return {"pyarrow": f"decimal128({p}, {s})", "duckdb": f"DECIMAL({p},{s})",
+                "polars": f"Decimal(precision={p}, scale={s})"}[peer]
+    if sluice_type == "binary":
+        return {"pyarrow": "binary", "duckdb": "BLOB", "polars": "Binary"}[peer]
+    return WANTED_TYPES[peer][sluice_type]
 
 
 def read_peers(path):
@@ -244,7 +269,7 @@ def check(directory):
                 problems.append(f"{name} via {peer}: columns {list(peer_types)}, expected {list(types)}")
                 continue
             for column, sluice_type in types.items():
-                wanted = WANTED_TYPES[peer][sluice_type]
+                wanted = wanted_type(peer, sluice_type)
                 if peer_types[column] != wanted:
                     problems.append(f"{name} via {peer}: column {column} is {peer_types[column]}, expected {wanted}")
                 got = [normal(v) for v in values[column]]
@@ -259,10 +284,72 @@ def check(directory):
     return 1 if problems else 0
 
 
+def nested_json(value, arrow_type):
+    """A nested value as Sluice writes it: maps as objects with text keys, compact JSON."""
+    def plain(v, t):
+        if v is None:
+            return None
+        if pa.types.is_map(t):
+            return {str(k).lower() if isinstance(k, bool) else str(k): plain(x, t.item_type) for k, x in v}
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            return [plain(x, t.value_type) for x in v]
+        if pa.types.is_struct(t):
+            return {t.field(i).name: plain(v[t.field(i).name], t.field(i).type) for i in range(t.num_fields)}
+        if isinstance(v, datetime.date):
+            return v.isoformat()
+        return v
+    return None if value is None else json.dumps(plain(value, arrow_type), ensure_ascii=False, separators=(",", ":"))
+
+
+def nested(directory):
+    directory.mkdir(parents=True, exist_ok=True)
+    point = pa.struct([("x", pa.int64()), ("label", pa.string())])
+    rows = [
+        ({"x": 1, "label": "a"}, {"k1": 1, "k2": None}, [{"x": 1, "label": None}, None, {"x": 3, "label": "c"}], [[1, 2], [], None, [3]],
+         {"inner": {"deep": [1.5, None]}, "flag": True}, [[["a"]], [[], None]]),
+        (None, None, None, None, None, None),
+        ({"x": None, "label": None}, {}, [], [], {"inner": None, "flag": None}, []),
+        ({"x": -(2**63), "label": "日本\"q"}, {"z": 7}, [None], [None, [None]], {"inner": {"deep": None}, "flag": False}, [None, [None, ["b", None]]]),
+    ]
+    columns = list(zip(*rows))
+    table = pa.table({
+        "st": pa.array(columns[0], point),
+        "m": pa.array([None if v is None else list(v.items()) for v in columns[1]], pa.map_(pa.string(), pa.int64())),
+        "ls": pa.array(columns[2], pa.list_(point)),
+        "ll": pa.array(columns[3], pa.list_(pa.list_(pa.int64()))),
+        "deep": pa.array(columns[4], pa.struct([("inner", pa.struct([("deep", pa.list_(pa.float64()))])), ("flag", pa.bool_())])),
+        "lll": pa.array(columns[5], pa.list_(pa.list_(pa.list_(pa.string())))),
+        "id": pa.array(range(len(rows)), pa.int64()),
+    })
+    int_map = pa.table({"im": pa.array([[(1, "one"), (2, None)], None, []], pa.map_(pa.int32(), pa.string())),
+                        "id": pa.array([0, 1, 2], pa.int64())})
+    long = pa.table({
+        "long": pa.array([None if i % 7 == 3 else list(range(i * 37 % 900)) for i in range(60)], pa.list_(pa.int64())),
+        "long_s": pa.array([[{"x": j, "label": f"s{j}"} for j in range(i * 11 % 300)] for i in range(60)], pa.list_(point)),
+        "id": pa.array(range(60), pa.int64()),
+    })
+    expected = {}
+
+    def save(name, t, **options):
+        pq.write_table(t, directory / name, **options)
+        expected[name] = {c: [nested_json(v, t.schema.field(c).type) for v in t.column(c).to_pylist()] for c in t.column_names if c != "id"}
+
+    for version in ["1.0", "2.0"]:
+        for dictionary in [True, False]:
+            save(f"nested_v{version[0]}_{'dict' if dictionary else 'plain'}.parquet", table,
+                 data_page_version=version, use_dictionary=dictionary, compression="snappy")
+        save(f"long_lists_v{version[0]}.parquet", long, data_page_version=version, data_page_size=256,
+             write_batch_size=7, compression="none", row_group_size=40)
+    save("int_map.parquet", int_map)
+    (directory / "nested.json").write_text(json.dumps(expected, ensure_ascii=False))
+
+
 if __name__ == "__main__":
     command, directory = sys.argv[1], Path(sys.argv[2])
     if command == "write":
         write(directory)
+    elif command == "nested":
+        nested(directory)
     elif command == "check":
         sys.exit(check(directory))
     else:

@@ -1,3 +1,4 @@
+import SluiceCore
 import SluiceSQL
 
 /// Sends one notification (blocking; the ``AlertObserver`` calls it on its own thread and retries).
@@ -8,26 +9,26 @@ public protocol AlertChannel: Sendable {
     func send(_ alert: Alert) throws
 }
 
-/// `${VAR}` expansion for channel settings, remembering the values so messages can mask them.
+/// `${VAR}` expansion for channel settings. Every expanded value, and the secret parts of the
+/// URL (its password, its path and query), go into the one ``Secrets`` registry, so the CLI's
+/// output, logs, the state store and alert records mask them wherever they appear.
 struct ExpandedSetting {
     let value: String
-    let secrets: [String]
 
     init(_ text: String, environment: [String: String], what: String) throws {
         do { value = try ConnectionURL.expandVariables(in: text, environment: environment) } catch {
             throw ObserveError(.invalidConfiguration, location: what, message: "\(error)", hint: "set the variable, or write the value")
         }
-        var secrets: [String] = []
         var rest = Substring(text)
         while let start = rest.firstRange(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
-            if let v = environment[String(rest[start.upperBound..<end])], !v.isEmpty { secrets.append(v) }
+            if let v = environment[String(rest[start.upperBound..<end])] { Secrets.registerExpanded(v) }
             rest = rest[rest.index(after: end)...]
         }
-        self.secrets = secrets
+        Secrets.registerURL(value)
     }
 
-    /// `text` with the expanded secrets and the URL's secret parts masked.
-    func mask(_ text: String) -> String { Secrets.maskURL(Secrets.mask(text, values: secrets)) }
+    /// `text` with registered secrets and the URL's secret parts masked.
+    func mask(_ text: String) -> String { Secrets.maskURL(Secrets.mask(text)) }
 }
 
 extension ChannelSpec {

@@ -28,14 +28,14 @@ struct AlertmanagerChannel: AlertChannel {
     func send(_ alert: Alert) throws {
         var base = url.value
         while base.hasSuffix("/") { base.removeLast() }
-        let endpoint = ExpandedSetting(value: base + "/api/v2/alerts", secrets: url.secrets)
+        let endpoint = ExpandedSetting(value: base + "/api/v2/alerts")
         try post(endpoint, body: Self.payload(alert, now: currentMicroseconds()), timeout: timeout)
     }
 }
 
 extension ExpandedSetting {
-    init(value: String, secrets: [String]) {
+    /// A setting derived from an expanded one (whose secrets are registered already).
+    init(value: String) {
         self.value = value
-        self.secrets = secrets
     }
 }

@@ -1,0 +1,24 @@
+import SluiceCore
+
+extension ByteWriter {
+    /// Appends a decimal's exact text (`-12.30`), reserving room.
+    @inline(__always) package mutating func put(decimal unscaled: Int128, scale: Int) {
+        reserve(Decimal128.maxTextLength)
+        count &+= Decimal128.write(unscaled, scale: scale, to: base + count)
+    }
+
+    /// Appends bytes as `\x` and lowercase hex, reserving room.
+    package mutating func put(hex value: UnsafeBufferPointer<UInt8>) {
+        reserve(2 + value.count * 2)
+        put(UInt8(ascii: "\\")); put(UInt8(ascii: "x"))
+        let digits: StaticString = "0123456789abcdef"
+        let d = digits.utf8Start
+        for b in value { put(d[Int(b >> 4)]); put(d[Int(b & 0x0f)]) }
+    }
+
+    /// Appends the padded base64 of `value`, reserving room.
+    package mutating func put(base64 value: UnsafeBufferPointer<UInt8>) {
+        reserve(BinaryText.base64Length(value.count))
+        count &+= BinaryText.writeBase64(value, to: base + count)
+    }
+}
