@@ -39,7 +39,9 @@ struct ChunkedExtractTests {
         // Every id twice: the second copy (negated totals) must win, in arrival order.
         let ids = (0..<rows).map { Int64($0 % max(rows / 2, 1)) }
         let keyed = try Table([("id", Column(int64: ids)), ("n", Column(int64: (0..<rows).map { Int64($0) }))])
-        try connection.load(keyed, into: "u", options: LoadOptions(mode: .upsert, key: ["id"]))
+        var upsert = LoadOptions(mode: .upsert, key: ["id"])
+        upsert.onDuplicate = .last
+        try connection.load(keyed, into: "u", options: upsert)
         let loaded = try db.rows(connection, "u", orderBy: "id")
         var last: [Int64: Int64] = [:]
         for (i, id) in ids.enumerated() { last[id] = Int64(i) }
