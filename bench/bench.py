@@ -447,7 +447,7 @@ class PipelineUserAnalytics(Case):
             return ["sh", "-c", f'rm -f "{self.database(tool)}" {extra} && exec "$0" "$@"', *argv]
         sluice = fresh("sluice", ["env", f"SLUICE_BENCH_WAREHOUSE={self.database('sluice')}", binary, "run",
                                   str(BENCH / "pipelines" / "user_analytics_csv.yaml"), "--date", "2024-06-01", "--rerun",
-                                  "--param", f"data={data.resolve()}", "--state", f"sqlite:{state}"],
+                                  "--param", f"data={data.resolve()}", "--allow-outside-paths", "--state", f"sqlite:{state}"],
                        extra=f'"{state}" "{state}-wal" "{state}-shm"')
         return {
             "sluice": sluice,

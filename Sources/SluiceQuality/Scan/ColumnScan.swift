@@ -125,6 +125,22 @@ class FailingRowsKernel {
     func finish() -> MetricValue {
         MetricValue(count: failures, failing: Bitmap(words: failing, count: count))
     }
+
+    /// The validity loop of a row-level kernel: marks and counts each valid row of
+    /// `start..<end` for which `fails` is true.
+    @inline(__always)
+    final func markFailing(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?, _ fails: (Int) -> Bool) {
+        var total = 0
+        failing.withUnsafeMutableBufferPointer { failing in
+            forEachValidRow(start, end, validity) { row in
+                if fails(row) {
+                    failing[row >> 6] |= 1 << UInt64(row & 63)
+                    total &+= 1
+                }
+            }
+        }
+        failures += total
+    }
 }
 
 /// The values buffer of a fixed-width column with its element type, so that a

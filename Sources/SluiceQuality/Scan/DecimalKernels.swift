@@ -14,21 +14,17 @@ final class DecimalDistinctKernel: FailingRowsKernel, BlockKernel {
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set, values = self.values
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            forEachValidRow(start, end, validity) { row in
-                let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(values + row).assumingMemoryBound(to: UInt8.self), count: 16)
-                if !set.insert(bytes) {
-                    failing[row >> 6] |= 1 << UInt64(row & 63)
-                    total &+= 1
-                }
-            }
-        }
-        failures += total
+        markFailing(start, end, validity) { row in !set.insert(Self.bytes(values, row)) }
     }
 
     override func finish() -> MetricValue {
         MetricValue(count: set.count, failing: Bitmap(words: failing, count: count))
+    }
+
+    /// The 16 bytes of the unscaled value in `row`.
+    @inline(__always)
+    static func bytes(_ values: UnsafePointer<Int128>, _ row: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: UnsafeRawPointer(values + row).assumingMemoryBound(to: UInt8.self), count: 16)
     }
 }
 
@@ -46,17 +42,7 @@ final class DecimalRangeKernel: FailingRowsKernel, BlockKernel {
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let values = self.values, lo = self.lo, hi = self.hi
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            forEachValidRow(start, end, validity) { row in
-                let v = values[row]
-                if v < lo || v > hi {
-                    failing[row >> 6] |= 1 << UInt64(row & 63)
-                    total &+= 1
-                }
-            }
-        }
-        failures += total
+        markFailing(start, end, validity) { row in values[row] < lo || values[row] > hi }
     }
 }
 
@@ -73,16 +59,6 @@ final class DecimalMembershipKernel: FailingRowsKernel, BlockKernel {
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set, values = self.values
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            forEachValidRow(start, end, validity) { row in
-                let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(values + row).assumingMemoryBound(to: UInt8.self), count: 16)
-                if !set.contains(bytes) {
-                    failing[row >> 6] |= 1 << UInt64(row & 63)
-                    total &+= 1
-                }
-            }
-        }
-        failures += total
+        markFailing(start, end, validity) { row in !set.contains(DecimalDistinctKernel.bytes(values, row)) }
     }
 }
