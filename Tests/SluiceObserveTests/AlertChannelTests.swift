@@ -42,7 +42,8 @@ struct AlertChannelTests {
         // An unreachable webhook: the error names the host, never the secret path.
         let dead = try ChannelSpec.webhook(url: "http://127.0.0.1:1/hooks/${HOOK_TOKEN}", headers: [:]).makeChannel(environment: env, name: "ops")
         let unreachable = #expect(throws: ObserveError.self) { try dead.send(.sample()) }
-        #expect(unreachable?.description.contains("127.0.0.1:1") == true && unreachable?.description.contains("s3cr3t") == false)
+        #expect(unreachable?.description.contains("127.0.0.1:1") == true && unreachable?.description.contains("s3cr3t") == false,
+                "\(String(describing: unreachable))")
     }
 
     @Test("Slack-compatible webhook: text plus section and context blocks")

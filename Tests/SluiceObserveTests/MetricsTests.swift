@@ -135,7 +135,8 @@ struct MetricsRegistryTests {
     @Test("channel ${VAR} values and URL passwords go into the one Secrets registry when a channel is built")
     func channelSecretsRegistered() throws {
         let tag = UUID().uuidString.prefix(8)
-        let token = "tok\(tag)", password = "pw\(tag)", literal = "lit\(tag)"
+        // Upper-case around the hex tag: no secret another test registers (e.g. "pw") is inside these.
+        let token = "TOK\(tag)", password = "PWD\(tag)", literal = "LIT\(tag)"
         let channels: [(String, ChannelSpec)] = [
             ("hook", .webhook(url: "http://127.0.0.1:1/hooks/${HOOK_TOKEN}", headers: [:])),
             ("mail", .email(smtp: "smtp://alerts:${SMTP_PW}@127.0.0.1:25", from: "a@example.com", to: ["b@example.com"])),
