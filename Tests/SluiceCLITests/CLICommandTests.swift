@@ -130,6 +130,21 @@ struct CLICommandTests {
         }
     }
 
+    @Test("scan sums a declared decimal column exactly, with its scale; an int64 sum that overflows is left out")
+    func scanDecimalAndOverflow() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 1,000 × 0.10 and 9,223,372,036,854,775,807 + 1 in one file.
+        var csv = "a,b\n"
+        for i in 0..<1000 { csv += "0.10,\(i == 0 ? "9223372036854775807" : i == 1 ? "1" : "")\n" }
+        try csv.write(to: dir.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+        let run = try CLI.run(["scan", "d.csv", "--schema", "a:decimal(10,2),b:int64", "--format", "json"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"sum\":\"100.00\""), "\(run.stdout)")
+        #expect(run.stdout.contains("\"min\":\"0.10\",\"max\":\"0.10\""), "\(run.stdout)")
+        #expect(!run.stdout.contains("\"name\":\"b\",\"type\":\"int64\",\"nulls\":998,\"sum\""), "\(run.stdout)")
+    }
+
     @Test("reading from standard input")
     func standardInput() throws {
         let run = try CLI.run(["head", "-", "-n", "1"], input: Data(sample.utf8))

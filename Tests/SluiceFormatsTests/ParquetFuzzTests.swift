@@ -7,8 +7,9 @@ import Glibc
 #endif
 
 /// The committed seed corpus: small files Sluice's writer makes (re-recorded with
-/// `SLUICE_RECORD_SNAPSHOTS=1`) and two nested files pyarrow wrote
-/// (`parquet_interop.py corpus`), since Sluice writes no nested columns.
+/// `SLUICE_RECORD_SNAPSHOTS=1`) and three pyarrow wrote (`parquet_interop.py corpus`):
+/// two nested ones, since Sluice writes no nested columns, and one carrying an
+/// `ARROW:schema` entry, so the flatbuffer decoder is fuzzed as well.
 private let corpusDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/parquet-corpus").path
 
 /// The writer's seeds: every type with nulls, dictionaries, several row groups and

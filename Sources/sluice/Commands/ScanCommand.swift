@@ -80,7 +80,14 @@ struct FileScan: Sendable {
     var json: JSONValue {
         let cols = columns.map { c in
             var pairs: [(String, JSONValue)] = [("name", .string(c.name)), ("type", .string(c.type.description)), ("nulls", .integer(Int64(c.nulls)))]
-            if let sum = c.sum { pairs.append(("sum", Int64(sum).map(JSONValue.integer) ?? Double(sum).map(JSONValue.number) ?? .null)) }
+            if let sum = c.sum {
+                // A decimal sum stays exact text with its scale (as min and max); a double would round it.
+                if case .decimal = c.type {
+                    pairs.append(("sum", .string(sum)))
+                } else {
+                    pairs.append(("sum", Int64(sum).map(JSONValue.integer) ?? Double(sum).map(JSONValue.number) ?? .null))
+                }
+            }
             if let min = c.min { pairs.append(("min", .string(min))) }
             if let max = c.max { pairs.append(("max", .string(max))) }
             return JSONValue.object(pairs)
@@ -110,6 +117,23 @@ struct ColumnStats: Sendable {
     var min: String?
     var max: String?
 
+    /// The sum (nil on overflow), minimum and maximum of an integer-backed column's valid values.
+    private static func integerStats<T: FixedWidthInteger & BitwiseCopyable>(_ column: Column, as _: T.Type) -> (sum: T?, min: T, max: T) {
+        var total = 0 as T, overflow = false
+        var low = T.max, high = T.min
+        column.withUnsafeValues(as: T.self) { values in
+            for i in 0..<values.count where column.validity?.isValid(i) ?? true {
+                let v = values[i]
+                let (s, o) = total.addingReportingOverflow(v)
+                total = s
+                overflow = overflow || o
+                low = Swift.min(low, v)
+                high = Swift.max(high, v)
+            }
+        }
+        return (overflow ? nil : total, low, high)
+    }
+
     init(field: Field, column: Column) {
         name = field.name
         type = field.type
@@ -117,35 +141,13 @@ struct ColumnStats: Sendable {
         switch column.type {
         case .decimal(_, let scale):
             // Exact: an Int128 total, printed with the column's scale (none past 38 digits).
-            var total = 0 as Int128, overflow = false
-            var low = Int128.max, high = Int128.min
-            column.withUnsafeValues(as: Int128.self) { values in
-                for i in 0..<values.count where column.validity?.isValid(i) ?? true {
-                    let v = values[i]
-                    let (s, o) = total.addingReportingOverflow(v)
-                    total = s
-                    overflow = overflow || o
-                    low = Swift.min(low, v)
-                    high = Swift.max(high, v)
-                }
-            }
-            overflow = overflow || total.magnitude > UInt128(Decimal128.maxUnscaled(precision: DataType.maxDecimalPrecision))
-            sum = overflow ? nil : Decimal128.format(total, scale: scale)
+            let (total, low, high) = Self.integerStats(column, as: Int128.self)
+            let fits = total.map { $0.magnitude <= UInt128(Decimal128.maxUnscaled(precision: DataType.maxDecimalPrecision)) } ?? false
+            sum = fits ? total.map { Decimal128.format($0, scale: scale) } : nil
             if column.count > nulls { min = Decimal128.format(low, scale: scale); max = Decimal128.format(high, scale: scale) }
         case .int64:
-            var total = 0 as Int64, overflow = false
-            var low = Int64.max, high = Int64.min
-            column.withUnsafeValues(as: Int64.self) { values in
-                for i in 0..<values.count where column.validity?.isValid(i) ?? true {
-                    let v = values[i]
-                    let (s, o) = total.addingReportingOverflow(v)
-                    total = s
-                    overflow = overflow || o
-                    low = Swift.min(low, v)
-                    high = Swift.max(high, v)
-                }
-            }
-            sum = overflow ? nil : String(total)
+            let (total, low, high) = Self.integerStats(column, as: Int64.self)
+            sum = total.map { String($0) }
             if column.count > nulls { min = String(low); max = String(high) }
         case .float64:
             // Neumaier's compensated sum: the printed total does not drift with row order.

@@ -9,7 +9,7 @@
                                    list<list<int>>, nulls at every level; long lists over
                                    small pages, v1 and v2) and DIR/nested.json: for each
                                    file and column, every row as JSON text (or null).
-    parquet_interop.py corpus DIR  the two nested seeds of the fuzz corpus (small, uncompressed;
+    parquet_interop.py corpus DIR  the pyarrow seeds of the fuzz corpus (nested; ARROW:schema) (small, uncompressed;
                                    Sluice's writer makes the flat seeds itself).
     parquet_interop.py arrow DIR   files whose ARROW:schema entry says more than their Parquet
                                    types (INT96 units, durations, an INT64 Arrow calls a
@@ -361,6 +361,10 @@ def corpus(directory):
     for version in ["1.0", "2.0"]:
         pq.write_table(t, directory / f"nested_v{version[0]}.parquet", compression="none", data_page_version=version,
                        use_dictionary=["st.s"], store_schema=False, write_statistics=False)
+    # A seed with pyarrow's ARROW:schema entry (a base64 flatbuffer Sluice decodes): fuzzed too.
+    stamped = pa.table({"ts": pa.array([0, None, 1_717_243_200_123], pa.timestamp("ms", tz="UTC")),
+                        "d": pa.array([1, None, 3], pa.duration("s")), "n": pa.array([1, 2, None], pa.int16())})
+    pq.write_table(stamped, directory / "arrow_schema.parquet", compression="none", store_schema=True)
 
 
 def arrow(directory):
