@@ -37,6 +37,13 @@ extension StreamSpec {
     }
 }
 
+extension StreamSpec {
+    /// The input fields processors are bound against: ``fields``, or else the fields validate
+    /// (`required`, `types`) and enrich `defaults` name; nil when the spec declares none
+    /// (then input field names are not checked).
+    public var declaredInputFields: [String]? { StreamSpecParser.declaredInputFields(processors, fields: fields) }
+}
+
 /// Turns YAML nodes into a ``StreamSpec``, collecting located problems.
 struct StreamSpecParser {
     let file: String
