@@ -96,4 +96,18 @@ struct PostgresBindingTests {
             #expect(!text.contains(url), "the DSN is not printed: \(text)")
         }
     }
+
+    @Test("a source database that does not exist is an error at validate (not skipped as unreachable)")
+    func missingDatabase() throws {
+        try Self.withSource { url in
+            let ws = try Workspace(); defer { ws.remove() }
+            let missing = url.replacingOccurrences(of: "/sluice_bind_", with: "/nosuch_")
+            let p = try Self.pipeline(ws, source: missing, query: "SELECT id, user_id, amount FROM orders",
+                                      transform: "sum(amount)", check: "user_id", key: "id")
+            let error = pipelineError { _ = try p.bindColumns() }
+            let text = error?.description ?? ""
+            #expect(text.contains("pipeline.yaml:4:3: error: task \"extract\""), "\(text)")
+            #expect(text.contains("does not exist"), "\(text)")
+        }
+    }
 }
