@@ -206,6 +206,7 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
         // held as `null`) is left out of records that pass through, as the record had it;
         // fields set by processors (enrich, map) are always written.
         let outputs = attributes.map { EncodedRecords(attributes: $0.count) }
+        let attributeSources = attributes.map { $0.map { (source: CellSource($0.column), validity: $0.column.validity, raw: $0.raw) } }
         var attributeWriter = ByteWriter(capacity: 256)
         defer { attributeWriter.deallocate() }
         let sources = state.columns.map(CellSource.init)
@@ -213,7 +214,7 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
         let keys: [[UInt8]] = state.names.map { Array((jsonString($0) + ":").utf8) }
         let passThrough = state.passThrough
         var filtered = 0
-        withExtendedLifetime(state.columns) {
+        withExtendedLifetime((state.columns, attributes)) {
             let rawPointers: [UnsafeMutableBufferPointer<UInt8>?] = state.raw.map { r in
                 r.map { a in
                     let p = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Swift.max(a.count, 1))
@@ -242,10 +243,10 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
                 }
                 out.writer.put("}")
                 out.finishRecord(row: row)
-                for (column, raw) in attributes[d] {
-                    guard !column.isNull(row) else { out.appendAttribute(nil); continue }
+                for (source, validity, raw) in attributeSources[d] {
+                    if let validity, !validity.isValid(row) { out.appendAttribute(nil); continue }
                     attributeWriter.count = 0
-                    attributeWriter.putAttributeText(CellSource(column), raw, row: row)
+                    attributeWriter.putAttributeText(source, raw, row: row)
                     out.appendAttribute(UnsafeRawBufferPointer(start: attributeWriter.base, count: attributeWriter.count))
                 }
             }

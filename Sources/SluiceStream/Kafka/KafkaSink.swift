@@ -123,10 +123,12 @@ final class KafkaSink: RecordSink {
     }
 
     func send(_ records: EncodedRecords, ticket: Int) throws {
+        var attributes: [ArraySlice<UInt8>?] = []
         for i in 0..<records.count {
             let r = records.record(i)
             if records.attributeCount > 0 {
-                let attributes = (0..<records.attributeCount).map { records.attribute($0, of: i) }
+                attributes.removeAll(keepingCapacity: true)
+                for slot in 0..<records.attributeCount { attributes.append(records.attribute(slot, of: i)) }
                 produce(r.baseAddress, r.count, attributes: attributes, ticket: ticket, row: Int(records.rows[i]))
             } else {
                 try produce(r.baseAddress, r.count, ticket: ticket, row: Int(records.rows[i]))
