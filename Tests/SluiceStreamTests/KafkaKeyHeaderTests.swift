@@ -146,4 +146,33 @@ struct KafkaKeyHeaderTests {
         #expect(rows[0]["headers"] as? [String: String] == ["event_type": "view", "source": "sluice", "id": "42_2024-01-01T00:00:01Z"])
         #expect((rows[2]["value"] as? [String: Any])?["user_id"] as? String == "u3")
     }
+
+    @Test("keys and headers are computed per batch: typed values as text, null leaves them out, a row whose key fails is dead-lettered")
+    func computedPerBatch() throws {
+        let spec = try StreamSpec(yaml: """
+        input: { file: in.jsonl }
+        processors:
+          - validate: { types: { n: int64, at: timestamp }, required: [n] }
+        output: { kafka: { topic: t, brokers: "127.0.0.1:1", key: "n * 1000000000000", headers: { at: at, tag: tag } } }
+        dead_letter: { file: dlq.jsonl }
+        fields: [n, at, tag]
+        """, file: "s.yaml")
+        let batch = RawBatch(origin: "in.jsonl", isKafka: false)
+        for (i, record) in [#"{"n":1,"at":"2024-01-02T03:04:05Z","tag":{"a":1}}"#, #"{"n":9000000000}"#, #"{"n":3,"tag":"x"}"#].enumerated() {
+            batch.append(Array(record.utf8), offset: Int64(i + 1))
+        }
+        let result = try StreamProcessor(spec).process(batch)
+        let out = result.outputs[0]
+        #expect(out.rows == [0, 2])
+        #expect(out.attributeCount == 3)
+        func text(_ slot: Int, _ i: Int) -> String? { out.attribute(slot, of: i).map { String(decoding: $0, as: UTF8.self) } }
+        #expect(text(0, 0) == "1000000000000")
+        #expect(text(1, 0) == "2024-01-02T03:04:05Z")        // a timestamp's text, no JSON quotes
+        #expect(text(2, 0) == #"{"a":1}"#)                   // JSON as written
+        #expect(text(0, 1) == "3000000000000")
+        #expect(text(1, 1) == nil)                           // missing: the header is left out
+        #expect(text(2, 1) == "x")
+        #expect(result.deadLetterReasons.map(\.processor) == ["output"])
+        #expect(result.deadLetterReasons.first?.row == 1)
+    }
 }
