@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 /// The README's Kafka walk-through, as a new user runs it: a mock cluster in the background,
 /// a file produced into a topic with one command, the example stream to the end.
@@ -7,7 +8,7 @@ import Testing
 struct KafkaReadmeCLITests {
     @Test("mock-cluster keeps serving in the background and says what it retains; produce + stream run --stop-at-end process every event")
     func walkThrough() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         let cluster = Process()
         cluster.executableURL = CLI.binary

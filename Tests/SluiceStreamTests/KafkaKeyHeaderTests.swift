@@ -2,6 +2,7 @@ import CRdKafka
 import Foundation
 import Testing
 @testable import SluiceStream
+import SluiceTestSupport
 
 /// One message read back with its key and headers.
 struct KeyedMessage {
