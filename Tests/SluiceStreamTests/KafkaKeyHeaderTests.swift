@@ -3,6 +3,7 @@ import Foundation
 import SluiceTestSupport
 import Testing
 @testable import SluiceStream
+import SluiceTestSupport
 
 @Suite("Kafka output key and headers (mock cluster)")
 struct KafkaKeyHeaderTests {
