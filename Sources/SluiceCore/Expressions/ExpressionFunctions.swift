@@ -151,20 +151,32 @@ extension ExpressionEvaluator {
                     }
                 }
             case .regexpMatches, .regexpReplace:
-                // Swift Regex syntax; the pattern is compiled once. Rows are converted to
-                // String for matching (regex functions are not a hot path).
-                guard case .literal(.string(let pattern)) = arguments[1].node, let regex = try? Regex(pattern) else { fatalError("checked when bound") }
+                // Sluice's one regex dialect (POSIX extended, on the bytes), compiled once per evaluation.
+                guard case .literal(.string(let pattern)) = arguments[1].node,
+                      let regex = try? CompiledRegex(pattern, capturing: function == .regexpReplace) else { fatalError("checked when bound") }
                 if function == .regexpMatches {
-                    return Kernels.bools(count: count, validity: args[0].validity) { i in
-                        String(decoding: s![i], as: UTF8.self).contains(regex)
-                    }
+                    return ColumnExecutor.unaryStrings(args[0], to: .bool, UInt8.self) { regex.matches($0) ? 1 : 0 }
                 }
+                var groups: [Range<Int>?] = []
                 return Kernels.strings(count: count, capacity: inputBytes) { i, out in
                     if args[0].isNull(i) || args[2].isNull(i) { return false }
-                    let template = views[2]!.string(at: i)
-                    let text = String(decoding: s![i], as: UTF8.self)
-                    out.append(template.contains("\\") ? text.replacing(regex) { expandGroupReferences(template, $0.output) }
-                                                         : text.replacing(regex, with: template))
+                    let text = s![i], template = views[2]![i]
+                    var k = 0
+                    while k <= text.count, regex.firstMatch(in: text, from: k, groups: &groups), let whole = groups[0] {
+                        out.append(UnsafeBufferPointer(rebasing: text[k..<whole.lowerBound]))
+                        appendReplacement(template, groups, text, into: &out)
+                        if whole.isEmpty {
+                            // An empty match: keep the next character and search after it.
+                            guard whole.upperBound < text.count else { k = text.count + 1; break }
+                            var next = whole.upperBound + 1
+                            while next < text.count && text[next] & 0xC0 == 0x80 { next += 1 }
+                            out.append(UnsafeBufferPointer(rebasing: text[whole.upperBound..<next]))
+                            k = next
+                        } else {
+                            k = whole.upperBound
+                        }
+                    }
+                    if k < text.count { out.append(UnsafeBufferPointer(rebasing: text[k...])) }
                     return true
                 }
             case .strftime:
@@ -390,20 +402,23 @@ struct StableHash {
     }
 }
 
-/// A `regexp_replace` replacement with `\1`…`\9` (groups; `\0` the whole match) and `\\`
-/// (a backslash) expanded, as PostgreSQL and DuckDB read it. A group that did not take
-/// part in the match is empty.
-func expandGroupReferences(_ template: String, _ match: AnyRegexOutput) -> String {
-    var out = ""
-    var chars = template.makeIterator()
-    while let ch = chars.next() {
-        guard ch == "\\" else { out.append(ch); continue }
-        guard let next = chars.next() else { out.append(ch); break }
-        if let digit = next.wholeNumberValue, next.isASCII {
-            if digit < match.count, let group = match[digit].substring { out += group }
+/// Appends a `regexp_replace` replacement with `\1`…`\9` (groups; `\0` the whole match)
+/// and `\\` (a backslash) expanded, as PostgreSQL and DuckDB read it. A group that did
+/// not take part in the match is empty.
+func appendReplacement(_ template: UnsafeBufferPointer<UInt8>, _ groups: [Range<Int>?], _ text: UnsafeBufferPointer<UInt8>,
+                       into out: inout StringOutput) {
+    var k = 0
+    while k < template.count {
+        let b = template[k]
+        k += 1
+        guard b == UInt8(ascii: "\\"), k < template.count else { out.append(byte: b); continue }
+        let next = template[k]
+        k += 1
+        if next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9") {
+            let digit = Int(next - UInt8(ascii: "0"))
+            if digit < groups.count, let group = groups[digit] { out.append(UnsafeBufferPointer(rebasing: text[group])) }
         } else {
-            out.append(next)
+            out.append(byte: next)
         }
     }
-    return out
 }
