@@ -41,7 +41,6 @@ public enum Profiler {
         let view = column.unsafeStrings()
         let isBinary = column.type == .binary
         var valid = 0
-        var lowest = -1, highest = -1   // rows of the byte-wise smallest and largest value
         withExtendedLifetime(column) {
             for i in 0..<column.count where !column.isNull(i) {
                 let bytes = view[i]
@@ -64,8 +63,6 @@ public enum Profiler {
                     sketch!.add(hash: hashBytes(bytes))
                     if let entry = set.entry(of: bytes) { counts[entry] += 1 }
                 }
-                if lowest < 0 || bytes.lexicographicallyPrecedes(view[lowest]) { lowest = i }
-                if highest < 0 || view[highest].lexicographicallyPrecedes(bytes) { highest = i }
                 var scalars = 0   // characters of a string, bytes of a binary value
                 if isBinary { scalars = bytes.count } else { for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 } }
                 minLength = Swift.min(minLength, scalars)
@@ -86,8 +83,10 @@ public enum Profiler {
             profile.lengths = (minLength, maxLength, Double(totalLength) / Double(valid))
             let order = counts.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
             profile.topValues = order.prefix(topCount).map { (isBinary ? .binary(set.bytes(at: $0)) : .string(set.string(at: $0)), counts[$0]) }
-            profile.min = column.unsafeValue(at: lowest)
-            profile.max = column.unsafeValue(at: highest)
+            if let extremes = StringExtremes.of(column) {
+                profile.min = column.unsafeValue(at: extremes.minRow)
+                profile.max = column.unsafeValue(at: extremes.maxRow)
+            }
         }
     }
 
@@ -108,9 +107,9 @@ public enum Profiler {
         profile.min = value(first)
         profile.max = value(last)
         if column.type == .int64 {
-            var sum = 0.0, sumSquares = 0.0
-            for key in keys { sum += Double(key) }
-            let mean = sum / Double(keys.count)
+            var sum = CompensatedSum(), sumSquares = 0.0
+            for key in keys { sum.add(Double(key)) }
+            let mean = sum.value / Double(keys.count)
             for key in keys { let d = Double(key) - mean; sumSquares += d * d }
             profile.mean = mean
             profile.standardDeviation = (sumSquares / Double(keys.count)).squareRoot()
@@ -147,14 +146,10 @@ public enum Profiler {
         }
         profile.min = .float64(first)
         profile.max = .float64(last)
-        // Neumaier-compensated sum so the mean does not drift with row order.
-        var sum = 0.0, compensation = 0.0
-        for v in values {
-            let t = sum + v
-            compensation += sum.magnitude >= v.magnitude ? (sum - t) + v : (v - t) + sum
-            sum = t
-        }
-        let mean = (sum + compensation) / Double(values.count)
+        // A compensated sum so the mean does not drift with row order.
+        var sum = CompensatedSum()
+        for v in values { sum.add(v) }
+        let mean = sum.value / Double(values.count)
         var squares = 0.0
         for v in values { let d = v - mean; squares += d * d }
         if mean.isFinite {
