@@ -106,7 +106,7 @@ extension UInt8: ScanElement {
     func value(as type: DataType) -> Value { .bool(self != 0) }
 }
 extension Double: ScanElement {
-    @inline(__always) var scanKey: Int64 { doubleKey(self) }
+    @inline(__always) var scanKey: Int64 { KeyHash.key(self) }
     @inline(__always) var integerValue: Int64 { Int64(self) }
     func value(as type: DataType) -> Value { .float64(self) }
 }
@@ -314,11 +314,11 @@ final class FixedDistinctKernel: FailingRowsKernel, BlockKernel {
 /// Distinct strings through a byte-string hash set; repeats are the failing rows.
 final class StringDistinctKernel: FailingRowsKernel, BlockKernel {
     let strings: StringsView
-    let set: BytesHashSet
+    let set: BytesHashMap
 
     init(_ column: Column) {
         strings = column.unsafeStrings()
-        set = BytesHashSet(expected: Swift.min(column.count, 1 << 16))
+        set = BytesHashMap(expected: Swift.min(column.count, 1 << 16))
         super.init(count: column.count)
     }
 
@@ -327,7 +327,7 @@ final class StringDistinctKernel: FailingRowsKernel, BlockKernel {
         var total = 0
         failing.withUnsafeMutableBufferPointer { failing in
             forEachValidRow(start, end, validity) { row in
-                if !set.insert(strings[row]) {
+                if !set.insert(strings[row]).inserted {
                     failing[row >> 6] |= 1 << UInt64(row & 63)
                     total &+= 1
                 }
@@ -383,7 +383,7 @@ final class FixedMembershipKernel: FailingRowsKernel, BlockKernel {
         var total = 0
         failing.withUnsafeMutableBufferPointer { failing in
             forEachValidRow(start, end, validity) { row in
-                if !set.contains(doubleKey(Double(values[row]))) {
+                if !set.contains(KeyHash.key(Double(values[row]))) {
                     failing[row >> 6] |= 1 << UInt64(row & 63)
                     total &+= 1
                 }
@@ -424,9 +424,9 @@ final class IntegralMembershipKernel: FailingRowsKernel, BlockKernel {
 /// Membership of strings in a set of strings.
 final class StringMembershipKernel: FailingRowsKernel, BlockKernel {
     let strings: StringsView
-    let set: BytesHashSet
+    let set: BytesHashMap
 
-    init(_ column: Column, _ set: BytesHashSet) {
+    init(_ column: Column, _ set: BytesHashMap) {
         strings = column.unsafeStrings()
         self.set = set
         super.init(count: column.count)
