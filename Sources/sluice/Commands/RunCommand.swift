@@ -42,7 +42,6 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var metricsOptions: ExportMetricsOptions
 
     func run() async throws {
-        keepFreedMemoryForReuse()
         let spec = try loadPipeline(pipeline)
         let store = try stateOptions.store(for: spec)
         let runner = PipelineRunner(pipeline: spec, store: store)

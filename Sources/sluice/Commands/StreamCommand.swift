@@ -94,7 +94,12 @@ struct StreamCommand: ParsableCommand {
         @OptionGroup var metricsOptions: ServeMetricsOptions
 
         func run() throws {
-            keepFreedMemoryForReuse()
+            #if canImport(Glibc)
+            // Every batch allocates and frees buffers of the same sizes; keep freed memory in
+            // the heap for reuse instead of paying for fresh zeroed pages each time.
+            _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 1 << 30)
+            _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
+            #endif
             let parsed = try StreamCommand.loadSpec(spec)
             let quiet = self.quiet
             let name = parsed.name

@@ -40,7 +40,13 @@ struct TransformCommand: ParsableCommand {
 
     func run() throws {
         let started = monotonicSeconds()
-        keepFreedMemoryForReuse()
+        #if canImport(Glibc)
+        // Steps allocate and free many row-sized index arrays. By default glibc serves each
+        // from a fresh mapping and unmaps it on free, so every one pays for zeroed pages
+        // again (the dominant cost on these VMs); keep freed memory in the heap for reuse.
+        _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 1 << 30)
+        _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
+        #endif
         var transform = Transform([])
         if let steps {
             guard let text = readTextFile(steps) else { throw CommandError.usage("cannot read steps file", location: ErrorLocation(file: steps)) }
@@ -77,17 +83,6 @@ func readTextFile(_ path: String) -> String? {
         bytes += chunk[0..<n]
     }
     return String(decoding: bytes, as: UTF8.self)
-}
-
-/// Keeps freed memory in the process's heap for reuse. Steps, tasks and stream batches
-/// allocate and free many row-sized arrays; by default glibc serves each from a fresh
-/// mapping and unmaps it on free, so every one pays for zeroed pages again (the dominant
-/// cost on the machines we measured).
-func keepFreedMemoryForReuse() {
-    #if canImport(Glibc)
-    _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 1 << 30)
-    _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
-    #endif
 }
 
 #if canImport(Glibc)

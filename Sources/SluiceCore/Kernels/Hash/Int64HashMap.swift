@@ -5,8 +5,11 @@
 ///
 /// Every `Int64` is a valid key (no reserved marker). Fixed-width values become keys
 /// without loss: integers, dates and timestamps as themselves, booleans as 0/1,
-/// doubles through ``KeyHash/key(_:)``. A slot holds the key next to its entry (one
-/// cache line per probe). Linear probing, power-of-two capacity, load ≤ 1/2.
+/// doubles through ``KeyHash/key(_:)``. A slot holds only `entry + 1` (4 bytes) and the
+/// keys lie in entry order: half the memory of key-and-entry slots, and keys that
+/// arrive roughly in order (ids) are compared in memory that was just written, so a
+/// probe costs about one cache miss in a small array. Linear probing, power-of-two
+/// capacity, load ≤ 1/2, at most `Int32.max` keys.
 ///
 /// ```swift
 /// let codes = Int64HashMap()
@@ -18,21 +21,11 @@
 /// `@unchecked Sendable`: one owner writes while building; afterwards it is shared
 /// read-only (no lock: nothing writes once it is shared).
 package final class Int64HashMap: @unchecked Sendable {
-    @usableFromInline struct Slot {
-        @usableFromInline var key: Int64
-        /// `entry + 1`; 0 = empty.
-        @usableFromInline var entry: Int
-        @inlinable init(key: Int64, entry: Int) {
-            self.key = key
-            self.entry = entry
-        }
-    }
-
-    @usableFromInline @exclusivity(unchecked) var slots: UnsafeMutablePointer<Slot>
+    /// Per slot: `entry + 1`; 0 = empty.
+    @usableFromInline @exclusivity(unchecked) var slots: UnsafeMutablePointer<Int32>
     @usableFromInline @exclusivity(unchecked) var mask: Int
     /// The key of each entry, in entry order.
     @usableFromInline @exclusivity(unchecked) var keys: UnsafeMutablePointer<Int64>
-    @usableFromInline @exclusivity(unchecked) var keyCapacity: Int
     /// Number of entries (distinct keys).
     @usableFromInline @exclusivity(unchecked) package private(set) var count = 0
 
@@ -40,10 +33,9 @@ package final class Int64HashMap: @unchecked Sendable {
     package init(expected: Int = 16) {
         let capacity = HashIndex.capacity(for: expected)
         slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: Slot(key: 0, entry: 0), count: capacity)
+        slots.initialize(repeating: 0, count: capacity)
         mask = capacity - 1
-        keyCapacity = capacity / 2 + 1
-        keys = .allocate(capacity: keyCapacity)
+        keys = .allocate(capacity: capacity / 2 + 1)
     }
 
     deinit {
@@ -56,16 +48,17 @@ package final class Int64HashMap: @unchecked Sendable {
     package func insert(_ key: Int64) -> (entry: Int, inserted: Bool) {
         var i = Int(truncatingIfNeeded: KeyHash.hash(key)) & mask
         while true {
-            let slot = slots[i]
-            if slot.entry == 0 {
+            let slot = Int(truncatingIfNeeded: slots[i])
+            if slot == 0 {
                 let entry = count
-                slots[i] = Slot(key: key, entry: entry &+ 1)
+                precondition(entry < Int(Int32.max), "more than Int32.max keys in one Int64HashMap")
+                slots[i] = Int32(truncatingIfNeeded: entry &+ 1)
                 keys[entry] = key
                 count = entry &+ 1
                 if count &* 2 > mask { grow() }
                 return (entry, true)
             }
-            if slot.key == key { return (slot.entry &- 1, false) }
+            if keys[slot &- 1] == key { return (slot &- 1, false) }
             i = (i &+ 1) & mask
         }
     }
@@ -75,9 +68,9 @@ package final class Int64HashMap: @unchecked Sendable {
     package func entry(of key: Int64) -> Int? {
         var i = Int(truncatingIfNeeded: KeyHash.hash(key)) & mask
         while true {
-            let slot = slots[i]
-            if slot.entry == 0 { return nil }
-            if slot.key == key { return slot.entry &- 1 }
+            let slot = Int(truncatingIfNeeded: slots[i])
+            if slot == 0 { return nil }
+            if keys[slot &- 1] == key { return slot &- 1 }
             i = (i &+ 1) & mask
         }
     }
@@ -93,21 +86,20 @@ package final class Int64HashMap: @unchecked Sendable {
     }
 
     @usableFromInline @inline(never) func grow() {
-        let old = slots, oldCapacity = mask + 1
-        let capacity = oldCapacity * 2
+        let capacity = (mask + 1) * 2
+        slots.deallocate()
         slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: Slot(key: 0, entry: 0), count: capacity)
+        slots.initialize(repeating: 0, count: capacity)
         mask = capacity - 1
-        for j in 0..<oldCapacity where old[j].entry != 0 {
-            var i = Int(truncatingIfNeeded: KeyHash.hash(old[j].key)) & mask
-            while slots[i].entry != 0 { i = (i &+ 1) & mask }
-            slots[i] = old[j]
+        // Re-placing the keys in entry order needs no old slots.
+        for entry in 0..<count {
+            var i = Int(truncatingIfNeeded: KeyHash.hash(keys[entry])) & mask
+            while slots[i] != 0 { i = (i &+ 1) & mask }
+            slots[i] = Int32(truncatingIfNeeded: entry &+ 1)
         }
-        old.deallocate()
         let newKeys = UnsafeMutablePointer<Int64>.allocate(capacity: capacity / 2 + 1)
         newKeys.moveInitialize(from: keys, count: count)
         keys.deallocate()
         keys = newKeys
-        keyCapacity = capacity / 2 + 1
     }
 }
