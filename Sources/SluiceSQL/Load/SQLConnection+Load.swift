@@ -53,6 +53,7 @@ extension SQLConnection {
         let d = dialect
         let partitionValue = try options.partition.map { try parsePartitionValue($0, schema: schema) }
         let keyIndex = options.key.isEmpty ? nil : DuplicateKeyIndex(keyColumns: options.key.map { schema.index(of: $0)! }, schema: schema)
+        try (engine as? SQLiteEngine)?.prepareForLoad()
         try engine.execute(d.beginSQL, parameters: [])
         do {
             var summary = LoadSummary(rows: 0, createdTable: false, addedColumns: [])
