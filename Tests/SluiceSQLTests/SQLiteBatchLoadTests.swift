@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceSQL
 import Testing
+import SluiceTestSupport
 
 /// SQLite loads insert each batch with one `INSERT … SELECT` from a virtual table over the
 /// batch's columns (`SQLiteBatchInserter`).
@@ -79,5 +80,49 @@ struct SQLiteBatchLoadTests {
         try old.load(try randomTable(rows: 10, seed: 4), into: "t", options: LoadOptions(mode: .append))
         #expect(try old.extract(SQLTemplate("PRAGMA page_size")).row(0) == before)
         #expect(before != [.int64(16_384)])
+    }
+
+    @Test("keys are checked a batch ahead: repeats across batches are found in every duplicate mode, a stray schema stops the load",
+          arguments: [TestEngine.sqlite, .postgres])
+    func keysAcrossBatches(engine: TestEngine) throws {
+        let db = try TestDatabase(engine)
+        let connection = try db.connect()
+        // ids 0..<300 in batches of 100; rows 250 and 299 repeat ids 10 and 120 (rows 11 and 121, 1-based).
+        var ids = (0..<300).map { Int64($0) }
+        ids[250] = 10
+        ids[299] = 120
+        let data = try Table([("id", Column(int64: ids)), ("n", Column(int64: (0..<300).map { Int64($0) }))])
+        func load(_ duplicates: DuplicatePolicy, into table: String) throws -> LoadSummary {
+            var pending = batches(data, size: 100)[...]
+            var options = LoadOptions(mode: .upsert, key: ["id"])
+            options.onDuplicate = duplicates
+            return try connection.load(into: db.table(table), schema: data.schema, options: options) { pending.popFirst() }
+        }
+        let error = #expect(throws: SQLError.self) { try load(.error, into: "e") }
+        #expect(error?.message.contains("2 rows repeat") == true)
+        #expect(error?.message.contains("10 (rows 11 and 251)") == true)
+        #expect(error?.message.contains("120 (rows 121 and 300)") == true)
+        #expect(throws: SQLError.self) { try db.count(connection, db.table("e")) }   // rolled back: not even created
+
+        let first = try load(.first, into: "f")
+        #expect(first.inserted == 298 && first.duplicates == 2)
+        let kept = try db.rows(connection, db.table("f"), orderBy: "id")
+        #expect(kept.rowCount == 298)
+        #expect(kept.columns[1].unsafeValue(at: 10) == .int64(10))     // id 10 keeps row 10's n
+        let last = try load(.last, into: "l")
+        #expect(last.inserted == 298 && last.duplicates == 2)
+        #expect(try db.rows(connection, db.table("l"), orderBy: "id").columns[1].unsafeValue(at: 10) == .int64(250))
+
+        // A batch whose schema differs from the first stops the load; the table keeps its rows.
+        let stray = try Table([("id", Column(int64: [1_000])), ("n", Column(string: ["x"]))])
+        var mixed = [batches(data, size: 100)[0], stray][...]
+        let before = try db.count(connection, db.table("f"))
+        var options = LoadOptions(mode: .upsert, key: ["id"])
+        options.onDuplicate = .first
+        let schemaError = #expect(throws: SQLError.self) {
+            try connection.load(into: db.table("f"), schema: data.schema, options: options) { mixed.popFirst() }
+        }
+        #expect(schemaError?.message.contains("a batch has schema") == true)
+        #expect(try db.count(connection, db.table("f")) == before)
     }
 }

@@ -224,11 +224,11 @@ extension SQLConnection {
             }
             return batch
         }
-        guard let keyIndex else {
-            try body { try nextBatch(batches).map { CheckedBatch(batch: $0, rows: $0, duplicatesSoFar: 0) } }
-            return
-        }
         try withoutActuallyEscaping(batches) { batches in
+            guard let keyIndex else {
+                try body { try nextBatch(batches).map { CheckedBatch(batch: $0, rows: $0, duplicatesSoFar: 0) } }
+                return
+            }
             var rowsBefore = 0
             let prefetcher = try BatchPrefetcher<CheckedBatch> {
                 guard let batch = try nextBatch(batches) else { return nil }
