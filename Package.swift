@@ -134,7 +134,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceStreamTests",
-            dependencies: ["SluiceStream", "CRdKafka", "SluiceFormats", "SluiceCore"]
+            dependencies: ["SluiceStream", "CRdKafka", "SluiceFormats", "SluiceCore"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "SluiceObserveTests",
