@@ -19,6 +19,7 @@ build:
 	$(SWIFT) build
 
 test: deps
+	$(PYTHON) -m unittest discover -s bench -p 'test_bench.py'
 	$(SWIFT) build
 	SLUICE_TEST_PYTHON="$$(bash scripts/test-venv.sh)" bash scripts/with-postgres.sh bash scripts/with-observability.sh $(SWIFT) test
 

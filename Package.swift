@@ -101,50 +101,57 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore"]),
+        // The one test-support target (temporary directories, random tables, the Locked box,
+        // PostgreSQL/SQLite and Kafka fixtures, the CLI runner) that every test target uses.
+        .target(
+            name: "SluiceTestSupport",
+            dependencies: ["SluiceCore", "SluiceSQL", "SluiceStream", "CRdKafka"],
+            path: "Tests/SluiceTestSupport"
+        ),
+        .testTarget(name: "SluiceCoreTests", dependencies: ["SluiceCore", "SluiceTestSupport"]),
         .testTarget(
             name: "SluiceSpecKindTests",
-            dependencies: ["SluiceSpec", "SluicePipeline", "SluiceQuality", "SluiceTransform", "SluiceStream", "SluiceCore"],
+            dependencies: ["SluiceTestSupport", "SluiceSpec", "SluicePipeline", "SluiceQuality", "SluiceTransform", "SluiceStream", "SluiceCore"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "SluiceSpecTests",
-            dependencies: ["SluiceSpec", "SluiceCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SluiceTestSupport", "SluiceSpec", "SluiceCore", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(
             name: "SluiceFormatsTests",
-            dependencies: ["SluiceFormats", "SluiceCore"],
+            dependencies: ["SluiceTestSupport", "SluiceFormats", "SluiceCore"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SluiceSQLTests",
-            dependencies: ["SluiceSQL", "SluiceFormats", "SluiceCore"]
+            dependencies: ["SluiceTestSupport", "SluiceSQL", "SluiceFormats", "SluiceCore"]
         ),
         .testTarget(
             name: "SluiceQualityTests",
-            dependencies: ["SluiceQuality", "SluiceSQL", "SluiceFormats", "SluiceCore"]
+            dependencies: ["SluiceTestSupport", "SluiceQuality", "SluiceSQL", "SluiceFormats", "SluiceCore"]
         ),
         .testTarget(
             name: "SluiceTransformTests",
-            dependencies: ["SluiceTransform", "SluiceFormats", "SluiceCore"]
+            dependencies: ["SluiceTestSupport", "SluiceTransform", "SluiceFormats", "SluiceCore"]
         ),
         .testTarget(
             name: "SluicePipelineTests",
-            dependencies: ["SluicePipeline", "SluiceSQL", "SluiceFormats", "SluiceCore"]
+            dependencies: ["SluiceTestSupport", "SluicePipeline", "SluiceSQL", "SluiceFormats", "SluiceCore"]
         ),
         .testTarget(
             name: "SluiceStreamTests",
-            dependencies: ["SluiceStream", "CRdKafka", "SluiceFormats", "SluiceCore"],
+            dependencies: ["SluiceTestSupport", "SluiceStream", "CRdKafka", "SluiceFormats", "SluiceCore"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "SluiceObserveTests",
-            dependencies: ["SluiceObserve", "SluicePipeline", "SluiceStream", "SluiceQuality", "SluiceTransform", "SluiceCore"],
+            dependencies: ["SluiceTestSupport", "SluiceObserve", "SluicePipeline", "SluiceStream", "SluiceQuality", "SluiceTransform", "SluiceCore"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["SluiceFormats", "SluiceCore"]
+            dependencies: ["SluiceTestSupport", "SluiceFormats", "SluiceCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

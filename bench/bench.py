@@ -1038,6 +1038,72 @@ def table(rows, baseline):
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- no-regression check
+
+DEFAULT_USERS = 1_000_000
+
+
+def section_title(case_name, users):
+    """The heading of a case's section: the default size keeps the bare name, others say theirs."""
+    return case_name if users == DEFAULT_USERS else f"{case_name} ({users:,} users)"
+
+
+def previous_figures(text):
+    """{(case, users, tool): {"median_s", "min_s", "max_s", "date"}} from a BENCHMARKS.md text.
+
+    Each `## Case:` section names its data size in its `- Data: N users` line and has one
+    table row per tool: `| tool | median | min–max | …`. Sections without a table are skipped."""
+    figures = {}
+    for chunk in re.split(r"(?m)^(?=## Case: )", text):
+        heading = re.match(r"## Case: (\S+)", chunk)
+        data = re.search(r"(?m)^- Data: ([\d,]+) users", chunk)
+        if not heading or not data:
+            continue
+        date = re.search(r"(?m)^- Date: (.+)$", chunk)
+        users = int(data.group(1).replace(",", ""))
+        for row in re.finditer(r"(?m)^\| (\S+) \| ([0-9.]+) \| ([0-9.]+)[–-]([0-9.]+) \|", chunk):
+            figures[(heading.group(1), users, row.group(1))] = {
+                "median_s": float(row.group(2)), "min_s": float(row.group(3)), "max_s": float(row.group(4)),
+                "date": date.group(1).strip() if date else "?"}
+    return figures
+
+
+def compare_with_previous(previous, case_name, users, rows):
+    """One verdict per measured tool against its previous figure for the same case and size.
+
+    A tool is "slower" (a regression) when its new median exceeds the previous median by more
+    than the run-to-run spread — the larger of the previous and the new min–max range — and
+    "faster" when it is below by more than that; otherwise "same". Tools without a previous
+    figure get "new"."""
+    verdicts = []
+    for row in rows:
+        if row.get("error"):
+            continue
+        old = previous.get((case_name, users, row["tool"]))
+        if old is None:
+            verdicts.append({"tool": row["tool"], "verdict": "new", "new_s": row["median_s"]})
+            continue
+        noise = max(old["max_s"] - old["min_s"], row["max_s"] - row["min_s"])
+        change = row["median_s"] - old["median_s"]
+        verdict = "slower" if change > noise else ("faster" if -change > noise else "same")
+        verdicts.append({"tool": row["tool"], "verdict": verdict, "old_s": old["median_s"], "new_s": row["median_s"],
+                         "noise_s": noise, "old_date": old["date"]})
+    return verdicts
+
+
+def comparison_lines(verdicts):
+    """Human lines for a case's verdicts; a regression is marked so it is easy to find."""
+    lines = []
+    for v in verdicts:
+        if v["verdict"] == "new":
+            lines.append(f"{v['tool']}: {v['new_s']:.3f} s (no previous figure)")
+            continue
+        mark = "SLOWER THAN BEFORE (regression)" if v["verdict"] == "slower" else v["verdict"]
+        lines.append(f"{v['tool']}: {v['old_s']:.3f} s ({v['old_date']}) → {v['new_s']:.3f} s: {mark} "
+                     f"(run-to-run spread {v['noise_s']:.3f} s)")
+    return lines
+
+
 # ---------------------------------------------------------------- report
 
 DOC_INTRO = """# Benchmarks
@@ -1084,7 +1150,7 @@ def machine_section(info):
 
 
 def case_section(case, result):
-    lines = [f"## Case: {case.name}", "", case.description, "",
+    lines = [f"## Case: {section_title(case.name, result['users'])}", "", case.description, "",
              f"- Date: {result['date']}",
              f"- Data: {result['users']:,} users (`bench/data/users-{result['users']}`), seed {SEED}",
              f"- Runs: 1 warm-up + {result['runs']} measured per tool, interleaved",
@@ -1096,6 +1162,9 @@ def case_section(case, result):
         lines += ["Problems:", ""] + [f"- {p}" for p in result["problems"]] + [""]
     if result["warnings"]:
         lines += ["Notes:", ""] + [f"- {w}" for w in result["warnings"]] + [""]
+    if result.get("comparison"):
+        lines += ["Compared with the previous figures (median; a change within the run-to-run spread is \"same\"):", ""]
+        lines += [f"- {line}" for line in comparison_lines(result["comparison"])] + [""]
     lines += ["Commands:", "", "```"] + [f"{tool}: {' '.join(relative(a) for a in argv)}"
                                           for tool, argv in result["commands"].items()] + ["```", ""]
     return "\n".join(lines)
@@ -1113,7 +1182,7 @@ def write_doc(info, sections):
     order = []
     if DOC.exists():
         for chunk in re.split(r"(?m)^(?=## Case: )", DOC.read_text()):
-            match = re.match(r"## Case: (\S+)", chunk)
+            match = re.match(r"## Case: (.+)", chunk)
             if match:
                 existing[match.group(1)] = chunk.rstrip() + "\n"
                 order.append(match.group(1))
@@ -1165,6 +1234,8 @@ def main():
     info = machine_info()
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     failed = []
+    regressions = []
+    previous = previous_figures(DOC.read_text()) if DOC.exists() else {}
     sections = {}
     RESULTS.mkdir(parents=True, exist_ok=True)
     for case in cases:
@@ -1187,8 +1258,12 @@ def main():
                   "skipped": skipped, "machine": info, "table": table(rows, baseline),
                   "raw": {t: [{"seconds": s, "rss_kib": r, "in_process_seconds": i} for s, r, i in m]
                           for t, m in measurements.items()}}
+        result["comparison"] = compare_with_previous(previous, case.name, args.users, rows)
+        regressions += [f"{case.name} ({args.users:,} users) {v['tool']}" for v in result["comparison"] if v["verdict"] == "slower"]
         print(f"\n== {case.name}: {args.users:,} users, {args.runs} runs (median of runs, after 1 warm-up)\n")
         print(result["table"])
+        for line in comparison_lines(result["comparison"]):
+            print(f"vs before: {line}")
         for warning in warnings:
             print(f"note: {warning}")
         if problems:
@@ -1200,10 +1275,14 @@ def main():
             print(f"\n{case.name}: answers agree across {', '.join(t for t in tools if measurements.get(t))}")
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         (RESULTS / f"{stamp}-{case.name}-{args.users}.json").write_text(json.dumps(result, indent=2, default=str))
-        sections[case.name] = case_section(case, result)
+        sections[section_title(case.name, args.users)] = case_section(case, result)
     if not args.no_doc:
         write_doc(info, sections)
         log(f"bench: wrote {DOC.relative_to(ROOT)}")
+    if regressions:
+        print(f"\nSLOWER THAN BEFORE (beyond run-to-run spread): {', '.join(regressions)}")
+    else:
+        print("\nno case slower than its previous figure beyond run-to-run spread")
     if failed:
         print(f"\nFAILED: {', '.join(failed)}")
         return 1

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 @Suite("sluice alerts")
 struct AlertsCommandTests {
     static func workspace(failing: Bool) throws -> URL {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         try """
         alerts:
           channels:
@@ -63,7 +64,7 @@ struct AlertsCommandTests {
 struct CallbackCommandTests {
     @Test("pipeline and task callbacks run with the run's details; a success runs on_success, a failure on_failure")
     func callbacks() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try """
         pipeline: called

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 @Suite("sluice command line")
 struct CLICommandTests {
@@ -12,7 +13,7 @@ struct CLICommandTests {
     """
 
     func withSample<R>(_ body: (URL) throws -> R) throws -> R {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try sample.write(to: dir.appendingPathComponent("users.csv"), atomically: true, encoding: .utf8)
         return try body(dir)
@@ -97,7 +98,7 @@ struct CLICommandTests {
 
     @Test("malformed input exits 1 with file:line:column and leaves no output behind")
     func malformed() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try "a,b\n1,2\n3,\"x\n".write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         let run = try CLI.run(["convert", "bad.csv", "out.jsonl"], in: dir)
@@ -132,7 +133,7 @@ struct CLICommandTests {
 
     @Test("scan sums a declared decimal column exactly, with its scale; an int64 sum that overflows is left out")
     func scanDecimalAndOverflow() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         // 1,000 × 0.10 and 9,223,372,036,854,775,807 + 1 in one file.
         var csv = "a,b\n"

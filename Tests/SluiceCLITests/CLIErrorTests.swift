@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 @Suite("CLI errors: one prefix, did you mean")
 struct CLIErrorTests {
@@ -27,7 +28,7 @@ struct CLIErrorTests {
 
     @Test("deprecated spellings still work, with a warning")
     func deprecatedSpellings() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         let generate = try CLI.run(["generate", "user-events", "--events", "10", "--out", "events.jsonl"], in: dir)
         #expect(generate.status == 0, "\(generate.stderr)")
@@ -47,7 +48,7 @@ struct CLIErrorTests {
 
     @Test("every kind of failure starts its first line with one `error:`")
     func uniformPrefix() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try "id,total\n1,2.5\n".write(to: dir.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
         try "pipeline: p\ntasks:\n  - name: a\n    kind: shell\n    command: exit 3\n".write(to: dir.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 /// The command tree as `sluice --experimental-dump-help` describes it (the parser walks
 /// `Sluice.configuration.subcommands` recursively to write it).

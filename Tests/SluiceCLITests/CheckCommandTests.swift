@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 @Suite("sluice check")
 struct CheckCommandTests {
@@ -15,7 +16,7 @@ struct CheckCommandTests {
     let users = "id,email\n1,a@x.io\n2,b@x.io\n"
 
     func withFiles<R>(suite: String, _ body: (URL) throws -> R) throws -> R {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try orders.write(to: dir.appendingPathComponent("orders.csv"), atomically: true, encoding: .utf8)
         try users.write(to: dir.appendingPathComponent("users.csv"), atomically: true, encoding: .utf8)
@@ -223,7 +224,7 @@ struct CheckCommandTests {
 
     @Test("the example suite runs on generated users/orders")
     func exampleSuite() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         let generate = try CLI.run(["generate", "users-orders", "--users", "3000", "--seed", "42", "--output", "data"], in: dir)
         #expect(generate.status == 0, "\(generate.stderr)")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import SluiceFormats
 import SluiceCore
+import SluiceTestSupport
 
 /// One CSV field as a strict RFC 4180 reader sees it.
 private struct Field: Equatable {
@@ -68,12 +69,6 @@ private func parseCSV(_ bytes: [UInt8]) throws -> [[Field]] {
     return records
 }
 
-private func temporaryDirectory() throws -> String {
-    var template = Array((NSTemporaryDirectory() + "/sluice-generate-XXXXXX").utf8CString)
-    let path = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-    return String(cString: try #require(path))
-}
-
 private func contents(_ path: String) throws -> [UInt8] {
     [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
 }
@@ -104,7 +99,7 @@ private func isTimestamp(_ text: String) -> Bool {
 struct GenerateTests {
     @Test("the same seed gives byte-identical files, another seed other files")
     func determinism() throws {
-        let first = try temporaryDirectory(), second = try temporaryDirectory(), other = try temporaryDirectory()
+        let first = try TemporaryDirectory("generate").path, second = try TemporaryDirectory("generate").path, other = try TemporaryDirectory("generate").path
         _ = try UsersOrdersGenerator(users: 3_000, seed: 7).write(to: first)
         _ = try UsersOrdersGenerator(users: 3_000, seed: 7).write(to: second)
         _ = try UsersOrdersGenerator(users: 3_000, seed: 8).write(to: other)
@@ -117,7 +112,7 @@ struct GenerateTests {
 
     @Test("headers, row counts and the summary agree with the files", arguments: [0, 1, 63, 64, 65, 1_000])
     func rowCounts(users: Int) throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryDirectory("generate").path
         let summary = try UsersOrdersGenerator(users: users, seed: 1).write(to: directory + "/nested/out")
         let usersBytes = try contents(directory + "/nested/out/users.csv")
         let ordersBytes = try contents(directory + "/nested/out/orders.csv")
@@ -133,7 +128,7 @@ struct GenerateTests {
 
     @Test("rejects out-of-range options")
     func invalidOptions() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryDirectory("generate").path
         #expect(throws: FormatError.self) { try UsersOrdersGenerator(users: -1, seed: 1).write(to: directory) }
         #expect(throws: FormatError.self) {
             try UsersOrdersGenerator(users: 10, seed: 1, ordersPerUser: 9).write(to: directory)
@@ -142,7 +137,7 @@ struct GenerateTests {
 
     @Test("20k users: valid CSV with the intended dirt in the intended proportions")
     func proportions() throws {
-        let directory = try temporaryDirectory()
+        let directory = try TemporaryDirectory("generate").path
         let userCount = 20_000
         let summary = try UsersOrdersGenerator(users: userCount, seed: 42).write(to: directory)
         let usersBytes = try contents(directory + "/users.csv")

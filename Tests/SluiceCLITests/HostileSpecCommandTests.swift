@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 /// `validate` and `run` on pipelines holding hostile values, through the built binary:
 /// every outcome is an exit status (0, 1, 2), never a signal, and what `validate` accepts
@@ -11,7 +12,7 @@ struct HostileSpecCommandTests {
 
     @Test("validate and run exit cleanly for every hostile task setting")
     func settings() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         var validated = 0
         for (index, (key, value)) in Self.keys.flatMap({ key in Self.values.map { (key, $0) } }).enumerated() {
@@ -37,7 +38,7 @@ struct HostileSpecCommandTests {
 
     @Test("an alias bomb and deep nesting are refused by validate at once")
     func bounded() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         var yaml = "pipeline: p\nx0: &x0 [a, a, a, a, a, a, a, a, a, a]\n"
         for i in 1...9 { yaml += "x\(i): &x\(i) [" + Array(repeating: "*x\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 /// `sluice load --key` with repeated keys, and the counts it prints (issue 12).
 @Suite("sluice load --key and --on-duplicate")
@@ -8,7 +9,7 @@ struct KeyedLoadCommandTests {
 
     @Test("a repeated key is a data error naming rows; --on-duplicate last loads; a rerun counts unchanged and updated rows")
     func duplicatesAndCounts() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try repeated.write(to: dir.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         for mode in ["upsert", "replace"] {

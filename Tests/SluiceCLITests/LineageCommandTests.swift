@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 @Suite("sluice lineage, docs, lint")
 struct LineageCommandTests {
@@ -22,7 +23,7 @@ struct LineageCommandTests {
 
     @Test("docs writes Markdown or HTML; lint --strict passes the example and fails a careless pipeline")
     func docsAndLint() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let html = directory.appendingPathComponent("design.html").path
         let docs = try CLI.run(["docs", Self.example, "--format", "html", "--output", html])
@@ -45,7 +46,7 @@ struct LineageCommandTests {
 
     @Test("a stream run emits START and COMPLETE to the project's lineage file, with record counts")
     func streamLineage() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         func write(_ name: String, _ text: String) throws { try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         try write("sluice.yaml", "lineage: { file: lineage.jsonl }\n")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 /// A listening socket on 127.0.0.1:`port` (0: a free port), held until closed.
 private final class HeldPort {
@@ -29,7 +30,7 @@ private final class HeldPort {
 @Suite("Metrics address in use")
 struct MetricsAddressTests {
     func streamWorkspace() throws -> URL {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         try (1...20).map { #"{"user_id":"u\#($0)","event_type":"e","timestamp":"\#($0)"}"# }.joined(separator: "\n")
             .appending("\n").write(to: dir.appendingPathComponent("events.jsonl"), atomically: true, encoding: .utf8)
         try """

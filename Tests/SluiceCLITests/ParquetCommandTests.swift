@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 @Suite("ParquetCommands")
 struct ParquetCommandTests {
     @Test("CSV → Parquet → CSV through convert is lossless; schema, head, scan --columns and check read the Parquet file")
     func roundTripThroughCommands() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = """
         id,email,score,active,joined,seen
@@ -39,7 +40,7 @@ struct ParquetCommandTests {
 
     @Test("a file that is not Parquet is refused with the file named; bad options are usage errors")
     func errors() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         try "a,b\n1,2\n".write(to: directory.appendingPathComponent("fake.parquet"), atomically: true, encoding: .utf8)
         let run = try CLI.run(["scan", "fake.parquet"], in: directory)
@@ -54,7 +55,7 @@ struct ParquetCommandTests {
 
     @Test("check --filter (and a dataset filter in the suite) checks only the matching rows and skips the row groups statistics rule out")
     func checkFilterSkipsRowGroups() throws {
-        let directory = try CLI.temporaryDirectory()
+        let directory = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: directory) }
         // 4 row groups of 3 rows by day; only 2024-06-02 has a null email.
         var csv = "ds,email\n"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 @Suite("sluice run, validate, backfill, status, logs, clear")
 struct PipelineCommandTests {
@@ -29,7 +30,7 @@ struct PipelineCommandTests {
 
     /// A workspace with generated orders and the pipeline above (warehouse file named `warehouse`).
     static func workspace(users: Int, warehouse: String = "warehouse.db") throws -> URL {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         let generate = try CLI.run(["generate", "users-orders", "--users", String(users), "--seed", "3", "--output", "data"], in: dir)
         #expect(generate.status == 0, "\(generate.stderr)")
         try pipeline.replacingOccurrences(of: "warehouse.db", with: warehouse)
@@ -83,7 +84,7 @@ struct PipelineCommandTests {
 
     @Test("validate reports located errors with exit 2")
     func validate() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.pipeline.replacingOccurrences(of: "after: [clean]", with: "after: [claen]")
             .write(to: dir.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)

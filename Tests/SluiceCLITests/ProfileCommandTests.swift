@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 @Suite("sluice profile and suggest")
 struct ProfileCommandTests {
     @Test("profile prints every column; --format json parses; suggest writes a suite that check passes")
     func profileAndSuggest() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         let generate = try CLI.run(["generate", "users-orders", "--users", "2000", "--seed", "7", "--output", "data"], in: dir)
         #expect(generate.status == 0)

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceFormats
 import Testing
+import SluiceTestSupport
 
 /// The observability servers scripts/with-observability.sh started for this test run.
 struct ObservabilityServers {
@@ -107,7 +108,7 @@ struct PrometheusTests {
     """
 
     static func workspace(_ pipelineName: String) throws -> URL {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         try "id,email\n1,a@x\n2,b@x\n3,c@x\n".write(to: dir.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         try pipeline.replacingOccurrences(of: "pipeline: scraped", with: "pipeline: \(pipelineName)")
             .write(to: dir.appendingPathComponent("p.yaml"), atomically: true, encoding: .utf8)
@@ -135,7 +136,7 @@ struct PrometheusTests {
     @Test("sluice stream run: Prometheus sees the records in and the dead-letter count")
     func stream() throws {
         let servers = try ObservabilityServers.required()
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("events.jsonl")
         let summary = try UserEventsGenerator(events: 3_000, seed: 5).write(to: input.path)
@@ -193,7 +194,7 @@ struct PrometheusTests {
 
     @Test("sluice check --metrics-file: outcomes by severity and measured values, named by the suite")
     func checkTextfile() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try "id,email\n1,a@x\n2,\n".write(to: dir.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
         try "checks:\n  - not_null: email\n    severity: warning\n  - row_count: { min: 1 }\n".write(to: dir.appendingPathComponent("users.yaml"), atomically: true, encoding: .utf8)

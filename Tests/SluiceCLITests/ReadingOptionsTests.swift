@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 @Suite("Reading and writing options of check, profile, suggest, convert")
 struct ReadingOptionsTests {
@@ -7,7 +8,7 @@ struct ReadingOptionsTests {
     static let data = "id;total;status\n1;2.5;paid\n2;NA;open\n3;4.0;paid;extra\n4;1.5;open\n"
 
     func withData<R>(_ body: (URL) throws -> R) throws -> R {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.data.write(to: dir.appendingPathComponent("orders.txt"), atomically: true, encoding: .utf8)
         return try body(dir)
@@ -42,7 +43,7 @@ struct ReadingOptionsTests {
 
     @Test("suggest writes the dataset relative to where the suite is saved; check works from anywhere")
     func suggestRelativePaths() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
@@ -67,7 +68,7 @@ struct ReadingOptionsTests {
 
     @Test("convert and transform --nan null write NaN and ±infinity as null and say how many")
     func nanNull() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try "x\n1.5\n1e309\n-1e309\n2\n".write(to: dir.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         let lossless = try CLI.run(["convert", "in.csv", "strings.jsonl"], in: dir)

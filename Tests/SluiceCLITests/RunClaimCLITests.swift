@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import SluiceCore
+import SluiceTestSupport
 
 /// Real `sluice run` processes racing for one run (issue 13 §1).
 @Suite("sluice run claims")
@@ -10,7 +12,7 @@ struct RunClaimCLITests {
     }
 
     static func processPairs(state: String) throws {
-        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(at: dir) }
         var stateOption: [String] = []
         if state == "postgres" {
             let url = try #require(ProcessInfo.processInfo.environment["SLUICE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 },
@@ -51,7 +53,7 @@ struct RunClaimCLITests {
     }
 
     @Sendable static func abandoned() throws {
-        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(at: dir) }
         try """
         pipeline: orphan
         schedule: "@daily"
@@ -79,16 +81,9 @@ struct RunClaimCLITests {
 }
 
 final class Statuses: @unchecked Sendable {
-    private let lock = NSLock()   // guards `lines`
+    private let lock = Lock()   // guards `lines`
     private var lines: [String] = []
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-    var all: [String] { lock.withLock { lines } }
+    func append(_ line: String) { lock.locked { lines.append(line) } }
+    var all: [String] { lock.locked { lines } }
 }
 
-/// Runs blocking work (processes, waits) on its own thread, so a test never holds one of
-/// the few shared concurrency threads that other suites' async tests need.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}

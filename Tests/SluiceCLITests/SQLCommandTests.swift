@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 @Suite("sluice load and extract")
 struct SQLCommandTests {
@@ -13,7 +14,7 @@ struct SQLCommandTests {
 
     @Test("load then extract round-trips a CSV through SQLite, reruns converge")
     func roundTrip() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try sample.write(to: dir.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         for _ in 0..<2 {
@@ -31,7 +32,7 @@ struct SQLCommandTests {
 
     @Test("a password never appears in errors; usage mistakes exit 2")
     func masking() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try sample.write(to: dir.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         let run = try CLI.run(["load", "in.csv", "--to", "postgres://app:Sup3rSecret@127.0.0.1:1/db", "--table", "t"], in: dir)
@@ -54,7 +55,7 @@ struct SQLCommandTests {
 
     @Test("load into main.table on SQLite is the table itself")
     func qualifiedTable() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try sample.write(to: dir.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         let load = try CLI.run(["load", "in.csv", "--to", "sqlite:w.db", "--table", "main.events", "--mode", "replace"], in: dir)

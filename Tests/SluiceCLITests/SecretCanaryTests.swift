@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 /// A unique secret set through each route never appears in any output, log, state
 /// database, report or artifact (issue 13 §3).
@@ -35,7 +36,7 @@ struct SecretCanaryTests {
     }
 
     @Sendable static func canaryRoutes() throws {
-        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(at: dir) }
         let tag = UUID().uuidString.prefix(8).lowercased()
         let userInfoSecret = "canaryUI\(tag)", querySecret = "canaryQP\(tag)", variableSecret = "canaryVAR\(tag)",
             declaredSecret = "canaryENV\(tag)"
@@ -108,7 +109,7 @@ struct SecretCanaryTests {
     }
 
     @Sendable static func alertRoutes() throws {
-        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(at: dir) }
         let tag = UUID().uuidString.prefix(8).lowercased()
         let hook = "canaryHOOK\(tag)", slack = "canarySLACK\(tag)", am = "canaryAM\(tag)", smtp = "canarySMTP\(tag)",
             literal = "canaryLIT\(tag)", token = "canaryTOK\(tag)"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 /// Two `sluice stream run` of one file input (issue 13 §1).
 @Suite("sluice stream run input lock")
@@ -10,7 +11,7 @@ struct StreamLockCLITests {
     }
 
     @Sendable static func race() throws {
-        let dir = try CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(at: dir) }
         try (1...50).map { "{\"user_id\":\"u\($0)\",\"event_type\":\"click\",\"timestamp\":\($0)}" }.joined(separator: "\n")
             .appending("\n").write(to: dir.appendingPathComponent("in.jsonl"), atomically: true, encoding: .utf8)
         try """

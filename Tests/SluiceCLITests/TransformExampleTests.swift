@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceFormats
 import Testing
+import SluiceTestSupport
 
 @Suite("sluice transform")
 struct TransformCommandTests {
@@ -11,7 +12,7 @@ struct TransformCommandTests {
 
     @Test("examples/transform reproduces the seed's extract + transform, checked row by row against a naive model")
     func example() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         let generated = try CLI.run(["generate", "users-orders", "--users", "3000", "--seed", "11", "--output", dir.path])
         #expect(generated.status == 0)
@@ -68,7 +69,7 @@ struct TransformCommandTests {
 
     @Test("one-off --step, exit codes and messages")
     func oneOff() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try "id,total\n1,5\n2,-3\n3,\n".write(to: dir.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         let ok = try CLI.run(["transform", "in.csv", "-", "--step", "filter: total >= 0", "--step", "derive: { double: total * 2 }"], in: dir)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SluiceTestSupport
 
 @Suite("sluice run/validate tell the truth: summaries, hints, read-only sources, the DAG drawing")
 struct TruthfulRunCLITests {
@@ -9,7 +10,7 @@ struct TruthfulRunCLITests {
 
     @Test("a first run that fails: no 'succeeded before', downstream tasks not run (not failed), a hint that says how to rerun")
     func firstFailedRun() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.write("id,total\n1,5\n", "orders.csv", in: dir)
         try Self.write("""
@@ -43,7 +44,7 @@ struct TruthfulRunCLITests {
 
     @Test("validate draws parallel branches by stage, not as a chain")
     func validateDrawsBranches() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.write("id\n1\n", "users.csv", in: dir)
         try Self.write("""
@@ -66,7 +67,7 @@ struct TruthfulRunCLITests {
 
     @Test("extract from a mistyped SQLite path: an error naming it, exit 1, no empty database left behind")
     func missingSourceDatabase() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try CLI.run(["extract", "--from", "sqlite:warehuose.db", "--query", "SELECT 1", "--output", "x.csv"], in: dir)
         #expect(run.status == 1, "\(run.stderr)")
@@ -91,7 +92,7 @@ struct TruthfulRunCLITests {
 
     @Test("a column typo fails validate and run before any task runs: located, did-you-mean, exit 2, not retried")
     func typoFailsFast() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.write("id,amount\n1,5\n", "orders.csv", in: dir)
         try Self.write("""

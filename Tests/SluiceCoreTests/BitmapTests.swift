@@ -1,5 +1,6 @@
 import Testing
 @testable import SluiceCore
+import SluiceTestSupport
 
 @Suite("Bitmap")
 struct BitmapTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import SluiceCore
+import SluiceTestSupport
 
 /// `builder.append(value)` as a plain function, so `#expect` can wrap it.
 private func append(_ builder: inout ColumnBuilder, _ value: Value) -> Bool { builder.append(value) }

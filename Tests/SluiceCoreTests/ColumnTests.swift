@@ -1,5 +1,6 @@
 import Testing
 @testable import SluiceCore
+import SluiceTestSupport
 
 /// Builds a column through `ColumnBuilder.append(_: Value)`.
 func buildColumn(_ type: DataType, _ values: [Value]) -> Column {

@@ -11,9 +11,9 @@ struct EventObserverTests {
 
     /// Only counts run_finished; everything else falls to the no-op defaults.
     final class FinishedCounter: EventObserver, @unchecked Sendable {
-        let lock = NSLock()
+        let lock = Lock()
         var count = 0
-        func runFinished(_ event: RunFinished) { lock.withLock { count += 1 } }
+        func runFinished(_ event: RunFinished) { lock.locked { count += 1 } }
     }
 
     @Test("the default observe() dispatches by kind; unimplemented kinds are no-ops")

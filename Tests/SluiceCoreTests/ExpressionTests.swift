@@ -1,5 +1,6 @@
 import Testing
 @testable import SluiceCore
+import SluiceTestSupport
 
 private func eval(_ text: String, _ table: Table) throws -> [Value] {
     try BoundExpression(text, schema: table.schema).evaluate(on: table).allValues
@@ -210,21 +211,6 @@ struct ExpressionEvaluationTests {
 
 // MARK: - Naive row-by-row reference on seeded random tables
 
-private func randomTable(_ n: Int, seed: UInt64) throws -> Table {
-    var rng = SplitMix64(seed: seed)
-    let words = ["", "a", " a", "abc\t", "B", "ab%", "été", "\tX y ", "aa"]
-    func maybe<T>(_ v: T) -> T? { rng.next(below: 5) == 0 ? nil : v }
-    var a: [Int64?] = [], b: [Int64?] = [], x: [Double?] = [], s: [String?] = [], f: [Bool?] = []
-    for _ in 0..<n {
-        a.append(maybe(Int64(rng.next(below: 21)) - 10))
-        b.append(maybe(Int64(rng.next(below: 7)) - 3))
-        x.append(maybe(Double(rng.next(below: 2001) - 1000) / 100))
-        s.append(maybe(words[rng.next(below: words.count)]))
-        f.append(maybe(rng.next(below: 2) == 0))
-    }
-    return try Table([("a", Column(int64: a)), ("b", Column(int64: b)), ("x", Column(float64: x)), ("s", Column(string: s)), ("f", Column(bool: f))])
-}
-
 private typealias Row = (a: Int64?, b: Int64?, x: Double?, s: String?, f: Bool?)
 
 private func and3(_ p: Bool?, _ q: Bool?) -> Bool? { p == false || q == false ? false : (p == nil || q == nil ? nil : true) }
@@ -279,7 +265,7 @@ private extension Value {
 struct ExpressionReferenceTests {
     @Test("random tables", arguments: [0, 1, 63, 64, 65, 1000])
     func matchesReference(size: Int) throws {
-        let table = try randomTable(size, seed: UInt64(size) &+ 99)
+        let table = try randomExpressionTable(size, seed: UInt64(size) &+ 99)
         for (text, reference) in references {
             let got = try eval(text, table)
             for i in 0..<size {

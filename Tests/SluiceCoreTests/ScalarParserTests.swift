@@ -1,5 +1,6 @@
 import Testing
 @testable import SluiceCore
+import SluiceTestSupport
 
 private func int64(_ s: String) -> Int64? { parse(s, ScalarParser.int64) }
 private func float64(_ s: String) -> Double? { parse(s, ScalarParser.float64) }

@@ -1,13 +1,10 @@
 import Testing
 @testable import SluiceCore
+import SluiceTestSupport
 
 /// The row counts every size-sensitive test sweeps: empty, one, around one word, and many words.
 let sizes = [0, 1, 63, 64, 65, 65_537]
 
-
-extension SplitMix64 {
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-}
 
 /// Runs a byte parser over `text` in an exactly sized heap copy (no slack past the end).
 func parse<T>(_ text: String, _ parser: (UnsafePointer<UInt8>, Int) -> T) -> T {

@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 @testable import SluiceFormats
 import Testing
+import SluiceTestSupport
 
 /// Reading only some columns must give exactly the full read's columns, whatever
 /// the skipped columns hold (quotes, line breaks, nulls) and however the read runs.

@@ -1,6 +1,7 @@
 import Testing
 import SluiceCore
 @testable import SluiceFormats
+import SluiceTestSupport
 
 /// What a read came to: a table and report, or an error's code and location.
 enum ReadOutcome: Equatable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Testing
 import SluiceCore
 @testable import SluiceFormats
+import SluiceTestSupport
 
 @Suite("CSVReader: type inference and schema overrides")
 struct CSVInferenceTests {

@@ -1,5 +1,6 @@
 import Testing
 import SluiceCore
+import SluiceTestSupport
 @testable import SluiceFormats
 #if canImport(Glibc)
 import Glibc

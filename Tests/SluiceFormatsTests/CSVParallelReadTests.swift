@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 @testable import SluiceFormats
 import Testing
+import SluiceTestSupport
 
 /// Whole-file reads split the file in two and parse the halves at once; the
 /// result must be exactly the sequential read's, wherever the split falls.

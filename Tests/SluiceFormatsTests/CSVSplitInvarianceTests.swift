@@ -1,6 +1,7 @@
 import Testing
 import SluiceCore
 @testable import SluiceFormats
+import SluiceTestSupport
 
 /// The fixtures folder beside this file.
 func fixture(_ name: String, filePath: String = #filePath) throws -> [UInt8] {

@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceFormats
+import SluiceTestSupport
 
 private let money = DataType.decimal(precision: 12, scale: 2)
 private let wide = DataType.decimal(precision: 38, scale: 10)

@@ -1,6 +1,7 @@
 import SluiceCore
 import Testing
 @testable import SluiceFormats
+import SluiceTestSupport
 
 @Suite("JSONLinesWriter")
 struct JSONLinesWriterTests {
@@ -84,37 +85,10 @@ struct JSONLinesWriterTests {
 
 @Suite("JSONLines round trip")
 struct JSONLinesRoundTripTests {
-    static let pieces = ["a", "é", "😀", "\"", "\\", "\n", "\t", "\u{1}", "/", " ", "中文", "\u{7F}", "}", "{", ",", ":", "\r", "null", "12"]
-
-    static func randomTable(rows: Int, seed: UInt64, everyColumnHasAValue: Bool) throws -> Table {
-        var rng = JSONLinesRandom(seed: seed)
-        func isNull(_ row: Int) -> Bool {
-            if everyColumnHasAValue && row == 0 { return false }
-            return Int.random(in: 0..<4, using: &rng) == 0
-        }
-        var ints: [Int64?] = [], floats: [Double?] = [], bools: [Bool?] = [], strings: [String?] = []
-        var dates: [Int32?] = [], stamps: [Int64?] = []
-        for row in 0..<rows {
-            ints.append(isNull(row) ? nil : [Int64.min, .max, 0, -1, Int64.random(in: .min ... .max, using: &rng)].randomElement(using: &rng)!)
-            var d: Double
-            repeat { d = Double(bitPattern: rng.next()) } while !d.isFinite
-            floats.append(isNull(row) ? nil : [d, 0.1, -0.0, 1e300, 5e-324, 3.0, Double(Int.random(in: -999...999, using: &rng)) / 7].randomElement(using: &rng)!)
-            bools.append(isNull(row) ? nil : Bool.random(using: &rng))
-            strings.append(isNull(row) ? nil : (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined())
-            dates.append(isNull(row) ? nil : Int32.random(in: -25_567...47_482, using: &rng))   // 1900...2099
-            stamps.append(isNull(row) ? nil : Int64.random(in: -2_208_988_800_000_000...4_102_444_800_000_000, using: &rng)
-                / (Bool.random(using: &rng) ? 1 : 1_000_000))
-        }
-        return try Table([
-            ("int", Column(int64: ints)), ("float", Column(float64: floats)), ("bool", Column(bool: bools)),
-            ("str \"ing\"", Column(string: strings)), ("date", Column(date: dates)), ("ts", Column(timestamp: stamps)),
-        ])
-    }
-
     @Test("written then read with the schema gives the same table", arguments: [0, 1, 2, 63, 64, 65, 1000])
     func withSchema(rows: Int) throws {
         for seed in [UInt64(1), 2, 3] {
-            let table = try JSONLinesRoundTripTests.randomTable(rows: rows, seed: seed &+ UInt64(rows), everyColumnHasAValue: false)
+            let table = try randomJSONTable(rows: rows, seed: seed &+ UInt64(rows), everyColumnHasAValue: false)
             let bytes = try writeJSONLines([table.slice(0..<rows / 2), table.slice(rows / 2..<rows)])
             if rows == 0 {
                 #expect(bytes.isEmpty)
@@ -129,7 +103,7 @@ struct JSONLinesRoundTripTests {
 
     @Test("written then read with inference gives the same schema and table", arguments: [1, 63, 64, 65])
     func inferred(rows: Int) throws {
-        let table = try JSONLinesRoundTripTests.randomTable(rows: rows, seed: 99 &+ UInt64(rows), everyColumnHasAValue: true)
+        let table = try randomJSONTable(rows: rows, seed: 99 &+ UInt64(rows), everyColumnHasAValue: true)
         let read = try readJSONLines(try writeJSONLines([table]))
         #expect(read.schema == table.schema)
         #expect(read.table == table)

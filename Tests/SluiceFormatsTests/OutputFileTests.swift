@@ -2,13 +2,13 @@ import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceFormats
+import SluiceTestSupport
 
 @Suite("OutputFile")
 struct OutputFileTests {
     @Test("a regular file appears whole on commit, and not at all when abandoned")
     func atomicRegularFile() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-out-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("out")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("t.csv").path
         do {
@@ -23,8 +23,7 @@ struct OutputFileTests {
 
     @Test("a FIFO (like /dev/null or /dev/stdout) is written in place, never replaced by a file")
     func specialFilesAreWrittenInPlace() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-out-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("out")
         defer { try? FileManager.default.removeItem(at: dir) }
         let fifo = dir.appendingPathComponent("pipe").path
         #expect(mkfifo(fifo, 0o600) == 0)

@@ -1,6 +1,7 @@
 import SluiceCore
 import Testing
 @testable import SluiceFormats
+import SluiceTestSupport
 
 /// A table of every Sluice type with nulls, empty and non-ASCII strings, and edge numbers.
 func parquetSampleTable(rows: Int, seed: UInt64 = 7) throws -> Table {

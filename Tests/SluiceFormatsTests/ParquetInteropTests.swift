@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceFormats
+import SluiceTestSupport
 
 /// The Python with pyarrow, DuckDB and polars (`make test` sets it); a missing one fails.
 private func testPython() throws -> String {

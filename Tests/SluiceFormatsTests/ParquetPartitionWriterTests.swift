@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Testing
 @testable import SluiceFormats
+import SluiceTestSupport
 
 @Suite("ParquetPartitionWriter")
 struct ParquetPartitionWriterTests {

@@ -1,6 +1,7 @@
 import SluiceCore
 import SluiceFormats
 import Testing
+import SluiceTestSupport
 
 /// The README's library example, kept compiling and true.
 @Suite("README library example")

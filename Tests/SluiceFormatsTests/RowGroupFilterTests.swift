@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceFormats
+import SluiceTestSupport
 
 @Suite("RowGroupFilter")
 struct RowGroupFilterTests {
@@ -50,9 +51,9 @@ struct RowGroupFilterTests {
         let (directory, path) = try sortedFile()
         defer { directory.cleanUp() }
         final class Seen: @unchecked Sendable {   // guarded by `lock`
-            let lock = NSLock()
+            let lock = Lock()
             var chunks: [String] = []
-            func add(_ s: String) { lock.withLock { chunks.append(s) } }
+            func add(_ s: String) { lock.locked { chunks.append(s) } }
         }
         let seen = Seen()
         var options = ReadOptions(batchSize: 150)

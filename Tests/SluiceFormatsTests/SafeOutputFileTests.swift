@@ -2,13 +2,13 @@ import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceFormats
+import SluiceTestSupport
 
 /// Temporaries that cannot be hijacked, leftovers cleaned, modes kept (issue 13 §4).
 @Suite("OutputFile safety")
 struct SafeOutputFileTests {
     static func directory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-safe-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("safe")
         return dir
     }
 

@@ -3,6 +3,7 @@ import Testing
 @testable import SluiceFormats
 #if canImport(Glibc)
 import Glibc
+import SluiceTestSupport
 #endif
 
 /// Writes `tables` as batches of one `.sluice` file and returns its bytes.

@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceFormats
+import SluiceTestSupport
 
 /// `.sluice` strings are validated on read, not only checksummed (issue 13 §7).
 @Suite("SluiceTableReader UTF-8")
@@ -14,8 +15,7 @@ struct SluiceUTF8Tests {
     }
 
     static func roundTrip(_ rows: [[UInt8]]) throws -> Table {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-utf8-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("utf8")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("t.sluice").path
         try TableFile.write(try Table([("s", column(rows))]), to: path)

@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceObserve
+import SluiceTestSupport
 
 extension Alert {
     static func sample(status: Status = .firing) -> Alert {

@@ -4,14 +4,14 @@ import SluiceCore
 
 /// A channel that records what it was given, failing the first `failures` sends.
 final class RecordingChannel: AlertChannel, @unchecked Sendable {
-    let lock = NSLock()
+    let lock = Lock()
     var alerts: [Alert] = []
     var failures: Int
     var attempts = 0
     init(failures: Int = 0) { self.failures = failures }
     var kind: String { "webhook" }
     func send(_ alert: Alert) throws {
-        try lock.withLock {
+        try lock.locked {
             attempts += 1
             if failures > 0 {
                 failures -= 1
@@ -20,15 +20,15 @@ final class RecordingChannel: AlertChannel, @unchecked Sendable {
             alerts.append(alert)
         }
     }
-    var sent: [Alert] { lock.withLock { alerts } }
+    var sent: [Alert] { lock.locked { alerts } }
 }
 
 /// Collects log lines.
 final class LogLines: @unchecked Sendable {
-    let lock = NSLock()
+    let lock = Lock()
     var lines: [String] = []
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-    var all: [String] { lock.withLock { lines } }
+    func append(_ line: String) { lock.locked { lines.append(line) } }
+    var all: [String] { lock.locked { lines } }
 }
 
 /// A helper process that prints its port on its first line (the fixture servers).
@@ -71,15 +71,6 @@ func testPython(needsPackages: Bool) throws -> String {
     if let python = ProcessInfo.processInfo.environment["SLUICE_TEST_PYTHON"] { return python }
     if needsPackages { throw ObserveError(.io, message: "set SLUICE_TEST_PYTHON=\"$(bash scripts/test-venv.sh)\" (make test does)") }
     return "/usr/bin/python3"
-}
-
-func waitUntil(seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try condition() { return true }
-        Thread.sleep(forTimeInterval: 0.1)
-    }
-    return try condition()
 }
 
 func jsonLines(_ url: URL) -> [[String: Any]] {

@@ -4,6 +4,7 @@ import Testing
 import Yams
 @testable import SluiceObserve
 @testable import SluicePipeline
+import SluiceTestSupport
 
 func alertsSpec(_ yaml: String, file: String = "p.yaml") throws -> AlertsSpec {
     try AlertsSpec(node: try Yams.compose(yaml: yaml)!, file: file)
@@ -146,12 +147,12 @@ struct AlertObserverTests {
         let channel = RecordingChannel(failures: 100)
         let log = LogLines()
         let metrics = SluiceMetrics()
-        final class Sleeps: @unchecked Sendable { let lock = NSLock(); var values: [Double] = [] }
+        final class Sleeps: @unchecked Sendable { let lock = Lock(); var values: [Double] = [] }
         let sleeps = Sleeps()
         var spec = try alertsSpec("rules: [ failure ]\nwebhook: http://unused\ndelivery: { attempts: 3, backoff: 1s }")
         spec.delivery.attempts = 3
         let alerts = AlertObserver(spec: spec, channels: ["webhook": channel], store: store, metrics: metrics,
-                                   log: { log.append($0) }, sleep: { s in sleeps.lock.withLock { sleeps.values.append(s) } })
+                                   log: { log.append($0) }, sleep: { s in sleeps.lock.locked { sleeps.values.append(s) } })
         let summary = try await Self.run(try Self.pipeline(dir, fail: true), store: store, observer: alerts, dir: dir)
         #expect(!summary.succeeded)
         #expect(channel.attempts == 3)
@@ -183,20 +184,20 @@ struct AlertObserverTests {
         let channel = RecordingChannel()
         let spec = try alertsSpec("rules: [ { on: long_running, after: 1s } ]\nwebhook: http://unused")
         let alerts = AlertObserver(spec: spec, channels: ["webhook": channel], sleep: { _ in })
-        final class Seen: @unchecked Sendable { let lock = NSLock(); var whileRunning = false }
+        final class Seen: @unchecked Sendable { let lock = Lock(); var whileRunning = false }
         let seen = Seen()
         var p = Pipeline(name: "slow")
         p.addTask("wait") { _ in
             // The run keeps going until the alert arrives (or a minute passes): the timer, not the run's end, sends it.
             let deadline = Date().addingTimeInterval(60)
             while channel.sent.isEmpty && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
-            seen.lock.withLock { seen.whileRunning = !channel.sent.isEmpty }
+            seen.lock.locked { seen.whileRunning = !channel.sent.isEmpty }
             return TaskOutput()
         }
         let summary = try await Self.run(p, store: try StateStore(url: "sqlite:" + dir.appendingPathComponent("s.db").path), observer: alerts, dir: dir)
         #expect(summary.succeeded)
         #expect(channel.sent.first?.rule == "long_running")
-        #expect(seen.lock.withLock { seen.whileRunning }, "the alert was sent while the run was still going")
+        #expect(seen.lock.locked { seen.whileRunning }, "the alert was sent while the run was still going")
     }
 
     @Test("streams: a DLQ rate above the threshold fires once until it drops, then resolves; lag likewise")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import SluiceObserve
 import SluicePipeline
+import SluiceTestSupport
 
 @Suite("DesignDocument")
 struct DesignDocumentTests {

@@ -2,12 +2,13 @@ import Foundation
 import Testing
 @testable import SluiceObserve
 import SluiceCore
+import SluiceTestSupport
 
 /// A tiny HTTP/1.1 receiver on 127.0.0.1 (an OpenLineage endpoint stand-in): answers each
 /// request with the next scripted status (then 201) and records method, path, headers and body.
 final class LineageReceiver: @unchecked Sendable {   // `requests`, `statuses` guarded by `lock`
     struct Request { var path: String; var headers: [String: String]; var body: String }
-    let lock = NSLock()
+    let lock = Lock()
     var requests: [Request] = []
     var statuses: [Int]
     let fd: Int32
@@ -60,10 +61,10 @@ final class LineageReceiver: @unchecked Sendable {   // `requests`, `statuses` g
             }
             let path = lines.first.map { String($0.split(separator: " ")[1]) } ?? ""
             let body = String(decoding: data[min(end + 4, data.count)...], as: UTF8.self)
-            lock.lock()
-            requests.append(Request(path: path, headers: headers, body: body))
-            let status = statuses.isEmpty ? 201 : statuses.removeFirst()
-            lock.unlock()
+            let status = lock.locked {
+                requests.append(Request(path: path, headers: headers, body: body))
+                return statuses.isEmpty ? 201 : statuses.removeFirst()
+            }
             let answer = "HTTP/1.1 \(status) X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             _ = answer.withCString { send(client, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
             close(client)
@@ -76,7 +77,7 @@ final class LineageReceiver: @unchecked Sendable {   // `requests`, `statuses` g
         return nil
     }
 
-    var received: [Request] { lock.lock(); defer { lock.unlock() }; return requests }
+    var received: [Request] { lock.locked { requests } }
 }
 
 @Suite("HTTPLineageTransport")
@@ -126,8 +127,8 @@ struct HTTPLineageTransportTests {
 }
 
 final class LockedList: @unchecked Sendable {   // `values` guarded by `lock`
-    let lock = NSLock()
+    let lock = Lock()
     private var list: [Double] = []
-    func append(_ value: Double) { lock.lock(); list.append(value); lock.unlock() }
-    var values: [Double] { lock.lock(); defer { lock.unlock() }; return list }
+    func append(_ value: Double) { lock.locked { list.append(value) } }
+    var values: [Double] { lock.locked { list } }
 }

@@ -3,16 +3,18 @@ import Testing
 @testable import SluiceObserve
 import SluiceCore
 import SluicePipeline
+import SluiceTestSupport
 
 /// Collects what the transports got.
 final class CollectingTransport: LineageTransport, @unchecked Sendable {   // `events` guarded by `lock`
-    let lock = NSLock()
+    let lock = Lock()
     var events: [OpenLineageEvent] = []
     var lines: [String] = []
     func send(_ event: OpenLineageEvent, json: String) throws {
-        lock.lock(); defer { lock.unlock() }
-        events.append(event)
-        lines.append(json)
+        lock.locked {
+            events.append(event)
+            lines.append(json)
+        }
     }
 }
 

@@ -3,6 +3,7 @@ import SluiceCore
 import Testing
 @testable import SluiceObserve
 @testable import SluicePipeline
+import SluiceTestSupport
 
 /// `promtool` from the test environment (scripts/with-observability.sh), else from PATH.
 func promtoolCheck(_ text: String) throws -> (status: Int32, output: String) {
@@ -57,8 +58,7 @@ struct MetricsRegistryTests {
 
     @Test("a pipeline run's metrics: rows, tries by outcome, retries, run outcome, last success; promtool accepts them")
     func pipelineMetrics() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-observe-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("observe")
         defer { try? FileManager.default.removeItem(at: dir) }
         try "id,v\n1,a\n2,b\n3,c\n".write(to: dir.appendingPathComponent("in.csv"), atomically: true, encoding: .utf8)
         try """
@@ -155,10 +155,10 @@ struct DroppedEventsTests {
     /// Blocks on its first event until released, so everything after it queues up.
     final class Stuck: EventObserver, @unchecked Sendable {   // `seen` guarded by `lock`; `gate` is a semaphore
         let gate = DispatchSemaphore(value: 0)
-        let lock = NSLock()
+        let lock = Lock()
         var seen = 0
         func observe(_ event: SluiceEvent) {
-            lock.lock(); seen += 1; let first = seen == 1; lock.unlock()
+            let first = lock.locked { seen += 1; return seen == 1 }
             if first { gate.wait() }
         }
     }
@@ -174,7 +174,7 @@ struct DroppedEventsTests {
         buffered.observe(event)
         // Wait until the observer's thread holds the first event, so the buffer's room is known exactly.
         let deadline = Date().addingTimeInterval(10)
-        while stuck.lock.withLock({ stuck.seen }) == 0 && Date() < deadline { usleep(1_000) }
+        while stuck.lock.locked({ stuck.seen }) == 0 && Date() < deadline { usleep(1_000) }
         for _ in 0..<7 { buffered.observe(event) }   // 2 fit the buffer, 5 are dropped
         #expect(buffered.dropped == 5)
         let text = observability.metrics.registry.exposition()
@@ -182,7 +182,7 @@ struct DroppedEventsTests {
         #expect(text.contains("sluice_events_dropped_total{observer=\"alerts\"} 5"), "\(text)")
         stuck.gate.signal()
         #expect(buffered.flush(timeoutSeconds: 10))
-        #expect(stuck.lock.withLock { stuck.seen } == 3)
+        #expect(stuck.lock.locked { stuck.seen } == 3)
         let check = try promtoolCheck(text)
         #expect(check.status == 0, "\(check.output)")
     }

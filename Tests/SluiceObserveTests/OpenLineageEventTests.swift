@@ -4,6 +4,7 @@ import Testing
 import SluiceCore
 import SluicePipeline
 import SluiceQuality
+import SluiceTestSupport
 
 @Suite("OpenLineageEvent")
 struct OpenLineageEventTests {

@@ -3,6 +3,7 @@ import Testing
 @testable import SluiceObserve
 import SluicePipeline
 import SluiceTransform
+import SluiceTestSupport
 
 @Suite("PipelineLineage")
 struct PipelineLineageTests {

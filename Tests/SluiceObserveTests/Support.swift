@@ -9,13 +9,6 @@ func seedPipeline() throws -> Pipeline {
     try Pipeline.load(path: repositoryRoot.appendingPathComponent("examples/user_analytics/pipeline.yaml").path)
 }
 
-/// A fresh temporary directory.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-observe-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
 /// Runs `scripts/NAME` with the test venv's Python (`SLUICE_TEST_PYTHON`, made by
 /// scripts/test-venv.sh); returns the exit status and the output.
 func runPythonScript(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: String) {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SluicePipeline
+import SluiceCore
 
 /// A resumed run never reuses an upstream table computed from something that has changed.
 @Suite("Task fingerprints")
@@ -105,11 +106,11 @@ struct FingerprintTests {
 }
 
 final class RecordedEvents: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var events: [RunEvent] = []
-    func append(_ event: RunEvent) { lock.withLock { events.append(event) } }
+    func append(_ event: RunEvent) { lock.locked { events.append(event) } }
     var staleTasks: [(task: String, rerunning: [String])] {
-        lock.withLock {
+        lock.locked {
             events.compactMap { if case .staleWork(let task, _, let rerunning) = $0 { (task, rerunning) } else { nil } }
         }
     }

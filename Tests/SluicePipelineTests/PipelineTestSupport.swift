@@ -1,38 +1,39 @@
 import Foundation
 import SluiceCore
 @testable import SluicePipeline
+import SluiceTestSupport
 
 /// A clock whose sleeps return at once, recording what was asked, and whose time
 /// advances by each sleep: retry delays are checked without waiting.
 final class ManualClock: PipelineClock, @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var current: Int64
     private var recorded: [Int64] = []
 
     init(start: Int64 = 1_700_000_000_000_000) { current = start }
 
-    func now() -> Int64 { lock.withLock { current } }
+    func now() -> Int64 { lock.locked { current } }
 
     func sleep(microseconds: Int64) async throws {
         try Task.checkCancellation()
-        lock.withLock {
+        lock.locked {
             recorded.append(microseconds)
             current += max(0, microseconds)
         }
         await Task.yield()
     }
 
-    var sleeps: [Int64] { lock.withLock { recorded } }
+    var sleeps: [Int64] { lock.locked { recorded } }
 }
 
 /// Counts calls across concurrent tasks.
 final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var counts: [String: Int] = [:]
 
     @discardableResult
-    func increment(_ key: String) -> Int { lock.withLock { counts[key, default: 0] += 1; return counts[key]! } }
-    func count(_ key: String) -> Int { lock.withLock { counts[key, default: 0] } }
+    func increment(_ key: String) -> Int { lock.locked { counts[key, default: 0] += 1; return counts[key]! } }
+    func count(_ key: String) -> Int { lock.locked { counts[key, default: 0] } }
 }
 
 /// A temporary directory with a state store in it.
@@ -40,8 +41,7 @@ struct Workspace {
     let directory: URL
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-pipeline-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try temporaryDirectory("pipeline")
     }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }

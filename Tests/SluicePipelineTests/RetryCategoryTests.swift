@@ -144,16 +144,16 @@ struct FailureIsolationTests {
             entries.append(Scheduler.Entry(pipeline: p, runner: runner))
         }
         let scheduler = Scheduler(entries: entries, clock: clock)
-        final class Errors: @unchecked Sendable { let lock = NSLock(); var list: [String] = [] }   // list guarded by lock
+        final class Errors: @unchecked Sendable { let lock = Lock(); var list: [String] = [] }   // list guarded by lock
         let errors = Errors()
         scheduler.onEvent = { event in
-            if case .runError(let p, _, let error) = event { errors.lock.withLock { errors.list.append(p + ": " + error) } }
+            if case .runError(let p, _, let error) = event { errors.lock.locked { errors.list.append(p + ": " + error) } }
         }
         let started = try scheduler.tick()
         await scheduler.drain()
         #expect(started == ["2024-01-02"])
         #expect(calls.count("healthy") == 1 && calls.count("broken") == 0)
-        let reported = errors.lock.withLock { errors.list }
+        let reported = errors.lock.locked { errors.list }
         #expect(reported.count == 1 && reported.first?.hasPrefix("broken: error: ") == true, "\(reported)")
     }
 

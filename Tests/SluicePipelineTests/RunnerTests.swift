@@ -163,9 +163,9 @@ struct RunnerTests {
     @Test func independentTasksRunConcurrentlyWithinTheBound() async throws {
         let ws = try Workspace(); defer { ws.remove() }
         final class Gauge: @unchecked Sendable {
-            let lock = NSLock(); var now = 0; var peak = 0
-            func enter() { lock.withLock { now += 1; peak = max(peak, now) } }
-            func leave() { lock.withLock { now -= 1 } }
+            let lock = Lock(); var now = 0; var peak = 0
+            func enter() { lock.locked { now += 1; peak = max(peak, now) } }
+            func leave() { lock.locked { now -= 1 } }
         }
         let gauge = Gauge()
         var p = Pipeline(name: "fan")

@@ -89,9 +89,9 @@ struct SchedulerTests {
         let calls = Counter()
         let p = Self.daily("late", catchup: false, calls: calls, failOn: ["2024-01-04"], sla: 2 * 3_600_000_000)
         let (scheduler, clock) = try Self.scheduler(p, ws, at: day("2024-01-05") + 60_000_000)
-        final class Misses: @unchecked Sendable { let lock = NSLock(); var ids: [String] = [] }
+        final class Misses: @unchecked Sendable { let lock = Lock(); var ids: [String] = [] }
         let misses = Misses()
-        scheduler.onEvent = { event in if case .slaMiss(_, let runID, _) = event { misses.lock.withLock { misses.ids.append(runID) } } }
+        scheduler.onEvent = { event in if case .slaMiss(_, let runID, _) = event { misses.lock.locked { misses.ids.append(runID) } } }
         try scheduler.tick()
         await scheduler.drain()
         #expect(misses.ids.isEmpty)
@@ -118,11 +118,11 @@ struct SchedulerShutdownTests {
         let clock = ManualClock(start: day("2024-01-02") + 60_000_000)
         let runner = PipelineRunner(pipeline: p, store: try ws.store(), clock: clock)
         let scheduler = Scheduler(entries: [Scheduler.Entry(pipeline: p, runner: runner)], clock: clock)
-        final class Flag: @unchecked Sendable { let lock = NSLock(); var ticks = 0 }
+        final class Flag: @unchecked Sendable { let lock = Lock(); var ticks = 0 }
         let flag = Flag()
         let started = Date()
         // Stop right after the first pass has started the run; the manual clock makes the grace pass at once.
-        await scheduler.run(grace: 1_000_000) { flag.lock.withLock { flag.ticks += 1; return flag.ticks > 1 } }
+        await scheduler.run(grace: 1_000_000) { flag.lock.locked { flag.ticks += 1; return flag.ticks > 1 } }
         #expect(Date().timeIntervalSince(started) < 100, "the running shell task was not cancelled")
         let tries = try runner.store.tries(pipeline: "stopping", runID: "2024-01-01", task: "long")
         #expect(tries.count == 1)

@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceQuality
+import SluiceTestSupport
 
 @Suite("Anomaly checks")
 struct AnomalyCheckTests {
@@ -36,8 +37,7 @@ struct AnomalyCheckTests {
 
     @Test("from YAML, over a stored history: five runs of history, then the sixth is judged")
     func fromSuiteAndHistory() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-anomaly-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("anomaly")
         defer { try? FileManager.default.removeItem(at: dir) }
         let suite = try SuiteSpec.parse("checks:\n  - anomaly: { metric: row_count, method: zscore, k: 3, over_last: 14, min_history: 5 }\n", file: "s.yaml").makeSuite(references: [:])
         #expect(suite.checks.first?.name == "anomaly(row_count, zscore)")

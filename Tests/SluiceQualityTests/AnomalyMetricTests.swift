@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceQuality
+import SluiceTestSupport
 
 /// Every anomaly metric over a history built by repeated runs, one day apart on a manual clock:
 /// not evaluated (never passed) until `min_history` runs are stored, then a normal run passes and
@@ -39,8 +40,7 @@ struct AnomalyMetricTests {
     @Test("not evaluated until min_history runs, then a normal run passes and a spike fails", arguments: 0..<8)
     func metricOverHistory(_ index: Int) throws {
         let (key, options, build) = Self.cases[index]
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-anomaly-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("anomaly")
         defer { try? FileManager.default.removeItem(at: dir) }
         let yaml = """
         checks:

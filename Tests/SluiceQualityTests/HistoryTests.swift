@@ -3,12 +3,12 @@ import SluiceCore
 import SluiceSQL
 import Testing
 @testable import SluiceQuality
+import SluiceTestSupport
 
 @Suite("change checks and the run history")
 struct HistoryTests {
     func withStore<R>(_ body: (String) throws -> R) throws -> R {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-history-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("history")
         defer { try? FileManager.default.removeItem(at: dir) }
         return try body(dir.appendingPathComponent("quality.db").path)
     }

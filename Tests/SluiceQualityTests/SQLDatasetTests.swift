@@ -3,13 +3,13 @@ import SluiceCore
 import SluiceSQL
 import Testing
 @testable import SluiceQuality
+import SluiceTestSupport
 
 @Suite("SQL datasets in suites")
 struct SQLDatasetTests {
     /// A directory with `warehouse.db` holding `orders` and `users`.
     func withWarehouse<R>(_ body: (URL) throws -> R) throws -> R {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-sqlds-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("sqlds")
         defer { try? FileManager.default.removeItem(at: dir) }
         let connection = try SQLConnection(url: ConnectionURL("sqlite:" + dir.appendingPathComponent("warehouse.db").path))
         for (name, table) in [

@@ -3,6 +3,7 @@ import SluiceCore
 import SluiceFormats
 import Testing
 @testable import SluiceQuality
+import SluiceTestSupport
 
 @Suite("SuiteSpec (checks.yaml)")
 struct SuiteSpecTests {
@@ -134,8 +135,7 @@ struct SuiteSpecTests {
 
     @Test("only the checked columns are read (unless a schema check needs them all); the results do not change")
     func checkedColumns() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-cols-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory("cols")
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try UsersOrdersGenerator(users: 2_000, seed: 5).write(to: directory.path)
         let suiteText = """

@@ -1,6 +1,7 @@
 import SluiceCore
 import SluiceSQL
 import Testing
+import SluiceTestSupport
 
 /// A SQL extract returns its fetched batches as chunks; a multi-row SQLite insert keeps
 /// arrival order and names a failing row exactly.
@@ -10,7 +11,7 @@ struct ChunkedExtractTests {
     func chunksAreTheBatches(engine: TestEngine) throws {
         let db = try TestDatabase(engine)
         let connection = try db.connect()
-        let source = try randomTable(rows: 1_000, seed: 7)
+        let source = try randomKeyedTable(rows: 1_000, seed: 7)
         try connection.load(source, into: db.table("t"), options: LoadOptions(mode: .replace))
         let query = try SQLTemplate("SELECT * FROM \(connection.dialect.quote(db.table("t"))) ORDER BY id")
         var seen: [Int] = []
@@ -32,7 +33,7 @@ struct ChunkedExtractTests {
     func multiRowInsert(rows: Int) throws {
         let db = try TestDatabase(.sqlite)
         let connection = try db.connect()
-        let table = try randomTable(rows: rows, seed: UInt64(rows) + 1)
+        let table = try randomKeyedTable(rows: rows, seed: UInt64(rows) + 1)
         try connection.load(table, into: "t", options: LoadOptions(mode: .append))
         #expect(try db.rows(connection, "t", orderBy: "id") == table)
 

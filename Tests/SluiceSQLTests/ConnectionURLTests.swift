@@ -1,6 +1,7 @@
 import SluiceCore
 import SluiceSQL
 import Testing
+import SluiceTestSupport
 
 @Suite("ConnectionURL")
 struct ConnectionURLTests {

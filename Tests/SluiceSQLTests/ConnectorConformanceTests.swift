@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceSQL
 import Testing
+import SluiceTestSupport
 
 /// One suite, run against every engine: types, strategies, reruns, quoting, evolution.
 @Suite("SQL connector conformance")
@@ -10,7 +11,7 @@ struct ConnectorConformanceTests {
     func roundTrip(engine: TestEngine, rows: Int) throws {
         let db = try TestDatabase(engine)
         let connection = try db.connect()
-        let data = try randomTable(rows: rows, seed: UInt64(rows) &+ 7)
+        let data = try randomKeyedTable(rows: rows, seed: UInt64(rows) &+ 7)
         let table = db.table("types")
         let summary = try connection.load(data, into: table, options: LoadOptions(mode: .append))
         #expect(summary.rows == rows)
@@ -31,7 +32,7 @@ struct ConnectorConformanceTests {
         let db = try TestDatabase(engine)
         let connection = try db.connect()
         let table = db.table("batches")
-        try connection.load(try randomTable(rows: 65, seed: 1), into: table, options: LoadOptions())
+        try connection.load(try randomKeyedTable(rows: 65, seed: 1), into: table, options: LoadOptions())
         var sizes: [Int] = []
         try connection.extract(SQLTemplate("SELECT id FROM \(connection.dialect.quote(table)) ORDER BY id"), batchSize: 10) { sizes.append($0.rowCount) }
         #expect(sizes == [10, 10, 10, 10, 10, 10, 5])
@@ -46,7 +47,7 @@ struct ConnectorConformanceTests {
         let db = try TestDatabase(engine)
         let connection = try db.connect()
         let table = db.table("params")
-        let data = try randomTable(rows: 20, seed: 3)
+        let data = try randomKeyedTable(rows: 20, seed: 3)
         try connection.load(data, into: table, options: LoadOptions())
         let q = connection.dialect.quote(table)
         let picked = try connection.extract(SQLTemplate("SELECT id FROM \(q) WHERE id >= {{ low }} AND id < {{high}} ORDER BY id"),
@@ -67,7 +68,7 @@ struct ConnectorConformanceTests {
         let db = try TestDatabase(engine)
         let connection = try db.connect()
         let table = db.table("append")
-        let data = try randomTable(rows: 64, seed: 4)
+        let data = try randomKeyedTable(rows: 64, seed: 4)
         try connection.load(data, into: table, options: LoadOptions(mode: .append))
         let second = try connection.load(data, into: table, options: LoadOptions(mode: .append))
         #expect(!second.createdTable)
@@ -81,7 +82,7 @@ struct ConnectorConformanceTests {
         let table = db.table("replace")
         let old = try Table([("id", Column(int64: [1, 2, 3])), ("old_only", Column(string: ["a", "b", "c"]))])
         try connection.load(old, into: table, options: LoadOptions())
-        let data = try randomTable(rows: 65, seed: 5)
+        let data = try randomKeyedTable(rows: 65, seed: 5)
         try connection.load(data, into: table, options: LoadOptions(mode: .replace))
         let once = try db.rows(connection, table, orderBy: "id")
         #expect(once == data)
@@ -114,7 +115,7 @@ struct ConnectorConformanceTests {
                                       ("n", Column(int64: [10, 20, nil, 5, 4]))])
         #expect(try db.rows(connection, table, orderBy: "id") == afterRepeats)
         // A random table upserted twice equals loading it once.
-        let random = try randomTable(rows: 65, seed: 6)
+        let random = try randomKeyedTable(rows: 65, seed: 6)
         let table2 = db.table("upsert_random")
         try connection.load(random, into: table2, options: options)
         try connection.load(random, into: table2, options: options)
@@ -306,8 +307,8 @@ struct ConnectorConformanceTests {
     func copyFormats(engine: TestEngine, format: CopyFormat) throws {
         let db = try TestDatabase(engine)
         let connection = try db.connect()
-        // randomTable's strings hold tabs, newlines, quotes, commas, backslashes, "\\N" and "".
-        var data = try randomTable(rows: 300, seed: 17)
+        // randomKeyedTable's strings hold tabs, newlines, quotes, commas, backslashes, "\\N" and "".
+        var data = try randomKeyedTable(rows: 300, seed: 17)
         let tricky: [String?] = ["\\.", "", nil, "a,b", "\"", "\\N", "line\nbreak", "\r"]
         data = try Table([("id", Column(int64: (0..<Int64(tricky.count)).map { $0 + 1000 })), ("s", Column(string: tricky))]).padded(to: data)
         var options = LoadOptions(mode: .append)

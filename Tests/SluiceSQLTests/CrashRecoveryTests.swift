@@ -3,6 +3,7 @@ import SluiceCore
 import SluiceFormats
 import SluiceSQL
 import Testing
+import SluiceTestSupport
 
 /// Kills `sluice load` mid-load: the destination must keep its old rows exactly, and a
 /// rerun must converge to what an uninterrupted load gives.
@@ -28,7 +29,7 @@ struct CrashRecoveryTests {
     /// Starts the load, waits for its first progress line, then SIGKILLs it.
     static func startAndKill(_ arguments: [String]) throws -> Bool {
         let process = Process()
-        process.executableURL = sluiceBinary
+        process.executableURL = CLI.binary
         process.arguments = arguments
         let err = Pipe()
         process.standardError = err
@@ -47,7 +48,7 @@ struct CrashRecoveryTests {
 
     static func runLoad(_ arguments: [String]) throws -> (Int32, String) {
         let process = Process()
-        process.executableURL = sluiceBinary
+        process.executableURL = CLI.binary
         process.arguments = arguments
         let err = Pipe()
         process.standardError = err

@@ -1,6 +1,7 @@
 import SluiceCore
 import SluiceSQL
 import Testing
+import SluiceTestSupport
 
 private func data() throws -> Table {
     var price = ColumnBuilder(type: .decimal(precision: 12, scale: 2))

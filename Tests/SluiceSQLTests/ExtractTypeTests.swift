@@ -1,6 +1,7 @@
 import SluiceCore
 import SluiceSQL
 import Testing
+import SluiceTestSupport
 
 /// Reading engine-native types: the mapping documented in SQLDialect and ARCHITECTURE.md.
 @Suite("SQL extract type mapping")

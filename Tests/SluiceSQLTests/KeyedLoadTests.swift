@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceSQL
 import Testing
+import SluiceTestSupport
 
 /// Keyed loads: a key repeated in the data (`on_duplicate`), and counts of inserted,
 /// updated and unchanged rows that match the table (issue 12).

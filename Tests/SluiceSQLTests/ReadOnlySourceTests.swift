@@ -2,13 +2,13 @@ import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceSQL
+import SluiceTestSupport
 
 @Suite("Read-only sources")
 struct ReadOnlySourceTests {
     @Test("a mistyped SQLite source path is an error naming it, and no empty file appears")
     func missingSource() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-ro-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("ro")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("warehuose.db").path
         do {
@@ -24,8 +24,7 @@ struct ReadOnlySourceTests {
 
     @Test("a read-only source reads, and refuses writes")
     func readsButDoesNotWrite() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-ro-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("ro")
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = try ConnectionURL("sqlite:" + dir.appendingPathComponent("w.db").path)
         try SQLConnection(url: url).execute(SQLTemplate("CREATE TABLE t (id INTEGER); INSERT INTO t VALUES (1), (2)"))

@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceSQL
 import Testing
+import SluiceTestSupport
 
 /// `--mode replace` on an existing table keeps its definition (issue 13 §6).
 @Suite("Replace keeps the table")

@@ -2,6 +2,7 @@ import Foundation
 import SluiceCore
 import SluiceSQL
 import Testing
+import SluiceTestSupport
 
 /// A successful run with a password in the URL (read from `${VAR}`) prints only `***`.
 @Suite("SQL secrets masking")
@@ -21,7 +22,7 @@ struct SecretMaskingTests {
         let table = db.table("masked")
         func run(_ arguments: [String]) throws -> (Int32, String) {
             let process = Process()
-            process.executableURL = sluiceBinary
+            process.executableURL = CLI.binary
             process.arguments = arguments
             process.environment = ProcessInfo.processInfo.environment.merging(["SLUICE_TEST_SECRET": secret]) { $1 }
             let out = Pipe()

@@ -6,6 +6,7 @@ import SluiceSpec
 import SluiceStream
 import SluiceTransform
 import Testing
+import SluiceTestSupport
 
 /// Every key of every spec kind (from the key definitions) set to hostile values: each
 /// spec parses or gets a clean, located error; nothing traps. A trap would end the test
@@ -63,8 +64,7 @@ struct HostileValueSweepTests {
 
     @Test("pipeline: every key, every hostile value")
     func pipelines() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-sweep-\(UInt64.random(in: 0...UInt64.max))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory("sweep")
         defer { try? FileManager.default.removeItem(at: directory) }
         let (problems, parsed, refused) = try await offPool {
             var problems: [String] = [], parsed = 0, refused = 0
@@ -168,12 +168,3 @@ struct HostileValueSweepTests {
     }
 }
 
-/// Runs CPU-heavy `body` on a thread of its own (8 MiB of stack), so that the test does not
-/// hold one of the few cooperative threads that other, waiting tests need meanwhile.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
-}

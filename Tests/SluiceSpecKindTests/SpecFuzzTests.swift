@@ -5,6 +5,7 @@ import SluiceQuality
 import SluiceSpec
 import SluiceStream
 import SluiceTransform
+import SluiceTestSupport
 import Testing
 
 /// A seeded mutation fuzzer with a fixed time budget: it mutates the seed corpus

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SluiceFormats
 @testable import SluiceStream
+import SluiceTestSupport
 
 /// What the example's rules say about one input line: its output id, or that it is dead-lettered.
 func expectedOutcome(_ line: String) -> String? {
@@ -137,7 +138,7 @@ struct FileStreamTests {
         try userEventsSpec(input: "{ file: \"-\" }", output: "{ file: \"-\" }", deadLetter: "{ file: dlq.jsonl }")
             .write(to: dir.appendingPathComponent("spec.yaml"), atomically: true, encoding: .utf8)
         let process = Process()
-        process.executableURL = sluiceBinary
+        process.executableURL = CLI.binary
         process.arguments = ["stream", "run", "spec.yaml", "--quiet"]
         process.currentDirectoryURL = dir
         let input = Pipe(), output = Pipe()

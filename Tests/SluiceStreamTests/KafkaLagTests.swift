@@ -1,15 +1,17 @@
 import Foundation
 import Testing
 @testable import SluiceStream
+import SluiceCore
+import SluiceTestSupport
 
 /// The final status shows lag 0 once everything is committed; static membership (issue 13 §7).
 @Suite("Kafka lag and static membership")
 struct KafkaLagTests {
     final class Finals: @unchecked Sendable {   // `lags` is guarded by `lock`
-        private let lock = NSLock()
+        private let lock = Lock()
         private var lags: [Int64?] = []
-        func append(_ lag: Int64?) { lock.withLock { lags.append(lag) } }
-        var all: [Int64?] { lock.withLock { lags } }
+        func append(_ lag: Int64?) { lock.locked { lags.append(lag) } }
+        var all: [Int64?] { lock.locked { lags } }
     }
 
     static func run(raw: String, out: String, dlq: String, group: String, instanceID: String?, finals: Finals) throws -> StreamCounters {

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import SluiceFormats
 @testable import SluiceStream
+import SluiceTestSupport
 
 /// Input records: generated user events (a few percent bad) plus hand-made edge cases.
 private func inputRecords(events: Int, seed: UInt64) throws -> [[UInt8]] {

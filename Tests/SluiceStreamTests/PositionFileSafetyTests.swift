@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SluiceStream
+import SluiceTestSupport
 
 /// The stream position's temporary is never written through a link; its lock is exclusive (issue 13 §1, §4).
 @Suite("PositionFile safety")

@@ -3,6 +3,7 @@ import SluiceCore
 import SluiceFormats
 import Testing
 @testable import SluiceStream
+import SluiceTestSupport
 
 @Suite("Stream events")
 struct StreamEventTests {

@@ -176,7 +176,7 @@ struct StreamProcessorTests {
           - filter: "n % 2 = 0 or kind = 'a'"
           - route:
               - { when: "kind = 'a'", to: alpha }
-        """, records, outputs: "outputs: { alpha: { file: a.jsonl } }")
+        """, records, outputs: "outputs: { alpha: { file: a.jsonl } }\nfields: [n, kind]")   // `kind` is read, not validated: declared
         let kept = (0..<count).filter { $0 != 7 && ($0 % 2 == 0 || $0 % 3 == 0) }
         let alpha = kept.filter { $0 % 3 == 0 }, main = kept.filter { $0 % 3 != 0 }
         func ns(_ e: EncodedRecords) -> [Int] { e.text.split(separator: "\n").map { Int(field("n", in: String($0))!)! } }

@@ -1,40 +1,7 @@
 import Testing
 import SluiceCore
 @testable import SluiceTransform
-
-/// Users-like (left) and orders-like (right) tables: duplicate and null ids, emails
-/// that usually but not always follow the id, orphan and null user ids, nulls in
-/// every column.
-private func randomTables(_ n: Int, seed: UInt64) throws -> (users: Table, orders: Table) {
-    var rng = SplitMix64(seed: seed)
-    func oneIn(_ k: Int) -> Bool { rng.next(below: k) == 0 }
-    var ids: [Int64?] = [], emails: [String?] = [], names: [String?] = [], created: [Int64?] = []
-    for _ in 0..<n {
-        let id = Int64(rng.next(below: Swift.max(n * 3 / 4, 1)) + 1)
-        ids.append(oneIn(15) ? nil : id)
-        emails.append(oneIn(12) ? nil : oneIn(10) ? "other\(rng.next(below: 5))@x.io" : "u\(id)@x.io")
-        names.append(oneIn(9) ? nil : "N\(id % 50)")
-        created.append(oneIn(11) ? nil : id * 1_000_000 + (oneIn(10) ? 7 : 0))
-    }
-    let users = try Table([("id", Column(int64: ids)), ("email", Column(string: emails)), ("name", Column(string: names)),
-                           ("created_at", Column(timestamp: created))])
-    let notes = ["", "gift", "rush", "Gift", "ünïcode"]
-    var userIDs: [Int64?] = [], totals: [Double?] = [], orderIDs: [Int64?] = [], qty: [Int64?] = []
-    var days: [Int32?] = [], paid: [Bool?] = [], note: [String?] = []
-    for j in 0..<(3 * n) {
-        userIDs.append(oneIn(20) ? nil : Int64(rng.next(below: n + 5) + 1))
-        totals.append(oneIn(10) ? nil : Double(Int(rng.next(below: 200_000)) - 20_000) / 100)
-        orderIDs.append(Int64(j + 1))
-        qty.append(oneIn(8) ? nil : Int64(rng.next(below: 10)))
-        days.append(oneIn(8) ? nil : Int32(rng.next(below: 400)))
-        paid.append(oneIn(6) ? nil : oneIn(2))
-        note.append(oneIn(4) ? nil : notes[rng.next(below: notes.count)])
-    }
-    let orders = try Table([("id", Column(int64: orderIDs)), ("user_id", Column(int64: userIDs)), ("total", Column(float64: totals)),
-                            ("qty", Column(int64: qty)), ("day", Column(date: days)), ("paid", Column(bool: paid)),
-                            ("note", Column(string: note))])
-    return (users, orders)
-}
+import SluiceTestSupport
 
 /// `column` at `rows` (-1 = null), value by value.
 private func naiveGather(_ column: Column, _ rows: [Int]) throws -> Column {
@@ -83,7 +50,7 @@ private let leftMeasures: [AggregateSpec.Measure] = [
 struct LateMaterializationTests {
     @Test("joins agree with nested loops", arguments: [0, 1, 63, 64, 65, 300])
     func joins(size: Int) throws {
-        let (users, orders) = try randomTables(size, seed: UInt64(size) + 11)
+        let (users, orders) = try randomUsersAndOrders(size, seed: UInt64(size) + 11)
         for kind in JoinSpec.Kind.allCases {
             let spec = JoinSpec(right: orders, on: [("id", "user_id")], kind: kind)
             let expected = try naiveJoin(users, orders, "id", "user_id", kind)
@@ -121,7 +88,7 @@ struct LateMaterializationTests {
     @Test("aggregates read through the join's row indices exactly as through built columns",
           arguments: [0, 1, 63, 64, 65, 300])
     func aggregates(size: Int) throws {
-        let (users, orders) = try randomTables(size, seed: UInt64(size) + 5)
+        let (users, orders) = try randomUsersAndOrders(size, seed: UInt64(size) + 5)
         let keySets = [["id", "email", "name", "created_at"], ["email"], ["note"], ["note", "day"], ["id", "note"], ["paid", "email"], []]
         for kind in JoinSpec.Kind.allCases {
             let spec = JoinSpec(right: orders, on: [("id", "user_id")], kind: kind)
@@ -167,7 +134,7 @@ struct LateMaterializationTests {
 
     @Test("select, drop and rename between a join and an aggregate")
     func projections() throws {
-        let (users, orders) = try randomTables(200, seed: 3)
+        let (users, orders) = try randomUsersAndOrders(200, seed: 3)
         let join = Step.join(JoinSpec(right: orders, on: [("id", "user_id")], kind: .left))
         let steps: [Step] = [
             join, .drop(["name"]), .rename([("email", "mail"), ("total", "amount")]),
@@ -207,7 +174,7 @@ struct LateMaterializationTests {
 
     @Test("joins after joins compose their row indices")
     func chainedJoins() throws {
-        let (users, orders) = try randomTables(120, seed: 9)
+        let (users, orders) = try randomUsersAndOrders(120, seed: 9)
         let notes = try Table([("note", Column(string: ["gift", "rush", nil])), ("priority", Column(int64: [1, 2, 3]))])
         let steps: [Step] = [
             .join(JoinSpec(right: orders, on: [("id", "user_id")], kind: .left)),

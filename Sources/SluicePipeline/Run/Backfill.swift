@@ -29,10 +29,18 @@ extension PipelineRunner {
     /// Runs every interval in [from, to], `parallel` runs at once, skipping succeeded ones
     /// unless the policy is `.all`. `progress` is called after each interval with
     /// (done, total).
+    ///
+    /// - Throws: ``PipelineError`` from ``Pipeline/bindColumns(variables:)`` (bound with the
+    ///   first interval's values) before any interval runs, when a column reference is wrong.
     public func backfill(from: Int64, to: Int64, parallel: Int = 1, policy: BackfillPolicy = .rerunFailedOnly,
                          params: [String: String] = [:],
                          progress: (@Sendable (Int, Int, RunSummary?) -> Void)? = nil) async throws -> BackfillSummary {
         let dates = try logicalDates(from: from, to: to)
+        // Column references are bound before the first interval runs (against its inputs):
+        // a typo fails the backfill here, with the same report as `sluice validate`.
+        if let first = dates.first {
+            _ = try pipeline.bindColumns(variables: try variables(for: RunRequest(logicalDate: first, params: params)))
+        }
         var summary = BackfillSummary()
         var pending = dates[...]
         var done = 0

@@ -104,7 +104,10 @@ public final class Scheduler: @unchecked Sendable {   // `active`, `tasks`, `ser
             let number: Int = lock.locked { serial += 1; return serial }
             let task = Task { [onEvent] in
                 do {
-                    let summary = try await entry.runner.run(RunRequest(logicalDate: logical, trigger: "scheduled"))
+                    let request = RunRequest(logicalDate: logical, trigger: "scheduled")
+                    // Column references are bound against this interval's inputs before anything runs.
+                    _ = try p.bindColumns(variables: try entry.runner.variables(for: request))
+                    let summary = try await entry.runner.run(request)
                     onEvent?(.runFinished(pipeline: p.name, summary: summary))
                 } catch {
                     onEvent?(.runError(pipeline: p.name, runID: runID, error: "\(error)"))

@@ -269,6 +269,8 @@ public struct LoadAction: Sendable {
     /// A file destination written as a Hive-partitioned Parquet dataset: one
     /// `col=value/` directory per value of these columns, each replaced whole and atomically.
     public var partitionBy: [String] = []
+    /// Where each column named by `key:` (then `partition:`) is written, for binding errors.
+    public var columnLocations: [String: ErrorLocation] = [:]
 }
 
 /// `shell:` — a command for /bin/sh. Its text is not templated: read the run's values

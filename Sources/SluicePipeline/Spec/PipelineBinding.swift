@@ -169,7 +169,8 @@ extension Pipeline {
                 }
                 for (what, column) in named where input!.schema.index(of: column) == nil {
                     let names = input!.schema.names
-                    problem(ErrorLocation(file: file, line: task.line, column: task.column),
+                    let written = action.columnLocations[what == "key" ? "key:" + column : what].flatMap { $0.line > 0 ? $0 : nil }
+                    problem(written ?? ErrorLocation(file: file, line: task.line, column: task.column),
                             "task \"\(task.name)\": load \(what) column \"\(column)\" is not a column of its input (columns: \(names.joined(separator: ", ")))",
                             suggestion(for: column, among: names).map { "did you mean `\($0)`?" })
                 }

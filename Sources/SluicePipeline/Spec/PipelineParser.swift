@@ -357,13 +357,20 @@ struct PipelineParser {
         case "load":
             var connection: String?, table: String?, mode = LoadMode.append, key: [String] = [], partition: String?
             var path: String?, format: String?, onSchemaChange = SchemaChangePolicy.add, onDuplicate: (DuplicatePolicy, Node)?
-            var partitionBy: [String] = []
+            var partitionBy: [String] = [], columnLocations: [String: ErrorLocation] = [:]
+            func locate(_ name: String, _ node: Node) {
+                columnLocations[name] = ErrorLocation(file: reader.file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
+            }
             for (k, _, value) in reader.mapping(body, what, allowed: Pipeline.loadSection.names) ?? [] {
                 switch k {
                 case "connection": connection = reader.string(value, "connection")
                 case "table": table = reader.string(value, "table")
-                case "key": key = reader.strings(value, "key") ?? []
-                case "partition": partition = reader.string(value, "partition")
+                case "key":
+                    key = reader.strings(value, "key") ?? []
+                    for (name, node) in zip(key, value.sequence.map { Array($0) } ?? [value]) { locate("key:" + name, node) }
+                case "partition":
+                    partition = reader.string(value, "partition")
+                    locate("partition", value)
                 case "partition_by": partitionBy = reader.strings(value, "partition_by") ?? []
                 case "file": path = reader.string(value, "file")
                 case "format": format = reader.string(value, "format")
@@ -417,7 +424,9 @@ struct PipelineParser {
             if !partitionBy.isEmpty { fail(body, "\(what): `partition_by:` applies to a `file:` load; a table load replaces a partition with `mode: replace_partition`") }
             var options = LoadOptions(mode: mode, key: key, partition: nil, onSchemaChange: onSchemaChange)
             options.onDuplicate = onDuplicate?.0 ?? .error
-            return .load(LoadAction(destination: .table(connection: connection, table: table, options: options), partition: partition))
+            var load = LoadAction(destination: .table(connection: connection, table: table, options: options), partition: partition)
+            load.columnLocations = columnLocations
+            return .load(load)
         case "shell":
             if case .scalar = body { return reader.string(body, "shell").map { .shell(ShellAction(command: $0)) } }
             var command: String?, environment: [String: String] = [:]

@@ -10,7 +10,28 @@ public final class EncodedRecords: @unchecked Sendable {   // written by one enc
     /// The batch row of each record.
     @exclusivity(unchecked) public private(set) var rows: [Int32] = []
 
-    init() {}
+    /// Kafka message attributes per record, when the output sets a key or headers:
+    /// `attributeCount` slots per record (the key, then each header), each a span of
+    /// ``attributeBytes``; a start of -1 is null (no key, header left out).
+    public private(set) var attributeCount = 0
+    @exclusivity(unchecked) public private(set) var attributeBytes: [UInt8] = []
+    @exclusivity(unchecked) var attributeSpans: [(start: Int, end: Int)] = []
+
+    init(attributes: Int = 0) { attributeCount = attributes }
+
+    /// Appends the next attribute of the record being written (nil: null).
+    func appendAttribute(_ bytes: UnsafeRawBufferPointer?) {
+        guard let bytes else { attributeSpans.append((-1, -1)); return }
+        let start = attributeBytes.count
+        attributeBytes.append(contentsOf: bytes)
+        attributeSpans.append((start, attributeBytes.count))
+    }
+
+    /// Attribute `slot` of record `i` (slot 0: the key, then the headers), nil when null.
+    package func attribute(_ slot: Int, of i: Int) -> ArraySlice<UInt8>? {
+        let span = attributeSpans[i * attributeCount + slot]
+        return span.start < 0 ? nil : attributeBytes[span.start..<span.end]
+    }
 
     deinit { writer.deallocate() }
 
@@ -70,3 +91,32 @@ extension ByteWriter {
     }
 }
 
+extension ByteWriter {
+    /// Appends a Kafka key or header value: a string as its text (JSON as written stays
+    /// JSON), anything else as its JSON text without quotes.
+    mutating func putAttributeText(_ source: CellSource, _ raw: [UInt8]?, row: Int) {
+        if case .string(let strings) = source, raw?[row] != RecordDecoder.asWritten {
+            let bytes = strings[row]
+            reserve(bytes.count)
+            if bytes.count > 0 { put(bytes.baseAddress!, bytes.count) }
+            return
+        }
+        let start = count
+        raw.withUnsafeBufferPointerIfPresent { putJSONValue(source, nil, $0, row: row) }
+        // Dates, timestamps and bytes are JSON strings: their text goes without the quotes.
+        if count - start >= 2, base[start] == 0x22, base[count - 1] == 0x22, !(raw?[row] == RecordDecoder.asWritten) {
+            (base + start).update(from: base + start + 1, count: count - start - 2)
+            count -= 2
+        }
+    }
+}
+
+extension Optional where Wrapped == [UInt8] {
+    /// Calls `body` with a pointer to the bytes, or nil.
+    func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafePointer<UInt8>?) -> R) -> R {
+        switch self {
+        case .some(let array): array.withUnsafeBufferPointer { body($0.baseAddress) }
+        case .none: body(nil)
+        }
+    }
+}

@@ -190,16 +190,31 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
             }
         }
 
+        // Kafka keys and headers: per output, one column per expression over the output record.
+        let endpoints = [spec.output] + spec.outputs.map(\.endpoint)
+        let attributes: [[(column: Column, raw: [UInt8]?)]] = endpoints.map { endpoint in
+            guard let kafka = endpoint.kafka, kafka.key != nil || !kafka.headers.isEmpty else { return [] }
+            return ([kafka.key] + kafka.headers.map(\.expression)).map { text in
+                guard let text else { return (ColumnBuilder(type: .string).finishNulls(batch.count), nil) }
+                let (column, raw, errors) = state.value(text, alive: alive)
+                for (row, message) in errors { fail(row, spec.processors.count + 1, "output \(endpoint.kafka!.topic): \(message)") }
+                return (column, raw)
+            }
+        }
+
         // Encode outputs, a column source per field. A field the record lacked (null, not
         // held as `null`) is left out of records that pass through, as the record had it;
         // fields set by processors (enrich, map) are always written.
-        let outputs = outputNames.map { _ in EncodedRecords() }
+        let outputs = attributes.map { EncodedRecords(attributes: $0.count) }
+        let attributeSources = attributes.map { $0.map { (source: CellSource($0.column), validity: $0.column.validity, raw: $0.raw) } }
+        var attributeWriter = ByteWriter(capacity: 256)
+        defer { attributeWriter.deallocate() }
         let sources = state.columns.map(CellSource.init)
         let validity = state.columns.map(\.validity)
         let keys: [[UInt8]] = state.names.map { Array((jsonString($0) + ":").utf8) }
         let passThrough = state.passThrough
         var filtered = 0
-        withExtendedLifetime(state.columns) {
+        withExtendedLifetime((state.columns, attributes)) {
             let rawPointers: [UnsafeMutableBufferPointer<UInt8>?] = state.raw.map { r in
                 r.map { a in
                     let p = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Swift.max(a.count, 1))
@@ -228,12 +243,18 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
                 }
                 out.writer.put("}")
                 out.finishRecord(row: row)
+                for (source, validity, raw) in attributeSources[d] {
+                    if let validity, !validity.isValid(row) { out.appendAttribute(nil); continue }
+                    attributeWriter.count = 0
+                    attributeWriter.putAttributeText(source, raw, row: row)
+                    out.appendAttribute(UnsafeRawBufferPointer(start: attributeWriter.base, count: attributeWriter.count))
+                }
             }
         }
         let dead = EncodedRecords()
         var reasons: [(row: Int, step: Int, processor: String, message: String)] = []
         for f in failures.sorted(by: { $0.row < $1.row }) {
-            let name = f.step == 0 ? "parse" : spec.processors[f.step - 1].kind
+            let name = f.step == 0 ? "parse" : f.step > spec.processors.count ? "output" : spec.processors[f.step - 1].kind
             DeadLetterEnvelope.write(into: dead, batch: batch, row: f.row, processor: name, step: f.step, error: f.message, time: now)
             reasons.append((f.row, f.step, name, f.message))
         }

@@ -3,11 +3,11 @@ import SluiceCore
 
 /// Builds librdkafka configurations: Sluice's settings first, then the user's
 /// pass-through properties (which win).
-enum KafkaConfiguration {
+package enum KafkaConfiguration {
     /// A new `rd_kafka_conf_t` with `properties` set.
     ///
     /// - Throws: ``StreamError`` `.kafka` naming the property librdkafka rejected.
-    static func make(_ properties: [(String, String)]) throws -> OpaquePointer {
+    package static func make(_ properties: [(String, String)]) throws -> OpaquePointer {
         let conf = rd_kafka_conf_new()!
         var errbuf = [CChar](repeating: 0, count: 512)
         for (key, value) in properties where Secrets.isSecretKey(key) { Secrets.register(value) }
@@ -31,7 +31,7 @@ enum KafkaConfiguration {
     }
 
     /// Creates a client handle from `conf` (which it takes over).
-    static func client(_ type: rd_kafka_type_t, _ conf: OpaquePointer) throws -> OpaquePointer {
+    package static func client(_ type: rd_kafka_type_t, _ conf: OpaquePointer) throws -> OpaquePointer {
         var errbuf = [CChar](repeating: 0, count: 512)
         guard let rk = rd_kafka_new(type, conf, &errbuf, errbuf.count) else {
             throw StreamError(.kafka, message: "cannot create the Kafka client: \(String(cString: errbuf))")
@@ -41,6 +41,6 @@ enum KafkaConfiguration {
 }
 
 /// The text of a librdkafka error code.
-func kafkaErrorText(_ err: rd_kafka_resp_err_t) -> String {
+package func kafkaErrorText(_ err: rd_kafka_resp_err_t) -> String {
     String(cString: rd_kafka_err2str(err))
 }

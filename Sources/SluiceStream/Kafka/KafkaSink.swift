@@ -1,4 +1,5 @@
 import CRdKafka
+import SluiceCore
 
 /// Produces records to a topic with an idempotent producer. Each message carries
 /// its batch ticket and row; the delivery report acknowledges it to the
@@ -11,12 +12,20 @@ final class KafkaSink: RecordSink {
     private var rkt: OpaquePointer!
     private let tracker: DeliveryTracker
     private let index: Int
+    /// Header names (in attribute order after the key), when the output sets a key or headers.
+    private let headerNames: [String]
+    private let setsAttributes: Bool
+    /// Key and headers of messages whose delivery failed, by (ticket, row), for their retry.
+    private let retained = Lock()
+    private var failedAttributes: [Int: [ArraySlice<UInt8>?]] = [:]   // guarded by `retained`
 
     init(name: String, _ endpoint: KafkaEndpoint, tracker: DeliveryTracker, index: Int) throws {
         self.name = name
         self.topic = endpoint.topic
         self.tracker = tracker
         self.index = index
+        headerNames = endpoint.headers.map(\.name)
+        setsAttributes = endpoint.key != nil || !endpoint.headers.isEmpty
         let conf = try KafkaConfiguration.make(KafkaConfiguration.properties(endpoint, defaults: [
             ("enable.idempotence", "true"),
             ("linger.ms", "5"),
@@ -27,7 +36,7 @@ final class KafkaSink: RecordSink {
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(self).toOpaque())
         rd_kafka_conf_set_dr_msg_cb(conf) { _, message, opaque in
             let sink = Unmanaged<KafkaSink>.fromOpaque(opaque!).takeUnretainedValue()
-            sink.delivered(message!.pointee)
+            sink.delivered(message!)
         }
         rk = try KafkaConfiguration.client(RD_KAFKA_PRODUCER, conf)
         rkt = rd_kafka_topic_new(rk, topic, nil)
@@ -38,13 +47,15 @@ final class KafkaSink: RecordSink {
         UnsafeMutableRawPointer(bitPattern: UInt(ticket) << 20 | UInt(row))!
     }
 
-    private func delivered(_ m: rd_kafka_message_t) {
+    private func delivered(_ message: UnsafePointer<rd_kafka_message_t>) {
+        let m = message.pointee
         let bits = UInt(bitPattern: m._private)
         let ticket = Int(bits >> 20), row = Int(bits & 0xFFFFF)
         if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
             tracker.acknowledge(ticket, sink: index)
         } else {
             let payload = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? []
+            if setsAttributes { retain(message, ticket: ticket, row: row) }
             tracker.fail(ticket, row: row, sink: index, payload: payload, error: kafkaErrorText(m.err))
         }
     }
@@ -66,15 +77,71 @@ final class KafkaSink: RecordSink {
         }
     }
 
+    /// Produces a message with its key and headers (`attributes`: the key, then each header).
+    private func produce(_ p: UnsafeRawPointer?, _ n: Int, attributes: [ArraySlice<UInt8>?], ticket: Int, row: Int) {
+        while true {
+            var headers: OpaquePointer? = nil
+            if attributes.count > 1 {
+                headers = rd_kafka_headers_new(attributes.count - 1)
+                for (name, value) in zip(headerNames, attributes.dropFirst()) {
+                    guard let value else { continue }
+                    value.withUnsafeBytes { _ = rd_kafka_header_add(headers, name, -1, $0.baseAddress, $0.count) }
+                }
+            }
+            let key = attributes.first ?? nil
+            let err = (key ?? []).withUnsafeBytes { k in
+                sluice_kafka_produce(rk, topic, p, n, key == nil ? nil : k.baseAddress, key == nil ? 0 : k.count, headers,
+                                     Self.opaque(ticket: ticket, row: row))
+            }
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            if let headers { rd_kafka_headers_destroy(headers) }
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                rd_kafka_poll(rk, 20)   // backpressure: wait for deliveries
+                continue
+            }
+            tracker.fail(ticket, row: row, sink: index,
+                         payload: Array(UnsafeRawBufferPointer(start: p, count: n)), error: kafkaErrorText(err))
+            return
+        }
+    }
+
+    /// Keeps a failed message's key and headers for its retry.
+    private func retain(_ message: UnsafePointer<rd_kafka_message_t>, ticket: Int, row: Int) {
+        let m = message.pointee
+        var attributes: [ArraySlice<UInt8>?] = [m.key.map { ArraySlice(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }]
+        var headers: OpaquePointer? = nil
+        _ = rd_kafka_message_headers(message, &headers)
+        for name in headerNames {
+            var value: UnsafeRawPointer? = nil, size = 0
+            if let headers, rd_kafka_header_get_last(headers, name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let value {
+                attributes.append(ArraySlice(UnsafeRawBufferPointer(start: value, count: size)))
+            } else {
+                attributes.append(nil)
+            }
+        }
+        retained.locked { failedAttributes[ticket << 20 | row] = attributes }
+    }
+
     func send(_ records: EncodedRecords, ticket: Int) throws {
+        var attributes: [ArraySlice<UInt8>?] = []
         for i in 0..<records.count {
             let r = records.record(i)
-            try produce(r.baseAddress, r.count, ticket: ticket, row: Int(records.rows[i]))
+            if records.attributeCount > 0 {
+                attributes.removeAll(keepingCapacity: true)
+                for slot in 0..<records.attributeCount { attributes.append(records.attribute(slot, of: i)) }
+                produce(r.baseAddress, r.count, attributes: attributes, ticket: ticket, row: Int(records.rows[i]))
+            } else {
+                try produce(r.baseAddress, r.count, ticket: ticket, row: Int(records.rows[i]))
+            }
         }
         rd_kafka_poll(rk, 0)
     }
 
     func send(record: [UInt8], ticket: Int, row: Int) throws {
+        if setsAttributes, let attributes = retained.locked({ failedAttributes.removeValue(forKey: ticket << 20 | row) }) {
+            record.withUnsafeBytes { produce($0.baseAddress, $0.count, attributes: attributes, ticket: ticket, row: row) }
+            return
+        }
         try record.withUnsafeBytes { try produce($0.baseAddress, $0.count, ticket: ticket, row: row) }
     }
 

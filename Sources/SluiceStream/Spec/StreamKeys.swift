@@ -10,6 +10,7 @@ extension StreamSpec {
         SpecKey("output", "endpoint", required: true, doc: "Where processed records go.", example: "output: { file: processed.jsonl }"),
         SpecKey("outputs", "mapping of name: endpoint", doc: "More outputs that `route` sends records to by name.", example: "outputs: { purchases: { file: purchases.jsonl } }"),
         SpecKey("dead_letter", "endpoint", required: true, doc: "Where records that fail go, with the reason.", example: "dead_letter: { file: dlq.jsonl }"),
+        SpecKey("fields", "list of field names", doc: "The fields input records carry (required or not). Every field a processor, route or Kafka key/header names is bound against them, and the fields processors add, at `sluice stream validate` and before `stream run`. Without it, the fields validate (`required`, `types`) and enrich `defaults` name are the record's fields; with neither, input field names are not checked.", example: "fields: [user_id, event_type, timestamp, country, metadata]"),
         SpecKey("settings", "mapping", doc: "Batching, retries and intervals (see Settings).", example: "settings: { batch_size: 10000 }"),
         SpecKey("kafka", "mapping", doc: "Defaults for every Kafka endpoint: `brokers` and `properties`.", example: "kafka: { brokers: \"${KAFKA_BROKERS}\" }"),
         SpecKey("alerts", "mapping", doc: "Alert rules and channels (over `sluice.yaml` defaults): DLQ rate, consumer lag.", example: "alerts: { rules: [{ dlq_rate: 0.05 }], channels: [{ command: ./notify.sh }] }"),
@@ -25,6 +26,8 @@ extension StreamSpec {
         SpecKey("brokers", "host:port list", doc: "Bootstrap brokers (default: the top-level `kafka.brokers`).", example: "#   brokers: \"127.0.0.1:9092\""),
         SpecKey("group", "consumer group", doc: "The consumer group that owns the offsets (inputs only, required there).", example: "#   group: processor"),
         SpecKey("properties", "mapping of librdkafka property: value", doc: "Client properties, merged over the top-level ones.", example: "#   properties: { compression.type: zstd }"),
+        SpecKey("key", "expression", doc: "Outputs only: each message's key, an expression over the output record (a string is written as its text, other values as JSON; null: no key). Bound at validate.", example: "output: { kafka: { topic: processed, key: user_id } }"),
+        SpecKey("headers", "mapping of header name: expression", doc: "Outputs only: message headers (record batch v2), each an expression over the output record; a null value leaves that header out. Bound at validate.", example: "#   headers: { event_type: event_type, source: \"'sluice'\" }"),
     ])
 
     public static let settingsSection = SpecSection("Settings", summary: "How the stream batches, retries and reports.", keys: [

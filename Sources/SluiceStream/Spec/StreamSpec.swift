@@ -27,10 +27,15 @@ public struct StreamSpec: Sendable {
     /// Where failed records go, wrapped in an envelope (see ``DeadLetterEnvelope``).
     public var deadLetter: Endpoint
     public var settings: StreamSettings
+    /// The fields input records carry (`fields:`), which every processor reference is bound
+    /// against; nil when not declared (then the fields validate and enrich defaults name are
+    /// the record's fields, see ``declaredInputFields``).
+    public var fields: [String]?
 
     public init(name: String = "stream", input: Endpoint, processors: [ProcessorSpec], output: Endpoint,
                 outputs: [(name: String, endpoint: Endpoint)] = [], deadLetter: Endpoint,
-                settings: StreamSettings = StreamSettings()) {
+                settings: StreamSettings = StreamSettings(), fields: [String]? = nil) {
+        self.fields = fields
         self.name = name
         self.input = input
         self.processors = processors
@@ -61,12 +66,28 @@ public struct KafkaEndpoint: Sendable, Equatable {
     public var group: String?
     /// librdkafka properties passed through unchanged (`auto.offset.reset`, `compression.type`, …).
     public var properties: [String: String]
+    /// An expression over the output record giving each message's key (outputs only; nil: no key).
+    public var key: String?
+    /// Message headers, each an expression over the output record (outputs only; a null value
+    /// leaves the header out).
+    public var headers: [KafkaHeader] = []
 
     public init(topic: String, brokers: String, group: String? = nil, properties: [String: String] = [:]) {
         self.topic = topic
         self.brokers = brokers
         self.group = group
         self.properties = properties
+    }
+}
+
+/// A Kafka message header of an output: its name and the expression that gives its value.
+public struct KafkaHeader: Sendable, Equatable {
+    public var name: String
+    public var expression: String
+
+    public init(name: String, expression: String) {
+        self.name = name
+        self.expression = expression
     }
 }
 

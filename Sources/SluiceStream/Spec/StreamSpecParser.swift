@@ -37,6 +37,13 @@ extension StreamSpec {
     }
 }
 
+extension StreamSpec {
+    /// The input fields processors are bound against: ``fields``, or else the fields validate
+    /// (`required`, `types`) and enrich `defaults` name; nil when the spec declares none
+    /// (then input field names are not checked).
+    public var declaredInputFields: [String]? { StreamSpecParser.declaredInputFields(processors, fields: fields) }
+}
+
 /// Turns YAML nodes into a ``StreamSpec``, collecting located problems.
 struct StreamSpecParser {
     let file: String
@@ -121,16 +128,24 @@ struct StreamSpecParser {
             }
             return value
         }
-        let input = required("input", example: "{ file: events.jsonl }").flatMap { endpoint($0, "input", kafkaDefaults, isInput: true) }
-        let output = required("output", example: "{ file: processed.jsonl }").flatMap { endpoint($0, "output", kafkaDefaults, isInput: false) }
-        let deadLetter = required("dead_letter", example: "{ file: dlq.jsonl }").flatMap { endpoint($0, "dead_letter", kafkaDefaults, isInput: false) }
+        var outputExpressions: [(text: String, node: Node)] = []   // Kafka keys and headers, over the output record
+        var ignored: [(text: String, node: Node)] = []
+        let input = required("input", example: "{ file: events.jsonl }").flatMap { endpoint($0, "input", kafkaDefaults, isInput: true, expressions: &ignored) }
+        let output = required("output", example: "{ file: processed.jsonl }").flatMap {
+            endpoint($0, "output", kafkaDefaults, isInput: false, expressions: &outputExpressions)
+        }
+        let deadLetter = required("dead_letter", example: "{ file: dlq.jsonl }").flatMap { endpoint($0, "dead_letter", kafkaDefaults, isInput: false, expressions: &ignored) }
+        if !ignored.isEmpty {
+            for (_, node) in ignored { report(node, "`key` and `headers` apply to `output` and `outputs` only", hint: "dead-letter envelopes keep the input's position; remove it here") }
+        }
         var outputs: [(name: String, endpoint: Endpoint)] = []
         if let node = nodes["outputs"]?.1, let entries = mapping(node, "outputs", example: "{ purchases: { file: purchases.jsonl } }") {
             for (name, keyNode, value) in entries {
                 if name == "output" || name == "dead_letter" { report(keyNode, "output name \"\(name)\" is reserved") }
-                if let e = endpoint(value, "output \"\(name)\"", kafkaDefaults, isInput: false) { outputs.append((name, e)) }
+                if let e = endpoint(value, "output \"\(name)\"", kafkaDefaults, isInput: false, expressions: &outputExpressions) { outputs.append((name, e)) }
             }
         }
+        let fields = nodes["fields"].map { strings($0.1, "a field name") }
         var processors: [ProcessorSpec] = []
         var processorNodes: [Node] = []
         if let node = required("processors", example: "[ { validate: { required: [id] } } ]") {
@@ -143,14 +158,15 @@ struct StreamSpecParser {
             }
         }
         let settings = settings(nodes["settings"]?.1)
-        checkFields(processors, processorNodes, outputNames: ["output"] + outputs.map(\.name))
+        checkFields(processors, processorNodes, outputNames: ["output"] + outputs.map(\.name),
+                    declared: fields.map { ($0, nodes["fields"]!.1) }, outputExpressions: outputExpressions)
         if let input, case .kafka(let k) = input, k.group == nil {
             report(nodes["input"]?.1, "a Kafka input needs `group` (the consumer group that owns the offsets)")
         }
         guard let input, let output, let deadLetter else { return nil }
         let name = string(nodes["stream"]?.1, "stream") ?? "stream"
         return StreamSpec(name: name, input: input, processors: processors, output: output, outputs: outputs,
-                          deadLetter: deadLetter, settings: settings)
+                          deadLetter: deadLetter, settings: settings, fields: fields)
     }
 
     func kafkaDefaults(_ node: Node?) -> KafkaEndpoint {
@@ -174,7 +190,8 @@ struct StreamSpecParser {
         return result
     }
 
-    func endpoint(_ node: Node, _ what: String, _ defaults: KafkaEndpoint, isInput: Bool) -> Endpoint? {
+    func endpoint(_ node: Node, _ what: String, _ defaults: KafkaEndpoint, isInput: Bool,
+                  expressions: inout [(text: String, node: Node)]) -> Endpoint? {
         guard let entries = mapping(node, what, example: "{ file: events.jsonl } or { kafka: { topic: events } }") else { return nil }
         guard entries.count == 1 else {
             report(node, "\(what) needs exactly one of: file, kafka")
@@ -198,6 +215,17 @@ struct StreamSpecParser {
                         if !isInput { report(keyNode, "`group` applies to a Kafka input only") }
                         k.group = string(v, "group")
                     case "properties": k.properties.merge(properties(v)) { $1 }
+                    case "key":
+                        if isInput { report(keyNode, "`key` applies to a Kafka output only") }
+                        k.key = string(v, "key")
+                        if let text = k.key { expressions.append((text, v)) }
+                    case "headers":
+                        if isInput { report(keyNode, "`headers` applies to a Kafka output only") }
+                        for (name, _, expression) in mapping(v, "headers", example: "{ event_type: event_type }") ?? [] {
+                            guard let text = string(expression, "a header expression") else { continue }
+                            k.headers.append(KafkaHeader(name: name, expression: text))
+                            expressions.append((text, expression))
+                        }
                     default: unknownKey(key, keyNode, in: "a kafka endpoint", allowed: Self.kafkaKeys)
                     }
                 }
@@ -348,17 +376,48 @@ struct StreamSpecParser {
 
     // MARK: Expressions and fields
 
-    /// Parses every expression and checks field references: before a `map` any
-    /// field may come from the input; after it only the mapped fields exist.
-    func checkFields(_ processors: [ProcessorSpec], _ nodes: [Node], outputNames: [String]) {
-        var known: [String]? = nil   // nil: open (input fields are not declared)
+    /// The fields input records carry, as far as the spec declares them: `fields:`, or else
+    /// the fields validate (`required`, `types`) and enrich `defaults` name before the first
+    /// `map`; nil when neither says (then input field names are not checked).
+    static func declaredInputFields(_ processors: [ProcessorSpec], fields: [String]?) -> [String]? {
+        if let fields { return fields }
+        var names: [String] = []
+        for processor in processors {
+            switch processor {
+            case .validate(let v): names += v.required + v.types.map(\.field)
+            case .enrich(let e): names += e.defaults.map(\.name)
+            case .map: break
+            case .filter, .route: continue
+            }
+            if case .map = processor { break }
+        }
+        var seen = Set<String>()
+        let unique = names.filter { seen.insert($0).inserted }
+        return unique.isEmpty ? nil : unique
+    }
+
+    /// Binds every field reference: parses every expression and checks each field it reads
+    /// against the fields that exist at that point — the declared input fields
+    /// (``declaredInputFields(_:fields:)``) plus those enrich adds; after a `map`, only the
+    /// fields it keeps. Kafka keys and headers are bound against the output record. Every
+    /// problem is reported at its line and column, with "did you mean".
+    func checkFields(_ processors: [ProcessorSpec], _ nodes: [Node], outputNames: [String],
+                     declared: (names: [String], node: Node)?, outputExpressions: [(text: String, node: Node)]) {
+        var known = Self.declaredInputFields(processors, fields: declared?.names)   // nil: open (input fields not declared)
+        var afterMap = false
+        func unknown(_ name: String, at node: Node, _ detail: String) {
+            let declaration = afterMap ? "add it to the map"
+                : declared == nil ? "the input fields are those validate (`required`, `types`) and enrich `defaults` name: declare every field records carry in `fields:`"
+                : "add it to `fields:` if input records carry it, or set it with enrich before this point"
+            let hint = suggestion(for: name, among: known ?? []).map { "did you mean `\($0)`? Or \(declaration)" } ?? declaration
+            report(node, "no field \"\(name)\" at this point (fields: \((known ?? []).joined(separator: ", ")))\(detail)", hint: hint)
+        }
         func check(_ text: String, _ node: Node) {
             do {
                 let expression = try Expression(parsing: text)
                 if let known {
                     for (name, position) in columnReferences(expression.root) where !known.contains(name) {
-                        let hint = suggestion(for: name, among: known).map { "did you mean `\($0)`?" }
-                        report(node, "no field \"\(name)\" at this point (fields: \(known.joined(separator: ", ")))\n  \(text)\n  \(String(repeating: " ", count: position))^", hint: hint)
+                        unknown(name, at: node, "\n  \(text)\n  \(String(repeating: " ", count: position))^")
                     }
                 }
             } catch let error as ExpressionError {
@@ -372,7 +431,16 @@ struct StreamSpecParser {
             func valueNode(_ key: String) -> Node { body.mapping?[key] ?? body }
             switch processor {
             case .validate(let v):
-                if let known { for f in v.required + v.types.map(\.field) where !known.contains(f) { report(body, "no field \"\(f)\" at this point", hint: suggestion(for: f, among: known).map { "did you mean `\($0)`?" }) } }
+                if let known {
+                    let requiredNodes = valueNode("required").sequence.map { Array($0) } ?? []
+                    for (i, f) in v.required.enumerated() where !known.contains(f) {
+                        unknown(f, at: i < requiredNodes.count ? requiredNodes[i] : valueNode("required"), "")
+                    }
+                    let typesNode = valueNode("types")
+                    for f in v.types.map(\.field) where !known.contains(f) {
+                        unknown(f, at: typesNode.mapping?.first(where: { $0.key.scalar?.string == f })?.key ?? typesNode, "")
+                    }
+                }
                 if let c = v.check { check(c, valueNode("check")) }
             case .enrich(let e):
                 let fieldsNode = valueNode("fields")
@@ -381,6 +449,7 @@ struct StreamSpecParser {
             case .map(let m):
                 for (name, text) in m.fields { check(text, body.mapping?[name] ?? body) }
                 known = m.fields.map(\.name)
+                afterMap = true
             case .filter(let text):
                 check(text, body)
             case .route(let rules):
@@ -394,6 +463,7 @@ struct StreamSpecParser {
                 }
             }
         }
+        for (text, node) in outputExpressions { check(text, node) }
     }
 }
 

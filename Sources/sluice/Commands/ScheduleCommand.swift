@@ -47,6 +47,9 @@ struct ScheduleCommand: AsyncParsableCommand {
         guard let graceSeconds = parseDuration(grace) else { throw ValidationError("--grace must be a duration like 30s or 2m, not '\(grace)'") }
         var entries: [Scheduler.Entry] = []
         let specs = try pipelines.map(loadPipeline)
+        // Column references are bound before the scheduler starts (and again, with each run's
+        // values, before that run): a typo stops here with the `sluice validate` report.
+        for spec in specs { _ = try spec.bindColumns() }
         let stores = try specs.map { try StateStore(url: state ?? StateStore.defaultURL(for: $0)) }
         let observability = try makeObservability(for: Array(zip(specs, stores)))
         let server = try metricsOptions.start(observability)

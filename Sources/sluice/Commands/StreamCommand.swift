@@ -49,6 +49,11 @@ struct StreamCommand: ParsableCommand {
             print("\(spec): ok — stream \(parsed.name): \(describe(parsed.input)) → [\(processors)] → \(describe(parsed.output))"
                   + parsed.outputs.map { ", \($0.name): \(describe($0.endpoint))" }.joined()
                   + "; dead letters → \(describe(parsed.deadLetter))")
+            if let fields = parsed.declaredInputFields {
+                print("  fields bound against: \(fields.joined(separator: ", ")) (from \(parsed.fields == nil ? "validate and enrich defaults" : "`fields:`")) and those processors add")
+            } else {
+                print("  input fields are not declared: names read before a map are not checked (declare them with `fields:`)")
+            }
         }
 
         func describe(_ endpoint: Endpoint) -> String {
