@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -59,7 +60,7 @@ struct LargeFieldMemoryTests {
 
     @Test("a 200 MB field reads with memory bounded by a small multiple of it", arguments: ["csv", "jsonl"])
     func largeField(format: String) throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("large-field")
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("big.\(format)").path
         if format == "csv" {

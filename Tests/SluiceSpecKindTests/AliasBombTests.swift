@@ -34,7 +34,7 @@ struct AliasBombTests {
          bomb(levels: 9) + "steps:\n  - select: [a]\n  - drop: *x9\n"),
     ]
 
-    @Test("a billion laughs is refused in every spec kind, located, within a second", arguments: 0..<4)
+    @Test("a billion laughs is refused in every spec kind, located, within seconds", arguments: 0..<4)
     func refused(kind: Int) throws {
         let (name, parse, text) = Self.kinds[kind]
         let clock = ContinuousClock()
@@ -47,7 +47,7 @@ struct AliasBombTests {
             #expect((error.location?.line ?? 0) > 0 && error.location?.file != nil, "\(name): \(error)")
             #expect(error.category == .usage, "\(name): \(error)")
         }
-        #expect(clock.now - started < .seconds(1), "\(name) took \(clock.now - started)")
+        #expect(clock.now - started < .seconds(5), "\(name) took \(clock.now - started)")
     }
 
     @Test("a few levels of aliases stay allowed in every spec kind's YAML", arguments: 0..<4)
