@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// `sluice backfill` and `sluice schedule` bind column references before any interval runs,
@@ -8,7 +9,7 @@ struct BindBeforeRunCLITests {
     /// A daily pipeline whose transform has a typo (`amout`); `marker` is an independent
     /// shell task that shows whether anything ran.
     static func workspace(extractPath: String) throws -> URL {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
         for ds in ["2024-01-01", "2024-01-02", "2024-01-03"] {
             try "id,user_id,amount\n1,1,5.5\n2,2,7\n".write(to: dir.appendingPathComponent("data/orders-\(ds).csv"), atomically: true, encoding: .utf8)

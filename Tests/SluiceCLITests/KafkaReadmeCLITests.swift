@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// The README's Kafka walk-through, as a new user runs it: a mock cluster in the background,
@@ -7,7 +8,7 @@ import Testing
 struct KafkaReadmeCLITests {
     @Test("mock-cluster keeps serving in the background and says what it retains; produce + stream run --stop-at-end process every event")
     func walkThrough() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         let cluster = Process()
         cluster.executableURL = CLI.binary

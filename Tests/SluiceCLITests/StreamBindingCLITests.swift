@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 
 /// `sluice stream validate` and `stream run` bind every field a stream spec names before
@@ -21,7 +22,7 @@ struct StreamBindingCLITests {
 
     @Test("validate reports every field typo at file:line:column with did-you-mean (exit 2); run refuses before reading")
     func typos() throws {
-        let dir = try CLI.temporaryDirectory()
+        let dir = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.spec.write(to: dir.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
         try #"{"user_id":"u1","event_type":"a"}"#.appending("\n").write(to: dir.appendingPathComponent("in.jsonl"), atomically: true, encoding: .utf8)

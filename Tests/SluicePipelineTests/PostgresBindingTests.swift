@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceSQL
+import SluiceTestSupport
 import Testing
 @testable import SluicePipeline
 

@@ -1,5 +1,6 @@
 import CRdKafka
 import Foundation
+import SluiceTestSupport
 import Testing
 @testable import SluiceStream
 
