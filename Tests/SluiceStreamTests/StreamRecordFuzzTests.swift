@@ -13,6 +13,7 @@ private let corpusDirectory = URL(fileURLWithPath: #filePath).deletingLastPathCo
 private let specs = [
     """
     stream: typed
+    fields: [user_id, event_type, timestamp, n, amount, ok, day, metadata]
     input: { kafka: { brokers: "127.0.0.1:1", topic: events, group: g } }
     processors:
       - validate:

@@ -17,7 +17,7 @@ enum Harness {
 
     static let target: String = {
         guard let name = getenv("SLUICE_FUZZ_TARGET").map({ String(cString: $0) }), targets.contains(name) else {
-            fputs("sluice-fuzz: set SLUICE_FUZZ_TARGET to one of \(targets.joined(separator: ", "))\n", stderr)
+            print("sluice-fuzz: set SLUICE_FUZZ_TARGET to one of \(targets.joined(separator: ", "))")
             exit(2)
         }
         return name
