@@ -11,9 +11,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(path: "Sluice")],
     targets: [
+        .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "sluice-fuzz",
             dependencies: [
+                "CFuzzDriver",
                 .product(name: "SluiceCore", package: "Sluice"),
                 .product(name: "SluiceFormats", package: "Sluice"),
                 .product(name: "SluiceStream", package: "Sluice"),

@@ -1,3 +1,4 @@
+import CFuzzDriver
 import SluiceCore
 import SluiceFormats
 import SluicePipeline
@@ -90,4 +91,13 @@ enum Harness {
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     Harness.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
+}
+
+/// The executable's entry point: SwiftPM links an executable's `main` as `<module>_main`,
+/// so libFuzzer's own `main` is not used; its driver runs the harness.
+@_cdecl("sluice_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzzOneInput(data, size) }
 }
