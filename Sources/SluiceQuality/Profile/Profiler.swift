@@ -34,7 +34,7 @@ public enum Profiler {
     }
 
     private static func profileStrings(_ column: Column, _ profile: inout ColumnProfile, _ topCount: Int, _ limit: Int) {
-        let set = BytesHashSet(expected: Swift.min(column.count, limit, 1 << 16))
+        let set = BytesHashMap(expected: Swift.min(column.count, limit, 1 << 16))
         var counts: [Int] = []
         var sketch: HyperLogLog?
         var minLength = Int.max, maxLength = 0, totalLength = 0
@@ -46,21 +46,20 @@ public enum Profiler {
                 let bytes = view[i]
                 if sketch == nil {
                     if set.count < limit || set.contains(bytes) {
-                        let entry = set.entry(inserting: bytes)
+                        let entry = set.insert(bytes).entry
                         if entry == counts.count { counts.append(0) }
                         counts[entry] += 1
                     } else {
                         // One value past the limit: every value so far seeds the sketch, and the set stops growing.
                         var seeded = HyperLogLog()
                         for e in 0..<set.count {
-                            var member = Array(set.string(at: e).utf8)
-                            member.withUnsafeMutableBufferPointer { seeded.add(hash: hashBytes(UnsafeBufferPointer($0))) }
+                            set.withBytes(at: e) { seeded.add(hash: KeyHash.hash($0)) }
                         }
-                        seeded.add(hash: hashBytes(bytes))
+                        seeded.add(hash: KeyHash.hash(bytes))
                         sketch = seeded
                     }
                 } else {
-                    sketch!.add(hash: hashBytes(bytes))
+                    sketch!.add(hash: KeyHash.hash(bytes))
                     if let entry = set.entry(of: bytes) { counts[entry] += 1 }
                 }
                 var scalars = 0   // characters of a string, bytes of a binary value

@@ -106,7 +106,7 @@ extension UInt8: ScanElement {
     func value(as type: DataType) -> Value { .bool(self != 0) }
 }
 extension Double: ScanElement {
-    @inline(__always) var scanKey: Int64 { doubleKey(self) }
+    @inline(__always) var scanKey: Int64 { KeyHash.key(self) }
     @inline(__always) var integerValue: Int64 { Int64(self) }
     func value(as type: DataType) -> Value { .float64(self) }
 }
@@ -280,17 +280,17 @@ final class FixedDistinctKernel: FailingRowsKernel, BlockKernel {
 /// Distinct strings through a byte-string hash set; repeats are the failing rows.
 final class StringDistinctKernel: FailingRowsKernel, BlockKernel {
     let strings: StringsView
-    let set: BytesHashSet
+    let set: BytesHashMap
 
     init(_ column: Column) {
         strings = column.unsafeStrings()
-        set = BytesHashSet(expected: Swift.min(column.count, 1 << 16))
+        set = BytesHashMap(expected: Swift.min(column.count, 1 << 16))
         super.init(count: column.count)
     }
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set, strings = self.strings
-        markFailing(start, end, validity) { row in !set.insert(strings[row]) }
+        markFailing(start, end, validity) { row in !set.insert(strings[row]).inserted }
     }
 
     override func finish() -> MetricValue {
@@ -328,7 +328,7 @@ final class FixedMembershipKernel: FailingRowsKernel, BlockKernel {
 
     private func consumeAsDouble(_ values: UnsafePointer<Int64>, _ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set
-        markFailing(start, end, validity) { row in !set.contains(doubleKey(Double(values[row]))) }
+        markFailing(start, end, validity) { row in !set.contains(KeyHash.key(Double(values[row]))) }
     }
 }
 
@@ -356,9 +356,9 @@ final class IntegralMembershipKernel: FailingRowsKernel, BlockKernel {
 /// Membership of strings in a set of strings.
 final class StringMembershipKernel: FailingRowsKernel, BlockKernel {
     let strings: StringsView
-    let set: BytesHashSet
+    let set: BytesHashMap
 
-    init(_ column: Column, _ set: BytesHashSet) {
+    init(_ column: Column, _ set: BytesHashMap) {
         strings = column.unsafeStrings()
         self.set = set
         super.init(count: column.count)
