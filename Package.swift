@@ -143,7 +143,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceStreamTests",
-            dependencies: ["SluiceTestSupport", "SluiceStream", "CRdKafka", "SluiceFormats", "SluiceCore"]
+            dependencies: ["SluiceTestSupport", "SluiceStream", "CRdKafka", "SluiceFormats", "SluiceCore"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "SluiceObserveTests",
