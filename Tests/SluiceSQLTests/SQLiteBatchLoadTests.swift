@@ -20,14 +20,14 @@ struct SQLiteBatchLoadTests {
     func batchesRoundTrip(batchSize: Int) throws {
         let db = try TestDatabase(.sqlite)
         let connection = try db.connect()
-        let table = try randomTable(rows: 1_000, seed: UInt64(batchSize))
+        let table = try randomKeyedTable(rows: 1_000, seed: UInt64(batchSize))
         var pending = batches(table, size: batchSize)[...]
         let summary = try connection.load(into: "t", schema: table.schema, options: LoadOptions(mode: .upsert, key: ["id"])) { pending.popFirst() }
         #expect(summary.inserted == 1_000 && summary.updated == 0 && summary.unchanged == 0)
         #expect(try db.rows(connection, "t", orderBy: "id") == table)
 
         // Again: rows 0..<500 with a different `i`, rows 500..<1000 as they are, and ids 1000..<1200 new.
-        let extra = try randomTable(rows: 200, seed: 99)
+        let extra = try randomKeyedTable(rows: 200, seed: 99)
         let ids = (0..<1_200).map { Int64($0) }
         let i: [Int64?] = (0..<1_200).map { row in
             let value = row < 1_000 ? table.columns[1].unsafeValue(at: row) : extra.columns[1].unsafeValue(at: row - 1_000)
@@ -49,7 +49,7 @@ struct SQLiteBatchLoadTests {
         let db = try TestDatabase(.sqlite)
         let connection = try db.connect()
         let leftovers = try SQLTemplate("SELECT COUNT(*) FROM sqlite_temp_master WHERE name LIKE 'sluice%'")
-        try connection.load(try randomTable(rows: 100, seed: 1), into: "a", options: LoadOptions(mode: .append))
+        try connection.load(try randomKeyedTable(rows: 100, seed: 1), into: "a", options: LoadOptions(mode: .append))
         #expect(try connection.extract(leftovers).row(0) == [.int64(0)])
         // A NOT NULL failure in the second batch: the load rolls back, naming the row.
         _ = try connection.execute(SQLTemplate("CREATE TABLE b (id BIGINT NOT NULL)"))
@@ -62,7 +62,7 @@ struct SQLiteBatchLoadTests {
         #expect(error?.message.contains("sluice_") == false)
         #expect(try db.count(connection, "b") == 0)
         #expect(try connection.extract(leftovers).row(0) == [.int64(0)])
-        try connection.load(try randomTable(rows: 10, seed: 2), into: "a", options: LoadOptions(mode: .append))
+        try connection.load(try randomKeyedTable(rows: 10, seed: 2), into: "a", options: LoadOptions(mode: .append))
         #expect(try db.count(connection, "a") == 110)
     }
 
@@ -70,14 +70,14 @@ struct SQLiteBatchLoadTests {
     func pageSize() throws {
         let db = try TestDatabase(.sqlite)
         let fresh = try db.connect()
-        try fresh.load(try randomTable(rows: 10, seed: 3), into: "t", options: LoadOptions(mode: .append))
+        try fresh.load(try randomKeyedTable(rows: 10, seed: 3), into: "t", options: LoadOptions(mode: .append))
         #expect(try fresh.extract(SQLTemplate("PRAGMA page_size")).row(0) == [.int64(16_384)])
 
         let path = db.directory.appendingPathComponent("old.db").path
         let old = try SQLConnection(url: ConnectionURL("sqlite:" + path))
         _ = try old.execute(SQLTemplate("CREATE TABLE x (a INTEGER)"))   // SQLite's default page size
         let before = try old.extract(SQLTemplate("PRAGMA page_size")).row(0)
-        try old.load(try randomTable(rows: 10, seed: 4), into: "t", options: LoadOptions(mode: .append))
+        try old.load(try randomKeyedTable(rows: 10, seed: 4), into: "t", options: LoadOptions(mode: .append))
         #expect(try old.extract(SQLTemplate("PRAGMA page_size")).row(0) == before)
         #expect(before != [.int64(16_384)])
     }
