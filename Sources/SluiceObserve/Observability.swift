@@ -93,6 +93,7 @@ public struct SubjectFilter: EventObserver {
         case .streamStopped(let e): e.stream
         case .recordDeadLettered(let e): e.stream
         case .deliveryRetried(let e): e.stream
+        case .stateStoreFailed(let e): e.pipeline
         }
         if name == subject { wrapped.observe(event) }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceTestSupport
 import Testing
+import SluiceTestSupport
 
 /// The README's Kafka walk-through, as a new user runs it: a mock cluster in the background,
 /// a file produced into a topic with one command, the example stream to the end.

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceTestSupport
 import Testing
+import SluiceTestSupport
 
 /// `sluice stream validate` and `stream run` bind every field a stream spec names before
 /// reading a record.

@@ -30,14 +30,14 @@ struct SchedulerBindingTests {
         let runner = PipelineRunner(pipeline: p, store: try ws.store(), clock: clock)
         runner.artifactsRoot = ws.path("artifacts")
         let scheduler = Scheduler(entries: [Scheduler.Entry(pipeline: p, runner: runner)], clock: clock)
-        final class Errors: @unchecked Sendable { let lock = NSLock(); var texts: [String] = [] }   // guarded by `lock`
+        final class Errors: @unchecked Sendable { let lock = Lock(); var texts: [String] = [] }   // guarded by `lock`
         let errors = Errors()
         scheduler.onEvent = { event in
-            if case .runError(_, _, let error) = event { errors.lock.withLock { errors.texts.append(error) } }
+            if case .runError(_, _, let error) = event { errors.lock.locked { errors.texts.append(error) } }
         }
         #expect(try scheduler.tick() == ["2024-01-04"])
         await scheduler.drain()
-        let texts = errors.lock.withLock { errors.texts }
+        let texts = errors.lock.locked { errors.texts }
         #expect(texts.count == 1)
         #expect(texts.first?.contains("pipeline.yaml:12:9: error: task \"totals\": step 1 (aggregate): ") == true, "\(texts)")
         #expect(texts.first?.contains("did you mean `amount`?") == true, "\(texts)")

@@ -34,6 +34,7 @@ public protocol EventObserver: Sendable {
     func streamStopped(_ event: StreamStopped)
     func recordDeadLettered(_ event: RecordDeadLettered)
     func deliveryRetried(_ event: DeliveryRetried)
+    func stateStoreFailed(_ event: StateStoreFailed)
 }
 
 extension EventObserver {
@@ -52,6 +53,7 @@ extension EventObserver {
         case .streamStopped(let e): streamStopped(e)
         case .recordDeadLettered(let e): recordDeadLettered(e)
         case .deliveryRetried(let e): deliveryRetried(e)
+        case .stateStoreFailed(let e): stateStoreFailed(e)
         }
     }
     public func runClaimed(_ event: RunClaimed) {}
@@ -67,6 +69,7 @@ extension EventObserver {
     public func streamStopped(_ event: StreamStopped) {}
     public func recordDeadLettered(_ event: RecordDeadLettered) {}
     public func deliveryRetried(_ event: DeliveryRetried) {}
+    public func stateStoreFailed(_ event: StateStoreFailed) {}
 }
 
 /// Sends each event to several observers, in order.

@@ -24,6 +24,7 @@ public enum SluiceEvent: Sendable, Equatable {
     case streamStopped(StreamStopped)
     case recordDeadLettered(RecordDeadLettered)
     case deliveryRetried(DeliveryRetried)
+    case stateStoreFailed(StateStoreFailed)
 
     /// A stable name for logs and payloads (`run_finished`, `task_try_finished`, …).
     public var name: String {
@@ -41,6 +42,7 @@ public enum SluiceEvent: Sendable, Equatable {
         case .streamStopped: "stream_stopped"
         case .recordDeadLettered: "record_dead_lettered"
         case .deliveryRetried: "delivery_retried"
+        case .stateStoreFailed: "state_store_failed"
         }
     }
 }
@@ -333,5 +335,25 @@ public struct DeliveryRetried: Sendable, Equatable {
     public var time: Int64
     public init(stream: String, output: String, attempt: Int, error: String, gaveUp: Bool, time: Int64) {
         self.stream = stream; self.output = output; self.attempt = attempt; self.error = error; self.gaveUp = gaveUp; self.time = time
+    }
+}
+
+/// A write to the pipeline state store failed (or a read the run or the scheduler needed).
+/// The run goes on where the write only records progress (a heartbeat, a task's state,
+/// check results, a fingerprint); a try that cannot be claimed or whose end cannot be
+/// recorded fails, and is retried when the error is transient.
+public struct StateStoreFailed: Sendable, Equatable {
+    public var pipeline: String
+    /// The run, when the operation belongs to one (the scheduler's SLA scan does not).
+    public var run: RunIdentity?
+    /// The task the operation was for; nil for run-level ones (the heartbeat).
+    public var task: String?
+    /// `heartbeat`, `set_task_state`, `start_try`, `finish_try`, `record_checks`,
+    /// `record_fingerprint`, `read_task_instances`, `read_runs`.
+    public var operation: String
+    public var error: EventError
+    public var time: Int64
+    public init(pipeline: String, run: RunIdentity?, task: String?, operation: String, error: EventError, time: Int64) {
+        self.pipeline = pipeline; self.run = run; self.task = task; self.operation = operation; self.error = error; self.time = time
     }
 }

@@ -19,7 +19,7 @@ public final class SluiceMetrics: EventObserver, @unchecked Sendable {   // stat
     let runs, runDuration, lastSuccess, lastRun, runsInProgress: MetricsRegistry.Family
     let checks, checkObserved, checkThreshold, slaMisses: MetricsRegistry.Family
     let streamIn, streamOut, streamDLQ, streamFiltered, streamLatency, streamLag, streamRetries, streamUp: MetricsRegistry.Family
-    let alertsSent, eventsDropped: MetricsRegistry.Family
+    let alertsSent, eventsDropped, stateStoreFailures: MetricsRegistry.Family
 
     public init(registry: MetricsRegistry = MetricsRegistry()) {
         self.registry = registry
@@ -49,6 +49,7 @@ public final class SluiceMetrics: EventObserver, @unchecked Sendable {   // stat
         streamRetries = r.counter("sluice_stream_delivery_retries_total", help: "Deliveries to a stream output tried again.", labels: ["stream", "output"])
         streamUp = r.gauge("sluice_stream_running", help: "1 while the stream runs, 0 after it stopped.", labels: ["stream"])
         eventsDropped = r.counter("sluice_events_dropped_total", help: "Events an observer dropped because its buffer was full (backpressure), by observer.", labels: ["observer"])
+        stateStoreFailures = r.counter("sluice_state_store_failures_total", help: "Pipeline state store writes (and reads the run depends on) that failed, by operation.", labels: ["pipeline", "operation"])
         alertsSent = r.counter("sluice_alert_notifications_total", help: "Alert notifications, by channel kind and delivery outcome.", labels: ["channel", "outcome"])
     }
 
@@ -105,6 +106,8 @@ public final class SluiceMetrics: EventObserver, @unchecked Sendable {   // stat
     public func recordDeadLettered(_ e: RecordDeadLettered) { registry.add(streamDLQ, 1, [e.stream, e.processor]) }
 
     public func deliveryRetried(_ e: DeliveryRetried) { registry.add(streamRetries, 1, [e.stream, e.output]) }
+
+    public func stateStoreFailed(_ e: StateStoreFailed) { registry.add(stateStoreFailures, 1, [e.pipeline, e.operation]) }
 
     /// Makes the observer's dropped-events series exist (at 0), so alerts can watch it from the start.
     public func registerDroppingObserver(_ observer: String) { registry.add(eventsDropped, 0, [observer]) }

@@ -58,6 +58,8 @@ public enum RunEvent: Sendable {
     case tryFinished(task: String, tryNumber: Int, state: TaskState, seconds: Double, rowsOut: Int?, error: String?)
     case retryScheduled(task: String, nextTry: Int, delayMicroseconds: Int64)
     case runFinished(runID: String, state: RunState, seconds: Double)
+    /// A state-store operation failed (`operation` as in ``StateStoreFailed``); `error` says why.
+    case stateStoreFailed(task: String?, operation: String, error: String)
 }
 
 /// Executes runs of one pipeline against a state store.
@@ -179,11 +181,11 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
 
         let shared = RunShared(artifactPaths: artifactPaths, fingerprints: fingerprints)
         // The lease is real time for other processes, whatever clock the runner is given.
-        let heartbeat = Task { [store, clock, heartbeatInterval] in
+        let heartbeat = Task { [self, store, clock, heartbeatInterval] in
             while !Task.isCancelled {
                 try? await SystemClock().sleep(microseconds: heartbeatInterval)
                 if Task.isCancelled { break }
-                try? store.heartbeat(pipeline: name, runID: runID, now: clock.now())
+                recordState(.heartbeat, run: identity, task: nil) { try store.heartbeat(pipeline: name, runID: runID, now: clock.now()) }
             }
         }
         defer { heartbeat.cancel() }
@@ -212,8 +214,10 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
                                 blocker = Self.notRunReason(task, rule: task.triggerRule, failedRoots: roots)
                             }
                             states[task.name] = blockedState
-                            try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: blockedState,
-                                                    tries: previousTries[task.name] ?? 0, error: blocker)
+                            recordState(.setTaskState, run: identity, task: task.name) {
+                                try store.setTaskState(pipeline: name, runID: runID, task: task.name, state: blockedState,
+                                                       tries: previousTries[task.name] ?? 0, error: blocker)
+                            }
                             emit(.taskSkipped(task: task.name, reason: blocker))
                             progressed = true
                             continue
@@ -225,7 +229,7 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
                         let firstTry = (previousTries[task.name] ?? 0) + 1
                         let seed = random.next()
                         let upstream = allSucceeded ? task.upstream.map { UpstreamState(task: $0, state: .success) }
-                            : upstreamStates(of: task, states: states, runID: runID)
+                            : upstreamStates(of: task, states: states, run: identity)
                         group.addTask {
                             let state = await self.runTask(task, firstTry: firstTry, variables: variables, artifacts: artifacts,
                                                            shared: shared, seed: seed, upstream: upstream)
@@ -267,7 +271,8 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
     /// Every try of one task until it succeeds, runs out of retries, or fails for good.
     func runTask(_ task: PipelineTask, firstTry: Int, variables: RunVariables, artifacts: String,
                  shared: RunShared, seed: UInt64, upstream: [UpstreamState] = []) async -> TaskState {
-        let name = pipeline.name, runID = variables.runID
+        let name = pipeline.name, runID = variables.runID, identity = variables.identity
+        let store = self.store
         let settings = (task.settings ?? TaskSettings()).merged(over: pipeline.defaults)
         let attempts = (settings.retries ?? 0) + 1
         var random = SplitMix64(seed: seed)
@@ -276,19 +281,39 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
         for attempt in 1...attempts {
             if attempt > 1 {
                 let delay = settings.delay(beforeTry: attempt, random: &random)
-                try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .upForRetry, tries: tryNumber - 1, startedAt: firstStart)
+                recordState(.setTaskState, run: identity, task: task.name) {
+                    try store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .upForRetry, tries: tryNumber - 1, startedAt: firstStart)
+                }
                 emit(.retryScheduled(task: task.name, nextTry: tryNumber, delayMicroseconds: delay))
                 do { try await clock.sleep(microseconds: delay) } catch { return .cancelled }
             }
             let tryStart = clock.now()
             let began = monotonicSeconds()
-            guard (try? store.startTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, now: tryStart)) == true else {
+            switch recordState(.startTry, run: identity, task: task.name, {
+                try store.startTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, now: tryStart)
+            }) {
+            case .success(true):
+                break
+            case .success(false):
                 // The lease went to another owner (our heartbeat went stale): it runs the task, not us.
                 emit(.tryFinished(task: task.name, tryNumber: tryNumber, state: .cancelled, seconds: 0, rowsOut: nil,
                                   error: "run \(name) \(runID) was taken over by another owner; task \"\(task.name)\" not started here"))
                 return .cancelled
+            case .failure(let error):
+                // The try cannot be claimed, so it does not run: it fails, and is tried again when the store's error is transient.
+                emit(.tryFinished(task: task.name, tryNumber: tryNumber, state: .failed, seconds: 0, rowsOut: nil, error: error.description))
+                let last = attempt == attempts || !error.retryable
+                recordState(.setTaskState, run: identity, task: task.name) {
+                    try store.setTaskState(pipeline: name, runID: runID, task: task.name, state: last ? .failed : .upForRetry, tries: tryNumber,
+                                           startedAt: firstStart, endedAt: last ? clock.now() : nil, error: error.description)
+                }
+                if last { return .failed }
+                tryNumber += 1
+                continue
             }
-            try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .running, tries: tryNumber, startedAt: firstStart)
+            recordState(.setTaskState, run: identity, task: task.name) {
+                try store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .running, tries: tryNumber, startedAt: firstStart)
+            }
             emit(.tryStarted(task: task.name, tryNumber: tryNumber))
             let datasets: (inputs: [EventDataset], outputs: [EventDataset]) = observer == nil ? ([], []) : task.datasets(in: pipeline, variables: variables)
             notify(.taskTryStarted(TaskTryStarted(run: variables.identity, task: task.name, kind: task.action.kind, tryNumber: tryNumber,
@@ -296,7 +321,6 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
             let context = TaskContext(pipeline: pipeline, task: task, variables: variables, tryNumber: tryNumber,
                                       tables: { try shared.table(of: $0) }, chunks: { try shared.chunks(of: $0) })
             context.upstream = upstream
-            let store = self.store
             context.checkHistory = { suite, dataset in try store.checkHistory(for: suite, dataset: dataset, pipeline: name, runID: runID) }
             var state: TaskState
             var message: String?
@@ -335,16 +359,27 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
             if Task.isCancelled, state != .success { state = .cancelled; retryable = false }
             if let message { context.log(message) }
             let now = clock.now()
-            try? store.finishTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, state: state, now: now,
-                                 rowsIn: output?.rowsIn, rowsOut: output?.rowsOut, error: message, log: context.logText)
+            if case .failure(let error) = recordState(.finishTry, run: identity, task: task.name, {
+                try store.finishTry(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, state: state, now: now,
+                                    rowsIn: output?.rowsIn, rowsOut: output?.rowsOut, error: message, log: context.logText)
+            }) {
+                // The try's end is not recorded, so its outcome cannot count: it fails, and is
+                // tried again when both it and the store's error allow.
+                retryable = (state == .success || retryable) && error.retryable
+                if state != .cancelled { state = .failed }
+                message = (message.map { $0 + "\n" } ?? "") + error.description
+                category = category ?? error.category
+            }
             if !checks.isEmpty {
                 let suite: (dataset: String, file: String?) = {
                     if case .check(let action) = task.action { return (action.dataset(pipeline: name, task: task.name), action.suite.file) }
                     return (name + "/" + task.name, nil)
                 }()
-                try? store.recordChecks(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, dataset: suite.dataset,
-                                        suite: suite.file, datasetRows: output?.rowsIn ?? checkedRows ?? checks.first?.rowCount ?? 0,
-                                        results: checks, now: now)
+                recordState(.recordChecks, run: identity, task: task.name) {
+                    try store.recordChecks(pipeline: name, runID: runID, task: task.name, tryNumber: tryNumber, dataset: suite.dataset,
+                                           suite: suite.file, datasetRows: output?.rowsIn ?? checkedRows ?? checks.first?.rowCount ?? 0,
+                                           results: checks, now: now)
+                }
             }
             emit(.tryFinished(task: task.name, tryNumber: tryNumber, state: state, seconds: monotonicSeconds() - began,
                               rowsOut: output?.rowsOut, error: message))
@@ -357,19 +392,25 @@ public final class PipelineRunner: @unchecked Sendable {   // settings are @Sync
             if state == .success {
                 let (store, rowsIn, rowsOut, artifact) = (self.store, output?.rowsIn, output?.rowsOut, shared.path(of: task.name))
                 let fingerprint = shared.fingerprints[task.name]
-                let record: @Sendable () -> Void = { [tryNumber] in
+                let record: @Sendable () -> Void = { [self, tryNumber] in
                     if let fingerprint {
-                        try? store.recordFingerprint(pipeline: name, runID: runID, task: task.name, fingerprint: fingerprint, now: now)
+                        recordState(.recordFingerprint, run: identity, task: task.name) {
+                            try store.recordFingerprint(pipeline: name, runID: runID, task: task.name, fingerprint: fingerprint, now: now)
+                        }
                     }
-                    try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .success, tries: tryNumber,
-                                            startedAt: firstStart, endedAt: now, rowsIn: rowsIn, rowsOut: rowsOut, artifact: artifact)
+                    recordState(.setTaskState, run: identity, task: task.name) {
+                        try store.setTaskState(pipeline: name, runID: runID, task: task.name, state: .success, tries: tryNumber,
+                                               startedAt: firstStart, endedAt: now, rowsIn: rowsIn, rowsOut: rowsOut, artifact: artifact)
+                    }
                 }
                 if let (table, path) = pendingArtifact { shared.persist(table, to: path, then: record) } else { record() }
                 return .success
             }
             let last = attempt == attempts || !retryable
-            try? store.setTaskState(pipeline: name, runID: runID, task: task.name, state: last ? (state == .cancelled ? .cancelled : .failed) : .upForRetry,
-                                    tries: tryNumber, startedAt: firstStart, endedAt: last ? now : nil, error: message)
+            recordState(.setTaskState, run: identity, task: task.name) {
+                try store.setTaskState(pipeline: name, runID: runID, task: task.name, state: last ? (state == .cancelled ? .cancelled : .failed) : .upForRetry,
+                                       tries: tryNumber, startedAt: firstStart, endedAt: last ? now : nil, error: message)
+            }
             if last { return state == .cancelled ? .cancelled : .failed }
             tryNumber += 1
         }

@@ -208,12 +208,30 @@ extension Scheduler {
     func nextSLADeadline(after now: Int64) -> Int64? {
         var earliest: Int64?
         for entry in entries {
-            guard let sla = entry.pipeline.sla, let runs = try? entry.runner.store.runs(pipeline: entry.pipeline.name, limit: 100) else { continue }
+            guard let sla = entry.pipeline.sla else { continue }
+            let runs: [RunRecord]
+            do { runs = try entry.runner.store.runs(pipeline: entry.pipeline.name, limit: 100) } catch {
+                reportStateFailure(error, pipeline: entry.pipeline.name, operation: .readRuns, now: now)
+                continue
+            }
             for run in runs where run.state != .success {
                 let deadline = run.intervalEnd + sla + 1
                 if deadline > now { earliest = min(earliest ?? deadline, deadline) }
             }
         }
         return earliest
+    }
+}
+
+extension Scheduler {
+    /// Reports a failed state-store read or write the scheduler made: a `runError` line for the
+    /// output and a ``StateStoreFailed`` for observers (metrics count it).
+    func reportStateFailure(_ error: any Error, pipeline: String, operation: StateWrite, now: Int64) {
+        let underlying = error as? any SluiceError
+        let message = Secrets.mask("state store \(operation.rawValue) for pipeline \(pipeline) failed: \(underlying?.message ?? String(describing: error))")
+        onEvent?(.runError(pipeline: pipeline, runID: "-", error: message))
+        let category: ErrorCategory = underlying?.category == .transientIO ? .transientIO : .permanentIO
+        observer?.observe(.stateStoreFailed(StateStoreFailed(pipeline: pipeline, run: nil, task: nil, operation: operation.rawValue,
+                                                             error: EventError(message: message, category: category.identifier), time: now)))
     }
 }

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// An upstream task's state (and error) as a downstream task sees it.
 public struct UpstreamState: Sendable, Equatable {
     public var task: String
@@ -57,8 +59,11 @@ extension TaskContext {
 
 extension PipelineRunner {
     /// The upstreams' states, with their recorded errors (read from the store only when one did not succeed).
-    func upstreamStates(of task: PipelineTask, states: [String: TaskState], runID: String) -> [UpstreamState] {
-        let records = (try? store.taskInstances(pipeline: pipeline.name, runID: runID)) ?? []
+    /// A failed read is reported (``StateStoreFailed``) and leaves the errors out.
+    func upstreamStates(of task: PipelineTask, states: [String: TaskState], run: RunIdentity) -> [UpstreamState] {
+        let records = (try? recordState(.readTaskInstances, run: run, task: task.name) {
+            try store.taskInstances(pipeline: pipeline.name, runID: run.runID)
+        }.get()) ?? []
         return task.upstream.map { name in
             UpstreamState(task: name, state: states[name] ?? .pending, error: records.first { $0.task == name }?.error)
         }

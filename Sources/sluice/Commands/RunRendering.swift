@@ -45,6 +45,8 @@ func printEvent(_ event: RunEvent) {
         printError("    retrying \(task) (try \(nextTry)) in \(fixed(Double(delay) / 1e6, digits: 1)) s")
     case .runFinished:
         break
+    case .stateStoreFailed(let task, let operation, let error):
+        printError("  ! state store \(operation)\(task.map { " (\($0))" } ?? ""): \(ErrorFormatter.line(error))")
     }
 }
 
