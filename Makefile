@@ -1,5 +1,5 @@
 # Sluice developer tasks. Every target is safe to run again.
-#   make build | test | demo | bench [USERS=1000000 RUNS=5] | clean
+#   make build | test | demo | bench [USERS=1000000 RUNS=5] | fuzz [FUZZ_SECONDS=30] | clean
 
 SWIFT   ?= swift
 PYTHON  ?= python3
@@ -8,7 +8,7 @@ RUNS    ?= 5
 SLUICE  := .build/debug/sluice
 DEMO    := demo-data
 
-.PHONY: all build test demo bench deps clean
+.PHONY: all build test demo bench fuzz deps clean
 
 all: build
 
@@ -47,6 +47,10 @@ bench: deps
 	$(SWIFT) build -c release
 	USERS=$(USERS) RUNS=$(RUNS) bash scripts/with-postgres.sh $(PYTHON) bench/bench.py
 
+# libFuzzer over every reader of untrusted bytes (not part of `make test`): scripts/fuzz.sh.
+fuzz:
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30) SWIFT=$(SWIFT) bash scripts/fuzz.sh
+
 clean:
 	$(SWIFT) package clean
-	rm -rf $(DEMO) bench/data bench/results examples/user_analytics/data examples/user_analytics/.sluice
+	rm -rf .build-fuzz Fuzz/.build $(DEMO) bench/data bench/results examples/user_analytics/data examples/user_analytics/.sluice

@@ -55,9 +55,11 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // A SQLite virtual table over a columnar batch (the load's insert path).
+        .target(name: "CSQLiteBatch", dependencies: ["CSQLite"]),
         .target(
             name: "SluiceSQL",
-            dependencies: ["SluiceCore", "SluiceFormats", "CSQLite", "CLibPQ"]
+            dependencies: ["SluiceCore", "SluiceFormats", "CSQLite", "CSQLiteBatch", "CLibPQ"]
         ),
         .target(
             name: "SluiceQuality",
@@ -141,7 +143,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceStreamTests",
-            dependencies: ["SluiceTestSupport", "SluiceStream", "CRdKafka", "SluiceFormats", "SluiceCore"]
+            dependencies: ["SluiceTestSupport", "SluiceStream", "CRdKafka", "SluiceFormats", "SluiceCore"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "SluiceObserveTests",

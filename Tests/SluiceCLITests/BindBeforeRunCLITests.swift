@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SluiceTestSupport
+import Testing
 
 /// `sluice backfill` and `sluice schedule` bind column references before any interval runs,
 /// with the same located report as `sluice validate`.
@@ -8,7 +8,7 @@ import SluiceTestSupport
 struct BindBeforeRunCLITests {
     /// A daily pipeline whose transform has a typo (`amout`); `marker` is an independent
     /// shell task that shows whether anything ran.
-    static func workspace(extractPath: String) throws -> URL {
+    static func workspace(extractPath: String, sum: String = "amout") throws -> URL {
         let dir = try temporaryDirectory("cli")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
         for ds in ["2024-01-01", "2024-01-02", "2024-01-03"] {
@@ -28,7 +28,7 @@ struct BindBeforeRunCLITests {
           totals:
             after: [extract]
             transform:
-              - aggregate: { by: [user_id], compute: { revenue: sum(amout) } }
+              - aggregate: { by: [user_id], compute: { revenue: sum(\(sum)) } }
           load:
             after: [totals]
             load: { connection: wh, table: totals, mode: upsert, key: [user_id] }
@@ -65,5 +65,17 @@ struct BindBeforeRunCLITests {
         #expect(result.stderr.contains("pipeline.yaml:13:9: error: task \"totals\": step 1 (aggregate): "), "\(result.stderr)")
         #expect(result.stderr.contains("did you mean `amount`?"), "\(result.stderr)")
         Self.expectNothingRan(dir)
+    }
+
+    @Test("backfill binds against the first interval it will run: a succeeded day whose file is gone does not stop it")
+    func skipsSucceededDays() throws {
+        let dir = try Self.workspace(extractPath: "data/orders-{{ ds }}.csv", sum: "amount")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try CLI.run(["run", "pipeline.yaml", "--date", "2024-01-01"], in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("data/orders-2024-01-01.csv"))
+        let result = try CLI.run(["backfill", "pipeline.yaml", "--start-date", "2024-01-01", "--end-date", "2024-01-03"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("2 succeeded, 0 failed, 1 skipped"), "\(result.stdout)")
     }
 }

@@ -131,4 +131,17 @@ struct TableFormattingTests {
         #expect(widths.count == 1, "\(lines)")
         #expect(lines.count == count + 5)
     }
+
+    @Test("a very long value is clipped from its start, in bounded time, with control characters escaped")
+    func longValue() throws {
+        let long = "\t" + String(repeating: "é", count: 5_000_000)
+        let table = try Table([("s", Column(string: [long, String(repeating: "\u{301}", count: 500) + "ab"]))])
+        let clock = ContinuousClock()
+        let started = clock.now
+        let lines = table.formatted(TableFormat(maxCellWidth: 10)).split(separator: "\n").map(String.init)
+        #expect(clock.now - started < .seconds(2))
+        #expect(lines[4] == "│ \\tééééééé… │", "\(lines)")
+        // Zero-width marks: only the start is measured, and the cut is shown.
+        #expect(lines[5].contains("…") && displayWidth(lines[5]) == displayWidth(lines[4]), "\(lines)")
+    }
 }

@@ -118,6 +118,36 @@ struct ColumnBindingTests {
         #expect(text.contains("did you mean `revenue`?"), "\(text)")
     }
 
+    @Test("a load key given as one name and a replace_partition column are each reported at their own place")
+    func loadColumnsLocated() throws {
+        let ws = try Workspace(); defer { ws.remove() }
+        try ws.write("orders.csv", Self.orders)
+        let p = try ws.pipeline("""
+        pipeline: p
+        connections: { wh: "sqlite:wh.db" }
+        tasks:
+          extract:
+            extract: { file: orders.csv }
+          keyed:
+            after: [extract]
+            load: { connection: wh, table: a, mode: upsert, key: usr_id }
+          daily:
+            after: [extract]
+            load:
+              connection: wh
+              table: b
+              mode: replace_partition
+              partition: "order_dat={{ ds }}"
+        """)
+        let error = pipelineError { _ = try p.bindColumns() }
+        let text = error?.description ?? ""
+        #expect(error?.diagnostics.count == 2, "\(text)")
+        #expect(text.contains("pipeline.yaml:8:58: error: task \"keyed\": load key column \"usr_id\" is not a column of its input"), "\(text)")
+        #expect(text.contains("did you mean `user_id`?"), "\(text)")
+        #expect(text.contains("pipeline.yaml:15:18: error: task \"daily\": load partition column \"order_dat\""), "\(text)")
+        #expect(text.contains("did you mean `order_date`?"), "\(text)")
+    }
+
     @Test("what cannot be known before a run is skipped and said so, not failed")
     func skipped() throws {
         let ws = try Workspace(); defer { ws.remove() }

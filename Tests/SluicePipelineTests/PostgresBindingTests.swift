@@ -1,6 +1,7 @@
 import Foundation
 import SluiceCore
 import SluiceSQL
+import SluiceTestSupport
 import Testing
 @testable import SluicePipeline
 
@@ -8,20 +9,14 @@ import Testing
 /// no row read), on the test server `scripts/with-postgres.sh` starts.
 @Suite("Column binding on a PostgreSQL extract")
 struct PostgresBindingTests {
-    static func withSource(_ body: (String) throws -> Void) throws {
-        guard let base = ProcessInfo.processInfo.environment["SLUICE_TEST_POSTGRES_URL"], !base.isEmpty else {
-            Issue.record("SLUICE_TEST_POSTGRES_URL is not set: run the tests with `bash scripts/with-postgres.sh swift test …`")
-            return
+    /// A fresh database (``PostgresStateTests/withDatabase(_:)``) holding an `orders` table.
+    static func withSource(_ body: (String) throws -> Void) async throws {
+        try await PostgresStateTests.withDatabase { url in
+            let source = try SQLConnection(url: try ConnectionURL(url))
+            try source.execute(SQLTemplate("CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, amount numeric(10,2), created date)"))
+            try source.execute(SQLTemplate("INSERT INTO orders VALUES (1, 1, 5.50, '2024-06-01'), (2, 2, 7.00, '2024-06-02')"))
+            try body(url)
         }
-        let name = "sluice_bind_" + UUID().uuidString.prefix(8).lowercased()
-        let admin = try SQLConnection(url: try ConnectionURL(base))
-        try admin.execute(SQLTemplate("CREATE DATABASE \(name)"))
-        defer { try? admin.execute(SQLTemplate("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")) }
-        let url = base.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
-        let source = try SQLConnection(url: try ConnectionURL(url))
-        try source.execute(SQLTemplate("CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, amount numeric(10,2), created date)"))
-        try source.execute(SQLTemplate("INSERT INTO orders VALUES (1, 1, 5.50, '2024-06-01'), (2, 2, 7.00, '2024-06-02')"))
-        try body(url)
     }
 
     static func pipeline(_ ws: Workspace, source: String, query: String, transform: String, check: String, key: String) throws -> Pipeline {
@@ -47,8 +42,8 @@ struct PostgresBindingTests {
     }
 
     @Test("typos in a transform, a check and a load key against the query's result columns: reported at validate, located")
-    func typos() throws {
-        try Self.withSource { url in
+    func typos() async throws {
+        try await Self.withSource { url in
             let ws = try Workspace(); defer { ws.remove() }
             let p = try Self.pipeline(ws, source: url, query: "SELECT id, user_id, amount FROM orders WHERE created = {{ ds }};",
                                       transform: "sum(amout)", check: "usr_id", key: "idd")
@@ -68,8 +63,8 @@ struct PostgresBindingTests {
     }
 
     @Test("a correct pipeline binds: result column names and types, a CTE and a parameter")
-    func binds() throws {
-        try Self.withSource { url in
+    func binds() async throws {
+        try await Self.withSource { url in
             let ws = try Workspace(); defer { ws.remove() }
             let p = try Self.pipeline(ws, source: url,
                                       query: "WITH o AS (SELECT * FROM orders) SELECT id, user_id, amount, created FROM o WHERE created <= {{ ds }} ORDER BY id",
@@ -84,8 +79,8 @@ struct PostgresBindingTests {
     }
 
     @Test("a query on a table that does not exist is reported at validate, with the server's message")
-    func missingTable() throws {
-        try Self.withSource { url in
+    func missingTable() async throws {
+        try await Self.withSource { url in
             let ws = try Workspace(); defer { ws.remove() }
             let p = try Self.pipeline(ws, source: url, query: "SELECT id, user_id, amount FROM ordrs",
                                       transform: "sum(amount)", check: "user_id", key: "id")
@@ -98,10 +93,10 @@ struct PostgresBindingTests {
     }
 
     @Test("a source database that does not exist is an error at validate (not skipped as unreachable)")
-    func missingDatabase() throws {
-        try Self.withSource { url in
+    func missingDatabase() async throws {
+        try await Self.withSource { url in
             let ws = try Workspace(); defer { ws.remove() }
-            let missing = url.replacingOccurrences(of: "/sluice_bind_", with: "/nosuch_")
+            let missing = url.replacingOccurrences(of: "/sluice_state_", with: "/nosuch_")
             let p = try Self.pipeline(ws, source: missing, query: "SELECT id, user_id, amount FROM orders",
                                       transform: "sum(amount)", check: "user_id", key: "id")
             let error = pipelineError { _ = try p.bindColumns() }

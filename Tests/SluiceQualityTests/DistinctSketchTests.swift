@@ -12,7 +12,7 @@ struct DistinctSketchTests {
         // Every value twice: repeats must not count.
         let base = rng.next()
         for _ in 0..<2 {
-            for i in 0..<distinct { sketch.add(hash: mix64(base &+ UInt64(i))) }
+            for i in 0..<distinct { sketch.add(hash: KeyHash.mix(base &+ UInt64(i))) }
         }
         let error = abs(Double(sketch.estimate - distinct))
         #expect(error <= 3 * sketch.standardError * Double(distinct) + (distinct < 1000 ? 2 : 0), "estimate \(sketch.estimate) for \(distinct)")

@@ -1,51 +1,9 @@
 import CRdKafka
 import Foundation
+import SluiceTestSupport
 import Testing
 @testable import SluiceStream
 import SluiceTestSupport
-
-/// One message read back with its key and headers.
-struct KeyedMessage {
-    var key: String?
-    var headers: [String: String]
-    var text: String
-}
-
-/// Every message of `topic` with key and headers, read by a group-less consumer up to the end.
-func readKeyed(_ topic: String, partitions: Int) throws -> [KeyedMessage] {
-    let conf = try KafkaConfiguration.make([("bootstrap.servers", TestCluster.shared.bootstrapServers), ("group.id", "reader-\(UUID().uuidString)"),
-                                            ("enable.partition.eof", "true"), ("enable.auto.commit", "false"), ("log_level", "3")])
-    let rk = try KafkaConfiguration.client(RD_KAFKA_CONSUMER, conf)
-    defer { rd_kafka_consumer_close(rk); rd_kafka_destroy(rk) }
-    let list = rd_kafka_topic_partition_list_new(Int32(partitions))!
-    defer { rd_kafka_topic_partition_list_destroy(list) }
-    for p in 0..<partitions { rd_kafka_topic_partition_list_add(list, topic, Int32(p))!.pointee.offset = -2 }
-    rd_kafka_assign(rk, list)
-    var result: [KeyedMessage] = []
-    var ended = Set<Int32>()
-    let deadline = Date().addingTimeInterval(60)
-    while ended.count < partitions && Date() < deadline {
-        guard let m = rd_kafka_consumer_poll(rk, 200) else { continue }
-        defer { rd_kafka_message_destroy(m) }
-        if m.pointee.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { ended.insert(m.pointee.partition); continue }
-        guard m.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
-        ended.remove(m.pointee.partition)
-        let key = m.pointee.key.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: m.pointee.key_len), as: UTF8.self) }
-        var headers: [String: String] = [:]
-        var list: OpaquePointer? = nil
-        if rd_kafka_message_headers(m, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {
-            var index = 0
-            var name: UnsafePointer<CChar>? = nil, value: UnsafeRawPointer? = nil, size = 0
-            while rd_kafka_header_get_all(list, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                headers[String(cString: name!)] = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: size), as: UTF8.self) } ?? ""
-                index += 1
-            }
-        }
-        result.append(KeyedMessage(key: key, headers: headers,
-                                   text: String(decoding: UnsafeRawBufferPointer(start: m.pointee.payload, count: m.pointee.len), as: UTF8.self)))
-    }
-    return result
-}
 
 @Suite("Kafka output key and headers (mock cluster)")
 struct KafkaKeyHeaderTests {
@@ -87,7 +45,7 @@ struct KafkaKeyHeaderTests {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = try Self.runKeyedStream(in: dir)
-        let messages = try readKeyed(out, partitions: 2)
+        let messages = try readAll(out, partitions: 2)
         #expect(messages.count == 3)
         let byKey = Dictionary(uniqueKeysWithValues: messages.map { ($0.key ?? "<null>", $0) })
         #expect(Set(byKey.keys) == ["u1", "42", "u3"])

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceTestSupport
 import Testing
 @testable import SluiceStream
 
@@ -107,5 +108,22 @@ struct StreamBindingTests {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/user_events/spec.yaml")
         let spec = try StreamSpec(yaml: try String(contentsOf: url, encoding: .utf8), file: "spec.yaml")
         #expect(StreamSpecParser.declaredInputFields(spec.processors, fields: spec.fields) == ["user_id", "event_type", "timestamp", "metadata"])
+    }
+
+    @Test("a type error found when compiling is located at its processor")
+    func typeErrorLocated() throws {
+        let spec = try StreamSpec(yaml: """
+        input: { file: in.jsonl }
+        processors:
+          - validate: { required: [amount] }
+          - filter: "amount > 10"
+        output: { file: out.jsonl }
+        dead_letter: { file: dlq.jsonl }
+        """, file: "t.yaml")
+        do { _ = try StreamProcessor(spec); Issue.record("expected a type error") } catch let error as StreamError {
+            #expect(error.diagnostics.count == 1)
+            #expect(error.description.hasPrefix("t.yaml:4:5: error: processor 2 (filter): '>' cannot compare or combine string with int64"), "\(error)")
+            #expect(error.description.contains("declare e.g. `types: { amount: float64 }`"), "\(error)")
+        }
     }
 }

@@ -43,11 +43,17 @@ public struct ReadMessage: Equatable, Sendable {
     public var partition: Int32
     public var offset: Int64
     public var text: String
+    /// The message key as text; nil when it has none.
+    public var key: String?
+    /// The message headers (name → value as text).
+    public var headers: [String: String]
 
-    public init(partition: Int32, offset: Int64, text: String) {
+    public init(partition: Int32, offset: Int64, text: String, key: String? = nil, headers: [String: String] = [:]) {
         self.partition = partition
         self.offset = offset
         self.text = text
+        self.key = key
+        self.headers = headers
     }
 }
 
@@ -72,7 +78,18 @@ public func readAll(_ topic: String, partitions: Int, brokers: String = TestClus
         guard m.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
         ended.remove(m.pointee.partition)
         let bytes = UnsafeRawBufferPointer(start: m.pointee.payload, count: m.pointee.len)
-        result.append(ReadMessage(partition: m.pointee.partition, offset: m.pointee.offset, text: String(decoding: bytes, as: UTF8.self)))
+        let key = m.pointee.key.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: m.pointee.key_len), as: UTF8.self) }
+        var headers: [String: String] = [:]
+        var list: OpaquePointer? = nil
+        if rd_kafka_message_headers(m, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {
+            var index = 0, name: UnsafePointer<CChar>? = nil, value: UnsafeRawPointer? = nil, size = 0
+            while rd_kafka_header_get_all(list, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                headers[String(cString: name!)] = value.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: size), as: UTF8.self) } ?? ""
+                index += 1
+            }
+        }
+        result.append(ReadMessage(partition: m.pointee.partition, offset: m.pointee.offset, text: String(decoding: bytes, as: UTF8.self),
+                                  key: key, headers: headers))
     }
     return result
 }

@@ -294,8 +294,8 @@ struct ExpressionBinder {
             guard case .literal(.string(let pattern)) = args[1].node else {
                 throw fail(.invalidArgument, "the pattern of \(function.rawValue)() must be a string literal", at: args[1].position)
             }
-            do { _ = try Regex(pattern) } catch {
-                throw fail(.invalidArgument, "invalid regular expression '\(pattern)': \(error)", at: args[1].position)
+            do { _ = try CompiledRegex(pattern) } catch {
+                throw fail(.invalidArgument, error.message, at: args[1].position, hint: error.hint)
             }
             type = function == .regexpMatches ? .bool : .string
         case .strftime:

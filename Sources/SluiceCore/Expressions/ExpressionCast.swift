@@ -8,16 +8,12 @@ extension ExpressionEvaluator {
         switch (x.type, type) {
         case (.int64, .float64): return map(x, Int64.self, .float64) { Double($0) }
         case (.float64, .int64):
-            return try Kernels.fixed(.int64, Int64.self, count: count, validity: x.validity) { out in
-                try x.withUnsafeValues(as: Double.self) { v in
-                    for i in 0..<count {
-                        guard let r = Int64(exactly: v[i].rounded(.toNearestOrAwayFromZero)) else {
-                            if x.isNull(i) { out[i] = 0; continue }
-                            throw fail(.invalidCast, "cannot cast \(formatDouble(v[i])) at row \(i) to int64", e, hint: "values must be finite and within ±9.2e18")
-                        }
-                        out[i] = r
-                    }
-                }
+            return try ColumnExecutor.unaryChecked(x, Double.self, to: .int64, Int64.self, failure: { i in
+                fail(.invalidCast, "cannot cast \(formatDouble(x.unsafeValuesAddress(as: Double.self)[i])) at row \(i) to int64", e,
+                     hint: "values must be finite and within ±9.2e18")
+            }) { v in
+                guard let r = Int64(exactly: v.rounded(.toNearestOrAwayFromZero)) else { return (0, .failed) }
+                return (r, .value)
             }
         case (.bool, .int64): return map(x, UInt8.self, .int64) { Int64($0) }
         case (.bool, .float64): return map(x, UInt8.self, .float64) { Double($0) }

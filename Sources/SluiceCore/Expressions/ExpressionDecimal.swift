@@ -67,63 +67,32 @@ extension ExpressionEvaluator {
         guard case .decimal(let p1, let s1) = a.type, case .decimal(let p2, let s2) = b.type, case .decimal(let p, let s) = e.type else {
             preconditionFailure("decimal arithmetic on \(a.type), \(b.type)")
         }
-        _ = (p1, p2)
+        _ = (p1, p2, p)
         let limit = UInt128(Decimal128.maxUnscaled(precision: p))
         let fa = Decimal128.powersOfTen[op == .multiply ? 0 : s - s1], fb = Decimal128.powersOfTen[op == .multiply ? 0 : s - s2]
-        var failedRow = -1
-        let validity = Kernels.and(a.validity, b.validity)
-        let result = Kernels.fixed(e.type, Int128.self, count: count, validity: validity) { out in
-            a.withUnsafeValues(as: Int128.self) { x in
-                b.withUnsafeValues(as: Int128.self) { y in
-                    for i in 0..<count {
-                        let (xa, o1) = x[i].multipliedReportingOverflow(by: fa)
-                        let (yb, o2) = y[i].multipliedReportingOverflow(by: fb)
-                        let r: Int128, o3: Bool
-                        switch op {
-                        case .add: (r, o3) = xa.addingReportingOverflow(yb)
-                        case .subtract: (r, o3) = xa.subtractingReportingOverflow(yb)
-                        default: (r, o3) = xa.multipliedReportingOverflow(by: yb)
-                        }
-                        if o1 || o2 || o3 || r.magnitude > limit {
-                            if failedRow < 0 && validity?.isValid(i) != false { failedRow = i }
-                            out[i] = 0
-                        } else {
-                            out[i] = r
-                        }
-                    }
-                }
+        return try ColumnExecutor.binaryChecked(a, Int128.self, b, Int128.self, to: e.type, count: count, Int128.self, failure: { i in
+            let x = a.unsafeValue(at: row(a, i)), y = b.unsafeValue(at: row(b, i))
+            return fail(.overflow, "decimal overflow at row \(i): \(x) \(op.rawValue) \(y) does not fit \(e.type)", e,
+                        hint: "cast the operands to a smaller scale, or to float64 for approximate arithmetic")
+        }) { x, y in
+            let (xa, o1) = x.multipliedReportingOverflow(by: fa)
+            let (yb, o2) = y.multipliedReportingOverflow(by: fb)
+            let r: Int128, o3: Bool
+            switch op {
+            case .add: (r, o3) = xa.addingReportingOverflow(yb)
+            case .subtract: (r, o3) = xa.subtractingReportingOverflow(yb)
+            default: (r, o3) = xa.multipliedReportingOverflow(by: yb)
             }
+            return o1 || o2 || o3 || r.magnitude > limit ? (0, .failed) : (r, .value)
         }
-        if failedRow >= 0 {
-            let x = a.unsafeValue(at: failedRow), y = b.unsafeValue(at: failedRow)
-            throw fail(.overflow, "decimal overflow at row \(failedRow): \(x) \(op.rawValue) \(y) does not fit \(e.type)", e,
-                       hint: "cast the operands to a smaller scale, or to float64 for approximate arithmetic")
-        }
-        return result
     }
 
     /// Compares two decimal columns exactly, whatever their scales.
-    func compareDecimal(_ op: BinaryOperator, _ a: Column, _ b: Column, _ validity: Bitmap?) -> Column {
+    func compareDecimal(_ op: BinaryOperator, _ a: Column, _ b: Column) -> Column {
         let sa = a.type.decimalScale!, sb = b.type.decimalScale!
-        if sa == sb { return compareFixed(op, a, b, Int128.self, validity) }
-        return Kernels.fixed(.bool, UInt8.self, count: count, validity: validity) { out in
-            a.withUnsafeValues(as: Int128.self) { x in
-                b.withUnsafeValues(as: Int128.self) { y in
-                    for i in 0..<count {
-                        let c = Decimal128.compare(x[i], sa, y[i], sb)
-                        let r: Bool
-                        switch op {
-                        case .equal: r = c == 0
-                        case .notEqual: r = c != 0
-                        case .less: r = c < 0
-                        case .lessOrEqual: r = c <= 0
-                        case .greater: r = c > 0
-                        default: r = c >= 0
-                        }
-                        out[i] = r ? 1 : 0
-                    }
-                }
-            }
+        if sa == sb { return compareFixed(op, a, b, Int128.self) }
+        return ColumnExecutor.binary(a, Int128.self, b, Int128.self, to: .bool, count: count, UInt8.self) {
+            op.holds(Decimal128.compare($0, sa, $1, sb)) ? 1 : 0
         }
     }
 
@@ -172,22 +141,13 @@ extension ExpressionEvaluator {
     func decimalMap<S: BitwiseCopyable, R: BitwiseCopyable & Numeric>(
         _ x: Column, _ type: DataType, _: R.Type, _ e: BoundExpression, source _: S.Type, _ body: (S) -> R?
     ) throws -> Column {
-        var failedRow = -1
-        let result = Kernels.fixed(type, R.self, count: count, validity: x.validity) { out in
-            x.withUnsafeValues(as: S.self) { v in
-                for i in 0..<count {
-                    if let r = body(v[i]) { out[i] = r } else {
-                        out[i] = 0
-                        if failedRow < 0 && !x.isNull(i) { failedRow = i }
-                    }
-                }
-            }
+        try ColumnExecutor.unaryChecked(x, S.self, to: type, R.self, failure: { i in
+            fail(.invalidCast, "cannot cast \(x.unsafeValue(at: i)) at row \(i) from \(x.type) to \(type): it does not fit", e,
+                 hint: "choose a type with more digits, or clean the value first")
+        }) { v in
+            if let r = body(v) { return (r, .value) }
+            return (0, .failed)
         }
-        if failedRow >= 0 {
-            throw fail(.invalidCast, "cannot cast \(x.unsafeValue(at: failedRow)) at row \(failedRow) from \(x.type) to \(type): it does not fit", e,
-                       hint: "choose a type with more digits, or clean the value first")
-        }
-        return result
     }
 
     /// abs, floor, ceil and round(x, n) on a decimal column (result: the same type).
@@ -204,20 +164,16 @@ extension ExpressionEvaluator {
                 return t * f
             }
         default:  // round
-            let digits = args.count == 2 ? args[1].unsafeValuesAddress(as: Int64.self) : nil
-            return withExtendedLifetime(args) {
-                Kernels.fixed(x.type, Int128.self, count: count, validity: args.count == 2 ? Kernels.and(x.validity, args[1].validity) : x.validity) { out in
-                    x.withUnsafeValues(as: Int128.self) { v in
-                        for i in 0..<count {
-                            let n = Int(Swift.max(Swift.min(digits?[i] ?? 0, Int64(s)), Int64(s - 38)))
-                            let kept = Swift.max(n, 0)
-                            if kept >= s { out[i] = v[i]; continue }
-                            let rounded = Self.roundedDecimal(v[i], from: s, to: kept)
-                            out[i] = rounded * Decimal128.powersOfTen[s - kept]
-                        }
-                    }
-                }
+            func rounded(_ v: Int128, _ digits: Int64) -> Int128 {
+                let n = Int(Swift.max(Swift.min(digits, Int64(s)), Int64(s - 38)))
+                let kept = Swift.max(n, 0)
+                if kept >= s { return v }
+                return Self.roundedDecimal(v, from: s, to: kept) * Decimal128.powersOfTen[s - kept]
             }
+            if args.count == 2 {
+                return ColumnExecutor.binary(x, Int128.self, args[1], Int64.self, to: x.type, count: count, Int128.self, rounded)
+            }
+            return map(x, Int128.self, x.type) { rounded($0, 0) }
         }
     }
 }

@@ -37,37 +37,29 @@ struct ExpressionEvaluator {
             let x = try evaluate(inner)
             if e.type == .float64 { return map(x, Double.self, .float64) { -$0 } }
             if e.type.isDecimal { return map(x, Int128.self, e.type) { 0 - $0 } }
-            return try arithmeticInt(.subtract, Kernels.broadcast(.int64(0), .int64, count: count), x, e)
+            return try arithmeticInt(.subtract, Kernels.broadcast(.int64(0), .int64, count: 1), x, e)
         case .not(let inner):
             let x = try evaluate(inner)
             return map(x, UInt8.self, .bool) { 1 &- $0 }
         case .arithmetic(let op, let l, let r):
-            let a = try evaluate(l), b = try evaluate(r)
+            let a = try operand(l), b = try operand(r)
             switch (a.type, b.type) {
-            case (.float64, .float64): return arithmeticFloat(op, a, b)
+            case (.float64, .float64): return try arithmeticFloat(op, a, b)
             case (.int64, .int64): return try arithmeticInt(op, a, b, e)
             case (.decimal, .decimal): return try arithmeticDecimal(op, a, b, e)
             case (.date, .int64):
-                return try Kernels.fixed(.date, Int32.self, count: count, validity: Kernels.and(a.validity, b.validity)) { out in
-                    try a.withUnsafeValues(as: Int32.self) { x in
-                        try b.withUnsafeValues(as: Int64.self) { y in
-                            for i in 0..<count {
-                                let days = op == .add ? Int64(x[i]) + y[i] : Int64(x[i]) - y[i]
-                                guard let d = Int32(exactly: days) else { throw fail(.overflow, "date arithmetic out of range at row \(i)", e) }
-                                out[i] = d
-                            }
-                        }
-                    }
+                return try ColumnExecutor.binaryChecked(a, Int32.self, b, Int64.self, to: .date, count: count, Int32.self, failure: { row in
+                    fail(.overflow, "date arithmetic out of range at row \(row)", e)
+                }) { x, y in
+                    let (days, o) = op == .add ? Int64(x).addingReportingOverflow(y) : Int64(x).subtractingReportingOverflow(y)
+                    guard !o, let d = Int32(exactly: days) else { return (0, .failed) }
+                    return (d, .value)
                 }
             default:  // date - date
-                return Kernels.fixed(.int64, Int64.self, count: count, validity: Kernels.and(a.validity, b.validity)) { out in
-                    a.withUnsafeValues(as: Int32.self) { x in b.withUnsafeValues(as: Int32.self) { y in
-                        for i in 0..<count { out[i] = Int64(x[i]) - Int64(y[i]) }
-                    } }
-                }
+                return ColumnExecutor.binary(a, Int32.self, b, Int32.self, to: .int64, count: count, Int64.self) { Int64($0) - Int64($1) }
             }
         case .compare(let op, let l, let r):
-            return compare(op, try evaluate(l), try evaluate(r))
+            return compare(op, try operand(l), try operand(r))
         case .and(let l, let r): return logical(isAnd: true, try evaluate(l), try evaluate(r))
         case .or(let l, let r): return logical(isAnd: false, try evaluate(l), try evaluate(r))
         case .concat(let l, let r):
@@ -77,11 +69,7 @@ struct ExpressionEvaluator {
             let x = try evaluate(inner)
             return Kernels.bools(count: count, validity: nil) { x.isNull($0) != negated }
         case .like(let inner, let pattern, let negated):
-            let x = try evaluate(inner)
-            let view = x.unsafeStrings()
-            return withExtendedLifetime(x) {
-                Kernels.bools(count: count, validity: x.validity) { pattern.matches(view[$0]) != negated }
-            }
+            return ColumnExecutor.unaryStrings(try evaluate(inner), to: .bool, UInt8.self) { pattern.matches($0) != negated ? 1 : 0 }
         case .caseWhen(let branches, let otherwise):
             var choice = [Int](repeating: -1, count: count)
             var decided = [Bool](repeating: false, count: count)
@@ -104,12 +92,24 @@ struct ExpressionEvaluator {
         }
     }
 
-    // MARK: Generic kernels
+    // MARK: Operands
 
+    /// `e` evaluated as an operand of a row-wise kernel: a literal stays one row, which
+    /// ``ColumnExecutor`` broadcasts, instead of being repeated for every row.
+    func operand(_ e: BoundExpression) throws -> Column {
+        if case .literal(let value) = e.node { return Kernels.broadcast(value, e.type, count: 1) }
+        return try evaluate(e)
+    }
+
+    /// The row of `operand` that stands for table row `row` (row 0 of a broadcast scalar).
+    func row(_ operand: Column, _ row: Int) -> Int {
+        ColumnExecutor.isScalar(operand, count: count) ? 0 : row
+    }
+
+    /// `body` applied to every value of `x` (the executor's unary kernel).
+    @inline(__always)
     func map<T: BitwiseCopyable, R: BitwiseCopyable & Numeric>(_ x: Column, _: T.Type, _ type: DataType, _ body: (T) -> R) -> Column {
-        Kernels.fixed(type, R.self, count: count, validity: x.validity) { out in
-            x.withUnsafeValues(as: T.self) { v in for i in 0..<count { out[i] = body(v[i]) } }
-        }
+        ColumnExecutor.unary(x, T.self, to: type, R.self, body)
     }
 
     /// Row `i` of the result is row `i` of `sources[choice[i]]` (null when `choice[i] < 0`).
@@ -124,121 +124,75 @@ struct ExpressionEvaluator {
         return builder.finish()
     }
 
-    func arithmeticFloat(_ op: BinaryOperator, _ a: Column, _ b: Column) -> Column {
-        var validity = Kernels.and(a.validity, b.validity)
-        if op == .divide || op == .modulo {
-            // Division by zero is null.
-            let zeros = b.withUnsafeValues(as: Double.self) { y in (0..<count).filter { y[$0] == 0 } }
-            if !zeros.isEmpty {
-                var bits = validity ?? Bitmap(count: count, allValid: true)
-                for i in zeros { bits.set(i, valid: false) }
-                validity = bits
-            }
-        }
-        return Kernels.fixed(.float64, Double.self, count: count, validity: validity) { out in
-            a.withUnsafeValues(as: Double.self) { x in
-                b.withUnsafeValues(as: Double.self) { y in
-                    switch op {
-                    case .add: for i in 0..<count { out[i] = x[i] + y[i] }
-                    case .subtract: for i in 0..<count { out[i] = x[i] - y[i] }
-                    case .multiply: for i in 0..<count { out[i] = x[i] * y[i] }
-                    case .divide: for i in 0..<count { out[i] = x[i] / y[i] }
-                    default: for i in 0..<count { out[i] = x[i].truncatingRemainder(dividingBy: y[i]) }
-                    }
-                }
-            }
+    func arithmeticFloat(_ op: BinaryOperator, _ a: Column, _ b: Column) throws -> Column {
+        switch op {
+        case .add: return ColumnExecutor.binary(a, Double.self, b, Double.self, to: .float64, count: count, Double.self) { $0 + $1 }
+        case .subtract: return ColumnExecutor.binary(a, Double.self, b, Double.self, to: .float64, count: count, Double.self) { $0 - $1 }
+        case .multiply: return ColumnExecutor.binary(a, Double.self, b, Double.self, to: .float64, count: count, Double.self) { $0 * $1 }
+        case .divide:  // division by zero is null
+            return try ColumnExecutor.binaryChecked(a, Double.self, b, Double.self, to: .float64, count: count, Double.self,
+                                                    failure: ColumnExecutor.neverFails) { x, y in (x / y, y == 0 ? .null : .value) }
+        default:
+            return try ColumnExecutor.binaryChecked(a, Double.self, b, Double.self, to: .float64, count: count, Double.self,
+                                                    failure: ColumnExecutor.neverFails) { x, y in (x.truncatingRemainder(dividingBy: y), y == 0 ? .null : .value) }
         }
     }
 
+    /// Integer `a op b`: overflow throws naming the first row; division by zero is null.
     func arithmeticInt(_ op: BinaryOperator, _ a: Column, _ b: Column, _ e: BoundExpression) throws -> Column {
-        var validity = Kernels.and(a.validity, b.validity)
-        if op == .divide || op == .modulo {
-            let zeros = b.withUnsafeValues(as: Int64.self) { y in (0..<count).filter { y[$0] == 0 } }
-            if !zeros.isEmpty {
-                var bits = validity ?? Bitmap(count: count, allValid: true)
-                for i in zeros { bits.set(i, valid: false) }
-                validity = bits
+        let failure = { (i: Int) -> any Error in
+            let x = a.unsafeValuesAddress(as: Int64.self)[row(a, i)], y = b.unsafeValuesAddress(as: Int64.self)[row(b, i)]
+            return fail(.overflow, "int64 overflow at row \(i): \(x) \(op.rawValue) \(y) does not fit in 64 bits", e,
+                        hint: "cast an operand to float64 for approximate arithmetic")
+        }
+        @inline(__always) func checked(_ r: (partialValue: Int64, overflow: Bool)) -> (Int64, RowOutcome) {
+            (r.partialValue, r.overflow ? .failed : .value)
+        }
+        switch op {
+        case .add:
+            return try ColumnExecutor.binaryChecked(a, Int64.self, b, Int64.self, to: .int64, count: count, Int64.self, failure: failure) {
+                checked($0.addingReportingOverflow($1))
+            }
+        case .subtract:
+            return try ColumnExecutor.binaryChecked(a, Int64.self, b, Int64.self, to: .int64, count: count, Int64.self, failure: failure) {
+                checked($0.subtractingReportingOverflow($1))
+            }
+        case .multiply:
+            return try ColumnExecutor.binaryChecked(a, Int64.self, b, Int64.self, to: .int64, count: count, Int64.self, failure: failure) {
+                checked($0.multipliedReportingOverflow(by: $1))
+            }
+        case .divide:
+            return try ColumnExecutor.binaryChecked(a, Int64.self, b, Int64.self, to: .int64, count: count, Int64.self, failure: failure) {
+                $1 == 0 ? (0, .null) : checked($0.dividedReportingOverflow(by: $1))
+            }
+        default:
+            return try ColumnExecutor.binaryChecked(a, Int64.self, b, Int64.self, to: .int64, count: count, Int64.self, failure: failure) {
+                $1 == 0 ? (0, .null) : checked($0.remainderReportingOverflow(dividingBy: $1))
             }
         }
-        var overflow: UInt8 = 0
-        let result = Kernels.fixed(.int64, Int64.self, count: count, validity: validity) { out in
-            a.withUnsafeValues(as: Int64.self) { x in
-                b.withUnsafeValues(as: Int64.self) { y in
-                    switch op {
-                    case .add: for i in 0..<count { let (r, o) = x[i].addingReportingOverflow(y[i]); out[i] = r; overflow |= o ? 1 : 0 }
-                    case .subtract: for i in 0..<count { let (r, o) = x[i].subtractingReportingOverflow(y[i]); out[i] = r; overflow |= o ? 1 : 0 }
-                    case .multiply: for i in 0..<count { let (r, o) = x[i].multipliedReportingOverflow(by: y[i]); out[i] = r; overflow |= o ? 1 : 0 }
-                    case .divide: for i in 0..<count { let (r, o) = y[i] == 0 ? (0, false) : x[i].dividedReportingOverflow(by: y[i]); out[i] = r; overflow |= o ? 1 : 0 }
-                    default: for i in 0..<count { let (r, o) = y[i] == 0 ? (0, false) : x[i].remainderReportingOverflow(dividingBy: y[i]); out[i] = r; overflow |= o ? 1 : 0 }
-                    }
-                }
-            }
-        }
-        if overflow != 0 {
-            // Find the first row that overflowed and holds values on both sides.
-            for i in 0..<count where !a.isNull(i) && !b.isNull(i) {
-                let x = a.withUnsafeValues(as: Int64.self) { $0[i] }, y = b.withUnsafeValues(as: Int64.self) { $0[i] }
-                let overflowed: Bool
-                switch op {
-                case .add: overflowed = x.addingReportingOverflow(y).overflow
-                case .subtract: overflowed = x.subtractingReportingOverflow(y).overflow
-                case .multiply: overflowed = x.multipliedReportingOverflow(by: y).overflow
-                case .divide: overflowed = y != 0 && x.dividedReportingOverflow(by: y).overflow
-                default: overflowed = y != 0 && x.remainderReportingOverflow(dividingBy: y).overflow
-                }
-                if overflowed {
-                    throw fail(.overflow, "int64 overflow at row \(i): \(x) \(op.rawValue) \(y) does not fit in 64 bits", e,
-                               hint: "cast an operand to float64 for approximate arithmetic")
-                }
-            }
-        }
-        return result
     }
 
     func compare(_ op: BinaryOperator, _ a: Column, _ b: Column) -> Column {
-        let validity = Kernels.and(a.validity, b.validity)
         switch a.type {
-        case .int64, .timestamp: return compareFixed(op, a, b, Int64.self, validity)
-        case .float64: return compareFixed(op, a, b, Double.self, validity)
-        case .date: return compareFixed(op, a, b, Int32.self, validity)
-        case .bool: return compareFixed(op, a, b, UInt8.self, validity)
-        case .decimal: return compareDecimal(op, a, b, validity)
+        case .int64, .timestamp: return compareFixed(op, a, b, Int64.self)
+        case .float64: return compareFixed(op, a, b, Double.self)
+        case .date: return compareFixed(op, a, b, Int32.self)
+        case .bool: return compareFixed(op, a, b, UInt8.self)
+        case .decimal: return compareDecimal(op, a, b)
         case .string, .binary:
-            let x = a.unsafeStrings(), y = b.unsafeStrings()
-            return withExtendedLifetime((a, b)) {
-                Kernels.fixed(.bool, UInt8.self, count: count, validity: validity) { out in
-                    for i in 0..<count {
-                        let c = compareBytes(x[i], y[i])
-                        let r: Bool
-                        switch op {
-                        case .equal: r = c == 0
-                        case .notEqual: r = c != 0
-                        case .less: r = c < 0
-                        case .lessOrEqual: r = c <= 0
-                        case .greater: r = c > 0
-                        default: r = c >= 0
-                        }
-                        out[i] = r ? 1 : 0
-                    }
-                }
-            }
+            return ColumnExecutor.binaryStrings(a, b, to: .bool, count: count, UInt8.self) { op.holds(compareBytes($0, $1)) ? 1 : 0 }
         }
     }
 
-    func compareFixed<T: BitwiseCopyable & Comparable>(_ op: BinaryOperator, _ a: Column, _ b: Column, _: T.Type, _ validity: Bitmap?) -> Column {
-        Kernels.fixed(.bool, UInt8.self, count: count, validity: validity) { out in
-            a.withUnsafeValues(as: T.self) { x in
-                b.withUnsafeValues(as: T.self) { y in
-                    switch op {
-                    case .equal: for i in 0..<count { out[i] = x[i] == y[i] ? 1 : 0 }
-                    case .notEqual: for i in 0..<count { out[i] = x[i] != y[i] ? 1 : 0 }
-                    case .less: for i in 0..<count { out[i] = x[i] < y[i] ? 1 : 0 }
-                    case .lessOrEqual: for i in 0..<count { out[i] = x[i] <= y[i] ? 1 : 0 }
-                    case .greater: for i in 0..<count { out[i] = x[i] > y[i] ? 1 : 0 }
-                    default: for i in 0..<count { out[i] = x[i] >= y[i] ? 1 : 0 }
-                    }
-                }
-            }
+    /// One vectorisable loop per operator.
+    func compareFixed<T: BitwiseCopyable & Comparable>(_ op: BinaryOperator, _ a: Column, _ b: Column, _: T.Type) -> Column {
+        switch op {
+        case .equal: return ColumnExecutor.binary(a, T.self, b, T.self, to: .bool, count: count, UInt8.self) { $0 == $1 ? 1 : 0 }
+        case .notEqual: return ColumnExecutor.binary(a, T.self, b, T.self, to: .bool, count: count, UInt8.self) { $0 != $1 ? 1 : 0 }
+        case .less: return ColumnExecutor.binary(a, T.self, b, T.self, to: .bool, count: count, UInt8.self) { $0 < $1 ? 1 : 0 }
+        case .lessOrEqual: return ColumnExecutor.binary(a, T.self, b, T.self, to: .bool, count: count, UInt8.self) { $0 <= $1 ? 1 : 0 }
+        case .greater: return ColumnExecutor.binary(a, T.self, b, T.self, to: .bool, count: count, UInt8.self) { $0 > $1 ? 1 : 0 }
+        default: return ColumnExecutor.binary(a, T.self, b, T.self, to: .bool, count: count, UInt8.self) { $0 >= $1 ? 1 : 0 }
         }
     }
 
@@ -287,19 +241,16 @@ struct ExpressionEvaluator {
     }
 }
 
-/// Lexicographic comparison of UTF-8 bytes (which orders by code point).
-@inline(__always)
-func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-    let n = Swift.min(a.count, b.count)
-    if n > 0 {
-        let c = memcmp(a.baseAddress!, b.baseAddress!, n)
-        if c != 0 { return Int(c) }
+extension BinaryOperator {
+    /// Whether a comparison result `c` (negative, zero, positive) satisfies this comparison operator.
+    @inline(__always) func holds(_ c: Int) -> Bool {
+        switch self {
+        case .equal: c == 0
+        case .notEqual: c != 0
+        case .less: c < 0
+        case .lessOrEqual: c <= 0
+        case .greater: c > 0
+        default: c >= 0
+        }
     }
-    return a.count - b.count
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -25,16 +25,12 @@ extension ExpressionEvaluator {
                 fatalError("evaluated by caseAndTrim")
             case .length:
                 if args[0].type == .binary {
-                    return Kernels.fixed(.int64, Int64.self, count: count, validity: args[0].validity) { out in
-                        for i in 0..<count { out[i] = Int64(s![i].count) }
-                    }
+                    return ColumnExecutor.unaryStrings(args[0], to: .int64, Int64.self) { Int64($0.count) }
                 }
-                return Kernels.fixed(.int64, Int64.self, count: count, validity: args[0].validity) { out in
-                    for i in 0..<count {
-                        var n: Int64 = 0
-                        for b in s![i] where b & 0xC0 != 0x80 { n += 1 }
-                        out[i] = n
-                    }
+                return ColumnExecutor.unaryStrings(args[0], to: .int64, Int64.self) { bytes in
+                    var n: Int64 = 0
+                    for b in bytes where b & 0xC0 != 0x80 { n += 1 }
+                    return n
                 }
             case .substr:
                 let start = args[1].unsafeValuesAddress(as: Int64.self)
@@ -133,24 +129,19 @@ extension ExpressionEvaluator {
                 // Half away from zero, like PostgreSQL's numeric round.
                 if e.type == .int64 {
                     guard args.count == 2 else { return args[0] }
-                    let digits = args[1].unsafeValuesAddress(as: Int64.self)
-                    return Kernels.fixed(.int64, Int64.self, count: count, validity: Kernels.and(args[0].validity, args[1].validity)) { out in
-                        args[0].withUnsafeValues(as: Int64.self) { x in
-                            for i in 0..<count {
-                                guard digits[i] < 0 else { out[i] = x[i]; continue }
-                                let scale = digits[i] < -18 ? Int64.max : (0..<(-digits[i])).reduce(Int64(1)) { a, _ in a * 10 }
-                                let q = (Double(x[i]) / Double(scale)).rounded(.toNearestOrAwayFromZero)
-                                out[i] = Int64(exactly: q * Double(scale)) ?? 0
-                            }
-                        }
+                    return ColumnExecutor.binary(args[0], Int64.self, args[1], Int64.self, to: .int64, count: count, Int64.self) { x, digits in
+                        guard digits < 0 else { return x }
+                        let scale = digits < -18 ? Int64.max : (0..<(-digits)).reduce(Int64(1)) { a, _ in a * 10 }
+                        let q = (Double(x) / Double(scale)).rounded(.toNearestOrAwayFromZero)
+                        return Int64(exactly: q * Double(scale)) ?? 0
                     }
                 }
-                let digits = args.count == 2 ? args[1].unsafeValuesAddress(as: Int64.self) : nil
-                return Kernels.fixed(.float64, Double.self, count: count, validity: args.count == 2 ? Kernels.and(args[0].validity, args[1].validity) : args[0].validity) { out in
-                    args[0].withUnsafeValues(as: Double.self) { x in
-                        for i in 0..<count { out[i] = roundHalfAway(x[i], digits: Int(digits?[i] ?? 0)) }
+                if args.count == 2 {
+                    return ColumnExecutor.binary(args[0], Double.self, args[1], Int64.self, to: .float64, count: count, Double.self) {
+                        roundHalfAway($0, digits: Int($1))
                     }
                 }
+                return map(args[0], Double.self, .float64) { roundHalfAway($0, digits: 0) }
             case .hash:
                 return Kernels.fixed(.int64, Int64.self, count: count, validity: nil) { out in
                     for i in 0..<count {
@@ -160,20 +151,32 @@ extension ExpressionEvaluator {
                     }
                 }
             case .regexpMatches, .regexpReplace:
-                // Swift Regex syntax; the pattern is compiled once. Rows are converted to
-                // String for matching (regex functions are not a hot path).
-                guard case .literal(.string(let pattern)) = arguments[1].node, let regex = try? Regex(pattern) else { fatalError("checked when bound") }
+                // Sluice's one regex dialect (POSIX extended, on the bytes), compiled once per evaluation.
+                guard case .literal(.string(let pattern)) = arguments[1].node,
+                      let regex = try? CompiledRegex(pattern, capturing: function == .regexpReplace) else { fatalError("checked when bound") }
                 if function == .regexpMatches {
-                    return Kernels.bools(count: count, validity: args[0].validity) { i in
-                        String(decoding: s![i], as: UTF8.self).contains(regex)
-                    }
+                    return ColumnExecutor.unaryStrings(args[0], to: .bool, UInt8.self) { regex.matches($0) ? 1 : 0 }
                 }
+                var groups: [Range<Int>?] = []
                 return Kernels.strings(count: count, capacity: inputBytes) { i, out in
                     if args[0].isNull(i) || args[2].isNull(i) { return false }
-                    let template = views[2]!.string(at: i)
-                    let text = String(decoding: s![i], as: UTF8.self)
-                    out.append(template.contains("\\") ? text.replacing(regex) { expandGroupReferences(template, $0.output) }
-                                                         : text.replacing(regex, with: template))
+                    let text = s![i], template = views[2]![i]
+                    var k = 0
+                    while k <= text.count, regex.firstMatch(in: text, from: k, groups: &groups), let whole = groups[0] {
+                        out.append(UnsafeBufferPointer(rebasing: text[k..<whole.lowerBound]))
+                        appendReplacement(template, groups, text, into: &out)
+                        if whole.isEmpty {
+                            // An empty match: keep the next character and search after it.
+                            guard whole.upperBound < text.count else { k = text.count + 1; break }
+                            var next = whole.upperBound + 1
+                            while next < text.count && text[next] & 0xC0 == 0x80 { next += 1 }
+                            out.append(UnsafeBufferPointer(rebasing: text[whole.upperBound..<next]))
+                            k = next
+                        } else {
+                            k = whole.upperBound
+                        }
+                    }
+                    if k < text.count { out.append(UnsafeBufferPointer(rebasing: text[k...])) }
                     return true
                 }
             case .strftime:
@@ -187,15 +190,12 @@ extension ExpressionEvaluator {
                     }
                 }
             case .strptime:
-                return try Kernels.fixed(.timestamp, Int64.self, count: count, validity: Kernels.and(args[0].validity, args[1].validity)) { out in
-                    for i in 0..<count {
-                        if args[0].isNull(i) || args[1].isNull(i) { out[i] = 0; continue }
-                        guard let t = parseTimestamp(s![i], format: views[1]![i]) else {
-                            throw fail(.invalidCast, "'\(s!.string(at: i))' at row \(i) does not match the format '\(views[1]!.string(at: i))'", e,
-                                       hint: "directives: %Y %m %d %H %M %S %%; other characters must match exactly")
-                        }
-                        out[i] = t
-                    }
+                return try ColumnExecutor.binaryStringsChecked(args[0], args[1], to: .timestamp, count: count, Int64.self, failure: { i in
+                    fail(.invalidCast, "'\(s!.string(at: i))' at row \(i) does not match the format '\(views[1]!.string(at: i))'", e,
+                         hint: "directives: %Y %m %d %H %M %S %%; other characters must match exactly")
+                }) { text, format in
+                    guard let t = parseTimestamp(text, format: format) else { return (0, .failed) }
+                    return (t, .value)
                 }
             case .addInterval:
                 guard case .int64(let months) = arguments[1].literalValue, case .int64(let micros) = arguments[2].literalValue else { fatalError("bound as literals") }
@@ -230,53 +230,34 @@ extension ExpressionEvaluator {
             return (days, micros - days * microsPerDay)
         }
         let isDate = x.type == .date
-        func micros(_ i: Int) -> Int64 {
-            isDate ? Int64(x.unsafeValuesAddress(as: Int32.self)[i]) * microsPerDay : x.unsafeValuesAddress(as: Int64.self)[i]
+        /// One loop per field and input type: no dispatch per row.
+        func perValue<R: BitwiseCopyable & Numeric>(to type: DataType, _: R.Type, _ value: (Int64) -> R) -> Column {
+            isDate ? map(x, Int32.self, type) { value(Int64($0) * microsPerDay) } : map(x, Int64.self, type, value)
         }
-        return withExtendedLifetime(x) {
-            if function == .extract {
-                return Kernels.fixed(.int64, Int64.self, count: count, validity: x.validity) { out in
-                    // One loop per field and input type: no dispatch per row.
-                    func fill(_ value: (Int64) -> Int64) {
-                        if isDate {
-                            let days = x.unsafeValuesAddress(as: Int32.self)
-                            for i in 0..<count { out[i] = value(Int64(days[i]) * microsPerDay) }
-                        } else {
-                            let stamps = x.unsafeValuesAddress(as: Int64.self)
-                            for i in 0..<count { out[i] = value(stamps[i]) }
-                        }
-                    }
-                    switch field {
-                    case .year: fill { Int64(CivilCalendar.year(fromDays: Int(parts($0).days))) }
-                    case .month: fill { Int64(CivilCalendar.civil(fromDays: Int(parts($0).days)).month) }
-                    case .day: fill { Int64(CivilCalendar.civil(fromDays: Int(parts($0).days)).day) }
-                    case .hour: fill { parts($0).timeOfDay / 3_600_000_000 }
-                    case .minute: fill { parts($0).timeOfDay / 60_000_000 % 60 }
-                    case .second: fill { parts($0).timeOfDay / 1_000_000 % 60 }
-                    }
-                }
-            }
-            let truncated = { (i: Int) -> Int64 in
-                let (days, time) = parts(micros(i))
-                let civil = CivilCalendar.civil(fromDays: Int(days))
-                switch field {
-                case .year: return Int64(CivilCalendar.days(year: civil.year, month: 1, day: 1)) * microsPerDay
-                case .month: return Int64(CivilCalendar.days(year: civil.year, month: civil.month, day: 1)) * microsPerDay
-                case .day: return days * microsPerDay
-                case .hour: return days * microsPerDay + time / 3_600_000_000 * 3_600_000_000
-                case .minute: return days * microsPerDay + time / 60_000_000 * 60_000_000
-                case .second: return days * microsPerDay + time / 1_000_000 * 1_000_000
-                }
-            }
-            if isDate {
-                return Kernels.fixed(.date, Int32.self, count: count, validity: x.validity) { out in
-                    for i in 0..<count { out[i] = Int32(truncated(i) / microsPerDay) }
-                }
-            }
-            return Kernels.fixed(.timestamp, Int64.self, count: count, validity: x.validity) { out in
-                for i in 0..<count { out[i] = truncated(i) }
+        if function == .extract {
+            switch field {
+            case .year: return perValue(to: .int64, Int64.self) { Int64(CivilCalendar.year(fromDays: Int(parts($0).days))) }
+            case .month: return perValue(to: .int64, Int64.self) { Int64(CivilCalendar.civil(fromDays: Int(parts($0).days)).month) }
+            case .day: return perValue(to: .int64, Int64.self) { Int64(CivilCalendar.civil(fromDays: Int(parts($0).days)).day) }
+            case .hour: return perValue(to: .int64, Int64.self) { parts($0).timeOfDay / 3_600_000_000 }
+            case .minute: return perValue(to: .int64, Int64.self) { parts($0).timeOfDay / 60_000_000 % 60 }
+            case .second: return perValue(to: .int64, Int64.self) { parts($0).timeOfDay / 1_000_000 % 60 }
             }
         }
+        let truncated = { (micros: Int64) -> Int64 in
+            let (days, time) = parts(micros)
+            let civil = CivilCalendar.civil(fromDays: Int(days))
+            switch field {
+            case .year: return Int64(CivilCalendar.days(year: civil.year, month: 1, day: 1)) * microsPerDay
+            case .month: return Int64(CivilCalendar.days(year: civil.year, month: civil.month, day: 1)) * microsPerDay
+            case .day: return days * microsPerDay
+            case .hour: return days * microsPerDay + time / 3_600_000_000 * 3_600_000_000
+            case .minute: return days * microsPerDay + time / 60_000_000 * 60_000_000
+            case .second: return days * microsPerDay + time / 1_000_000 * 1_000_000
+            }
+        }
+        if isDate { return perValue(to: .date, Int32.self) { Int32(truncated($0) / microsPerDay) } }
+        return perValue(to: .timestamp, Int64.self, truncated)
     }
 }
 
@@ -421,20 +402,23 @@ struct StableHash {
     }
 }
 
-/// A `regexp_replace` replacement with `\1`…`\9` (groups; `\0` the whole match) and `\\`
-/// (a backslash) expanded, as PostgreSQL and DuckDB read it. A group that did not take
-/// part in the match is empty.
-func expandGroupReferences(_ template: String, _ match: AnyRegexOutput) -> String {
-    var out = ""
-    var chars = template.makeIterator()
-    while let ch = chars.next() {
-        guard ch == "\\" else { out.append(ch); continue }
-        guard let next = chars.next() else { out.append(ch); break }
-        if let digit = next.wholeNumberValue, next.isASCII {
-            if digit < match.count, let group = match[digit].substring { out += group }
+/// Appends a `regexp_replace` replacement with `\1`…`\9` (groups; `\0` the whole match)
+/// and `\\` (a backslash) expanded, as PostgreSQL and DuckDB read it. A group that did
+/// not take part in the match is empty.
+func appendReplacement(_ template: UnsafeBufferPointer<UInt8>, _ groups: [Range<Int>?], _ text: UnsafeBufferPointer<UInt8>,
+                       into out: inout StringOutput) {
+    var k = 0
+    while k < template.count {
+        let b = template[k]
+        k += 1
+        guard b == UInt8(ascii: "\\"), k < template.count else { out.append(byte: b); continue }
+        let next = template[k]
+        k += 1
+        if next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9") {
+            let digit = Int(next - UInt8(ascii: "0"))
+            if digit < groups.count, let group = groups[digit] { out.append(UnsafeBufferPointer(rebasing: text[group])) }
         } else {
-            out.append(next)
+            out.append(byte: next)
         }
     }
-    return out
 }

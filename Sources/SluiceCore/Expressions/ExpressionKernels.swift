@@ -6,9 +6,19 @@ enum Kernels {
     /// afterwards so that the "null slots hold zero" invariant holds.
     static func fixed<T: BitwiseCopyable & Numeric>(_ type: DataType, _: T.Type, count: Int, validity: Bitmap?,
                                                     _ fill: (UnsafeMutablePointer<T>) throws -> Void) rethrows -> Column {
+        try fixed(type, T.self, count: count) { out in
+            try fill(out)
+            return validity
+        }
+    }
+
+    /// A fixed-width column of `count` values written by `fill`, which returns the
+    /// validity it decided on (`nil` = all valid); null slots are zeroed afterwards.
+    static func fixed<T: BitwiseCopyable & Numeric>(_ type: DataType, _: T.Type, count: Int,
+                                                    _ fill: (UnsafeMutablePointer<T>) throws -> Bitmap?) rethrows -> Column {
         let buffer = RawBuffer(heapCapacity: Swift.max(count, 1) * MemoryLayout<T>.stride)
         let out = buffer.mutablePointer.assumingMemoryBound(to: T.self)
-        try fill(out)
+        let validity = try fill(out)
         buffer.count = count * MemoryLayout<T>.stride
         if let validity {
             var row = 0

@@ -72,7 +72,15 @@ extension Table {
     private func renderCell(_ value: Value, _ format: TableFormat) -> String {
         switch value {
         case .null: return format.nullSymbol
-        case .string(let s): return s.isEmpty ? "\"\"" : clip(escapeControl(s), format.maxCellWidth)
+        case .string(let s):
+            if s.isEmpty { return "\"\"" }
+            // Only the start of a long value shows: escape and measure that, not all of it
+            // (a 200 MB value took a minute).
+            let scalars = s.unicodeScalars
+            guard let cut = scalars.index(scalars.startIndex, offsetBy: 4 * format.maxCellWidth + 16, limitedBy: scalars.endIndex),
+                  cut != scalars.endIndex else { return clip(escapeControl(s), format.maxCellWidth) }
+            let shown = clip(escapeControl(String(scalars[..<cut])), format.maxCellWidth)
+            return shown.hasSuffix("…") ? shown : shown + "…"
         default: return clip(value.description, format.maxCellWidth)
         }
     }

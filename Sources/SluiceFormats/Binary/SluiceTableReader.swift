@@ -127,12 +127,13 @@ public struct SluiceTableReader: TableReader {
                 }
                 // Checksums prove the bytes are what was written, not that they are text: validate
                 // (ASCII eight bytes at a time), and no string may start inside a character.
+                // Binary values are any bytes.
                 let batchBytes = UnsafePointer(bytes.mutablePointer.assumingMemoryBound(to: UInt8.self) + byte)
                 var split: UInt8 = 0
-                for i in 0..<batch.rows where batchOffsets[i] < previous {
+                for i in 0..<batch.rows where field.type == .string && batchOffsets[i] < previous {
                     split |= batchBytes[Int(batchOffsets[i])] & 0xC0 == 0x80 ? 1 : 0
                 }
-                if split != 0 || UTF8Validation.firstInvalidOffset(batchBytes, byteEntry.length) != nil {
+                if field.type == .string && (split != 0 || UTF8Validation.firstInvalidOffset(batchBytes, byteEntry.length) != nil) {
                     let bad = UTF8Validation.firstInvalidOffset(batchBytes, byteEntry.length)
                     let badRow = (0..<batch.rows).first { i in
                         let start = Int(batchOffsets[i]), end = Int(batchOffsets[i + 1])
@@ -357,9 +358,9 @@ private struct ByteCursor {
     var overran = false
     init(_ bytes: [UInt8]) { self.bytes = bytes }
     var remaining: Int { Swift.max(bytes.count - position, 0) }
-    mutating func skip(_ n: Int) { position += n }
+    mutating func skip(_ n: Int) { _ = bytes(n) }
     mutating func bytes(_ n: Int) -> ArraySlice<UInt8>? {
-        guard n >= 0, n <= remaining else { overran = true; return nil }
+        guard n >= 0, n <= remaining else { overran = true; position = bytes.count; return nil }
         defer { position += n }
         return bytes[position..<position + n]
     }

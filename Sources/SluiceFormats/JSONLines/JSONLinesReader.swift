@@ -19,7 +19,7 @@ import SluiceCore
 /// Mixed types widen (`int64`+`float64` → `float64`, `date`+`timestamp` →
 /// `timestamp`, anything else → `string`, where numbers and booleans keep their
 /// JSON text such as `12` or `true`). A key that is null or missing on every sampled
-/// line is `string`. Blank lines are skipped, `\r\n` line ends and a leading UTF-8
+/// line, or appears only on a sampled line that is skipped, is `string`. Blank lines are skipped, `\r\n` line ends and a leading UTF-8
 /// byte order mark are accepted; a duplicate key in one object: the last one wins.
 ///
 /// The input is read through a bounded window (1 MiB, grown only for a longer
@@ -120,7 +120,9 @@ public struct JSONLinesReader: TableReader {
         decoder.unknownKeys = .reject
 
         let names = decoder.keys.names
-        var types = found.map { $0 ?? .string }
+        // A key seen only on a skipped sampled line is a column too (as one null on every
+        // sampled line is): the decoder knows it, so it may not be dropped from the schema.
+        var types = found.map { $0 ?? .string } + repeatElement(DataType.string, count: names.count - found.count)
         var isInferred = [Bool](repeating: true, count: names.count)
         for field in options.schemaOverride?.fields ?? [] {
             guard let index = names.firstIndex(of: field.name) else {

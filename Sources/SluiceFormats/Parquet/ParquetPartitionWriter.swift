@@ -74,21 +74,31 @@ public enum ParquetPartitionWriter {
         }
         let rest = table.schema.names.filter { !columns.contains($0) }
         let data = try table.selecting(rest)
-        var order: [String] = []
-        var rows: [String: [Int]] = [:]
+        // Rows are grouped by the bytes of their key values (no String per row); each
+        // group's directory is spelled once, from its first row.
+        let groups = BytesHashMap()
+        var rows: [[Int]] = []
+        var key: [UInt8] = []
         for row in 0..<table.rowCount {
-            var path = ""
-            for (name, column) in zip(columns, keyColumns) {
-                let value = column.unsafeValue(at: row)
-                path += escape(name) + "=" + (value.isNull ? "__HIVE_DEFAULT_PARTITION__" : escape(value.description)) + "/"
+            key.removeAll(keepingCapacity: true)
+            for column in keyColumns {
+                if column.isNull(row) { key.append(0); continue }
+                key.append(1)
+                column.appendKeyBytes(row: row, to: &key)
             }
-            if rows[path] == nil { order.append(path) }
-            rows[path, default: []].append(row)
+            let (group, inserted) = key.withUnsafeBufferPointer { groups.insert($0) }
+            if inserted { rows.append([]) }
+            rows[group].append(row)
+        }
+        let order = rows.map { selected in
+            zip(columns, keyColumns).map { name, column in
+                let value = column.unsafeValue(at: selected[0])
+                return escape(name) + "=" + (value.isNull ? "__HIVE_DEFAULT_PARTITION__" : escape(value.description)) + "/"
+            }.joined()
         }
         var base = root
         while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
-        for path in order {
-            let selected = rows[path]!
+        for (path, selected) in zip(order, rows) {
             let part = try Table(schema: data.schema, columns: data.columns.map { $0.gathering(selected) })
             try write(part, to: base + "/" + path, options: options)
         }

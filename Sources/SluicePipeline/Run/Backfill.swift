@@ -31,14 +31,20 @@ extension PipelineRunner {
     /// (done, total).
     ///
     /// - Throws: ``PipelineError`` from ``Pipeline/bindColumns(variables:)`` (bound with the
-    ///   first interval's values) before any interval runs, when a column reference is wrong.
+    ///   values of the first interval to run) before any interval runs, when a column
+    ///   reference is wrong.
     public func backfill(from: Int64, to: Int64, parallel: Int = 1, policy: BackfillPolicy = .rerunFailedOnly,
                          params: [String: String] = [:],
                          progress: (@Sendable (Int, Int, RunSummary?) -> Void)? = nil) async throws -> BackfillSummary {
         let dates = try logicalDates(from: from, to: to)
-        // Column references are bound before the first interval runs (against its inputs):
+        // Column references are bound before anything runs, against the inputs of the first
+        // interval that will run (one that already succeeded is skipped, its files may be gone):
         // a typo fails the backfill here, with the same report as `sluice validate`.
-        if let first = dates.first {
+        let first = try dates.first { date in
+            if policy == .all { return true }
+            return try store.run(pipeline: pipeline.name, runID: PipelineRunner.runID(for: date))?.state != .success
+        }
+        if let first {
             _ = try pipeline.bindColumns(variables: try variables(for: RunRequest(logicalDate: first, params: params)))
         }
         var summary = BackfillSummary()

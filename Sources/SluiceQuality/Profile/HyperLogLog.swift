@@ -14,7 +14,7 @@ import Darwin
 ///
 /// ```swift
 /// var sketch = HyperLogLog()
-/// for key in keys { sketch.add(hash: mix64(UInt64(bitPattern: key))) }
+/// for key in keys { sketch.add(hash: KeyHash.mix(UInt64(bitPattern: key))) }
 /// sketch.estimate   // ≈ distinct keys
 /// ```
 public struct HyperLogLog: Sendable, Equatable {

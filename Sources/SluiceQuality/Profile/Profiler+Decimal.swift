@@ -16,7 +16,9 @@ extension Profiler {
         profile.min = value(first)
         profile.max = value(last)
         let doubles = values.map { Decimal128.toDouble($0, scale: scale) }
-        let mean = doubles.reduce(0, +) / Double(doubles.count)
+        var sum = CompensatedSum()
+        for d in doubles { sum.add(d) }
+        let mean = sum.value / Double(doubles.count)
         var squares = 0.0
         for d in doubles { squares += (d - mean) * (d - mean) }
         profile.mean = mean

@@ -34,38 +34,34 @@ public enum Profiler {
     }
 
     private static func profileStrings(_ column: Column, _ profile: inout ColumnProfile, _ topCount: Int, _ limit: Int) {
-        let set = BytesHashSet(expected: Swift.min(column.count, limit, 1 << 16))
+        let set = BytesHashMap(expected: Swift.min(column.count, limit, 1 << 16))
         var counts: [Int] = []
         var sketch: HyperLogLog?
         var minLength = Int.max, maxLength = 0, totalLength = 0
         let view = column.unsafeStrings()
         let isBinary = column.type == .binary
         var valid = 0
-        var lowest = -1, highest = -1   // rows of the byte-wise smallest and largest value
         withExtendedLifetime(column) {
             for i in 0..<column.count where !column.isNull(i) {
                 let bytes = view[i]
                 if sketch == nil {
                     if set.count < limit || set.contains(bytes) {
-                        let entry = set.entry(inserting: bytes)
+                        let entry = set.insert(bytes).entry
                         if entry == counts.count { counts.append(0) }
                         counts[entry] += 1
                     } else {
                         // One value past the limit: every value so far seeds the sketch, and the set stops growing.
                         var seeded = HyperLogLog()
                         for e in 0..<set.count {
-                            var member = Array(set.string(at: e).utf8)
-                            member.withUnsafeMutableBufferPointer { seeded.add(hash: hashBytes(UnsafeBufferPointer($0))) }
+                            set.withBytes(at: e) { seeded.add(hash: KeyHash.hash($0)) }
                         }
-                        seeded.add(hash: hashBytes(bytes))
+                        seeded.add(hash: KeyHash.hash(bytes))
                         sketch = seeded
                     }
                 } else {
-                    sketch!.add(hash: hashBytes(bytes))
+                    sketch!.add(hash: KeyHash.hash(bytes))
                     if let entry = set.entry(of: bytes) { counts[entry] += 1 }
                 }
-                if lowest < 0 || bytes.lexicographicallyPrecedes(view[lowest]) { lowest = i }
-                if highest < 0 || view[highest].lexicographicallyPrecedes(bytes) { highest = i }
                 var scalars = 0   // characters of a string, bytes of a binary value
                 if isBinary { scalars = bytes.count } else { for byte in bytes where byte & 0xC0 != 0x80 { scalars += 1 } }
                 minLength = Swift.min(minLength, scalars)
@@ -86,8 +82,10 @@ public enum Profiler {
             profile.lengths = (minLength, maxLength, Double(totalLength) / Double(valid))
             let order = counts.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
             profile.topValues = order.prefix(topCount).map { (isBinary ? .binary(set.bytes(at: $0)) : .string(set.string(at: $0)), counts[$0]) }
-            profile.min = column.unsafeValue(at: lowest)
-            profile.max = column.unsafeValue(at: highest)
+            if let extremes = StringExtremes.of(column) {
+                profile.min = column.unsafeValue(at: extremes.minRow)
+                profile.max = column.unsafeValue(at: extremes.maxRow)
+            }
         }
     }
 
@@ -108,9 +106,9 @@ public enum Profiler {
         profile.min = value(first)
         profile.max = value(last)
         if column.type == .int64 {
-            var sum = 0.0, sumSquares = 0.0
-            for key in keys { sum += Double(key) }
-            let mean = sum / Double(keys.count)
+            var sum = CompensatedSum(), sumSquares = 0.0
+            for key in keys { sum.add(Double(key)) }
+            let mean = sum.value / Double(keys.count)
             for key in keys { let d = Double(key) - mean; sumSquares += d * d }
             profile.mean = mean
             profile.standardDeviation = (sumSquares / Double(keys.count)).squareRoot()
@@ -147,14 +145,10 @@ public enum Profiler {
         }
         profile.min = .float64(first)
         profile.max = .float64(last)
-        // Neumaier-compensated sum so the mean does not drift with row order.
-        var sum = 0.0, compensation = 0.0
-        for v in values {
-            let t = sum + v
-            compensation += sum.magnitude >= v.magnitude ? (sum - t) + v : (v - t) + sum
-            sum = t
-        }
-        let mean = (sum + compensation) / Double(values.count)
+        // A compensated sum so the mean does not drift with row order.
+        var sum = CompensatedSum()
+        for v in values { sum.add(v) }
+        let mean = sum.value / Double(values.count)
         var squares = 0.0
         for v in values { let d = v - mean; squares += d * d }
         if mean.isFinite {

@@ -65,7 +65,7 @@ enum ColumnScan {
             }
         case .notMatching(_, let pattern):
             guard column.type == .string else { throw mismatch("a pattern") }
-            return PatternKernel(column, try CompiledRegex(pattern.source))
+            return PatternKernel(column, pattern.compiled)
         case .maximum:
             switch column.type {
             case .int64, .timestamp, .date, .float64: return MaximumKernel(column)
@@ -106,7 +106,7 @@ extension UInt8: ScanElement {
     func value(as type: DataType) -> Value { .bool(self != 0) }
 }
 extension Double: ScanElement {
-    @inline(__always) var scanKey: Int64 { doubleKey(self) }
+    @inline(__always) var scanKey: Int64 { KeyHash.key(self) }
     @inline(__always) var integerValue: Int64 { Int64(self) }
     func value(as type: DataType) -> Value { .float64(self) }
 }
@@ -137,6 +137,36 @@ class FailingRowsKernel {
                     failing[row >> 6] |= 1 << UInt64(row & 63)
                     total &+= 1
                 }
+            }
+        }
+        failures += total
+    }
+}
+
+extension FailingRowsKernel {
+    /// The branch-free form of ``markFailing``: `fails` is evaluated for every row of a
+    /// word that holds a valid row and the word's result is masked by validity, so a
+    /// cheap comparison vectorises. `fails` must be safe to call on null rows.
+    @inline(__always)
+    final func markFailingByWord(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?, _ fails: (Int) -> Bool) {
+        var total = 0
+        failing.withUnsafeMutableBufferPointer { failing in
+            var row = start
+            while row < end {
+                let n = Swift.min(64, end &- row)
+                let valid = validity?[row >> 6] ?? .max
+                var bits: UInt64 = 0
+                if valid != 0 {
+                    var j = 0
+                    while j < n {
+                        bits |= UInt64(fails(row &+ j) ? 1 : 0) << UInt64(j)
+                        j &+= 1
+                    }
+                    bits &= valid
+                }
+                failing[row >> 6] = bits
+                total &+= bits.nonzeroBitCount
+                row &+= n
             }
         }
         failures += total
@@ -186,28 +216,10 @@ final class IntegerRangeKernel: FailingRowsKernel, BlockKernel {
 
     @inline(__always) private func consume<T: ScanElement>(_ values: UnsafePointer<T>, _ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let lo = self.lo, hi = self.hi
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            var row = start
-            while row < end {
-                let n = Swift.min(64, end &- row)
-                let valid = validity?[row >> 6] ?? .max
-                var bits: UInt64 = 0
-                if valid != 0 {
-                    var j = 0
-                    while j < n {
-                        let v = values[row &+ j].integerValue
-                        bits |= UInt64((v < lo || v > hi) ? 1 : 0) << UInt64(j)
-                        j &+= 1
-                    }
-                    bits &= valid
-                }
-                failing[row >> 6] = bits
-                total &+= bits.nonzeroBitCount
-                row &+= n
-            }
+        markFailingByWord(start, end, validity) { row in
+            let v = values[row].integerValue
+            return v < lo || v > hi
         }
-        failures += total
     }
 }
 
@@ -224,48 +236,11 @@ final class RealRangeKernel: FailingRowsKernel, BlockKernel {
     }
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            var row = start
-            while row < end {
-                let n = Swift.min(64, end &- row)
-                let valid = validity?[row >> 6] ?? .max
-                var bits: UInt64 = 0
-                if valid != 0 {
-                    var j = 0
-                    while j < n {
-                        let v = values[row &+ j]
-                        bits |= UInt64((v >= lo && v <= hi) ? 0 : 1) << UInt64(j)
-                        j &+= 1
-                    }
-                    bits &= valid
-                }
-                failing[row >> 6] = bits
-                total &+= bits.nonzeroBitCount
-                row &+= n
-            }
+        let values = self.values, lo = self.lo, hi = self.hi
+        markFailingByWord(start, end, validity) { row in
+            let v = values[row]
+            return !(v >= lo && v <= hi)
         }
-        failures += total
-    }
-}
-
-/// Walks the valid rows of `start..<end`, calling `body(row)`; returns nothing.
-@inline(__always) func forEachValidRow(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?, _ body: (Int) -> Void) {
-    var row = start
-    while row < end {
-        let n = Swift.min(64, end &- row)
-        let valid = validity?[row >> 6] ?? .max
-        if valid == .max || (validity == nil) {
-            var j = 0
-            while j < n { body(row &+ j); j &+= 1 }
-        } else if valid != 0 {
-            var word = valid
-            while word != 0 {
-                body(row &+ word.trailingZeroBitCount)
-                word &= word &- 1
-            }
-        }
-        row &+= n
     }
 }
 
@@ -294,16 +269,7 @@ final class FixedDistinctKernel: FailingRowsKernel, BlockKernel {
 
     @inline(__always) private func consume<T: ScanElement>(_ values: UnsafePointer<T>, _ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            forEachValidRow(start, end, validity) { row in
-                if !set.insert(values[row].scanKey) {
-                    failing[row >> 6] |= 1 << UInt64(row & 63)
-                    total &+= 1
-                }
-            }
-        }
-        failures += total
+        markFailing(start, end, validity) { row in !set.insert(values[row].scanKey) }
     }
 
     override func finish() -> MetricValue {
@@ -314,26 +280,17 @@ final class FixedDistinctKernel: FailingRowsKernel, BlockKernel {
 /// Distinct strings through a byte-string hash set; repeats are the failing rows.
 final class StringDistinctKernel: FailingRowsKernel, BlockKernel {
     let strings: StringsView
-    let set: BytesHashSet
+    let set: BytesHashMap
 
     init(_ column: Column) {
         strings = column.unsafeStrings()
-        set = BytesHashSet(expected: Swift.min(column.count, 1 << 16))
+        set = BytesHashMap(expected: Swift.min(column.count, 1 << 16))
         super.init(count: column.count)
     }
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set, strings = self.strings
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            forEachValidRow(start, end, validity) { row in
-                if !set.insert(strings[row]) {
-                    failing[row >> 6] |= 1 << UInt64(row & 63)
-                    total &+= 1
-                }
-            }
-        }
-        failures += total
+        markFailing(start, end, validity) { row in !set.insert(strings[row]).inserted }
     }
 
     override func finish() -> MetricValue {
@@ -366,30 +323,12 @@ final class FixedMembershipKernel: FailingRowsKernel, BlockKernel {
 
     @inline(__always) private func consume<T: ScanElement>(_ values: UnsafePointer<T>, _ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            forEachValidRow(start, end, validity) { row in
-                if !set.contains(values[row].scanKey) {
-                    failing[row >> 6] |= 1 << UInt64(row & 63)
-                    total &+= 1
-                }
-            }
-        }
-        failures += total
+        markFailing(start, end, validity) { row in !set.contains(values[row].scanKey) }
     }
 
     private func consumeAsDouble(_ values: UnsafePointer<Int64>, _ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            forEachValidRow(start, end, validity) { row in
-                if !set.contains(doubleKey(Double(values[row]))) {
-                    failing[row >> 6] |= 1 << UInt64(row & 63)
-                    total &+= 1
-                }
-            }
-        }
-        failures += total
+        markFailing(start, end, validity) { row in !set.contains(KeyHash.key(Double(values[row]))) }
     }
 }
 
@@ -406,27 +345,20 @@ final class IntegralMembershipKernel: FailingRowsKernel, BlockKernel {
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set, values = self.values
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            forEachValidRow(start, end, validity) { row in
-                let v = values[row]
-                let member = v.rounded() == v && v.magnitude < 9.2e18 && set.contains(Int64(v))
-                if !member {
-                    failing[row >> 6] |= 1 << UInt64(row & 63)
-                    total &+= 1
-                }
-            }
+        markFailing(start, end, validity) { row in
+            let v = values[row]
+            let member = v.rounded() == v && v.magnitude < 9.2e18 && set.contains(Int64(v))
+            return !member
         }
-        failures += total
     }
 }
 
 /// Membership of strings in a set of strings.
 final class StringMembershipKernel: FailingRowsKernel, BlockKernel {
     let strings: StringsView
-    let set: BytesHashSet
+    let set: BytesHashMap
 
-    init(_ column: Column, _ set: BytesHashSet) {
+    init(_ column: Column, _ set: BytesHashMap) {
         strings = column.unsafeStrings()
         self.set = set
         super.init(count: column.count)
@@ -434,20 +366,11 @@ final class StringMembershipKernel: FailingRowsKernel, BlockKernel {
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set, strings = self.strings
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            forEachValidRow(start, end, validity) { row in
-                if !set.contains(strings[row]) {
-                    failing[row >> 6] |= 1 << UInt64(row & 63)
-                    total &+= 1
-                }
-            }
-        }
-        failures += total
+        markFailing(start, end, validity) { row in !set.contains(strings[row]) }
     }
 }
 
-/// Strings a POSIX regular expression does not match.
+/// Strings the pattern (Sluice's one regex dialect, ``CompiledRegex``) does not match.
 final class PatternKernel: FailingRowsKernel, BlockKernel {
     let strings: StringsView
     let regex: CompiledRegex
@@ -460,25 +383,18 @@ final class PatternKernel: FailingRowsKernel, BlockKernel {
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let regex = self.regex, strings = self.strings
-        var total = 0
-        failing.withUnsafeMutableBufferPointer { failing in
-            forEachValidRow(start, end, validity) { row in
-                if !regex.matches(strings[row]) {
-                    failing[row >> 6] |= 1 << UInt64(row & 63)
-                    total &+= 1
-                }
-            }
-        }
-        failures += total
+        markFailing(start, end, validity) { row in !regex.matches(strings[row]) }
     }
 }
 
-/// The greatest non-null value (NaN never wins).
+/// The greatest non-null value, by the one min/max kernel (``Extremes``: NaN never wins).
 final class MaximumKernel: BlockKernel {
     let values: FixedValues
     let type: DataType
-    var bestInteger: Int64?
-    var bestDouble: Double?
+    var int64: Extremes<Int64>?
+    var int32: Extremes<Int32>?
+    var uint8: Extremes<UInt8>?
+    var double: Extremes<Double>?
 
     init(_ column: Column) {
         values = FixedValues(column)
@@ -487,37 +403,22 @@ final class MaximumKernel: BlockKernel {
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         switch values {
-        case .int64(let p): bestInteger = maximum(p, start, end, validity, bestInteger)
-        case .int32(let p): bestInteger = maximum(p, start, end, validity, bestInteger)
-        case .uint8(let p): bestInteger = maximum(p, start, end, validity, bestInteger)
-        case .double(let p):
-            var best = bestDouble
-            forEachValidRow(start, end, validity) { row in
-                let v = p[row]
-                if !v.isNaN, best == nil || v > best! { best = v }
-            }
-            bestDouble = best
+        case .int64(let p): int64 = Extremes.of(p, start, end, validity: validity, merging: int64)
+        case .int32(let p): int32 = Extremes.of(p, start, end, validity: validity, merging: int32)
+        case .uint8(let p): uint8 = Extremes.of(p, start, end, validity: validity, merging: uint8)
+        case .double(let p): double = Extremes.of(p, start, end, validity: validity, merging: double)
         }
-    }
-
-    @inline(__always) private func maximum<T: ScanElement>(_ values: UnsafePointer<T>, _ start: Int, _ end: Int,
-                                                          _ validity: UnsafePointer<UInt64>?, _ current: Int64?) -> Int64? {
-        var best = current ?? .min
-        var any = current != nil
-        forEachValidRow(start, end, validity) { row in
-            best = Swift.max(best, values[row].integerValue)
-            any = true
-        }
-        return any ? best : nil
     }
 
     func finish() -> MetricValue {
+        let maximum: Value?
         switch type {
-        case .float64: return MetricValue(count: 0, maximum: bestDouble.map(Value.float64))
-        case .date: return MetricValue(count: 0, maximum: bestInteger.map { .date(Int32($0)) })
-        case .timestamp: return MetricValue(count: 0, maximum: bestInteger.map(Value.timestamp))
-        case .bool: return MetricValue(count: 0, maximum: bestInteger.map { .bool($0 != 0) })
-        default: return MetricValue(count: 0, maximum: bestInteger.map(Value.int64))
+        case .float64: maximum = double.map { .float64($0.max) }
+        case .date: maximum = int32.map { .date($0.max) }
+        case .timestamp: maximum = int64.map { .timestamp($0.max) }
+        case .bool: maximum = uint8.map { .bool($0.max != 0) }
+        default: maximum = int64.map { .int64($0.max) }
         }
+        return MetricValue(count: 0, maximum: maximum)
     }
 }

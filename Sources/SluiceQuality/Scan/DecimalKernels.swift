@@ -4,17 +4,17 @@ import SluiceCore
 /// byte hash set (one column has one scale, so equal bytes are equal numbers).
 final class DecimalDistinctKernel: FailingRowsKernel, BlockKernel {
     let values: UnsafePointer<Int128>
-    let set: BytesHashSet
+    let set: BytesHashMap
 
     init(_ column: Column) {
         values = column.unsafeValuesAddress(as: Int128.self)
-        set = BytesHashSet(expected: Swift.min(column.count, 1 << 16))
+        set = BytesHashMap(expected: Swift.min(column.count, 1 << 16))
         super.init(count: column.count)
     }
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set, values = self.values
-        markFailing(start, end, validity) { row in !set.insert(Self.bytes(values, row)) }
+        markFailing(start, end, validity) { row in !set.insert(Self.bytes(values, row)).inserted }
     }
 
     override func finish() -> MetricValue {
@@ -49,9 +49,9 @@ final class DecimalRangeKernel: FailingRowsKernel, BlockKernel {
 /// Decimal values missing from a set of the same decimal type.
 final class DecimalMembershipKernel: FailingRowsKernel, BlockKernel {
     let values: UnsafePointer<Int128>
-    let set: BytesHashSet
+    let set: BytesHashMap
 
-    init(_ column: Column, _ set: BytesHashSet) {
+    init(_ column: Column, _ set: BytesHashMap) {
         values = column.unsafeValuesAddress(as: Int128.self)
         self.set = set
         super.init(count: column.count)

@@ -61,51 +61,40 @@ enum DistinctRows {
         }
         var largest = 0
         for p in 0..<partitions { largest = Swift.max(largest, offsets[p + 1] - offsets[p]) }
-        var capacity = 16
-        while capacity < largest * 2 { capacity <<= 1 }
-        // Slot = index within the partition + 1; 0 = empty.
-        var slots = [Int32](repeating: 0, count: capacity)
+        // One shared hash index, emptied per partition; entry e's representative row
+        // (the earliest of its equal rows so far) is firstRows[e].
+        let index = HashIndex(expected: largest)
+        var firstRows: [Int] = []
+        firstRows.reserveCapacity(largest)
         var failing = [UInt64](repeating: 0, count: (count + 63) >> 6)
         var distinct = 0
         entries.withUnsafeMutableBufferPointer { e in
-            slots.withUnsafeMutableBufferPointer { table in
-                for p in 0..<partitions {
-                    let base = offsets[p], size = offsets[p + 1] - base
-                    guard size > 0 else { continue }
-                    var local = 16
-                    while local < size * 2 { local <<= 1 }
-                    let mask = local - 1
-                    for i in 0..<local { table[i] = 0 }
-                    for k in 0..<size {
-                        let entry = e[base + k]
-                        let tag = entry >> 32, row = Int(entry & 0xFFFF_FFFF)
-                        var i = Int(truncatingIfNeeded: tag) & mask
-                        while true {
-                            let slot = Int(table[i])
-                            if slot == 0 {
-                                table[i] = Int32(truncatingIfNeeded: k + 1)
-                                distinct += 1
-                                break
-                            }
-                            let other = e[base + slot - 1]
-                            let otherRow = Int(other & 0xFFFF_FFFF)
-                            if other >> 32 == tag && rowsEqual(columns, row, otherRow) {
-                                // The later row is the repeat; the slot keeps the earlier one.
-                                let repeatRow = Swift.max(row, otherRow)
-                                failing[repeatRow >> 6] |= 1 << UInt64(repeatRow & 63)
-                                if row < otherRow { table[i] = Int32(truncatingIfNeeded: k + 1) }
-                                break
-                            }
-                            i = (i + 1) & mask
-                        }
+            for p in 0..<partitions {
+                let base = offsets[p], size = offsets[p + 1] - base
+                guard size > 0 else { continue }
+                index.removeAll()
+                firstRows.removeAll(keepingCapacity: true)
+                for k in 0..<size {
+                    let entry = e[base + k]
+                    let row = Int(entry & 0xFFFF_FFFF)
+                    let (found, inserted) = index.findOrInsert(hash: KeyHash.mix(entry >> 32)) { rowsEqual(columns, row, firstRows[$0]) }
+                    if inserted {
+                        firstRows.append(row)
+                        distinct += 1
+                        continue
                     }
+                    // The later row is the repeat; the entry keeps the earlier one.
+                    let other = firstRows[found]
+                    let repeatRow = Swift.max(row, other)
+                    failing[repeatRow >> 6] |= 1 << UInt64(repeatRow & 63)
+                    if row < other { firstRows[found] = row }
                 }
             }
         }
         return MetricValue(count: distinct, failing: Bitmap(words: failing, count: count))
     }
 
-    /// Rows per partition aimed for: a table of twice as many 4-byte slots stays in L2.
+    /// Rows per partition aimed for: a hash index of twice as many slots stays in L2.
     static let partitionRows = 16_384
 
     private static func fold(_ column: Column, into hashes: inout [UInt64]) {
@@ -114,21 +103,21 @@ enum DistinctRows {
             if column.type.isDecimal {
                 let values = column.unsafeValuesAddress(as: Int128.self)
                 for i in 0..<column.count {
-                    let v = column.isNull(i) ? nullHash : withUnsafeBytes(of: values[i]) { hashBytes($0.bindMemory(to: UInt8.self)) }
-                    h[i] = mix64(h[i] &* 31 ^ v)
+                    let v = column.isNull(i) ? nullHash : withUnsafeBytes(of: values[i]) { KeyHash.hash($0.bindMemory(to: UInt8.self)) }
+                    h[i] = KeyHash.combine(h[i], v)
                 }
             } else if column.type.isVariableWidth {
                 let view = column.unsafeStrings()
                 for i in 0..<column.count {
-                    let v = column.isNull(i) ? nullHash : hashBytes(view[i])
-                    h[i] = mix64(h[i] &* 31 ^ v)
+                    let v = column.isNull(i) ? nullHash : KeyHash.hash(view[i])
+                    h[i] = KeyHash.combine(h[i], v)
                 }
             } else {
                 func walk<T: ScanElement>(_: T.Type) {
                     let values = column.unsafeValuesAddress(as: T.self)
                     for i in 0..<column.count {
                         let v = column.isNull(i) ? nullHash : UInt64(bitPattern: values[i].scanKey)
-                        h[i] = mix64(h[i] &* 31 ^ v)
+                        h[i] = KeyHash.combine(h[i], v)
                     }
                 }
                 switch column.type {

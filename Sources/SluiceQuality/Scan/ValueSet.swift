@@ -13,7 +13,7 @@ public final class ValueSet: Sendable, Hashable {
     /// The type of the members (`int64` for bool members too is not mixed: one type per set).
     public let type: DataType
     let integers: Int64HashSet?
-    let strings: BytesHashSet?
+    let strings: BytesHashMap?
     /// Number of distinct members.
     public var count: Int { integers?.count ?? strings?.count ?? 0 }
     /// Whether the source had a null (nulls are never members: a null is not a value).
@@ -27,7 +27,7 @@ public final class ValueSet: Sendable, Hashable {
         sawNull = column.nullCount > 0
         if column.type.isVariableWidth || column.type.isDecimal {
             // Decimals: the 16 bytes of each unscaled value (one column, one scale).
-            let set = BytesHashSet(expected: Swift.min(column.count, 1 << 20))
+            let set = BytesHashMap(expected: Swift.min(column.count, 1 << 20))
             if column.type.isDecimal {
                 column.withUnsafeValues(as: Int128.self) { v in
                     for i in 0..<column.count where !column.isNull(i) { withUnsafeBytes(of: v[i]) { _ = set.insert($0.bindMemory(to: UInt8.self)) } }
@@ -68,11 +68,11 @@ public final class ValueSet: Sendable, Hashable {
             return s.withUTF8 { strings.contains($0) }
         case .bool(let b): return type == .bool && integers!.contains(b ? 1 : 0)
         case .int64(let v):
-            if type == .float64 { return integers!.contains(doubleKey(Double(v))) }
+            if type == .float64 { return integers!.contains(KeyHash.key(Double(v))) }
             return type == .int64 && integers!.contains(v)
         case .float64(let v):
             if type == .int64 { return v.rounded() == v && abs(v) < 9.2e18 && integers!.contains(Int64(v)) }
-            return type == .float64 && integers!.contains(doubleKey(v))
+            return type == .float64 && integers!.contains(KeyHash.key(v))
         case .date(let d): return type == .date && integers!.contains(Int64(d))
         case .timestamp(let t): return type == .timestamp && integers!.contains(t)
         case .binary(let b):
@@ -99,7 +99,7 @@ func forEachKey(of column: Column, _ body: (Int, Int64) -> Void) {
     case .bool: walk(UInt8.self) { Int64($0) }
     case .int64, .timestamp: walk(Int64.self) { $0 }
     case .date: walk(Int32.self) { Int64($0) }
-    case .float64: walk(Double.self) { doubleKey($0) }
+    case .float64: walk(Double.self) { KeyHash.key($0) }
     case .string, .binary, .decimal: preconditionFailure("\(column.type) column has no 64-bit keys")
     }
 }

@@ -60,7 +60,9 @@ extension SuiteSpec {
         ]),
         SpecSection("Check: pattern", summary: "Text values match a regular expression (POSIX extended).", keys: [
             SpecKey("column", "column", required: true, doc: "The column.", example: "- pattern: { column: email, regex: \"^[^@]+@[^@]+$\" }"),
-            SpecKey("regex", "POSIX extended regular expression", required: true, doc: "The pattern.", example: "#   regex: \"^[A-Z]{2}$\""),
+            SpecKey("regex", "POSIX extended regular expression", required: true,
+                    doc: "The pattern, in Sluice's one regex dialect (also used by `regexp_matches`/`regexp_replace` in expressions): POSIX extended, searching (anchor with `^…$`), matched on UTF-8 bytes (`.` and `[...]` match one byte); `\\w \\s \\b` work, `\\d` does not (write `[0-9]`).",
+                    example: "#   regex: \"^[A-Z]{2}$\""),
         ]),
         SpecSection("Check: freshness", summary: "The newest timestamp is at most max_age old.", keys: [
             SpecKey("column", "timestamp or date column", required: true, doc: "The column.", example: "- freshness: { column: updated_at, max_age: 24h }"),

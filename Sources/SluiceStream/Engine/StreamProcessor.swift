@@ -48,7 +48,7 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
             }
         }
         var sawMap = false
-        var problems: [String] = []
+        var problems: [(index: Int, text: String)] = []
         for (index, processor) in spec.processors.enumerated() where !sawMap {
             func refs(_ text: String) {
                 if let e = try? Expression(parsing: text) { for (name, _) in columnReferences(e.root) { add(name, nil) } }
@@ -67,7 +67,7 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
         for (index, processor) in spec.processors.enumerated() {
             if case .validate(let v) = processor, !v.types.isEmpty,
                spec.processors[..<index].contains(where: { if case .map = $0 { true } else { false } }) {
-                problems.append("processor \(index + 1) (validate): `types` applies to input fields; move this validate before the map")
+                problems.append((index, "processor \(index + 1) (validate): `types` applies to input fields; move this validate before the map"))
             }
         }
         inputFields = fields
@@ -80,12 +80,19 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
             do { try state.dryRun(processor) } catch {
                 // "processor 2 (enrich): unknown function nnw()" and the expression's caret lines.
                 let text = ErrorFormatter.text(of: error)
-                problems.append("processor \(index + 1) (\(processor.kind)): " + (text.hasPrefix("error: ") ? String(text.dropFirst(7)) : text))
+                problems.append((index, "processor \(index + 1) (\(processor.kind)): " + (text.hasPrefix("error: ") ? String(text.dropFirst(7)) : text)))
             }
         }
         if !problems.isEmpty {
-            throw StreamError(.invalidSpec, message: problems.joined(separator: "\n"),
-                              hint: "fields not declared under validate `types` are strings; declare e.g. `types: { amount: float64 }` to compare numbers")
+            let hint = "fields not declared under validate `types` are strings; declare e.g. `types: { amount: float64 }` to compare numbers"
+            // Located at each processor when the spec was parsed from YAML.
+            let located = spec.processorLocations.count == spec.processors.count
+            throw StreamError(.invalidSpec, message: problems.map(\.text).joined(separator: "\n"), hint: hint,
+                              diagnostics: !located ? [] : problems.map { problem in
+                                  let at = spec.processorLocations[problem.index]
+                                  return StreamDiagnostic(.invalidValue, file: at.file ?? "<spec>", line: at.line, column: at.column,
+                                                          message: problem.text, hint: hint)
+                              })
         }
     }
 

@@ -60,49 +60,46 @@ final class KafkaSink: RecordSink {
         }
     }
 
-    private func produce(_ p: UnsafeRawPointer?, _ n: Int, ticket: Int, row: Int) throws {
+    /// Produces one message; `attributes` (when the output sets them) are its key, then each
+    /// header. A full queue waits for deliveries; a message refused outright (e.g. larger than
+    /// `message.max.bytes`) is a failed delivery.
+    private func produce(_ p: UnsafeRawPointer?, _ n: Int, attributes: [ArraySlice<UInt8>?] = [], ticket: Int, row: Int) {
         while true {
-            let rc = rd_kafka_produce(rkt, sluice_kafka_partition_unassigned, RD_KAFKA_MSG_F_COPY,
-                                      UnsafeMutableRawPointer(mutating: p), n, nil, 0, Self.opaque(ticket: ticket, row: row))
-            if rc == 0 { return }
-            let err = rd_kafka_last_error()
+            let err = attributes.isEmpty ? produceValue(p, n, ticket: ticket, row: row)
+                                         : produceWithAttributes(p, n, attributes, ticket: ticket, row: row)
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 rd_kafka_poll(rk, 20)   // backpressure: wait for deliveries
                 continue
             }
-            // Refused outright (e.g. larger than message.max.bytes): a failed delivery.
             tracker.fail(ticket, row: row, sink: index,
                          payload: Array(UnsafeRawBufferPointer(start: p, count: n)), error: kafkaErrorText(err))
             return
         }
     }
 
-    /// Produces a message with its key and headers (`attributes`: the key, then each header).
-    private func produce(_ p: UnsafeRawPointer?, _ n: Int, attributes: [ArraySlice<UInt8>?], ticket: Int, row: Int) {
-        while true {
-            var headers: OpaquePointer? = nil
-            if attributes.count > 1 {
-                headers = rd_kafka_headers_new(attributes.count - 1)
-                for (name, value) in zip(headerNames, attributes.dropFirst()) {
-                    guard let value else { continue }
-                    value.withUnsafeBytes { _ = rd_kafka_header_add(headers, name, -1, $0.baseAddress, $0.count) }
-                }
+    private func produceValue(_ p: UnsafeRawPointer?, _ n: Int, ticket: Int, row: Int) -> rd_kafka_resp_err_t {
+        let rc = rd_kafka_produce(rkt, sluice_kafka_partition_unassigned, RD_KAFKA_MSG_F_COPY,
+                                  UnsafeMutableRawPointer(mutating: p), n, nil, 0, Self.opaque(ticket: ticket, row: row))
+        return rc == 0 ? RD_KAFKA_RESP_ERR_NO_ERROR : rd_kafka_last_error()
+    }
+
+    private func produceWithAttributes(_ p: UnsafeRawPointer?, _ n: Int, _ attributes: [ArraySlice<UInt8>?], ticket: Int, row: Int) -> rd_kafka_resp_err_t {
+        var headers: OpaquePointer? = nil
+        if attributes.count > 1 {
+            headers = rd_kafka_headers_new(attributes.count - 1)
+            for (name, value) in zip(headerNames, attributes.dropFirst()) {
+                guard let value else { continue }
+                value.withUnsafeBytes { _ = rd_kafka_header_add(headers, name, -1, $0.baseAddress, $0.count) }
             }
-            let key = attributes.first ?? nil
-            let err = (key ?? []).withUnsafeBytes { k in
-                sluice_kafka_produce(rk, topic, p, n, key == nil ? nil : k.baseAddress, key == nil ? 0 : k.count, headers,
-                                     Self.opaque(ticket: ticket, row: row))
-            }
-            if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            if let headers { rd_kafka_headers_destroy(headers) }
-            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                rd_kafka_poll(rk, 20)   // backpressure: wait for deliveries
-                continue
-            }
-            tracker.fail(ticket, row: row, sink: index,
-                         payload: Array(UnsafeRawBufferPointer(start: p, count: n)), error: kafkaErrorText(err))
-            return
         }
+        let key = attributes.first ?? nil
+        let err = (key ?? []).withUnsafeBytes { k in
+            sluice_kafka_produce(rk, topic, p, n, key == nil ? nil : k.baseAddress, key == nil ? 0 : k.count, headers,
+                                 Self.opaque(ticket: ticket, row: row))
+        }
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR, let headers { rd_kafka_headers_destroy(headers) }   // not taken over
+        return err
     }
 
     /// Keeps a failed message's key and headers for its retry.
@@ -126,23 +123,16 @@ final class KafkaSink: RecordSink {
         var attributes: [ArraySlice<UInt8>?] = []
         for i in 0..<records.count {
             let r = records.record(i)
-            if records.attributeCount > 0 {
-                attributes.removeAll(keepingCapacity: true)
-                for slot in 0..<records.attributeCount { attributes.append(records.attribute(slot, of: i)) }
-                produce(r.baseAddress, r.count, attributes: attributes, ticket: ticket, row: Int(records.rows[i]))
-            } else {
-                try produce(r.baseAddress, r.count, ticket: ticket, row: Int(records.rows[i]))
-            }
+            attributes.removeAll(keepingCapacity: true)
+            for slot in 0..<records.attributeCount { attributes.append(records.attribute(slot, of: i)) }
+            produce(r.baseAddress, r.count, attributes: attributes, ticket: ticket, row: Int(records.rows[i]))
         }
         rd_kafka_poll(rk, 0)
     }
 
     func send(record: [UInt8], ticket: Int, row: Int) throws {
-        if setsAttributes, let attributes = retained.locked({ failedAttributes.removeValue(forKey: ticket << 20 | row) }) {
-            record.withUnsafeBytes { produce($0.baseAddress, $0.count, attributes: attributes, ticket: ticket, row: row) }
-            return
-        }
-        try record.withUnsafeBytes { try produce($0.baseAddress, $0.count, ticket: ticket, row: row) }
+        let attributes = setsAttributes ? retained.locked { failedAttributes.removeValue(forKey: ticket << 20 | row) } ?? [] : []
+        record.withUnsafeBytes { produce($0.baseAddress, $0.count, attributes: attributes, ticket: ticket, row: row) }
     }
 
     func checkpoint() throws { rd_kafka_poll(rk, 0) }

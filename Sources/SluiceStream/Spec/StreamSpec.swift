@@ -31,6 +31,9 @@ public struct StreamSpec: Sendable {
     /// against; nil when not declared (then the fields validate and enrich defaults name are
     /// the record's fields, see ``declaredInputFields``).
     public var fields: [String]?
+    /// Where each processor is written (set by the YAML parser; empty for specs built in
+    /// Swift), so binding errors found when compiling are located too.
+    public var processorLocations: [ErrorLocation] = []
 
     public init(name: String = "stream", input: Endpoint, processors: [ProcessorSpec], output: Endpoint,
                 outputs: [(name: String, endpoint: Endpoint)] = [], deadLetter: Endpoint,

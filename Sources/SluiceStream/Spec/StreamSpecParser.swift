@@ -158,8 +158,10 @@ struct StreamSpecParser {
         }
         guard let input, let output, let deadLetter else { return nil }
         let name = string(nodes["stream"]?.1, "stream") ?? "stream"
-        return StreamSpec(name: name, input: input, processors: processors, output: output, outputs: outputs,
-                          deadLetter: deadLetter, settings: settings, fields: fields)
+        var spec = StreamSpec(name: name, input: input, processors: processors, output: output, outputs: outputs,
+                              deadLetter: deadLetter, settings: settings, fields: fields)
+        spec.processorLocations = processorNodes.map { ErrorLocation(file: file, line: $0.mark?.line ?? 0, column: $0.mark?.column ?? 0) }
+        return spec
     }
 
     func kafkaDefaults(_ node: Node?) -> KafkaEndpoint {

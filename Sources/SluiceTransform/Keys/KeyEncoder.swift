@@ -5,15 +5,15 @@ import SluiceCore
 ///
 /// The first column is encoded on its own: integer-like values (int64, timestamp,
 /// date, bool) spanning a narrow interval — ids — index a plain array; other
-/// fixed-width values go through an ``Int64KeyTable``, strings through a
-/// ``StringKeyTable``. Every further column then *refines* the codes so far: each row
+/// fixed-width values go through an ``Int64HashMap``, strings through a
+/// ``HashIndex`` over their rows. Every further column then *refines* the codes so far: each row
 /// is compared, typed and in place, with the first row of its group, and only rows
 /// that differ from it are hashed, on (group, value), into new codes. A column that
 /// is constant within the groups so far — a user's email and name next to the user
 /// id — costs one comparison per repeated row and no hashing. When a sample shows
 /// that the column splits most groups (a few groups so far, many values), the
 /// column is instead encoded on its own and the pairs of codes combined through an
-/// ``Int64KeyTable``, which is cheaper then. Codes end up renumbered in
+/// ``Int64HashMap``, which is cheaper then. Codes end up renumbered in
 /// first-appearance order either way.
 ///
 /// ```swift
@@ -75,7 +75,7 @@ struct KeyEncoder {
                 case .date: next = encodeIntegers(column.unsafeValuesAddress(as: Int32.self), validity, nullsMatch, out)
                 case .int64, .timestamp: next = encodeIntegers(column.unsafeValuesAddress(as: Int64.self), validity, nullsMatch, out)
                 case .float64:
-                    next = encodeFixed(column.unsafeValuesAddress(as: Double.self), validity, nullsMatch, out, key: normalizedKey)
+                    next = encodeFixed(column.unsafeValuesAddress(as: Double.self), validity, nullsMatch, out, key: KeyHash.key)
                 }
             }
         }
@@ -103,24 +103,26 @@ struct KeyEncoder {
         }
     }
 
-    /// The 64-bit key of a double: `-0.0` equals `0.0`, all NaNs are one key.
-    @inline(__always) static func normalizedKey(_ v: Double) -> Int64 {
-        Int64(bitPattern: v == 0 ? 0 : v.isNaN ? Double.nan.bitPattern : v.bitPattern)
-    }
-
     static func encodeStrings(_ view: StringsView, _ validity: Bitmap?, _ nullsMatch: Bool, _ out: UnsafeMutableBufferPointer<Int>) -> Int {
-        var table = StringKeyTable(capacity: out.count)
-        var next = 0, nullCode = -1
+        // Keys stay in the column: entry e of the index is the string at row rows[e].
+        let index = HashIndex(expected: Swift.min(out.count, 1 << 16))
+        var rows: [Int] = []
+        var next = 0, nullCode = -1, nullBoundary = Int.max
         // Rows often repeat the previous row's key (joined or sorted data): compare with it before hashing.
         var previous = -1
         for i in 0..<out.count {
             if let validity, !validity.isValid(i) {
-                if nullsMatch && nullCode < 0 { nullCode = next; next += 1 }
+                if nullsMatch && nullCode < 0 { nullCode = next; next += 1; nullBoundary = index.count }
                 out[i] = nullsMatch ? nullCode : -1
                 continue
             }
-            if previous >= 0 && bytesEqual(view[previous], view[i]) { out[i] = out[previous]; continue }
-            out[i] = table.code(view, i, next: &next)
+            let bytes = view[i]
+            if previous >= 0 && KeyHash.equal(view[previous], bytes) { out[i] = out[previous]; continue }
+            let (entry, inserted) = rows.withUnsafeBufferPointer { rows in
+                index.findOrInsert(hash: KeyHash.hash(bytes)) { KeyHash.equal(view[rows[$0]], bytes) }
+            }
+            if inserted { rows.append(i); next += 1 }
+            out[i] = entry &+ (entry >= nullBoundary ? 1 : 0)   // the null code sits between entries
             previous = i
         }
         return next
@@ -170,19 +172,21 @@ struct KeyEncoder {
     /// table; returns the cardinality.
     static func encodeFixed<T>(_ p: UnsafePointer<T>, _ validity: Bitmap?, _ nullsMatch: Bool,
                                _ out: UnsafeMutableBufferPointer<Int>, key: (T) -> Int64) -> Int {
-        var map = Int64KeyTable(capacity: out.count)
-        var next = 0, nullCode = -1
+        let map = Int64HashMap(expected: Swift.min(out.count, 1 << 16))
+        var next = 0, nullCode = -1, nullBoundary = Int.max
         var hasPrevious = false
         var previousKey: Int64 = 0, previousCode = 0
         for i in 0..<out.count {
             if let validity, !validity.isValid(i) {
-                if nullsMatch && nullCode < 0 { nullCode = next; next += 1 }
+                if nullsMatch && nullCode < 0 { nullCode = next; next += 1; nullBoundary = map.count }
                 out[i] = nullsMatch ? nullCode : -1
                 continue
             }
             let k = key(p[i])
             if hasPrevious && k == previousKey { out[i] = previousCode; continue }
-            previousCode = map.code(k, next: &next)
+            let (entry, inserted) = map.insert(k)
+            if inserted { next += 1 }
+            previousCode = entry &+ (entry >= nullBoundary ? 1 : 0)   // the null code sits between entries
             out[i] = previousCode
             previousKey = k
             hasPrevious = true
@@ -250,7 +254,11 @@ struct KeyEncoder {
         }
         if differing > 64 && differing * 2 > compared { return .splitsMostGroups }
         var changed = false
-        var splits = GroupSplitTable()
+        // (group, value) pairs split off so far: entry e is the pair of row splitRows[e]
+        // in group splitGroups[e], and has code `firstSplitCode + e`.
+        let splits = HashIndex()
+        var splitRows: [Int] = [], splitGroups: [Int] = []
+        let firstSplitCode = cardinality
         for i in 0..<n {
             let group = codes[i]
             if group < 0 { continue }
@@ -265,8 +273,14 @@ struct KeyEncoder {
             let firstIsNull = hasNulls && keys.isNull(first)
             if isNull == firstIsNull && (isNull || keys.equal(i, first)) { continue }
             // Row i differs from its group's first row: (group, value) gets a code of its own.
-            let hash = (isNull ? 0x51_7cc1_b727_220a : keys.hash(i)) ^ (UInt64(truncatingIfNeeded: group) &* 0x9e37_79b9_7f4a_7c15)
-            codes[i] = splits.code(row: i, group: group, hash: hash, keys: keys, next: &cardinality)
+            let hash = KeyHash.combine(UInt64(truncatingIfNeeded: group), isNull ? 0x51_7cc1_b727_220a : keys.hash(i))
+            let (entry, inserted) = splits.findOrInsert(hash: hash) { splitGroups[$0] == group && keys.same(splitRows[$0], i) }
+            if inserted {
+                splitRows.append(i)
+                splitGroups.append(group)
+                cardinality += 1
+            }
+            codes[i] = firstSplitCode &+ entry
             if codes[i] == firstRows.count { firstRows.append(i) }
             changed = true
         }
@@ -279,8 +293,7 @@ struct KeyEncoder {
         let (columnCodes, columnCardinality) = encode(column, nullsMatch: nullsMatch)
         let count = codes.count
         precondition(cardinality.multipliedReportingOverflow(by: Swift.max(columnCardinality, 1)).overflow == false)
-        var map = Int64KeyTable(capacity: Swift.min(count, cardinality &* columnCardinality))
-        var next = 0
+        let map = Int64HashMap(expected: Swift.min(count, cardinality &* columnCardinality, 1 << 16))
         var previousCombined = -1, previousCode = -1
         codes.withUnsafeMutableBufferPointer { codes in
             columnCodes.withUnsafeBufferPointer { columnCodes in
@@ -288,13 +301,13 @@ struct KeyEncoder {
                     if codes[i] < 0 || columnCodes[i] < 0 { codes[i] = -1; continue }
                     let combined = codes[i] &* columnCardinality &+ columnCodes[i]
                     if combined == previousCombined { codes[i] = previousCode; continue }
-                    codes[i] = map.code(Int64(combined), next: &next)
+                    codes[i] = map.insert(Int64(combined)).entry
                     previousCombined = combined
                     previousCode = codes[i]
                 }
             }
         }
-        cardinality = next
+        cardinality = map.count
     }
 
     /// Renumbers `codes` densely in order of first appearance.
@@ -343,20 +356,13 @@ extension KeyRows {
     }
 }
 
-@inline(__always) func mixKey(_ key: Int64) -> UInt64 {
-    var z = UInt64(bitPattern: key) &* 0xbf58_476d_1ce4_e5b9
-    z ^= z >> 31
-    z = z &* 0x94d0_49bb_1331_11eb
-    return z ^ (z >> 29)
-}
-
 struct IntegerKeyRows<T: FixedWidthInteger>: KeyRows {
     let values: UnsafePointer<T>
     let validity: Bitmap?
     var hasNulls: Bool { validity != nil }
     @inline(__always) func isNull(_ i: Int) -> Bool { !validity.unsafelyUnwrapped.isValid(i) }
     @inline(__always) func equal(_ a: Int, _ b: Int) -> Bool { values[a] == values[b] }
-    @inline(__always) func hash(_ i: Int) -> UInt64 { mixKey(Int64(truncatingIfNeeded: values[i])) }
+    @inline(__always) func hash(_ i: Int) -> UInt64 { KeyHash.hash(Int64(truncatingIfNeeded: values[i])) }
 }
 
 struct DoubleKeyRows: KeyRows {
@@ -364,8 +370,8 @@ struct DoubleKeyRows: KeyRows {
     let validity: Bitmap?
     var hasNulls: Bool { validity != nil }
     @inline(__always) func isNull(_ i: Int) -> Bool { !validity.unsafelyUnwrapped.isValid(i) }
-    @inline(__always) func equal(_ a: Int, _ b: Int) -> Bool { KeyEncoder.normalizedKey(values[a]) == KeyEncoder.normalizedKey(values[b]) }
-    @inline(__always) func hash(_ i: Int) -> UInt64 { mixKey(KeyEncoder.normalizedKey(values[i])) }
+    @inline(__always) func equal(_ a: Int, _ b: Int) -> Bool { KeyHash.key(values[a]) == KeyHash.key(values[b]) }
+    @inline(__always) func hash(_ i: Int) -> UInt64 { KeyHash.hash(KeyHash.key(values[i])) }
 }
 
 struct StringKeyRows: KeyRows {
@@ -373,199 +379,6 @@ struct StringKeyRows: KeyRows {
     let validity: Bitmap?
     var hasNulls: Bool { validity != nil }
     @inline(__always) func isNull(_ i: Int) -> Bool { !validity.unsafelyUnwrapped.isValid(i) }
-    @inline(__always) func equal(_ a: Int, _ b: Int) -> Bool { bytesEqual(view[a], view[b]) }
-    @inline(__always) func hash(_ i: Int) -> UInt64 { hashBytes(view[i]) }
+    @inline(__always) func equal(_ a: Int, _ b: Int) -> Bool { KeyHash.equal(view[a], view[b]) }
+    @inline(__always) func hash(_ i: Int) -> UInt64 { KeyHash.hash(view[i]) }
 }
-
-/// Open-addressing table from (group, value) to new codes, for the rows that a
-/// refinement splits off their group. A slot holds the hash, a row with that key,
-/// its old group and its code side by side (one cache line per probe); keys are
-/// compared through ``KeyRows``. Load factor ≤ 1/2, grows by doubling.
-struct GroupSplitTable {
-    struct Slot {
-        var hash: UInt64
-        var row: Int        // row + 1, 0 = empty
-        var group: Int
-        var code: Int
-    }
-    var slots: [Slot] = []
-    var used = 0
-
-    mutating func code<K: KeyRows>(row: Int, group: Int, hash: UInt64, keys: K, next: inout Int) -> Int {
-        if used * 2 >= slots.count { grow() }
-        let code = slots.withUnsafeMutableBufferPointer { slots -> Int in
-            let mask = slots.count &- 1
-            var i = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-            while true {
-                let slot = slots[i]
-                if slot.row == 0 {
-                    slots[i] = Slot(hash: hash, row: row &+ 1, group: group, code: next)
-                    return -1
-                }
-                if slot.hash == hash && slot.group == group && keys.same(slot.row &- 1, row) { return slot.code }
-                i = (i &+ 1) & mask
-            }
-        }
-        if code >= 0 { return code }
-        used += 1
-        next += 1
-        return next - 1
-    }
-
-    mutating func grow() {
-        let old = slots
-        let size = Swift.max(16, old.count * 2)
-        slots = [Slot](repeating: Slot(hash: 0, row: 0, group: 0, code: 0), count: size)
-        slots.withUnsafeMutableBufferPointer { slots in
-            let mask = size - 1
-            for slot in old where slot.row != 0 {
-                var i = Int(truncatingIfNeeded: slot.hash ^ (slot.hash >> 29)) & mask
-                while slots[i].row != 0 { i = (i &+ 1) & mask }
-                slots[i] = slot
-            }
-        }
-    }
-}
-
-// MARK: - Single-column tables
-
-/// Open-addressing hash table from 64-bit keys to dense codes (linear probing,
-/// load factor ≤ 1/2, grows by doubling).
-struct Int64KeyTable {
-    var keys: [Int64]
-    var slotCodes: [Int]     // -1 = empty
-    var mask: Int
-    var used = 0
-
-    init(capacity: Int) {
-        var size = 16
-        while size < Swift.min(capacity, 1 << 16) * 2 { size <<= 1 }   // grows by doubling as keys arrive
-        keys = [Int64](repeating: 0, count: size)
-        slotCodes = [Int](repeating: -1, count: size)
-        mask = size - 1
-    }
-
-    @inline(__always) static func slot(_ key: Int64, _ mask: Int) -> Int {
-        var z = UInt64(bitPattern: key) &* 0x9e37_79b9_7f4a_7c15
-        z ^= z >> 32
-        return Int(truncatingIfNeeded: z) & mask
-    }
-
-    mutating func code(_ key: Int64, next: inout Int) -> Int {
-        var slot = Self.slot(key, mask)
-        while true {
-            let c = slotCodes[slot]
-            if c < 0 {
-                keys[slot] = key
-                slotCodes[slot] = next
-                next += 1
-                used += 1
-                if used * 2 > keys.count { grow() }
-                return next - 1
-            }
-            if keys[slot] == key { return c }
-            slot = (slot + 1) & mask
-        }
-    }
-
-    mutating func grow() {
-        let oldKeys = keys, oldCodes = slotCodes
-        keys = [Int64](repeating: 0, count: oldKeys.count * 2)
-        slotCodes = [Int](repeating: -1, count: oldKeys.count * 2)
-        mask = keys.count - 1
-        for i in 0..<oldKeys.count where oldCodes[i] >= 0 {
-            var slot = Self.slot(oldKeys[i], mask)
-            while slotCodes[slot] >= 0 { slot = (slot + 1) & mask }
-            keys[slot] = oldKeys[i]
-            slotCodes[slot] = oldCodes[i]
-        }
-    }
-}
-
-/// Open-addressing hash table from string bytes to codes, storing only row indices
-/// (and the hash, to skip most byte comparisons); grows by doubling.
-struct StringKeyTable {
-    var slots: [Int]      // row index + 1, 0 = empty
-    var slotCodes: [Int]
-    var hashes: [UInt64]
-    var mask: Int
-    var used = 0
-
-    init(capacity: Int) {
-        var size = 16
-        while size < Swift.min(capacity, 1 << 16) * 2 { size <<= 1 }
-        slots = [Int](repeating: 0, count: size)
-        slotCodes = [Int](repeating: 0, count: size)
-        hashes = [UInt64](repeating: 0, count: size)
-        mask = size - 1
-    }
-
-    mutating func code(_ view: StringsView, _ row: Int, next: inout Int) -> Int {
-        let bytes = view[row]
-        let h = hashBytes(bytes)
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let occupant = slots[slot]
-            if occupant == 0 {
-                slots[slot] = row + 1
-                slotCodes[slot] = next
-                hashes[slot] = h
-                next += 1
-                used += 1
-                if used * 2 > slots.count { grow() }
-                return next - 1
-            }
-            if hashes[slot] == h && bytesEqual(view[occupant - 1], bytes) { return slotCodes[slot] }
-            slot = (slot + 1) & mask
-        }
-    }
-
-    mutating func grow() {
-        let oldSlots = slots, oldCodes = slotCodes, oldHashes = hashes
-        let size = oldSlots.count * 2
-        slots = [Int](repeating: 0, count: size)
-        slotCodes = [Int](repeating: 0, count: size)
-        hashes = [UInt64](repeating: 0, count: size)
-        mask = size - 1
-        for i in 0..<oldSlots.count where oldSlots[i] != 0 {
-            var slot = Int(truncatingIfNeeded: oldHashes[i]) & mask
-            while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = oldSlots[i]
-            slotCodes[slot] = oldCodes[i]
-            hashes[slot] = oldHashes[i]
-        }
-    }
-}
-
-/// Whether two byte strings are equal.
-@inline(__always) func bytesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-    a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
-}
-
-/// A fast 64-bit hash of bytes, 8 at a time (for hash tables in memory; not stable across releases).
-@inline(__always) func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    var h: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(bytes.count)
-    guard let base = bytes.baseAddress else { return h }
-    let raw = UnsafeRawPointer(base)
-    var i = 0
-    let n = bytes.count
-    while i + 8 <= n {
-        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xbf58_476d_1ce4_e5b9
-        h ^= h >> 29
-        i += 8
-    }
-    if i < n {
-        var tail: UInt64 = 0
-        for k in i..<n { tail |= UInt64(base[k]) << UInt64((k - i) * 8) }
-        h = (h ^ tail) &* 0x94d0_49bb_1331_11eb
-    }
-    h ^= h >> 32
-    h = h &* 0xd6e8_feb8_6659_fd93
-    return h ^ (h >> 32)
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -150,7 +150,7 @@ public struct AggregateSpec: Sendable, Equatable {
                 return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
             case .string, .binary:
                 let view = source.unsafeStrings()
-                return extremes(source, rows, codes, groups) { a, b in let c = compareBytesOrder(view[a], view[b]); return wantLess ? c < 0 : c > 0 }
+                return extremes(source, rows, codes, groups) { a, b in let c = compareBytes(view[a], view[b]); return wantLess ? c < 0 : c > 0 }
             case .float64:
                 let p = source.unsafeValuesAddress(as: Double.self)
                 return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }

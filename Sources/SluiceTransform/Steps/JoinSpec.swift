@@ -144,54 +144,32 @@ public struct JoinSpec: Sendable {
                 initialized = rows.count
             }
         }
-        // Two passes over the left rows: count the output, then fill it.
+        // Two passes over the left rows: count the output, then fill it. With many rows,
+        // each half of the left rows is counted and filled on its own core, into its own
+        // range of the output.
         let kind = self.kind
+        let pairsRight = kind == .inner || kind == .left
         return ends.withUnsafeBufferPointer { ends in
             rightRows.withUnsafeBufferPointer { rightRows in
-                @inline(__always) func matches(_ i: Int) -> Range<Int> {
-                    let c = codes.left(i)
-                    if c < 0 { return 0..<0 }
-                    return (c == 0 ? 0 : ends[c &- 1])..<ends[c]
-                }
-                var total = 0
-                for i in 0..<n {
-                    let count = matches(i).count
-                    switch kind {
-                    case .semi: total &+= count > 0 ? 1 : 0
-                    case .anti: total &+= count == 0 ? 1 : 0
-                    case .inner: total &+= count
-                    case .left: total &+= Swift.max(count, 1)
-                    }
-                }
+                let fill = JoinFill(codes: codes, ends: ends, rightRows: rightRows, kind: kind)
+                let split = n >= JoinFill<Codes>.parallelRows ? n / 2 : n
+                var firstTotal = 0, secondTotal = 0
+                fill.inBothHalves(split < n, { firstTotal = fill.outputCount(0..<split) }, { fill.outputCount(split..<n) }, second: &secondTotal)
+                let total = firstTotal + secondTotal, secondStart = firstTotal
                 var outRight: [Int] = []
                 let outLeft = [Int](unsafeUninitializedCapacity: total) { outLeft, initialized in
-                    var k = 0
-                    switch kind {
-                    case .semi, .anti:
-                        for i in 0..<n where matches(i).isEmpty == (kind == .anti) {
-                            outLeft[k] = i
-                            k &+= 1
-                        }
-                    case .inner, .left:
+                    var unused = 0
+                    if pairsRight {
                         outRight = [Int](unsafeUninitializedCapacity: total) { outRight, filled in
-                            for i in 0..<n {
-                                let range = matches(i)
-                                if range.isEmpty {
-                                    if kind == .left {
-                                        outLeft[k] = i
-                                        outRight[k] = -1
-                                        k &+= 1
-                                    }
-                                    continue
-                                }
-                                for r in range {
-                                    outLeft[k] = i
-                                    outRight[k] = rightRows[r]
-                                    k &+= 1
-                                }
-                            }
+                            let out = JoinOutput(left: outLeft.baseAddress, right: outRight.baseAddress)
+                            fill.inBothHalves(split < n, { fill.fill(0..<split, into: out, at: 0) },
+                                              { fill.fill(split..<n, into: out, at: secondStart); return 0 }, second: &unused)
                             filled = total
                         }
+                    } else {
+                        let out = JoinOutput(left: outLeft.baseAddress, right: nil)
+                        fill.inBothHalves(split < n, { fill.fill(0..<split, into: out, at: 0) },
+                                          { fill.fill(split..<n, into: out, at: secondStart); return 0 }, second: &unused)
                     }
                     initialized = total
                 }
@@ -199,6 +177,104 @@ public struct JoinSpec: Sendable {
             }
         }
     }
+}
+
+/// The probe side of a join: counts and fills the output pairs of a range of left rows.
+///
+/// `@unchecked Sendable`: it only reads buffers that are immutable while it runs (the
+/// codes, the right rows by code); the two halves of a parallel fill write disjoint
+/// ranges of the output.
+private struct JoinFill<Codes: JoinCodes>: @unchecked Sendable {
+    /// Left rows from which the two halves run on two cores.
+    static var parallelRows: Int { 1 << 16 }
+    let codes: Codes
+    let ends: UnsafeBufferPointer<Int>
+    let rightRows: UnsafeBufferPointer<Int>
+    let kind: JoinSpec.Kind
+
+    /// The right rows (as positions in `rightRows`) that match left row `i`.
+    @inline(__always) func matches(_ i: Int) -> Range<Int> {
+        let c = codes.left(i)
+        if c < 0 { return 0..<0 }
+        return (c == 0 ? 0 : ends[c &- 1])..<ends[c]
+    }
+
+    /// Output rows of left rows `rows`.
+    func outputCount(_ rows: Range<Int>) -> Int {
+        var total = 0
+        for i in rows {
+            let count = matches(i).count
+            switch kind {
+            case .semi: total &+= count > 0 ? 1 : 0
+            case .anti: total &+= count == 0 ? 1 : 0
+            case .inner: total &+= count
+            case .left: total &+= Swift.max(count, 1)
+            }
+        }
+        return total
+    }
+
+    /// Writes the output pairs of left rows `rows` from output row `start` on (`right`
+    /// is `nil` for semi and anti joins).
+    func fill(_ rows: Range<Int>, into out: JoinOutput, at start: Int) {
+        let left = out.left, right = out.right
+        var k = start
+        switch kind {
+        case .semi, .anti:
+            for i in rows where matches(i).isEmpty == (kind == .anti) {
+                left![k] = i
+                k &+= 1
+            }
+        case .inner, .left:
+            for i in rows {
+                let range = matches(i)
+                if range.isEmpty {
+                    if kind == .left {
+                        left![k] = i
+                        right![k] = -1
+                        k &+= 1
+                    }
+                    continue
+                }
+                for r in range {
+                    left![k] = i
+                    right![k] = rightRows[r]
+                    k &+= 1
+                }
+            }
+        }
+    }
+
+    /// Runs `first` here and `second` on a worker thread when `parallel` (one after the
+    /// other when not, or when no thread can start), storing `second`'s result.
+    func inBothHalves(_ parallel: Bool, _ first: () -> Void, _ second: @escaping @Sendable () -> Int, second result: inout Int) {
+        guard parallel else {
+            first()
+            result = second()
+            return
+        }
+        let box = ResultBox()
+        do {
+            try runConcurrently(first, { box.value = second() })
+        } catch {
+            first()
+            box.value = second()
+        }
+        result = box.value
+    }
+}
+
+/// The output index vectors of a join being filled (`right` is `nil` for semi and anti
+/// joins). `@unchecked Sendable`: each half writes its own range of rows.
+private struct JoinOutput: @unchecked Sendable {
+    let left: UnsafeMutablePointer<Int>?
+    let right: UnsafeMutablePointer<Int>?
+}
+
+/// The background half's result. `@unchecked Sendable`: written by the worker thread
+/// only, read after `runConcurrently` has joined it.
+private final class ResultBox: @unchecked Sendable {
+    var value = 0
 }
 
 /// Join key codes of left row `i` and right row `j` (`-1`: a null key, never matching).

@@ -32,7 +32,7 @@ extension Table {
                 return { a, b in nulls(a, b) ?? direction * (p[a] < p[b] ? -1 : p[a] > p[b] ? 1 : 0) }
             case .string, .binary:
                 let view = column.unsafeStrings()
-                return { a, b in nulls(a, b) ?? direction * compareBytesOrder(view[a], view[b]) }
+                return { a, b in nulls(a, b) ?? direction * compareBytes(view[a], view[b]) }
             case .float64:
                 let p = column.unsafeValuesAddress(as: Double.self)
                 return { a, b in nulls(a, b) ?? direction * (p[a] < p[b] ? -1 : p[a] > p[b] ? 1 : 0) }
@@ -113,10 +113,4 @@ private struct SortItem {
     var rank: UInt8
     var key: UInt64
     var row: Int
-}
-
-func compareBytesOrder(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-    let n = Swift.min(a.count, b.count)
-    for i in 0..<n where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
-    return a.count < b.count ? -1 : a.count > b.count ? 1 : 0
 }

@@ -117,73 +117,29 @@ struct ColumnStats: Sendable {
     var min: String?
     var max: String?
 
-    /// The sum (nil on overflow), minimum and maximum of an integer-backed column's valid values.
-    private static func integerStats<T: FixedWidthInteger & BitwiseCopyable>(_ column: Column, as _: T.Type) -> (sum: T?, min: T, max: T) {
-        var total = 0 as T, overflow = false
-        var low = T.max, high = T.min
-        column.withUnsafeValues(as: T.self) { values in
-            for i in 0..<values.count where column.validity?.isValid(i) ?? true {
-                let v = values[i]
-                let (s, o) = total.addingReportingOverflow(v)
-                total = s
-                overflow = overflow || o
-                low = Swift.min(low, v)
-                high = Swift.max(high, v)
-            }
-        }
-        return (overflow ? nil : total, low, high)
-    }
-
     init(field: Field, column: Column) {
         name = field.name
         type = field.type
         nulls = column.nullCount
+        // Sums and extremes by the one set of kernels (SluiceCore `Sums`, `Extremes`).
         switch column.type {
         case .decimal(_, let scale):
             // Exact: an Int128 total, printed with the column's scale (none past 38 digits).
-            let (total, low, high) = Self.integerStats(column, as: Int128.self)
+            let total = Sums.exact(column, as: Int128.self)
             let fits = total.map { $0.magnitude <= UInt128(Decimal128.maxUnscaled(precision: DataType.maxDecimalPrecision)) } ?? false
             sum = fits ? total.map { Decimal128.format($0, scale: scale) } : nil
-            if column.count > nulls { min = Decimal128.format(low, scale: scale); max = Decimal128.format(high, scale: scale) }
+            if let e = Extremes<Int128>.of(column) { min = Decimal128.format(e.min, scale: scale); max = Decimal128.format(e.max, scale: scale) }
         case .int64:
-            let (total, low, high) = Self.integerStats(column, as: Int64.self)
-            sum = total.map { String($0) }
-            if column.count > nulls { min = String(low); max = String(high) }
+            sum = Sums.exact(column, as: Int64.self).map { String($0) }
+            if let e = Extremes<Int64>.of(column) { min = String(e.min); max = String(e.max) }
         case .float64:
-            // Neumaier's compensated sum: the printed total does not drift with row order.
-            var total = 0.0, compensation = 0.0
-            var low = Double.infinity, high = -Double.infinity
-            column.withUnsafeValues(as: Double.self) { values in
-                for i in 0..<values.count where column.validity?.isValid(i) ?? true {
-                    let v = values[i]
-                    let t = total + v
-                    compensation += total.magnitude >= v.magnitude ? (total - t) + v : (v - t) + total
-                    total = t
-                    low = Swift.min(low, v)
-                    high = Swift.max(high, v)
-                }
-            }
-            total += compensation
-            sum = formatDouble(total)
-            if column.count > nulls { min = formatDouble(low); max = formatDouble(high) }
-        case .date, .timestamp:
-            var low = Int64.max, high = Int64.min
-            func walk<T: BinaryInteger>(_ values: UnsafeBufferPointer<T>) {
-                for i in 0..<values.count where column.validity?.isValid(i) ?? true {
-                    let v = Int64(values[i])
-                    low = Swift.min(low, v)
-                    high = Swift.max(high, v)
-                }
-            }
-            if column.type == .date {
-                column.withUnsafeValues(as: Int32.self) { walk($0) }
-            } else {
-                column.withUnsafeValues(as: Int64.self) { walk($0) }
-            }
-            if column.count > nulls {
-                min = column.type == .date ? formatDate(daysSinceEpoch: Int32(low)) : formatTimestamp(microsecondsSinceEpoch: low)
-                max = column.type == .date ? formatDate(daysSinceEpoch: Int32(high)) : formatTimestamp(microsecondsSinceEpoch: high)
-            }
+            // Compensated: the printed total does not drift with row order.
+            sum = formatDouble(Sums.compensated(column))
+            if let e = Extremes<Double>.of(column) { min = formatDouble(e.min); max = formatDouble(e.max) }
+        case .date:
+            if let e = Extremes<Int32>.of(column) { min = formatDate(daysSinceEpoch: e.min); max = formatDate(daysSinceEpoch: e.max) }
+        case .timestamp:
+            if let e = Extremes<Int64>.of(column) { min = formatTimestamp(microsecondsSinceEpoch: e.min); max = formatTimestamp(microsecondsSinceEpoch: e.max) }
         case .string, .bool, .binary:
             break
         }
