@@ -88,22 +88,14 @@ extension Table {
 
 private func escapeControl(_ s: String) -> String {
     guard s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return s }
-    var out = ""
-    for scalar in s.unicodeScalars {
+    return escaping(s) { scalar in
         switch scalar {
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
+        case "\n": "\\n"
+        case "\r": "\\r"
+        case "\t": "\\t"
+        default: scalar.value < 0x20 || scalar.value == 0x7F ? "\\x" + hexDigits(scalar.value, width: 2) : nil
         }
     }
-    return out
 }
 
 private func clip(_ s: String, _ width: Int) -> String {

@@ -66,13 +66,7 @@ extension LineageObserver {
 
     /// `${NAME}` replaced by the environment's value (unset: empty).
     static func expand(_ text: String, _ environment: [String: String]) -> String {
-        var out = "", rest = Substring(text)
-        while let open = rest.range(of: "${"), let close = rest[open.upperBound...].firstIndex(of: "}") {
-            out += rest[..<open.lowerBound]
-            out += environment[String(rest[open.upperBound..<close])] ?? ""
-            rest = rest[rest.index(after: close)...]
-        }
-        return out + rest
+        expandingVariables(in: text) { environment[$0] ?? "" }
     }
 
     /// The spec text with literal connection passwords and a literal API key replaced by `***`.

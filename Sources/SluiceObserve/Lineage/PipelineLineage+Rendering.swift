@@ -201,21 +201,8 @@ extension PipelineLineage {
     func dotText(_ text: String) -> String { text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") }
 }
 
-/// `text` escaped for HTML and SVG.
-func htmlText(_ text: String) -> String {
-    var out = ""
-    for c in text {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.append(c)
-        }
-    }
-    return out
-}
+/// `text` escaped for HTML and SVG (the one markup escaper).
+func htmlText(_ text: String) -> String { markupEscaped(text) }
 
 extension ColumnTransformation {
     /// The transformation as in the OpenLineage column-lineage facet.

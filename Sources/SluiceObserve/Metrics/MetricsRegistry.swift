@@ -147,16 +147,14 @@ public final class MetricsRegistry: @unchecked Sendable {   // `families` is gua
     }
 
     static func escapeLabel(_ value: String) -> String {
-        var out = ""
-        for c in value.unicodeScalars {
+        escaping(value) { c in
             switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(c)
+            case "\\": "\\\\"
+            case "\"": "\\\""
+            case "\n": "\\n"
+            default: nil
             }
         }
-        return out
     }
 
     static func escapeHelp(_ value: String) -> String {

@@ -84,21 +84,3 @@ func jsonNumber(_ value: Double?) -> String {
     return formatDouble(value)
 }
 
-/// Text escaped for XML and HTML content and attributes; characters XML 1.0 forbids are dropped.
-func markupEscaped(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default:
-            if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r" { continue }
-            if scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
-}

@@ -158,23 +158,16 @@ public struct ConnectionURL: Sendable, Equatable, CustomStringConvertible {
     /// - Throws: ``SQLError`` `.missingVariable` naming the first unset variable.
     ///   With `secret`, each value read is registered with ``Secrets`` (connections, shell `env:`).
     public static func expandVariables(in text: String, environment: [String: String], secret: Bool = false) throws -> String {
-        var result = ""
-        var rest = Substring(text)
-        while let start = rest.firstRange(of: "${") {
-            result += rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
-                throw SQLError(.invalidURL, message: "\"${\" without a closing \"}\"", hint: "write ${NAME}")
-            }
-            let name = String(rest[start.upperBound..<end])
+        try expandingVariables(in: text, unclosed: { _ in
+            throw SQLError(.invalidURL, message: "\"${\" without a closing \"}\"", hint: "write ${NAME}")
+        }) { name in
             guard let value = environment[name] else {
                 throw SQLError(.missingVariable, message: "environment variable \(name) is not set",
                                hint: "export \(name)=… before running, or write the value in place of ${\(name)}")
             }
             if secret { Secrets.registerExpanded(value) }
-            result += value
-            rest = rest[rest.index(after: end)...]
+            return value
         }
-        return result + rest
     }
 
     static func percentDecoded<S: StringProtocol>(_ text: S) -> String {

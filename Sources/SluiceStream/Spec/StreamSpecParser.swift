@@ -78,18 +78,11 @@ struct StreamSpecParser {
     }
 
     func substitute(_ text: String, _ node: Node) -> String {
-        guard text.contains("${") else { return text }
-        var out = "", rest = Substring(text)
-        while let open = rest.range(of: "${") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].firstIndex(of: "}") else { out += rest[open.lowerBound...]; return out }
-            let name = String(rest[open.upperBound..<close])
-            if let value = environment[name] { out += value } else {
-                report(node, "environment variable \(name) is not set", hint: "export \(name)=… before running, or write the value in the spec")
-            }
-            rest = rest[rest.index(after: close)...]
+        expandingVariables(in: text) { name in
+            if let value = environment[name] { return value }
+            report(node, "environment variable \(name) is not set", hint: "export \(name)=… before running, or write the value in the spec")
+            return ""
         }
-        return out + rest
     }
 
     func mapping(_ node: Node?, _ what: String, example: String) -> [(String, Node, Node)]? {

@@ -70,6 +70,6 @@ import SluiceObserve
 extension CommandError {
     /// An observability spec's error (alert channels, metrics options) as a usage error.
     init(usage error: ObserveError) {
-        self.init(.usage, error.message, hint: error.hint, location: error.location.map { ErrorLocation(file: $0) })
+        self.init(.usage, error.message, hint: error.hint, location: error.location)
     }
 }
