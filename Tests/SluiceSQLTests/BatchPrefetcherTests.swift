@@ -12,7 +12,7 @@ struct BatchPrefetcherTests {
     @Test("hands over every batch in order, then nil (repeatedly)", arguments: [0, 1, 63, 64, 65])
     func order(count: Int) throws {
         let counter = Counter()
-        let prefetcher = try BatchPrefetcher {
+        let prefetcher = try BatchPrefetcher<Table> {
             guard counter.produced < count else { return nil }
             counter.produced += 1
             return try Table([("i", Column(int64: [Int64(counter.produced)]))])
@@ -29,7 +29,7 @@ struct BatchPrefetcherTests {
     @Test("rethrows the reader's error after the batches before it")
     func error() throws {
         let counter = Counter()
-        let prefetcher = try BatchPrefetcher {
+        let prefetcher = try BatchPrefetcher<Table> {
             counter.produced += 1
             if counter.produced == 3 { throw Boom() }
             return try Table([("i", Column(int64: [1]))])
@@ -44,7 +44,7 @@ struct BatchPrefetcherTests {
     @Test("close stops an endless reader reading at most one batch ahead")
     func closeEarly() throws {
         let counter = Counter()
-        let prefetcher = try BatchPrefetcher {
+        let prefetcher = try BatchPrefetcher<Table> {
             counter.produced += 1
             return try Table([("i", Column(int64: [1]))])
         }
