@@ -8,6 +8,8 @@ package enum Sums {
     /// The exact sum of an integer-backed column read as `T` (`Int64`, or `Int128` for
     /// decimals); `nil` on overflow.
     @inlinable
+    @_specialize(where T == Int64)
+    @_specialize(where T == Int128)
     package static func exact<T: FixedWidthInteger & BitwiseCopyable>(_ column: Column, as _: T.Type) -> T? {
         column.withUnsafeValidityWords { validity in
             column.withUnsafeValues(as: T.self) { values in

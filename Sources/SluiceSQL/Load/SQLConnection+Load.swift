@@ -90,7 +90,8 @@ extension SQLConnection {
 
             // Rows go through a temporary staging table when SQL must choose among them: the last row
             // of a repeated key is known only at the end, and PostgreSQL's COPY has no conflict clause.
-            // Otherwise they go straight into the table (SQLite upserts row by row with ON CONFLICT).
+            // Otherwise they go straight into the table (SQLite: one INSERT … SELECT … ON CONFLICT per batch
+            // from the batch virtual table, see SQLiteBatchInserter).
             let keepLast = keyIndex != nil && options.onDuplicate == .last
             let staged = keepLast || (options.mode == .upsert && d.engine == .postgres)
             var insertTarget = target
