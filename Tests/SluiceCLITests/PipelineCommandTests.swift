@@ -106,6 +106,22 @@ struct PipelineCommandTests {
             .replacingOccurrences(of: "pipeline: orders_copy", with: "pipeline: orders_reference")
             .write(to: dir.appendingPathComponent("reference.yaml"), atomically: true, encoding: .utf8)
 
+        // Hold the warehouse's write lock from another process, so that the load, once started,
+        // waits for it (SQLite's busy timeout) instead of finishing before it can be killed.
+        guard let python = ProcessInfo.processInfo.environment["SLUICE_TEST_PYTHON"], !python.isEmpty else {
+            Issue.record("SLUICE_TEST_PYTHON is not set: run `make test`, or export SLUICE_TEST_PYTHON=\"$(bash scripts/test-venv.sh)\"")
+            return
+        }
+        let locker = Process(), lockInput = Pipe(), lockOutput = Pipe()
+        locker.executableURL = URL(fileURLWithPath: python)
+        locker.arguments = ["-c", "import sqlite3, sys; c = sqlite3.connect('warehouse.db', isolation_level=None); c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); sys.stdin.read()"]
+        locker.currentDirectoryURL = dir
+        locker.standardInput = lockInput
+        locker.standardOutput = lockOutput
+        try locker.run()
+        defer { try? lockInput.fileHandleForWriting.close(); locker.waitUntilExit() }
+        #expect(String(decoding: lockOutput.fileHandleForReading.availableData, as: UTF8.self).contains("locked"))
+
         // Start the run and kill it once the load task has started (its state says running).
         let process = Process()
         process.executableURL = CLI.binary
@@ -131,6 +147,8 @@ struct PipelineCommandTests {
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        try lockInput.fileHandleForWriting.close()
+        locker.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal, "the run finished before it could be killed: \(seen)")
         #expect(!seen.contains("✔ load"))
 

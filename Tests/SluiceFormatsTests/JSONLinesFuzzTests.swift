@@ -9,11 +9,8 @@ import Testing
 /// nesting. Reproducers of anything the fuzzer finds are added here.
 private let corpusDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/jsonl-corpus").path
 
-/// What a JSON Lines read came to: the table and report, or an error's code and place.
-private enum JSONLinesOutcome: Equatable, CustomStringConvertible {
-    case table(Table, ReadReport)
-    case error(FormatError.Code, line: Int, column: Int, message: String)
-
+/// A JSON Lines read's outcome: the one ``ReadOutcome`` of the CSV fuzz tests.
+extension ReadOutcome {
     /// Reads `bytes` split into reads of `chunkSizes`; a ``FormatError`` is an outcome, any
     /// other error escapes and fails the test.
     init(_ bytes: [UInt8], options: JSONLinesReadOptions, chunkSizes: [Int] = []) throws {
@@ -22,13 +19,6 @@ private enum JSONLinesOutcome: Equatable, CustomStringConvertible {
             self = .table(result.table, result.report)
         } catch let error as FormatError {
             self = .error(error.code, line: error.line, column: error.column, message: error.message)
-        }
-    }
-
-    var description: String {
-        switch self {
-        case .table(let table, _): "table \(table.schema) × \(table.rowCount)"
-        case .error(let code, let line, let column, let message): "\(code) \(line):\(column) \(message)"
         }
     }
 }
@@ -119,10 +109,10 @@ struct JSONLinesFuzzTests {
             let bytes = Self.mutate(corpus, &random)
             let options = Self.options(&random)
             tries += 1
-            let whole = try JSONLinesOutcome(bytes, options: options)
-            let byteByByte = try JSONLinesOutcome(bytes, options: options, chunkSizes: [1])
+            let whole = try ReadOutcome(bytes, options: options)
+            let byteByByte = try ReadOutcome(bytes, options: options, chunkSizes: [1])
             #expect(whole == byteByByte, "input \(tries): \(bytes)")
-            let chunked = try JSONLinesOutcome(bytes, options: options, chunkSizes: randomChunkSizes(seed: UInt64(tries), maximum: 17))
+            let chunked = try ReadOutcome(bytes, options: options, chunkSizes: randomChunkSizes(seed: UInt64(tries), maximum: 17))
             #expect(whole == chunked, "input \(tries): \(bytes)")
             switch whole {
             case .table: outcomes["table", default: 0] += 1

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceTestSupport
 import Testing
 @testable import SluiceFormats
 #if canImport(Glibc)
@@ -39,12 +40,6 @@ struct ParquetFuzzTests {
             Issue.record("unexpected error type \(error)")
             return nil
         }
-    }
-
-    private func peakResidentBytes() -> Int {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return usage.ru_maxrss * 1024
     }
 
     @Test("the committed corpus is what the writer makes, and every seed reads")

@@ -142,12 +142,6 @@ struct SluiceTableFuzzTests {
         }
     }
 
-    private func peakResidentBytes() -> Int {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return usage.ru_maxrss * 1024
-    }
-
     @Test("the committed corpus is what the writer makes, and every seed reads back")
     func corpusIsCurrent() throws {
         let record = ProcessInfo.processInfo.environment["SLUICE_RECORD_SNAPSHOTS"] == "1"
