@@ -6,28 +6,9 @@ import SluiceTestSupport
 /// database, report or artifact (issue 13 §3).
 @Suite("Secret canary")
 struct SecretCanaryTests {
-    /// Runs `sluice` with extra environment variables.
+    /// Runs `sluice` with extra environment variables (the one CLI runner).
     static func run(_ arguments: [String], in directory: URL, environment: [String: String]) throws -> CLIRun {
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        final class Collected: @unchecked Sendable { var data = Data() }   // written before group.wait(), read after
-        let errData = Collected()
-        let group = DispatchGroup()
-        let errHandle = err.fileHandleForReading
-        DispatchQueue.global().async(group: group) { errData.data = errHandle.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return CLIRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData.data, as: UTF8.self))
+        try CLI.run(arguments, in: directory, environment: environment)
     }
 
     @Test("no route leaks a secret: URL passwords, ?password=, ${VAR} connections, shell environments")

@@ -7,7 +7,7 @@ import SluiceTestSupport
 #endif
 
 /// Writes `tables` as batches of one `.sluice` file and returns its bytes.
-private func sluiceBytes(_ tables: [Table]) throws -> [UInt8] {
+func sluiceBytes(_ tables: [Table]) throws -> [UInt8] {
     let directory = try TemporaryDirectory()
     defer { directory.cleanUp() }
     let path = directory.file("t.sluice")

@@ -41,16 +41,6 @@ private func everyTypeTable(rows: Int, seed: UInt64, nulls: Bool = true) throws 
     return try Table(builders.map { ($0.0, $0.1.finish()) })
 }
 
-/// The bytes of `tables` written as the batches of one `.sluice` file.
-private func sluiceFileBytes(_ tables: [Table]) throws -> [UInt8] {
-    let directory = try TemporaryDirectory()
-    defer { directory.cleanUp() }
-    let path = directory.file("t.sluice")
-    var writer = SluiceTableWriter(output: try OutputFile(path: path))
-    for table in tables { try writer.write(table) }
-    try writer.finish()
-    return try readFile(path)
-}
 
 /// `bytes` with its footer replaced by `footer`, and the trailer to match.
 private func withFooter(_ bytes: [UInt8], _ footer: [UInt8]) -> [UInt8] {
@@ -65,17 +55,17 @@ private func withFooter(_ bytes: [UInt8], _ footer: [UInt8]) -> [UInt8] {
 /// The writer's seeds, and reproducers of what the fuzzer found (`repro-*`, each read
 /// must fail with a `.corruptFile` error).
 private func writerSeeds() throws -> [String: [UInt8]] {
-    let zeroRows = try sluiceFileBytes([try everyTypeTable(rows: 0, seed: 4)])
+    let zeroRows = try sluiceBytes([try everyTypeTable(rows: 0, seed: 4)])
     let footer = Array(zeroRows[SluiceFileMap(zeroRows).footer])
     return [
         // A footer ending after the last column's type code and parameters: the reader
         // skipped the padding byte past the end, then sliced the footer there (a crash).
         "repro-footer-ends-in-column.sluice": withFooter(zeroRows, Array(footer.prefix(footer.count - 11 + 3))),
-        "every_type.sluice": try sluiceFileBytes([try everyTypeTable(rows: 40, seed: 1)]),
-        "batches.sluice": try sluiceFileBytes([63, 1, 65, 64].enumerated().map { try everyTypeTable(rows: $0.element, seed: UInt64($0.offset)) }),
-        "no_nulls.sluice": try sluiceFileBytes([try everyTypeTable(rows: 20, seed: 2, nulls: false)]),
-        "one_row.sluice": try sluiceFileBytes([try everyTypeTable(rows: 1, seed: 3)]),
-        "zero_rows.sluice": try sluiceFileBytes([try everyTypeTable(rows: 0, seed: 4)]),
+        "every_type.sluice": try sluiceBytes([try everyTypeTable(rows: 40, seed: 1)]),
+        "batches.sluice": try sluiceBytes([63, 1, 65, 64].enumerated().map { try everyTypeTable(rows: $0.element, seed: UInt64($0.offset)) }),
+        "no_nulls.sluice": try sluiceBytes([try everyTypeTable(rows: 20, seed: 2, nulls: false)]),
+        "one_row.sluice": try sluiceBytes([try everyTypeTable(rows: 1, seed: 3)]),
+        "zero_rows.sluice": try sluiceBytes([try everyTypeTable(rows: 0, seed: 4)]),
     ]
 }
 
