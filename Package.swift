@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "SluiceObserve",
             dependencies: [
-                "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform", "SluicePipeline", "SluiceStream",
+                "SluiceCore", "SluiceFormats", "SluiceSQL", "SluiceQuality", "SluiceTransform", "SluicePipeline", "SluiceStream", "SluiceSpec",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

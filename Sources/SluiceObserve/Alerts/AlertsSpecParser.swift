@@ -5,6 +5,7 @@ import Darwin
 #endif
 import SluiceCore
 import SluiceQuality
+import SluiceSpec
 import Yams
 
 extension AlertsSpec {
@@ -27,7 +28,7 @@ extension AlertsSpec {
         do { text = try String(decoding: readFile(path), as: UTF8.self) } catch {
             throw ObserveError(.io, location: path, message: "cannot read: \(error)")
         }
-        guard let root = try Yams.compose(yaml: text), case .mapping(let mapping) = root else { return nil }
+        guard let root = try SpecDocument.compose(text, file: path), case .mapping(let mapping) = root else { return nil }
         for (k, v) in mapping where k.string == key { return v }
         return nil
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceSpec
 import Yams
 
 /// `on_failure` / `on_success` of a pipeline and of its tasks: a shell command (the event as
@@ -44,7 +45,8 @@ public final class CallbackObserver: EventObserver, @unchecked Sendable {   // i
     ///
     /// - Throws: ``ObserveError`` `.invalidConfiguration` naming file:line:column.
     public static func callbacks(inFile path: String) throws -> (pipeline: Callbacks, tasks: [String: Callbacks])? {
-        guard let root = try Yams.compose(yaml: String(decoding: readFile(path), as: UTF8.self)), case .mapping(let top) = root else { return nil }
+        guard let root = try SpecDocument.compose(String(decoding: readFile(path), as: UTF8.self), file: path),
+              case .mapping(let top) = root else { return nil }
         func parse(_ node: Node?) throws -> [Action] {
             guard let node else { return [] }
             if let text = node.scalar?.string { return [.command(text)] }

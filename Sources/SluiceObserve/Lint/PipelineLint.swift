@@ -3,6 +3,7 @@ import SluiceFormats
 import SluicePipeline
 import SluiceQuality
 import SluiceSQL
+import SluiceSpec
 import Yams
 
 /// The seed's final checklist, checked against a pipeline spec: each line passes or
@@ -235,7 +236,7 @@ public struct PipelineLint: Sendable {
     /// The composed YAML of a file, or nil.
     public static func yaml(_ path: String) -> Node? {
         guard let bytes = try? FileByteSource.readAll(path: path) else { return nil }
-        return try? Yams.compose(yaml: String(decoding: bytes, as: UTF8.self))
+        return try? SpecDocument.compose(String(decoding: bytes, as: UTF8.self), file: path)
     }
 
     static func section(_ root: Node, _ key: String) -> Node? { root.mapping?[key] }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SluiceSpec
 import Yams
 
 /// The project file `sluice.yaml`, found in a pipeline's (or stream spec's) directory or
@@ -32,8 +33,9 @@ public struct ProjectConfig: @unchecked Sendable {   // Yams nodes are value tre
         self.path = path
         let text = String(decoding: try readFile(path), as: UTF8.self)
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            throw ObserveError(.invalidConfiguration, location: path, message: "not valid YAML: \(error)")
+        do { root = try SpecDocument.compose(text, file: path) } catch let error as SpecDiagnostic {
+            throw ObserveError(.invalidConfiguration, location: error.location?.description ?? path,
+                               message: error.message, hint: error.hint)
         }
         var sections: [String: Node] = [:]
         if let root {
