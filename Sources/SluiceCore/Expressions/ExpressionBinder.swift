@@ -376,16 +376,3 @@ func parseInterval(_ text: String) -> (months: Int64, micros: Int64)? {
 enum ExtractField: String, CaseIterable {
     case year, month, day, hour, minute, second
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Microseconds since the epoch, now (UTC).
-func currentMicroseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
-}

@@ -1,4 +1,3 @@
-import Dispatch
 import SluiceCore
 import SluiceFormats
 
@@ -70,24 +69,11 @@ extension SuiteSpec {
         let specs = (dataset.map { [$0] } ?? []) + names.map { references[$0]! }
         let referenceColumns = self.referenceColumns
         let columns: [[String]?] = (dataset.map { _ in [onlyColumnsChecked ? columnsChecked : nil] } ?? []) + names.map { referenceColumns[$0] }
-        // Slot i is written only by iteration i, read once all have finished.
-        final class Slots: @unchecked Sendable {
-            let results: UnsafeMutableBufferPointer<Result<(Table, ReadReport), Error>?>
-            init(_ count: Int) {
-                results = .allocate(capacity: count)
-                results.initialize(repeating: nil)
-            }
-            deinit {
-                results.deinitialize()
-                results.deallocate()
-            }
-        }
-        let slots = Slots(specs.count)
         // Files are read at once, and a large one is still split in two: the dataset is
         // usually far larger than its references, which finish early and would leave a
         // core idle while the dataset is parsed on one thread.
-        DispatchQueue.concurrentPerform(iterations: specs.count) { i in
-            slots.results[i] = Result {
+        let results = concurrentMap(specs.count) { i in
+            Result {
                 do {
                     return try specs[i].read(splitLargeFiles: true, columns: columns[i])
                 } catch let error as FormatError where error.code == .unknownColumn && columns[i] != nil {
@@ -97,8 +83,8 @@ extension SuiteSpec {
         }
         var tables: [String: Table] = [:]
         var main: (Table, ReadReport)?
-        for (i, slot) in slots.results.enumerated() {
-            let value = try slot!.get()
+        for (i, result) in results.enumerated() {
+            let value = try result.get()
             if dataset != nil && i == 0 { main = value } else { tables[names[i - (dataset == nil ? 0 : 1)]] = value.0 }
         }
         return (main?.0, main?.1, tables)

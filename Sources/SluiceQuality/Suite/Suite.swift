@@ -1,4 +1,3 @@
-import Dispatch
 import SluiceCore
 
 /// A set of checks run together on one table.
@@ -80,23 +79,9 @@ public struct Suite: Sendable {
         // Execute: one pass per column (and one per multi-column metric: a uniqueness over
         // several columns, an expression), columns in parallel.
         let jobs: [(name: String?, metrics: [Metric])] = columnOrder.map { ($0, perColumn[$0]!) } + multiColumn.map { (nil, [$0]) }
-        // Slot i is written only by iteration i and read after every iteration has
-        // finished (concurrentPerform returns then): no lock needed.
-        final class Slots: @unchecked Sendable {
-            let results: UnsafeMutableBufferPointer<Result<[Metric: MetricValue], Error>?>
-            init(_ count: Int) {
-                results = .allocate(capacity: count)
-                results.initialize(repeating: nil)
-            }
-            deinit {
-                results.deinitialize()
-                results.deallocate()
-            }
-        }
-        let slots = Slots(jobs.count)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+        let measured = concurrentMap(jobs.count) { i in
             let job = jobs[i]
-            slots.results[i] = Result {
+            return Result { () throws -> [Metric: MetricValue] in
                 if let name = job.name {
                     return try ColumnScan.run(try table.qualityColumn(name), name: name, metrics: job.metrics)
                 }
@@ -111,7 +96,7 @@ public struct Suite: Sendable {
             }
         }
         var values: [Metric: MetricValue] = [:]
-        for slot in slots.results { values.merge(try slot!.get()) { a, _ in a } }
+        for result in measured { values.merge(try result.get()) { a, _ in a } }
         var context = EvaluationContext(table: table, sampleLimit: sampleLimit, now: now, history: history,
                                         datasetModifiedAt: datasetModifiedAt, metrics: values)
         var results = [CheckResult?](repeating: nil, count: checks.count)

@@ -98,7 +98,7 @@ public final class StreamProcessor: @unchecked Sendable {   // mutable decoder s
 
     /// Decodes and processes one batch.
     public func process(_ batch: RawBatch) -> ProcessedBatch {
-        let now = currentMicros()
+        let now = currentMicroseconds()
         let decoded = decoder.decode(batch, maxRecordBytes: spec.settings.maxRecordBytes)
         var state = BatchState(names: decoded.names, columns: decoded.columns, raw: decoded.raw, rowCount: batch.count)
         state.passThrough = Array(repeating: true, count: decoded.names.count)
@@ -423,17 +423,4 @@ extension ColumnBuilder {
         for _ in 0..<count { b.appendNull() }
         return b.finish()
     }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Microseconds since the epoch, UTC.
-func currentMicros() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
 }

@@ -15,7 +15,7 @@ extension StreamRunner {
         guard let observer else { return }
         observer.observe(.streamStarted(StreamStarted(stream: spec.name, input: spec.input.dataset,
                                                       outputs: [spec.output.dataset] + spec.outputs.map(\.endpoint.dataset),
-                                                      deadLetter: spec.deadLetter.dataset, time: currentMicros())))
+                                                      deadLetter: spec.deadLetter.dataset, time: currentMicroseconds())))
     }
 
     /// Counts since the last commit, with the batch latencies collected meanwhile.
@@ -25,14 +25,14 @@ extension StreamRunner {
         observer.observe(.streamBatchCommitted(StreamBatchCommitted(
             stream: spec.name, recordsIn: now.input - reported.input, recordsOut: now.output - reported.output,
             deadLettered: now.deadLettered - reported.deadLettered, filtered: now.filtered - reported.filtered,
-            batchLatencies: latencies, lagByPartition: lag(), time: currentMicros())))
+            batchLatencies: latencies, lagByPartition: lag(), time: currentMicroseconds())))
         reported = now
         latencies.removeAll(keepingCapacity: true)
     }
 
     func notifyDeadLetters(_ result: ProcessedBatch, batch: RawBatch) {
         guard let observer, !result.deadLetterReasons.isEmpty else { return }
-        let time = currentMicros()
+        let time = currentMicroseconds()
         for reason in result.deadLetterReasons {
             observer.observe(.recordDeadLettered(RecordDeadLettered(
                 stream: spec.name, processor: reason.processor, step: reason.step, error: reason.message, origin: batch.origin,
@@ -46,6 +46,6 @@ extension StreamRunner {
         observer.observe(.streamStopped(StreamStopped(
             stream: spec.name, recordsIn: c.input, recordsOut: c.output, deadLettered: c.deadLettered, filtered: c.filtered,
             retries: c.retries, durationSeconds: Self.seconds(ContinuousClock.now - began),
-            error: error.map { EventError(message: "\($0)") }, time: currentMicros())))
+            error: error.map { EventError(message: "\($0)") }, time: currentMicroseconds())))
     }
 }

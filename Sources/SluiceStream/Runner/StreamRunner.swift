@@ -180,7 +180,7 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
                 if observer != nil { latencies.append(Self.seconds(ContinuousClock.now - readAt)) }
                 if let observer {
                     observer.observe(.streamBatchSent(StreamBatchSent(stream: spec.name, sequence: sentBatches, records: batch.count,
-                                                                      recordsInTotal: counters.input, time: currentMicros())))
+                                                                      recordsInTotal: counters.input, time: currentMicroseconds())))
                 }
             }
             try pump()
@@ -210,19 +210,8 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
     /// Processes batches, one per worker, in parallel; results in the batches' order.
     private func process(_ batches: [RawBatch]) -> [ProcessedBatch] {
         if batches.count <= 1 { return batches.map { self.processors[0].process($0) } }
-        final class Results: @unchecked Sendable {   // each slot written by one worker, read after all finish
-            var slots: [ProcessedBatch?]
-            init(_ n: Int) { slots = Array(repeating: nil, count: n) }
-        }
-        let results = Results(batches.count)
         let workers = self.processors
-        results.slots.withUnsafeMutableBufferPointer { slots in
-            nonisolated(unsafe) let slots = slots
-            DispatchQueue.concurrentPerform(iterations: batches.count) { i in
-                slots[i] = workers[i].process(batches[i])
-            }
-        }
-        return results.slots.map { $0! }
+        return concurrentMap(batches.count) { i in workers[i].process(batches[i]) }
     }
 
     /// Waits until every batch sent is acknowledged (retrying failures), acknowledging them to the source.
@@ -240,7 +229,7 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
             counters.retries += 1
             let gaveUp = retry.attempts >= spec.settings.maxAttempts && retry.sink != deadLetterIndex
             observer?.observe(.deliveryRetried(DeliveryRetried(stream: spec.name, output: sinks[retry.sink].name, attempt: retry.attempts,
-                                                               error: retry.error, gaveUp: gaveUp, time: currentMicros())))
+                                                               error: retry.error, gaveUp: gaveUp, time: currentMicroseconds())))
             if retry.attempts >= spec.settings.maxAttempts && retry.sink != deadLetterIndex,
                let batch = tracker.batch(retry.ticket) {
                 // Gave up on this output: the record goes to the dead-letter output instead.
@@ -250,13 +239,13 @@ public final class StreamRunner: @unchecked Sendable {   // `stopFlag` is guarde
                         stream: spec.name, processor: "output", step: spec.processors.count + 1,
                         error: "delivery to \(sinks[retry.sink].name) failed after \(retry.attempts) attempts: \(retry.error)",
                         origin: batch.origin, partition: batch.isKafka ? batch.partitions[retry.row] : nil,
-                        offset: batch.offsets[retry.row], time: currentMicros())))
+                        offset: batch.offsets[retry.row], time: currentMicroseconds())))
                 }
                 let envelope = EncodedRecords()
                 DeadLetterEnvelope.write(into: envelope, batch: batch, row: retry.row, processor: "output",
                                          step: spec.processors.count + 1,
                                          error: "delivery to \(sinks[retry.sink].name) failed after \(retry.attempts) attempts: \(retry.error)",
-                                         time: currentMicros())
+                                         time: currentMicroseconds())
                 try sinks[deadLetterIndex].send(envelope, ticket: retry.ticket)
             } else {
                 try sinks[retry.sink].send(record: retry.payload, ticket: retry.ticket, row: retry.row)

@@ -1,4 +1,3 @@
-import Dispatch
 import SluiceCore
 
 /// Row indices through which lazy columns take their values: row `i` is row
@@ -112,24 +111,9 @@ struct LazyTable: Sendable {
         let pending = columns.indices.filter { columns[$0].rows != nil }
         var built = columns.map(\.source)
         if pending.count >= 2 && rowCount >= 1 << 16 {
-            // Slot k is written only by iteration k and read after every iteration has
-            // finished (concurrentPerform returns then): no lock needed.
-            final class Slots: @unchecked Sendable {
-                let columns: UnsafeMutableBufferPointer<Column?>
-                init(_ count: Int) {
-                    columns = .allocate(capacity: count)
-                    columns.initialize(repeating: nil)
-                }
-                deinit {
-                    columns.deinitialize()
-                    columns.deallocate()
-                }
-            }
-            let slots = Slots(pending.count), columns = self.columns
-            DispatchQueue.concurrentPerform(iterations: pending.count) { k in
-                slots.columns[k] = columns[pending[k]].materialized()
-            }
-            for (k, index) in pending.enumerated() { built[index] = slots.columns[k]! }
+            let columns = self.columns
+            let gathered = concurrentMap(pending.count) { k in columns[pending[k]].materialized() }
+            for (k, index) in pending.enumerated() { built[index] = gathered[k] }
         } else {
             for index in pending { built[index] = columns[index].materialized() }
         }

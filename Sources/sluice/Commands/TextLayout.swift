@@ -41,13 +41,6 @@ extension String {
     }
 }
 
-/// Seconds on a monotonic clock, for durations.
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-}
-
 func formatSeconds(_ seconds: Double) -> String {
     let ms = (seconds * 1000).rounded()
     return ms < 1000 ? "\(Int(ms)) ms" : "\(Double(Int(seconds * 100)) / 100) s"
