@@ -71,15 +71,9 @@ public struct SluiceTableReader: TableReader {
             pending = try readBatches(nextBatch..<nextBatch + 1)
             nextBatch += 1
         }
-        let table = pending!
-        if table.rowCount <= batchSize {
-            pending = nil
-            report.rows += table.rowCount
-            return table
-        }
-        pending = table.slice(batchSize..<table.rowCount)
-        report.rows += batchSize
-        return table.slice(0..<batchSize)
+        let batch = Table.takeBatch(of: batchSize, from: &pending)
+        report.rows += batch.rowCount
+        return batch
     }
 
     /// Number of record batches stored in the file.

@@ -28,14 +28,7 @@ public struct SluiceTableWriter: TableWriter {
     }
 
     public mutating func write(_ table: Table) throws {
-        if let schema {
-            guard schema == table.schema else {
-                throw FormatError(.invalidOption, file: output.path,
-                                  message: "batch has schema (\(table.schema)), earlier batches had (\(schema))")
-            }
-        } else {
-            schema = table.schema
-        }
+        _ = try output.admitBatch(table.schema, first: &schema)
         if position == 0 { try writeHeader() }
         var start = 0
         while start < table.rowCount {

@@ -28,22 +28,14 @@ public struct CSVWriter: TableWriter {
     public mutating func write(_ table: Table) throws {
         var bytes = ByteWriter()
         defer { bytes.deallocate() }
-        if let schema {
-            guard schema == table.schema else {
-                throw FormatError(.invalidOption, file: output.path,
-                                  message: "batch has schema (\(table.schema)), earlier batches had (\(schema))")
+        if try output.admitBatch(table.schema, first: &schema), dialect.hasHeader {
+            for (i, name) in table.schema.names.enumerated() {
+                if i > 0 { bytes.reserve(1); bytes.put(dialect.delimiter) }
+                var name = name
+                name.withUTF8 { putField($0, into: &bytes, forceQuote: false) }
             }
-        } else {
-            schema = table.schema
-            if dialect.hasHeader {
-                for (i, name) in table.schema.names.enumerated() {
-                    if i > 0 { bytes.reserve(1); bytes.put(dialect.delimiter) }
-                    var name = name
-                    name.withUTF8 { putField($0, into: &bytes, forceQuote: false) }
-                }
-                bytes.reserve(1)
-                bytes.put(10)
-            }
+            bytes.reserve(1)
+            bytes.put(10)
         }
         let sources = table.columns.map(CellSource.init)
         let validity = table.columns.map(\.validity)

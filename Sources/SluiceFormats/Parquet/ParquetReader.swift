@@ -139,15 +139,9 @@ public struct ParquetReader: TableReader {
             }
             pending = try readRowGroups(take)
         }
-        let table = pending!
-        if table.rowCount <= batchSize {
-            pending = nil
-            report.rows += table.rowCount
-            return table
-        }
-        pending = table.slice(batchSize..<table.rowCount)
-        report.rows += batchSize
-        return table.slice(0..<batchSize)
+        let batch = Table.takeBatch(of: batchSize, from: &pending)
+        report.rows += batch.rowCount
+        return batch
     }
 
     /// Row groups `range` as one table.

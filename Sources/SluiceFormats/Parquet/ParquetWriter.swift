@@ -42,12 +42,7 @@ public struct ParquetWriter: TableWriter {
     }
 
     public mutating func write(_ table: Table) throws {
-        if let schema {
-            guard schema == table.schema else {
-                throw FormatError(.invalidOption, file: output.path, message: "batch has schema (\(table.schema)), earlier batches had (\(schema))")
-            }
-        } else {
-            schema = table.schema
+        if try output.admitBatch(table.schema, first: &schema) {
             guard options.rowGroupSize >= 1 else {
                 throw FormatError(.invalidOption, file: output.path, message: "row_group_size must be at least 1, not \(options.rowGroupSize)")
             }
