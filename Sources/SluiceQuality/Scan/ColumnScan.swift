@@ -40,22 +40,19 @@ enum ColumnScan {
         switch metric {
         case .distinct:
             switch column.type {
-            case .string, .binary: return StringDistinctKernel(column)
-            case .decimal: return DecimalDistinctKernel(column)
+            case .string, .binary, .decimal: return BytesDistinctKernel(column)
             case .bool, .int64, .timestamp, .date, .float64: return FixedDistinctKernel(column)
             }
         case .outOfRange(_, let bounds):
             switch (column.type, bounds) {
-            case (.int64, .integers(let lo, let hi)), (.timestamp, .integers(let lo, let hi)), (.date, .integers(let lo, let hi)):
-                return IntegerRangeKernel(column, lo, hi)
-            case (.float64, .reals(let lo, let hi)): return RealRangeKernel(column, lo, hi)
-            case (.decimal, .decimals(let lo, let hi)): return DecimalRangeKernel(column, lo, hi)
+            case (.int64, .integers), (.timestamp, .integers), (.date, .integers), (.float64, .reals), (.decimal, .decimals):
+                return RangeKernel(column, bounds)
             default: throw mismatch("a range check")
             }
         case .notIn(_, let set):
             switch (column.type, set.type) {
-            case (.string, .string), (.binary, .binary): return StringMembershipKernel(column, set.strings!)
-            case (.decimal, .decimal) where column.type == set.type: return DecimalMembershipKernel(column, set.strings!)
+            case (.string, .string), (.binary, .binary): return BytesMembershipKernel(column, set.strings!)
+            case (.decimal, .decimal) where column.type == set.type: return BytesMembershipKernel(column, set.strings!)
             case (.string, _), (_, .string): throw mismatch("a set of \(set.type) values")
             case (.bool, .bool), (.int64, .int64), (.timestamp, .timestamp), (.date, .date), (.float64, .float64):
                 return FixedMembershipKernel(column, set.integers!, asDouble: false)
@@ -193,52 +190,45 @@ enum FixedValues {
     }
 }
 
-/// Bounds checks on integer-like values: branch-free per word, masked by validity.
-final class IntegerRangeKernel: FailingRowsKernel, BlockKernel {
-    let values: FixedValues
-    let lo: Int64, hi: Int64
+/// Values outside `lo...hi`, for every type a range check applies to: branch-free per
+/// word, masked by validity. A value is inside only when `lo <= v <= hi`, so NaN is
+/// outside; integer-like values (int64, timestamp, date) compare as `Int64`, decimals
+/// unscaled at the column's scale (exact).
+final class RangeKernel: FailingRowsKernel, BlockKernel {
+    private enum Values {
+        case integers(FixedValues, Int64, Int64)
+        case reals(UnsafePointer<Double>, Double, Double)
+        case decimals(UnsafePointer<Int128>, Int128, Int128)
+    }
+    private let values: Values
 
-    init(_ column: Column, _ lo: Int64, _ hi: Int64) {
-        values = FixedValues(column)
-        self.lo = lo
-        self.hi = hi
+    /// - Precondition: `bounds` fit the column's type (``ColumnScan/makeKernel(_:column:name:)`` checks).
+    init(_ column: Column, _ bounds: RangeBounds) {
+        switch bounds {
+        case .integers(let lo, let hi): values = .integers(FixedValues(column), lo, hi)
+        case .reals(let lo, let hi): values = .reals(column.unsafeValuesAddress(as: Double.self), lo, hi)
+        case .decimals(let lo, let hi): values = .decimals(column.unsafeValuesAddress(as: Int128.self), lo, hi)
+        }
         super.init(count: column.count)
     }
 
     func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         switch values {
-        case .int64(let p): consume(p, start, end, validity)
-        case .int32(let p): consume(p, start, end, validity)
-        case .uint8(let p): consume(p, start, end, validity)
-        case .double: preconditionFailure("integer bounds on a float64 column")
+        case .integers(.int64(let p), let lo, let hi): markOutside(p, lo, hi, start, end, validity) { $0 }
+        case .integers(.int32(let p), let lo, let hi): markOutside(p, lo, hi, start, end, validity) { $0.integerValue }
+        case .integers(.uint8(let p), let lo, let hi): markOutside(p, lo, hi, start, end, validity) { $0.integerValue }
+        case .integers(.double, _, _): preconditionFailure("integer bounds on a float64 column")
+        case .reals(let p, let lo, let hi): markOutside(p, lo, hi, start, end, validity) { $0 }
+        case .decimals(let p, let lo, let hi): markOutside(p, lo, hi, start, end, validity) { $0 }
         }
     }
 
-    @inline(__always) private func consume<T: ScanElement>(_ values: UnsafePointer<T>, _ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
-        let lo = self.lo, hi = self.hi
+    /// The one bounds loop, specialised where it is inlined (once per value type).
+    @inline(__always)
+    private func markOutside<T, Bound: Comparable>(_ values: UnsafePointer<T>, _ lo: Bound, _ hi: Bound, _ start: Int, _ end: Int,
+                                                   _ validity: UnsafePointer<UInt64>?, _ key: (T) -> Bound) {
         markFailingByWord(start, end, validity) { row in
-            let v = values[row].integerValue
-            return v < lo || v > hi
-        }
-    }
-}
-
-/// Bounds checks on doubles: a value is inside only when `lo <= v <= hi`, so NaN is outside.
-final class RealRangeKernel: FailingRowsKernel, BlockKernel {
-    let values: UnsafePointer<Double>
-    let lo: Double, hi: Double
-
-    init(_ column: Column, _ lo: Double, _ hi: Double) {
-        values = column.unsafeValuesAddress(as: Double.self)
-        self.lo = lo
-        self.hi = hi
-        super.init(count: column.count)
-    }
-
-    func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
-        let values = self.values, lo = self.lo, hi = self.hi
-        markFailingByWord(start, end, validity) { row in
-            let v = values[row]
+            let v = key(values[row])
             return !(v >= lo && v <= hi)
         }
     }
@@ -270,27 +260,6 @@ final class FixedDistinctKernel: FailingRowsKernel, BlockKernel {
     @inline(__always) private func consume<T: ScanElement>(_ values: UnsafePointer<T>, _ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
         let set = self.set
         markFailing(start, end, validity) { row in !set.insert(values[row].scanKey) }
-    }
-
-    override func finish() -> MetricValue {
-        MetricValue(count: set.count, failing: Bitmap(words: failing, count: count))
-    }
-}
-
-/// Distinct strings through a byte-string hash set; repeats are the failing rows.
-final class StringDistinctKernel: FailingRowsKernel, BlockKernel {
-    let strings: StringsView
-    let set: BytesHashMap
-
-    init(_ column: Column) {
-        strings = column.unsafeStrings()
-        set = BytesHashMap(expected: Swift.min(column.count, 1 << 16))
-        super.init(count: column.count)
-    }
-
-    func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
-        let set = self.set, strings = self.strings
-        markFailing(start, end, validity) { row in !set.insert(strings[row]).inserted }
     }
 
     override func finish() -> MetricValue {
@@ -350,23 +319,6 @@ final class IntegralMembershipKernel: FailingRowsKernel, BlockKernel {
             let member = v.rounded() == v && v.magnitude < 9.2e18 && set.contains(Int64(v))
             return !member
         }
-    }
-}
-
-/// Membership of strings in a set of strings.
-final class StringMembershipKernel: FailingRowsKernel, BlockKernel {
-    let strings: StringsView
-    let set: BytesHashMap
-
-    init(_ column: Column, _ set: BytesHashMap) {
-        strings = column.unsafeStrings()
-        self.set = set
-        super.init(count: column.count)
-    }
-
-    func consume(_ start: Int, _ end: Int, _ validity: UnsafePointer<UInt64>?) {
-        let set = self.set, strings = self.strings
-        markFailing(start, end, validity) { row in !set.contains(strings[row]) }
     }
 }
 
