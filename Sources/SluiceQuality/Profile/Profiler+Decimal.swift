@@ -16,22 +16,12 @@ extension Profiler {
         profile.min = value(first)
         profile.max = value(last)
         let doubles = values.map { Decimal128.toDouble($0, scale: scale) }
-        var sum = CompensatedSum()
-        for d in doubles { sum.add(d) }
-        let mean = sum.value / Double(doubles.count)
-        var squares = 0.0
-        for d in doubles { squares += (d - mean) * (d - mean) }
+        let (mean, deviation) = moments(doubles) { $0 }
         profile.mean = mean
-        profile.standardDeviation = (squares / Double(doubles.count)).squareRoot()
+        profile.standardDeviation = deviation
         profile.quantiles = probabilities.map { ($0, value(values[nearestRank($0, values.count)])) }
         profile.histogram = histogram(sorted: doubles)
-        var top = TopValues<Int128>(capacity: topCount)
-        var start = 0, distinct = 0
-        for i in 1...values.count where i == values.count || values[i] != values[start] {
-            top.offer(values[start], count: i - start)
-            distinct += 1
-            start = i
-        }
+        let (top, distinct) = TopValues.counting(sorted: values, capacity: topCount)
         profile.distinct = distinct
         profile.topValues = top.entries.map { (value($0.key), $0.count) }
     }

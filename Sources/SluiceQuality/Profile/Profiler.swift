@@ -106,24 +106,15 @@ public enum Profiler {
         profile.min = value(first)
         profile.max = value(last)
         if column.type == .int64 {
-            var sum = CompensatedSum(), sumSquares = 0.0
-            for key in keys { sum.add(Double(key)) }
-            let mean = sum.value / Double(keys.count)
-            for key in keys { let d = Double(key) - mean; sumSquares += d * d }
+            let (mean, deviation) = moments(keys) { Double($0) }
             profile.mean = mean
-            profile.standardDeviation = (sumSquares / Double(keys.count)).squareRoot()
+            profile.standardDeviation = deviation
         }
         if column.type != .bool {
             profile.quantiles = probabilities.map { ($0, value(keys[nearestRank($0, keys.count)])) }
             profile.histogram = histogram(sorted: keys.map(Double.init))
         }
-        var top = TopValues<Int64>(capacity: topCount)
-        var start = 0, distinct = 0
-        for i in 1...keys.count where i == keys.count || keys[i] != keys[start] {
-            top.offer(keys[start], count: i - start)
-            distinct += 1
-            start = i
-        }
+        let (top, distinct) = TopValues.counting(sorted: keys, capacity: topCount)
         profile.distinct = distinct
         profile.topValues = top.entries.map { (value($0.key), $0.count) }
     }
@@ -145,27 +136,27 @@ public enum Profiler {
         }
         profile.min = .float64(first)
         profile.max = .float64(last)
-        // A compensated sum so the mean does not drift with row order.
-        var sum = CompensatedSum()
-        for v in values { sum.add(v) }
-        let mean = sum.value / Double(values.count)
-        var squares = 0.0
-        for v in values { let d = v - mean; squares += d * d }
+        let (mean, deviation) = moments(values) { $0 }
         if mean.isFinite {
             profile.mean = mean
-            profile.standardDeviation = (squares / Double(values.count)).squareRoot()
+            profile.standardDeviation = deviation
         }
         profile.quantiles = probabilities.map { ($0, .float64(values[nearestRank($0, values.count)])) }
         profile.histogram = histogram(sorted: values)
-        var top = TopValues<Double>(capacity: topCount)
-        var start = 0, distinct = 0
-        for i in 1...values.count where i == values.count || values[i] != values[start] {
-            top.offer(values[start], count: i - start)
-            distinct += 1
-            start = i
-        }
+        let (top, distinct) = TopValues.counting(sorted: values, capacity: topCount)
         profile.distinct = distinct + (nans > 0 ? 1 : 0)
         profile.topValues = top.entries.map { (.float64($0.key), $0.count) }
+    }
+
+    /// The mean of `values` read as doubles (a compensated sum, so it does not drift with
+    /// row order) and their population standard deviation.
+    static func moments<C: Collection>(_ values: C, _ double: (C.Element) -> Double) -> (mean: Double, deviation: Double) {
+        var sum = CompensatedSum()
+        for v in values { sum.add(double(v)) }
+        let mean = sum.value / Double(values.count)
+        var squares = 0.0
+        for v in values { let d = double(v) - mean; squares += d * d }
+        return (mean, (squares / Double(values.count)).squareRoot())
     }
 
     /// The 0-based index of the nearest-rank quantile `p` among `n` sorted values.
@@ -194,5 +185,22 @@ struct TopValues<Key: Comparable> {
         var index = entries.count
         while index > 0 && entries[index - 1].count < count { index -= 1 }
         entries.insert((key, count), at: index)
+    }
+
+    /// The `capacity` most frequent of sorted `values` (runs of equal keys) and how many
+    /// distinct keys they hold.
+    static func counting(sorted values: [Key], capacity: Int) -> (top: TopValues, distinct: Int) {
+        var top = TopValues(capacity: capacity)
+        var start = 0, distinct = 0
+        for i in values.indices.dropFirst() where values[i] != values[start] {
+            top.offer(values[start], count: i - start)
+            distinct += 1
+            start = i
+        }
+        if !values.isEmpty {
+            top.offer(values[start], count: values.count - start)
+            distinct += 1
+        }
+        return (top, distinct)
     }
 }
