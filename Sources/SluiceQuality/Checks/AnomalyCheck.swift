@@ -9,6 +9,45 @@ public protocol HistoryMetricCheck: Check {
 
 extension ChangeCheck: HistoryMetricCheck {}
 
+/// Where a history comparison starts: this run's value and the earlier ones, or the
+/// "not evaluated" result that says why there is nothing to compare.
+enum HistoryComparison {
+    case values(current: Double, past: [Double])
+    case notEvaluated(CheckResult)
+}
+
+extension HistoryMetricCheck {
+    /// The metrics the scan computes for ``metric``.
+    public func metrics(for table: Table) throws -> [Metric] {
+        try metric.scanMetrics(for: table)   // unknown columns and wrong types are found while planning
+    }
+
+    /// `result` with this run's value of ``metric`` attached (the history stores it).
+    func attachingMetric(_ result: CheckResult, in context: EvaluationContext) throws -> CheckResult {
+        var result = result
+        result.metric = metric.key
+        result.metricValue = try metric.value(in: context)
+        return result
+    }
+
+    /// A "not evaluated" result of this check saying `why`.
+    func notEvaluated(_ why: String, threshold: Double) -> CheckResult {
+        .notEvaluated(name: name, kind: kind, columns: columns, severity: severity, threshold: threshold, message: why)
+    }
+
+    /// This run's value of ``metric`` and up to `overLast` earlier values (newest first),
+    /// or "not evaluated" when the run measured nothing or there is no history.
+    func comparison(in context: EvaluationContext, threshold: Double) throws -> HistoryComparison {
+        guard let current = try metric.value(in: context) else {
+            return .notEvaluated(notEvaluated(metric.nothingToMeasure(context), threshold: threshold))
+        }
+        guard let history = context.history else {
+            return .notEvaluated(notEvaluated("no history to compare \(metric.key) with (run with --history FILE.db)", threshold: threshold))
+        }
+        return .values(current: current, past: Array((history.values[metric.key] ?? []).prefix(overLast)))
+    }
+}
+
 /// Anomaly versus history: this run's ``ChangeMetric`` against the last `overLast` runs.
 ///
 /// - `zscore`: fails when `|now − mean| / stddev > k` (sample standard deviation; with a
@@ -62,29 +101,20 @@ public struct AnomalyCheck: HistoryMetricCheck {
         self.name = name ?? "anomaly(\(metric.key), \(method.rawValue))"
     }
 
-    public func metrics(for table: Table) throws -> [Metric] {
-        try metric.scanMetrics(for: table)
-    }
-
     public func evaluate(in context: EvaluationContext) throws -> CheckResult {
-        var result = try judge(in: context)
-        result.metric = metric.key
-        result.metricValue = try metric.value(in: context)
-        return result
+        try attachingMetric(judge(in: context), in: context)
     }
 
     private func judge(in context: EvaluationContext) throws -> CheckResult {
         let threshold = method == .zscore ? k : maxPercent / 100
-        func notEvaluated(_ why: String) -> CheckResult {
-            .notEvaluated(name: name, kind: kind, columns: columns, severity: severity, threshold: threshold, message: why)
+        let current: Double, past: [Double]
+        switch try comparison(in: context, threshold: threshold) {
+        case .notEvaluated(let result): return result
+        case .values(let c, let p): (current, past) = (c, p)
         }
-        guard let current = try metric.value(in: context) else { return notEvaluated(metric.nothingToMeasure(context)) }
-        guard let history = context.history else {
-            return notEvaluated("no history to compare \(metric.key) with (run with --history FILE.db)")
-        }
-        let past = Array((history.values[metric.key] ?? []).prefix(overLast))
         guard past.count >= minHistory else {
-            return notEvaluated("not evaluated: the history has \(past.count) earlier run\(past.count == 1 ? "" : "s") of \(metric.key), min_history is \(minHistory)")
+            return notEvaluated("not evaluated: the history has \(past.count) earlier run\(past.count == 1 ? "" : "s") of \(metric.key), min_history is \(minHistory)",
+                                threshold: threshold)
         }
         func result(_ passed: Bool, observed: Double?, _ message: String) -> CheckResult {
             CheckResult(name: name, kind: kind, columns: columns, outcome: passed ? .passed : .failed, severity: severity,

@@ -225,28 +225,18 @@ public struct ChangeCheck: Check {
         }
     }
 
-    public func metrics(for table: Table) throws -> [Metric] {
-        try metric.scanMetrics(for: table)   // unknown columns and wrong types are found while planning
-    }
-
     public func evaluate(in context: EvaluationContext) throws -> CheckResult {
-        var result = try judge(in: context)
-        result.metric = metric.key
-        result.metricValue = try metric.value(in: context)
-        return result
+        try attachingMetric(judge(in: context), in: context)
     }
 
     private func judge(in context: EvaluationContext) throws -> CheckResult {
         let threshold = maxPercent / 100
-        func notEvaluated(_ why: String) -> CheckResult {
-            .notEvaluated(name: name, kind: kind, columns: columns, severity: severity, threshold: threshold, message: why)
+        let current: Double, past: [Double]
+        switch try comparison(in: context, threshold: threshold) {
+        case .notEvaluated(let result): return result
+        case .values(let c, let p): (current, past) = (c, p)
         }
-        guard let current = try metric.value(in: context) else { return notEvaluated(metric.nothingToMeasure(context)) }
-        guard let history = context.history else {
-            return notEvaluated("no history to compare \(metric.key) with (run with --history FILE.db)")
-        }
-        let past = Array((history.values[metric.key] ?? []).prefix(overLast))
-        guard !past.isEmpty else { return notEvaluated("no earlier run in the history to compare \(metric.key) with") }
+        guard !past.isEmpty else { return notEvaluated("no earlier run in the history to compare \(metric.key) with", threshold: threshold) }
         let mean = past.reduce(0, +) / Double(past.count)
         let runs = "the last \(past.count) run\(past.count == 1 ? "" : "s")"
         func shown(_ v: Double) -> String {
