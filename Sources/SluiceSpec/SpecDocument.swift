@@ -46,6 +46,18 @@ public enum SpecDocument {
         return node
     }
 
+    /// The YAML tree of a spec file that must say something: ``compose(_:file:limits:)``,
+    /// and for an empty document a `.missingKey` diagnostic at 1:1 with `message` and `hint`
+    /// (what the file should start with).
+    ///
+    /// - Throws: ``SpecDiagnostic`` as ``compose(_:file:limits:)``, or for an empty document.
+    public static func composeRoot(_ text: String, file: String, ifEmpty message: String, hint: String) throws -> Node {
+        guard let node = try compose(text, file: file) else {
+            throw SpecDiagnostic(.missingKey, file: file, line: 1, column: 1, message: message, hint: hint)
+        }
+        return node
+    }
+
     /// The top-level value (a child of the root) under which the budget ran out, or nil
     /// when the whole tree fits.
     static func exceedsBudget(_ node: Node, depth: Int, _ budget: inout Int) -> Node? {

@@ -24,11 +24,8 @@ extension Pipeline {
     public static func parse(_ text: String, file: String) throws -> Pipeline {
         let root: Node
         do {
-            guard let node = try SpecDocument.compose(text, file: file) else {
-                throw PipelineError(.invalidSpec, file: file, line: 1, column: 1, message: "the pipeline file is empty",
-                                    hint: "start with `pipeline: NAME` and a `tasks:` mapping")
-            }
-            root = node
+            root = try SpecDocument.composeRoot(text, file: file, ifEmpty: "the pipeline file is empty",
+                                                hint: "start with `pipeline: NAME` and a `tasks:` mapping")
         } catch let error as SpecDiagnostic {
             throw PipelineError(error)
         }

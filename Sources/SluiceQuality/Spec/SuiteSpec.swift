@@ -181,11 +181,8 @@ public struct SuiteSpec: Sendable {
     public static func parse(_ text: String, file: String) throws -> SuiteSpec {
         let root: Node
         do {
-            guard let node = try SpecDocument.compose(text, file: file) else {
-                throw QualityError(.invalidSuite, file: file, line: 1, column: 1, message: "the suite file is empty",
-                                   hint: "start with `checks:` and a list of checks")
-            }
-            root = node
+            root = try SpecDocument.composeRoot(text, file: file, ifEmpty: "the suite file is empty",
+                                                hint: "start with `checks:` and a list of checks")
         } catch let error as SpecDiagnostic {
             throw QualityError(error)
         }
