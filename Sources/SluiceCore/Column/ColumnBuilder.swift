@@ -44,57 +44,56 @@ public struct ColumnBuilder {
     }
 
     @inlinable public mutating func append(int64 value: Int64) {
-        precondition(type == .int64, "append(int64:) on a \(type) builder")
-        values.append(value)
-        validity.appendValid()
+        appendValid(value, accepted: type == .int64, "append(int64:)")
     }
 
     @inlinable public mutating func append(float64 value: Double) {
-        precondition(type == .float64, "append(float64:) on a \(type) builder")
-        values.append(value)
-        validity.appendValid()
+        appendValid(value, accepted: type == .float64, "append(float64:)")
     }
 
     @inlinable public mutating func append(bool value: Bool) {
-        precondition(type == .bool, "append(bool:) on a \(type) builder")
-        values.append(UInt8(value ? 1 : 0))
-        validity.appendValid()
+        appendValid(UInt8(value ? 1 : 0), accepted: type == .bool, "append(bool:)")
     }
 
     /// Appends a date as days since 1970-01-01.
     @inlinable public mutating func append(date value: Int32) {
-        precondition(type == .date, "append(date:) on a \(type) builder")
-        values.append(value)
-        validity.appendValid()
+        appendValid(value, accepted: type == .date, "append(date:)")
     }
 
     /// Appends a timestamp as microseconds since the epoch, UTC.
     @inlinable public mutating func append(timestamp value: Int64) {
-        precondition(type == .timestamp, "append(timestamp:) on a \(type) builder")
-        values.append(value)
-        validity.appendValid()
+        appendValid(value, accepted: type == .timestamp, "append(timestamp:)")
     }
 
     /// Appends a decimal as its unscaled value at the column's scale (the caller
     /// guarantees it fits the precision).
     @inlinable public mutating func append(decimal unscaled: Int128) {
-        precondition(type.isDecimal, "append(decimal:) on a \(type) builder")
-        values.append(unscaled)
+        appendValid(unscaled, accepted: type.isDecimal, "append(decimal:)")
+    }
+
+    /// The body of every fixed-width `append`: checks that the builder's type `accepted`
+    /// the value (else a precondition failure naming `method`), stores it, marks it valid.
+    @inlinable @inline(__always)
+    mutating func appendValid<T: BitwiseCopyable>(_ value: T, accepted: Bool, _ method: StaticString) {
+        precondition(accepted, "\(method) on a \(type) builder")
+        values.append(value)
         validity.appendValid()
     }
 
     /// Appends the bytes of a `binary` value.
     @inlinable public mutating func append(bytes value: UnsafeRawBufferPointer) {
-        precondition(type == .binary, "append(bytes:) on a \(type) builder")
-        let bytes = self.bytes!
-        if let base = value.baseAddress, value.count > 0 { bytes.append(base, byteCount: value.count) }
-        values.append(Int64(bytes.count))
-        validity.appendValid()
+        appendVariable(value, accepted: type == .binary, "append(bytes:)")
     }
 
     /// Appends a string given as UTF-8 bytes (the caller guarantees valid UTF-8).
     @inlinable public mutating func append(utf8 value: UnsafeRawBufferPointer) {
-        precondition(type == .string, "append(utf8:) on a \(type) builder")
+        appendVariable(value, accepted: type == .string, "append(utf8:)")
+    }
+
+    /// The body of the variable-width `append`s: the bytes, then the end offset.
+    @inlinable @inline(__always)
+    mutating func appendVariable(_ value: UnsafeRawBufferPointer, accepted: Bool, _ method: StaticString) {
+        precondition(accepted, "\(method) on a \(type) builder")
         let bytes = self.bytes!
         if let base = value.baseAddress, value.count > 0 { bytes.append(base, byteCount: value.count) }
         values.append(Int64(bytes.count))
