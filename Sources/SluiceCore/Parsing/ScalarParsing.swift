@@ -19,17 +19,24 @@ import Darwin
 /// | `decimal(p,s)` | `[-+]digits[.digits]`, exact: at most `p − s` integer digits, no non-zero digit past `s` (``Decimal128/parse(_:_:scale:precision:)``); never inferred |
 /// | `binary`    | hex, optional `\x` or `0x` prefix (``BinaryText``); never inferred |
 public enum ScalarParser {
+    /// The leading `-` or `+` of a number (`p` holds at least one byte): whether it is
+    /// negative, and the index of the first byte after the sign.
+    @inlinable @inline(__always)
+    static func sign(_ p: UnsafePointer<UInt8>) -> (negative: Bool, start: Int) {
+        switch p[0] {
+        case UInt8(ascii: "-"): (true, 1)
+        case UInt8(ascii: "+"): (false, 1)
+        default: (false, 0)
+        }
+    }
+
     /// Parses a signed 64-bit decimal integer.
     @inlinable
     public static func int64(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
         guard n > 0 else { return nil }
-        var i = 0
-        var negative = false
-        if p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") {
-            negative = p[0] == UInt8(ascii: "-")
-            i = 1
-            guard n > 1 else { return nil }
-        }
+        let (negative, start) = sign(p)
+        var i = start
+        guard n > i else { return nil }
         if n - i <= 18 {
             // At most 18 digits cannot overflow: no checks in the loop.
             var value: Int64 = 0
@@ -72,12 +79,8 @@ public enum ScalarParser {
     @inlinable
     public static func float64(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
         guard n > 0 else { return nil }
-        var i = 0
-        var negative = false
-        if p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") {
-            negative = p[0] == UInt8(ascii: "-")
-            i = 1
-        }
+        let (negative, start) = sign(p)
+        var i = start
         var mantissa: UInt64 = 0
         var digits = 0
         var fractionDigits = 0
