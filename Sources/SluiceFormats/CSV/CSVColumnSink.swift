@@ -87,29 +87,16 @@ struct CSVColumnSink {
         }
     }
 
-    @inline(__always) mutating func append(int64 value: Int64) {
-        values.storeBytes(of: value, toByteOffset: count &* 8, as: Int64.self)
-        count &+= 1
-    }
-
-    @inline(__always) mutating func append(float64 value: Double) {
-        values.storeBytes(of: value, toByteOffset: count &* 8, as: Double.self)
-        count &+= 1
-    }
-
-    @inline(__always) mutating func append(date value: Int32) {
-        values.storeBytes(of: value, toByteOffset: count &* 4, as: Int32.self)
-        count &+= 1
-    }
-
+    @inline(__always) mutating func append(int64 value: Int64) { appendFixed(value) }
+    @inline(__always) mutating func append(float64 value: Double) { appendFixed(value) }
+    @inline(__always) mutating func append(date value: Int32) { appendFixed(value) }
     /// Appends a decimal's unscaled value.
-    @inline(__always) mutating func append(decimal value: Int128) {
-        values.storeBytes(of: value, toByteOffset: count &* 16, as: Int128.self)
-        count &+= 1
-    }
+    @inline(__always) mutating func append(decimal value: Int128) { appendFixed(value) }
+    @inline(__always) mutating func append(bool value: Bool) { appendFixed(UInt8(value ? 1 : 0)) }
 
-    @inline(__always) mutating func append(bool value: Bool) {
-        values.storeBytes(of: value ? 1 : 0, toByteOffset: count, as: UInt8.self)
+    /// Stores a fixed-width value in the next slot (the column's width is `T`'s stride).
+    @inline(__always) private mutating func appendFixed<T: BitwiseCopyable>(_ value: T) {
+        values.storeBytes(of: value, toByteOffset: count &* MemoryLayout<T>.stride, as: T.self)
         count &+= 1
     }
 
