@@ -96,15 +96,7 @@ struct ParquetChunkDecoder {
                     guard n <= entries - entriesDone else { throw ThriftError("the page holds \(n) values, only \(entries - entriesDone) remain in the chunk") }
                     let repetition = Int(info.repetitionLevelsByteLength), definition = Int(info.definitionLevelsByteLength)
                     guard repetition >= 0, definition >= 0, repetition <= page.count, definition <= page.count - repetition else { throw ThriftError("levels claim more bytes than the page has") }
-                    let compressedValues = UnsafeRawBufferPointer(rebasing: page[(repetition + definition)...])
-                    let data: UnsafeRawBufferPointer
-                    if info.isCompressed && codec != .uncompressed {
-                        let expected = Int(header.uncompressedPageSize) - definition - repetition
-                        guard expected >= 0 else { throw ThriftError("the page's uncompressed size is smaller than its levels") }
-                        data = try decompress(compressedValues, expected: expected)
-                    } else {
-                        data = compressedValues
-                    }
+                    let data = try valuesV2(page, afterLevels: repetition + definition, isCompressed: info.isCompressed, header: header)
                     try decodeNestedPage(repetition: plan.maxRepetitionLevel > 0 ? UnsafeRawBufferPointer(rebasing: page[0..<repetition]) : nil,
                                          definition: plan.maxDefinitionLevel > 0 ? UnsafeRawBufferPointer(rebasing: page[repetition..<repetition + definition]) : nil,
                                          values: data, count: n, encoding: info.encoding, into: levels)
@@ -122,15 +114,7 @@ struct ParquetChunkDecoder {
                 if plan.maxDefinitionLevel > 0 {
                     (levels, present) = try decodeLevels(UnsafeRawBufferPointer(rebasing: page[0..<definition]), count: n)
                 }
-                let compressedValues = UnsafeRawBufferPointer(rebasing: page[definition...])
-                let data: UnsafeRawBufferPointer
-                if info.isCompressed && codec != .uncompressed {
-                    let expected = Int(header.uncompressedPageSize) - definition - repetition
-                    guard expected >= 0 else { throw ThriftError("the page's uncompressed size is smaller than its levels") }
-                    data = try decompress(compressedValues, expected: expected)
-                } else {
-                    data = compressedValues
-                }
+                let data = try valuesV2(page, afterLevels: definition, isCompressed: info.isCompressed, header: header)
                 try decodeValues(data, count: present, encoding: info.encoding, into: column)
                 column.commit(levels: levels, rows: n, present: present, maxLevel: UInt8(plan.maxDefinitionLevel))
                 rowsDone += n
@@ -141,6 +125,17 @@ struct ParquetChunkDecoder {
     }
 
     // MARK: pages
+
+    /// The values of a v2 data page: what follows its `levelBytes` bytes of (never
+    /// compressed) levels, decompressed when the page says it is compressed.
+    private func valuesV2(_ page: UnsafeRawBufferPointer, afterLevels levelBytes: Int, isCompressed: Bool,
+                          header: ParquetPageHeader) throws -> UnsafeRawBufferPointer {
+        let values = UnsafeRawBufferPointer(rebasing: page[levelBytes...])
+        guard isCompressed && codec != .uncompressed else { return values }
+        let expected = Int(header.uncompressedPageSize) - levelBytes
+        guard expected >= 0 else { throw ThriftError("the page's uncompressed size is smaller than its levels") }
+        return try decompress(values, expected: expected)
+    }
 
     private func decompress(_ page: UnsafeRawBufferPointer, header: ParquetPageHeader) throws -> UnsafeRawBufferPointer {
         if codec == .uncompressed { return page }
