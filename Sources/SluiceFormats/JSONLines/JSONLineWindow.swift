@@ -68,13 +68,7 @@ final class JSONLineWindow {
             scanned -= start
             start = 0
         }
-        if end == capacity {
-            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-            larger.update(from: buffer, count: end)
-            buffer.deallocate()
-            buffer = larger
-            capacity *= 2
-        }
+        if end == capacity { doubleCapacity(&buffer, count: end, capacity: &capacity) }
         let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
         if n == 0 { atEnd = true } else { end += n }
     }

@@ -93,13 +93,7 @@ package final class JSONObjectDecoder {
 
     /// Adds a slot for a new column.
     private func appendSlot() {
-        if slotCount == slotCapacity {
-            let bigger = UnsafeMutablePointer<JSONValueSlot>.allocate(capacity: slotCapacity * 2)
-            bigger.moveInitialize(from: slotStorage, count: slotCount)
-            slotStorage.deallocate()
-            slotStorage = bigger
-            slotCapacity *= 2
-        }
+        if slotCount == slotCapacity { doubleCapacity(&slotStorage, count: slotCount, capacity: &slotCapacity) }
         (slotStorage + slotCount).initialize(to: JSONValueSlot())
         slotCount += 1
     }
