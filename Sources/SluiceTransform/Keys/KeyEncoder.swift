@@ -156,13 +156,7 @@ struct KeyEncoder {
                     continue
                 }
                 let slot = Int(truncatingIfNeeded: Int64(truncatingIfNeeded: p[i]) &- lo)
-                var code = slots[slot]
-                if code < 0 {
-                    code = next
-                    slots[slot] = code
-                    next += 1
-                }
-                out[i] = code
+                out[i] = firstSeenCode(&slots[slot], next: &next)
             }
         }
         return next
@@ -319,13 +313,7 @@ struct KeyEncoder {
                 for i in 0..<codes.count {
                     let old = codes[i]
                     if old < 0 { continue }
-                    var code = remap[old]
-                    if code < 0 {
-                        code = next
-                        remap[old] = code
-                        next += 1
-                    }
-                    codes[i] = code
+                    codes[i] = firstSeenCode(&remap[old], next: &next)
                 }
             }
         }
@@ -381,4 +369,16 @@ struct StringKeyRows: KeyRows {
     @inline(__always) func isNull(_ i: Int) -> Bool { !validity.unsafelyUnwrapped.isValid(i) }
     @inline(__always) func equal(_ a: Int, _ b: Int) -> Bool { KeyHash.equal(view[a], view[b]) }
     @inline(__always) func hash(_ i: Int) -> UInt64 { KeyHash.hash(view[i]) }
+}
+
+/// The dense code of a key whose code slot is `slot`: the slot's code, or, for a key not
+/// seen yet (`-1`), `next`, stored in the slot, with `next` advanced. Codes thus number
+/// keys in the order they are first met.
+@inline(__always)
+func firstSeenCode(_ slot: inout Int, next: inout Int) -> Int {
+    if slot < 0 {
+        slot = next
+        next &+= 1
+    }
+    return slot
 }
