@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CSQLite
 import SluiceCore
+import Synchronization
 
 /// Writes a new SQLite database file that holds one table, page by page, in SQLite's
 /// documented file format (https://sqlite.org/fileformat2.html): the 100-byte header and
@@ -33,11 +34,13 @@ final class SQLiteImageWriter {
     let path: String
     let pageSize: Int
     private let descriptor: Int32
-    /// Pages waiting to be written, in page order, starting at page `bufferedFrom`.
-    private let buffer: UnsafeMutableRawPointer
+    /// Pages being filled, in page order, starting at page `bufferedFrom`; full buffers go
+    /// to `output`, which writes them on its own thread while the next ones are filled.
+    private var buffer: UnsafeMutableRawPointer
     private let bufferPages = 64
     private var buffered = 0
     private var bufferedFrom = 2
+    private let output: ChunkWriter
     /// The number the next appended page gets (page 1 is written last, by `finish`).
     private var nextPage = 2
 
@@ -63,15 +66,22 @@ final class SQLiteImageWriter {
             throw SQLError(.query, message: "cannot create \(path): \(String(cString: strerror(errno)))",
                            hint: "check the directory is writable")
         }
-        buffer = .allocate(byteCount: pageSize * bufferPages, alignment: 16)
+        do {
+            output = try ChunkWriter(descriptor: descriptor, path: path, chunkBytes: pageSize * bufferPages)
+        } catch {
+            close(descriptor)
+            unlink(path)
+            throw error
+        }
+        buffer = try output.nextBuffer()
         leaf = .allocate(byteCount: pageSize, alignment: 16)
         record = .allocate(byteCount: recordCapacity, alignment: 16)
         leafContentStart = pageSize
     }
 
     deinit {
+        output.close()
         if descriptor >= 0 { close(descriptor) }
-        buffer.deallocate()
         leaf.deallocate()
         record.deallocate()
         if !finished { unlink(path) }
@@ -184,6 +194,7 @@ final class SQLiteImageWriter {
         while level.count > 1 { level = try interiorLevel(over: level) }
         let root = level[0].page
         try flushBuffer()
+        try output.finish()
         let pageCount = nextPage - 1
 
         let first = UnsafeMutableRawPointer.allocate(byteCount: pageSize, alignment: 16)
@@ -271,25 +282,17 @@ final class SQLiteImageWriter {
 
     private func flushBuffer() throws {
         guard buffered > 0 else { return }
-        try write(buffer, count: buffered * pageSize, at: (bufferedFrom - 1) * pageSize)
+        try output.write(buffer, count: buffered * pageSize, at: (bufferedFrom - 1) * pageSize)
+        buffer = try output.nextBuffer()
         bufferedFrom += buffered
         buffered = 0
     }
 
     private func write(_ bytes: UnsafeRawPointer, count: Int, at offset: Int) throws {
-        var done = 0
-        while done < count {
-            let n = pwrite(descriptor, bytes + done, count - done, off_t(offset + done))
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw ioError("writing") }
-            done += n
-        }
+        if let failure = pwriteAll(descriptor, bytes, count: count, at: offset, path: path) { throw failure }
     }
 
-    private func ioError(_ doing: String) -> SQLError {
-        SQLError(.query, message: "\(doing) \(path): \(String(cString: strerror(errno)))",
-                 hint: errno == ENOSPC ? "free disk space and load again" : "check the file system")
-    }
+    private func ioError(_ doing: String) -> SQLError { fileError(doing, path) }
 
     // MARK: format rules
 
@@ -319,6 +322,102 @@ final class SQLiteImageWriter {
         out += sqlBytes
         return out
     }
+}
+
+// MARK: - writing
+
+/// Writes full page buffers on its own thread while the next ones are filled: a few
+/// buffers go round between the two sides through two queues (full ones to the writer,
+/// written ones back), so encoding and the kernel's copy into the page cache overlap.
+private final class ChunkWriter {
+    /// A buffer and where it goes; owned by one side at a time (handed over through a queue).
+    struct Chunk: @unchecked Sendable {
+        var bytes: UnsafeMutableRawPointer
+        var count: Int
+        var offset: Int
+    }
+
+    /// The writer thread's first error, read by the filling side once the thread has stopped.
+    final class Failure: Sendable {
+        let error = Mutex<SQLError?>(nil)
+        func get() -> SQLError { error.withLock { $0 } ?? SQLError(.query, message: "the page writer stopped") }
+    }
+
+    private let full = BoundedQueue<Chunk>(capacity: 3)
+    private let empty = BoundedQueue<Chunk>(capacity: 4)
+    private let failure = Failure()
+    private let buffers: [UnsafeMutableRawPointer]
+    private var thread: WorkerThread?
+
+    init(descriptor: Int32, path: String, chunkBytes: Int) throws {
+        buffers = (0..<4).map { _ in .allocate(byteCount: chunkBytes, alignment: 4096) }
+        for buffer in buffers { _ = empty.put(Chunk(bytes: buffer, count: 0, offset: 0)) }
+        let (full, empty, failure) = (full, empty, failure)
+        do {
+            thread = try WorkerThread.start(name: "writing \(path)") {
+                // `full` is never finished with an error: take() only returns nil at the end.
+                while let chunk = try? full.take() {
+                    if let error = pwriteAll(descriptor, chunk.bytes, count: chunk.count, at: chunk.offset, path: path) {
+                        failure.error.withLock { $0 = error }
+                        full.cancel()
+                        empty.finish()
+                        return
+                    }
+                    _ = empty.put(chunk)
+                }
+            }
+        } catch {
+            for buffer in buffers { buffer.deallocate() }
+            throw error
+        }
+    }
+
+    /// A buffer to fill (waits for one the writer is done with); throws the writer's error.
+    func nextBuffer() throws -> UnsafeMutableRawPointer {
+        guard let chunk = try empty.take() else { throw failure.get() }
+        return chunk.bytes
+    }
+
+    /// Hands `count` bytes of `bytes` (a buffer from ``nextBuffer()``) over to be written at `offset`.
+    func write(_ bytes: UnsafeMutableRawPointer, count: Int, at offset: Int) throws {
+        guard full.put(Chunk(bytes: bytes, count: count, offset: offset)) else { throw failure.get() }
+    }
+
+    /// Waits until everything handed over is written; throws the first write error.
+    func finish() throws {
+        full.finish()
+        thread?.join()
+        thread = nil
+        if let error = failure.error.withLock({ $0 }) { throw error }
+    }
+
+    /// Stops the writer (if still running: what it has not written is dropped) and frees the buffers.
+    func close() {
+        if let thread {
+            full.cancel()
+            full.finish()
+            thread.join()
+            self.thread = nil
+        }
+        for buffer in buffers { buffer.deallocate() }
+    }
+}
+
+/// Writes all `count` bytes at `offset`; returns the error instead of throwing (for the writer thread).
+private func pwriteAll(_ descriptor: Int32, _ bytes: UnsafeRawPointer, count: Int, at offset: Int, path: String) -> SQLError? {
+    var done = 0
+    while done < count {
+        let n = pwrite(descriptor, bytes + done, count - done, off_t(offset + done))
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { return fileError("writing", path) }
+        done += n
+    }
+    return nil
+}
+
+private func fileError(_ doing: String, _ path: String) -> SQLError {
+    SQLError(.query, message: "\(doing) \(path): \(String(cString: strerror(errno)))",
+             hint: errno == ENOSPC ? "free disk space and load again" : "check the file system")
 }
 
 // MARK: - records
