@@ -14,7 +14,7 @@ import Dispatch
 /// - Parameters:
 ///   - count: how many results; 0 gives `[]`.
 ///   - transform: computes result `i`; called once per index, from any thread.
-public func concurrentMap<T>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+package func concurrentMap<T>(_ count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
     guard count > 0 else { return [] }
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
         // Slot i is initialised only by iteration i, and the array is read only after
