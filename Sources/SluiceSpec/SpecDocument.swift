@@ -48,14 +48,26 @@ public enum SpecDocument {
 
     /// The YAML tree of a spec file that must say something: ``compose(_:file:limits:)``,
     /// and for an empty document a `.missingKey` diagnostic at 1:1 with `message` and `hint`
-    /// (what the file should start with).
+    /// (what the file should start with); every diagnostic is thrown as `wrap` makes it
+    /// (the spec kind's own error).
     ///
-    /// - Throws: ``SpecDiagnostic`` as ``compose(_:file:limits:)``, or for an empty document.
-    public static func composeRoot(_ text: String, file: String, ifEmpty message: String, hint: String) throws -> Node {
-        guard let node = try compose(text, file: file) else {
-            throw SpecDiagnostic(.missingKey, file: file, line: 1, column: 1, message: message, hint: hint)
+    /// ```swift
+    /// let root = try SpecDocument.composeRoot(text, file: file, ifEmpty: "the suite file is empty",
+    ///                                         hint: "start with `checks:`") { QualityError($0) }
+    /// ```
+    ///
+    /// - Throws: `wrap`'s error for a ``SpecDiagnostic`` as ``compose(_:file:limits:)`` throws
+    ///   it, or for an empty document.
+    public static func composeRoot<Failure: Error>(_ text: String, file: String, ifEmpty message: String, hint: String,
+                                                   as wrap: (SpecDiagnostic) -> Failure) throws -> Node {
+        do {
+            guard let node = try compose(text, file: file) else {
+                throw SpecDiagnostic(.missingKey, file: file, line: 1, column: 1, message: message, hint: hint)
+            }
+            return node
+        } catch let diagnostic as SpecDiagnostic {
+            throw wrap(diagnostic)
         }
-        return node
     }
 
     /// The top-level value (a child of the root) under which the budget ran out, or nil

@@ -22,13 +22,8 @@ extension Pipeline {
 
     /// Parses and validates pipeline YAML; relative paths resolve against `file`'s directory.
     public static func parse(_ text: String, file: String) throws -> Pipeline {
-        let root: Node
-        do {
-            root = try SpecDocument.composeRoot(text, file: file, ifEmpty: "the pipeline file is empty",
-                                                hint: "start with `pipeline: NAME` and a `tasks:` mapping")
-        } catch let error as SpecDiagnostic {
-            throw PipelineError(error)
-        }
+        let root = try SpecDocument.composeRoot(text, file: file, ifEmpty: "the pipeline file is empty",
+                                                hint: "start with `pipeline: NAME` and a `tasks:` mapping") { PipelineError($0) }
         let directory = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
         let parser = PipelineParser(file: file, directory: directory, text: text)
         let parsed = parser.pipeline(root)

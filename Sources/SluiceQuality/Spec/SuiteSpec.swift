@@ -179,13 +179,8 @@ public struct SuiteSpec: Sendable {
     ///
     /// - Throws: ``QualityError`` located `file:line:column`.
     public static func parse(_ text: String, file: String) throws -> SuiteSpec {
-        let root: Node
-        do {
-            root = try SpecDocument.composeRoot(text, file: file, ifEmpty: "the suite file is empty",
-                                                hint: "start with `checks:` and a list of checks")
-        } catch let error as SpecDiagnostic {
-            throw QualityError(error)
-        }
+        let root = try SpecDocument.composeRoot(text, file: file, ifEmpty: "the suite file is empty",
+                                                hint: "start with `checks:` and a list of checks") { QualityError($0) }
         return try parse(node: root, file: file, text: text)
     }
 
