@@ -8,7 +8,42 @@ import SluiceCore
 /// ```
 /// `line` and `column` are 1-based; `column` counts bytes from the start of the
 /// line (0 when unknown). `description` never shows more than 60 bytes of a value.
-public enum FormatDomain: ErrorDomain {
+public enum FormatErrorCode: String, ErrorCode {
+    /// A quoted field runs to the end of the input.
+    case unterminatedQuote
+    /// A quote inside an unquoted field, or text after a closing quote.
+    case strayQuote
+    /// A row with more or fewer fields than the header.
+    case fieldCount
+    /// Bytes that are not UTF-8.
+    case invalidUTF8
+    /// A value that does not parse as its column's type.
+    case typeMismatch
+    /// A JSON Lines line that is not one JSON object.
+    case malformedJSON
+    /// Opening, reading or writing a file failed.
+    case io
+    /// A reader or writer option is out of range or contradictory.
+    case invalidOption
+    /// The input has no header row although one was expected.
+    case missingHeader
+    /// A schema override names a column the input does not have.
+    case unknownColumn
+    /// A file's format could not be told from its name.
+    case unknownFormat
+    /// A binary file that is truncated, damaged, or not of the format its name says.
+    case corruptFile
+
+    /// Options, formats and schema overrides are usage errors; reading or writing a file
+    /// is permanent I/O (a missing file stays missing); everything else is about the bytes.
+    public var category: ErrorCategory {
+        switch self {
+        case .invalidOption, .unknownColumn, .unknownFormat: .usage
+        case .unterminatedQuote, .strayQuote, .fieldCount, .invalidUTF8, .typeMismatch, .malformedJSON, .missingHeader, .corruptFile: .data
+        case .io: .permanentIO
+        }
+    }
+
     /// What a format error carries beyond its place and text.
     public struct Payload: ErrorPayload, Hashable {
         /// For a `.typeMismatch` in an *inferred* column: the column with the type that
@@ -18,10 +53,10 @@ public enum FormatDomain: ErrorDomain {
     }
 }
 
-/// An error reading or writing a file format; see ``FormatDomain``.
-public typealias FormatError = DomainError<FormatDomain>
+/// An error reading or writing a file format; see ``FormatErrorCode``.
+public typealias FormatError = DomainError<FormatErrorCode>
 
-extension DomainError where Domain == FormatDomain {
+extension DomainError where Kind == FormatErrorCode {
     /// Creates an error at `file:line:column`, with the wider column a typed read could use.
     public init(_ code: Code, file: String, line: Int = 0, column: Int = 0, message: String, hint: String? = nil,
                 widenedField: Field?) {
@@ -44,35 +79,6 @@ extension DomainError where Domain == FormatDomain {
         }
         return "\"" + text + (bytes.count > limit ? "…" : "") + "\""
     }
-}
-
-/// Options, formats and schema overrides are usage errors; reading or writing a file
-/// is permanent I/O (a missing file stays missing); everything else is about the bytes.
-extension ErrorCode<FormatDomain> {
-    /// A quoted field runs to the end of the input.
-    public static var unterminatedQuote: Self { Self(.data) }
-    /// A quote inside an unquoted field, or text after a closing quote.
-    public static var strayQuote: Self { Self(.data) }
-    /// A row with more or fewer fields than the header.
-    public static var fieldCount: Self { Self(.data) }
-    /// Bytes that are not UTF-8.
-    public static var invalidUTF8: Self { Self(.data) }
-    /// A value that does not parse as its column's type.
-    public static var typeMismatch: Self { Self(.data) }
-    /// A JSON Lines line that is not one JSON object.
-    public static var malformedJSON: Self { Self(.data) }
-    /// Opening, reading or writing a file failed.
-    public static var io: Self { Self(.permanentIO) }
-    /// A reader or writer option is out of range or contradictory.
-    public static var invalidOption: Self { Self(.usage) }
-    /// The input has no header row although one was expected.
-    public static var missingHeader: Self { Self(.data) }
-    /// A schema override names a column the input does not have.
-    public static var unknownColumn: Self { Self(.usage) }
-    /// A file's format could not be told from its name.
-    public static var unknownFormat: Self { Self(.usage) }
-    /// A binary file that is truncated, damaged, or not of the format its name says.
-    public static var corruptFile: Self { Self(.data) }
 }
 
 /// What a reader does with a row or line it cannot use.

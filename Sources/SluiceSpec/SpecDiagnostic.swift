@@ -7,32 +7,32 @@ import SluiceCore
 /// pipeline.yaml:12:7: error: unknown key "retrys" in task "load"
 ///   hint: did you mean `retries`?
 /// ```
-public enum SpecDomain: ErrorDomain {}
-
-/// One problem in a spec file; see ``SpecDomain``.
-public typealias SpecDiagnostic = DomainError<SpecDomain>
-
-/// Spec problems are usage errors: the user fixes the file.
-extension ErrorCode<SpecDomain> {
+public enum SpecErrorCode: String, ErrorCode {
     /// The text is not YAML.
-    public static var syntax: Self { Self(.usage) }
+    case syntax
     /// A key the spec kind does not define.
-    public static var unknownKey: Self { Self(.usage) }
+    case unknownKey
     /// The same key twice in one mapping.
-    public static var duplicateKey: Self { Self(.usage) }
+    case duplicateKey
     /// A value of the wrong YAML type (a list where text belongs, …).
-    public static var wrongType: Self { Self(.usage) }
+    case wrongType
     /// A required key is absent.
-    public static var missingKey: Self { Self(.usage) }
+    case missingKey
     /// A value that does not parse (a bad duration, an unknown choice, a bad template).
-    public static var invalidValue: Self { Self(.usage) }
+    case invalidValue
     /// A number that is not finite or not in its range.
-    public static var outOfRange: Self { Self(.usage) }
+    case outOfRange
     /// The spec is too big: too many nodes after alias expansion, or nested too deeply.
-    public static var limit: Self { Self(.usage) }
+    case limit
+
+    /// Spec problems are usage errors: the user fixes the file.
+    public var category: ErrorCategory { .usage }
 }
 
-extension DomainError where Domain == SpecDomain {
+/// One problem in a spec file; see ``SpecErrorCode``.
+public typealias SpecDiagnostic = DomainError<SpecErrorCode>
+
+extension DomainError where Kind == SpecErrorCode {
     /// Orders problems by file, line, column (problems of the whole file first).
     public static func byLocation(_ a: SpecDiagnostic, _ b: SpecDiagnostic) -> Bool {
         (a.file ?? "", a.line, a.column) < (b.file ?? "", b.line, b.column)
@@ -60,12 +60,12 @@ public struct SpecProblems: SpecProblemsPayload, Hashable {
     public init() {}
 }
 
-extension ErrorDomain where Payload: SpecProblemsPayload {
+extension ErrorCode where Payload: SpecProblemsPayload {
     /// Every problem of the spec, one per paragraph, when there are several; else the error itself.
     public static func description(of error: DomainError<Self>) -> String { error.problemsReport }
 }
 
-extension DomainError where Domain.Payload: SpecProblemsPayload {
+extension DomainError where Kind.Payload: SpecProblemsPayload {
     /// The diagnostics' report when there are several problems; else the formatted error.
     public var problemsReport: String {
         payload.diagnostics.isEmpty ? ErrorFormatter.format(self) : payload.diagnostics.report

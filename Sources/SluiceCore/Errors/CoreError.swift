@@ -6,28 +6,34 @@
 /// error: no column "emial" in table (columns: id, email, name)
 ///   hint: did you mean `email`?
 /// ```
-public enum CoreDomain: ErrorDomain {}
-
-/// An error from the columnar core; see ``CoreDomain``.
-public typealias CoreError = DomainError<CoreDomain>
-
-/// Unknown types and columns, duplicate columns and bad schemas are usage mistakes;
-/// values and tables that do not fit are data errors.
-extension ErrorCode<CoreDomain> {
+public enum CoreErrorCode: String, ErrorCode {
     /// A type name that is not one of Sluice's types.
-    public static var unknownType: Self { Self(.usage) }
+    case unknownType
     /// A column name the table does not have.
-    public static var unknownColumn: Self { Self(.usage) }
+    case unknownColumn
     /// Two columns with one name.
-    public static var duplicateColumn: Self { Self(.usage) }
+    case duplicateColumn
     /// Columns of different lengths in one table.
-    public static var lengthMismatch: Self { Self(.data) }
+    case lengthMismatch
     /// Tables whose schemas do not fit together.
-    public static var schemaMismatch: Self { Self(.data) }
+    case schemaMismatch
     /// A schema that cannot be used as written.
-    public static var invalidSchema: Self { Self(.usage) }
+    case invalidSchema
     /// A value or column of another type than the one expected.
-    public static var typeMismatch: Self { Self(.data) }
+    case typeMismatch
     /// A value that does not fit its type.
-    public static var invalidValue: Self { Self(.data) }
+    case invalidValue
+
+    /// Unknown types and columns, duplicate columns and bad schemas are usage mistakes;
+    /// values and tables that do not fit are data errors.
+    public var category: ErrorCategory {
+        switch self {
+        case .unknownType, .unknownColumn, .duplicateColumn, .invalidSchema: .usage
+        case .lengthMismatch, .schemaMismatch, .typeMismatch, .invalidValue: .data
+        }
+    }
 }
+
+/// An error from the columnar core; see ``CoreErrorCode``.
+public typealias CoreError = DomainError<CoreErrorCode>
+

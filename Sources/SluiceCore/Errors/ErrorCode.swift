@@ -1,35 +1,60 @@
-/// What kind of failure an error of `Domain` is: matchable (`error.code == .io`),
-/// printable by name (`io`), and carrying the category every error with it has unless
-/// its domain decides otherwise.
+/// The codes of one family of errors (a module's), matchable and printable by name, and
+/// what that family shares: the extra data its errors carry (``Payload``) and, where it
+/// differs from the default, how they are categorised, located or printed.
 ///
-/// Codes are declared once each, with their meaning and category, as computed static
-/// members of the domain's `ErrorCode`; the name is the member's own:
+/// A module declares its codes as an enum, each code with its meaning, and the category
+/// of each code once, in an exhaustive switch next to them (a new code cannot be added
+/// without deciding its category); ``DomainError`` does the rest:
 /// ```swift
-/// extension ErrorCode<FormatDomain> {
+/// public enum FormatErrorCode: String, ErrorCode {
 ///     /// Opening, reading or writing a file failed.
-///     public static var io: Self { Self(.permanentIO) }
+///     case io
+///     /// A value that does not parse as its column's type.
+///     case typeMismatch
+///     public var category: ErrorCategory {
+///         switch self {
+///         case .io: .permanentIO
+///         case .typeMismatch: .data
+///         }
+///     }
+///     public struct Payload: ErrorPayload, Hashable { public var widenedField: Field?; public init() {} }
 /// }
+/// public typealias FormatError = DomainError<FormatErrorCode>
 /// ```
-/// Codes of different domains are different types, so a format code never matches a
-/// quality code. New codes can be added without breaking anyone's `switch` (which needs
-/// a `default`, as for any extensible code).
-public struct ErrorCode<Domain: ErrorDomain>: Hashable, Sendable, CustomStringConvertible {
+/// Every hook has a default: the code's category, the stored ``DomainError/site``, no
+/// detail lines, and ``ErrorFormatter``'s text. Always match with a `default:` branch:
+/// modules add codes.
+public protocol ErrorCode: RawRepresentable<String>, Hashable, Sendable, CustomStringConvertible {
+    /// What the family's errors carry beyond code, place, message and hint.
+    associatedtype Payload: ErrorPayload = NoPayload
+    /// The category of errors with this code (their family may refine it per error).
+    var category: ErrorCategory { get }
+    /// The error's category (default: its code's).
+    static func category(of error: DomainError<Self>) -> ErrorCategory
+    /// Where the error is (default: its ``DomainError/site``).
+    static func location(of error: DomainError<Self>) -> ErrorLocation?
+    /// Lines shown between message and hint (default: none).
+    static func detail(of error: DomainError<Self>) -> String?
+    /// The error's whole text (default: ``ErrorFormatter/format(_:)``).
+    static func description(of error: DomainError<Self>) -> String
+}
+
+extension ErrorCode {
     /// The code's name, stable for scripts and logs (`typeMismatch`).
-    public let name: String
-    /// The category of errors with this code (their domain may refine it).
-    public let category: ErrorCategory
+    public var description: String { rawValue }
+    public static func category(of error: DomainError<Self>) -> ErrorCategory { error.code.category }
+    public static func location(of error: DomainError<Self>) -> ErrorLocation? { error.site }
+    public static func detail(of error: DomainError<Self>) -> String? { nil }
+    public static func description(of error: DomainError<Self>) -> String { ErrorFormatter.format(error) }
+}
 
-    /// A code named after the static member that declares it.
-    /// - Parameters:
-    ///   - category: what kind of failure errors with this code are.
-    ///   - name: the code's name; by default the declaring member's name.
-    public init(_ category: ErrorCategory, name: String = #function) {
-        self.name = name
-        self.category = category
-    }
+/// The extra data a family's errors carry; an empty value is what a new error starts with.
+public protocol ErrorPayload: Sendable {
+    /// The payload of an error that carries nothing extra.
+    init()
+}
 
-    public var description: String { name }
-
-    public static func == (a: Self, b: Self) -> Bool { a.name == b.name }
-    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+/// The payload of a family whose errors carry nothing beyond code, place, message and hint.
+public struct NoPayload: ErrorPayload, Hashable {
+    public init() {}
 }

@@ -9,7 +9,33 @@
 ///              ^
 ///   hint: did you mean `email`?
 /// ```
-public enum ExpressionDomain: ErrorDomain {
+public enum ExpressionErrorCode: String, ErrorCode {
+    /// The text is not a valid expression.
+    case syntax
+    /// A column reference names no column of the input.
+    case unknownColumn
+    /// A call names no known function.
+    case unknownFunction
+    /// An operator or function got an operand of the wrong type.
+    case typeMismatch
+    /// A function got too few or too many arguments.
+    case wrongArgumentCount
+    /// Integer arithmetic overflowed 64 bits.
+    case overflow
+    /// A value cannot be converted to the requested type.
+    case invalidCast
+    /// An argument has a value the function cannot use (a bad `date_trunc` unit, a bad pattern).
+    case invalidArgument
+
+    /// Mistakes in the text (syntax, names, types, arguments) are usage errors; overflow
+    /// and failed casts happen on the data.
+    public var category: ErrorCategory {
+        switch self {
+        case .syntax, .unknownColumn, .unknownFunction, .typeMismatch, .wrongArgumentCount, .invalidArgument: .usage
+        case .overflow, .invalidCast: .data
+        }
+    }
+
     /// The expression an error is about and where in it.
     public struct Payload: ErrorPayload, Hashable {
         /// The whole expression text.
@@ -30,35 +56,15 @@ public enum ExpressionDomain: ErrorDomain {
     }
 }
 
-/// An error in an expression; see ``ExpressionDomain``.
-public typealias ExpressionError = DomainError<ExpressionDomain>
+/// An error in an expression; see ``ExpressionErrorCode``.
+public typealias ExpressionError = DomainError<ExpressionErrorCode>
 
-extension DomainError where Domain == ExpressionDomain {
+extension DomainError where Kind == ExpressionErrorCode {
     /// Creates an error pointing at character `position` of `expression`.
     public init(_ code: Code, message: String, expression: String, position: Int, hint: String? = nil) {
-        self.init(code, message: message, hint: hint)
+        self.init(code, message: message, hint: hint, payload: .init())
         payload.expression = expression
         payload.position = position
     }
 }
 
-/// Mistakes in the text (syntax, names, types, arguments) are usage errors; overflow
-/// and failed casts happen on the data.
-extension ErrorCode<ExpressionDomain> {
-    /// The text is not a valid expression.
-    public static var syntax: Self { Self(.usage) }
-    /// A column reference names no column of the input.
-    public static var unknownColumn: Self { Self(.usage) }
-    /// A call names no known function.
-    public static var unknownFunction: Self { Self(.usage) }
-    /// An operator or function got an operand of the wrong type.
-    public static var typeMismatch: Self { Self(.usage) }
-    /// A function got too few or too many arguments.
-    public static var wrongArgumentCount: Self { Self(.usage) }
-    /// Integer arithmetic overflowed 64 bits.
-    public static var overflow: Self { Self(.data) }
-    /// A value cannot be converted to the requested type.
-    public static var invalidCast: Self { Self(.data) }
-    /// An argument has a value the function cannot use (a bad `date_trunc` unit, a bad pattern).
-    public static var invalidArgument: Self { Self(.usage) }
-}
