@@ -22,9 +22,9 @@
 /// public typealias FormatError = DomainError<FormatErrorCode>
 /// ```
 /// Every hook has a default: the code's category, the stored ``DomainError/site``, no
-/// detail lines, and ``ErrorFormatter``'s text. Always match with a `default:` branch:
+/// detail lines, and ``ErrorFormatter``'s text. `allCases` lists a family's codes. Match with a `default:` branch:
 /// modules add codes.
-public protocol ErrorCode: RawRepresentable<String>, Hashable, Sendable, CustomStringConvertible {
+public protocol ErrorCode: RawRepresentable<String>, CaseIterable, Hashable, Sendable, CustomStringConvertible {
     /// What the family's errors carry beyond code, place, message and hint.
     associatedtype Payload: ErrorPayload = NoPayload
     /// The category of errors with this code (their family may refine it per error).
