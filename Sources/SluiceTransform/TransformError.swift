@@ -36,8 +36,6 @@ public enum TransformErrorCode: String, ErrorCode {
         /// The step (1-based) the error comes from, when known.
         public var step: Int?
         public var underlying: (any Error & Sendable)?
-        /// Where in a steps file the problem is (`.invalidSpec` errors of YAML steps).
-        public var specLocation: ErrorLocation?
         /// Whether this error only carries ``underlying`` (printed as it prints itself).
         var isWrapping = false
         /// Every problem of a steps file with more than one, sorted by location (the first one
@@ -53,7 +51,7 @@ public enum TransformErrorCode: String, ErrorCode {
 
     /// The place in a steps file, or the step (`step 2`), when known.
     public static func location(of error: TransformError) -> ErrorLocation? {
-        error.specLocation ?? error.step.map { ErrorLocation(field: "step \($0)") }
+        error.site ?? error.step.map { ErrorLocation(field: "step \($0)") }
     }
 
     /// A wrapped error prints as itself (after `step N: `); a steps file lists every problem.
@@ -69,12 +67,20 @@ public enum TransformErrorCode: String, ErrorCode {
 public typealias TransformError = DomainError<TransformErrorCode>
 
 extension DomainError where Kind == TransformErrorCode {
+    /// Creates an error of step `step` (1-based, when known), about `underlying` (an expression's
+    /// error), at `specLocation` in a steps file.
     public init(_ code: Code, message: String, hint: String? = nil, step: Int? = nil, underlying: (any Error & Sendable)? = nil,
                 specLocation: ErrorLocation? = nil) {
         self.init(code, message: message, hint: hint, payload: .init())
         payload.step = step
         payload.underlying = underlying
-        payload.specLocation = specLocation
+        site = specLocation
+    }
+
+    /// Where in a steps file the problem is (`.invalidSpec` errors of YAML steps): the error's ``DomainError/site``.
+    public var specLocation: ErrorLocation? {
+        get { site }
+        set { site = newValue }
     }
 
     /// An expression error wrapped whole: its message is the expression's, and it prints as the expression error does.
