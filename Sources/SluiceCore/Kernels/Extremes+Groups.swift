@@ -1,0 +1,44 @@
+extension Extremes {
+    /// Per group, the source row holding its least (`least`) or greatest value, `-1` for
+    /// a group with none: the rules of ``Extremes`` (null rows and NaN skipped; the first
+    /// of equal values wins).
+    ///
+    /// Input row `i` belongs to group `codes[i]` and reads source row `row(i)`, `-1` when
+    /// its value is null (a join's output reads its source through row indices).
+    @inlinable
+    package static func rows(_ values: UnsafePointer<T>, least: Bool, codes: UnsafeBufferPointer<Int>, groups: Int,
+                             row: (Int) -> Int) -> [Int] {
+        least ? rowPerGroup(codes: codes, groups: groups, row: row, accepts: { values[$0].isOrdered }, prefers: { values[$0] < values[$1] })
+              : rowPerGroup(codes: codes, groups: groups, row: row, accepts: { values[$0].isOrdered }, prefers: { values[$0] > values[$1] })
+    }
+}
+
+extension StringExtremes {
+    /// Per group, the source row holding its byte-wise least (`least`) or greatest value,
+    /// `-1` for a group with none (see ``Extremes/rows(_:least:codes:groups:row:)``).
+    package static func rows(_ view: StringsView, least: Bool, codes: UnsafeBufferPointer<Int>, groups: Int,
+                             row: (Int) -> Int) -> [Int] {
+        rowPerGroup(codes: codes, groups: groups, row: row, accepts: { _ in true }) { r, c in
+            let order = compareBytes(view[r], view[c])
+            return least ? order < 0 : order > 0
+        }
+    }
+}
+
+/// The per-group choice loop of the grouped min/max: for each input row `i` whose source
+/// row `r = row(i)` is not null (`r >= 0`) and `accepts(r)`, group `codes[i]` takes `r`
+/// when it has no row yet or `prefers(r, current)` (so the first of equals stays).
+@inlinable
+package func rowPerGroup(codes: UnsafeBufferPointer<Int>, groups: Int, row: (Int) -> Int,
+                         accepts: (Int) -> Bool, prefers: (Int, Int) -> Bool) -> [Int] {
+    var chosen = [Int](repeating: -1, count: groups)
+    chosen.withUnsafeMutableBufferPointer { chosen in
+        for i in 0..<codes.count {
+            let r = row(i)
+            guard r >= 0, accepts(r) else { continue }
+            let g = codes[i], c = chosen[g]
+            if c < 0 || prefers(r, c) { chosen[g] = r }
+        }
+    }
+    return chosen
+}
