@@ -14,7 +14,7 @@ extension ExtremesTests {
         let xs = randomInts(n, seed: UInt64(n) + 61, nullRate: 0.3, range: 1 << 40)
         let codes = randomCodes(n, groups: groups, seed: UInt64(n) + 62)
         let column = Column(int64: xs)
-        let row = { (i: Int) in xs[i] == nil ? -1 : i }
+        let row = DirectRows(validity: column.validity)
         column.withUnsafeValues(as: Int64.self) { values in
             codes.withUnsafeBufferPointer { codes in
                 let least = Extremes<Int64>.rows(values.baseAddress ?? ColumnExecutor.dangling(), least: true, codes: codes, groups: groups, row: row)
@@ -40,7 +40,7 @@ extension ExtremesTests {
         let xs: [Double?] = [.nan, 2.5, nil, -1, .infinity, .nan, .nan, 0.5, 0.25]
         let codes = [0, 0, 0, 0, 0, 1, 1, 2, 2]
         let column = Column(float64: xs)
-        let row = { (i: Int) in xs[i] == nil ? -1 : i }
+        let row = DirectRows(validity: column.validity)
         column.withUnsafeValues(as: Double.self) { values in
             codes.withUnsafeBufferPointer { codes in
                 #expect(Extremes<Double>.rows(values.baseAddress!, least: true, codes: codes, groups: 3, row: row) == [3, -1, 8])
@@ -54,9 +54,12 @@ extension ExtremesTests {
         let strings = Column(string: s)
         strings.withUnsafeStrings { view in
             [0, 0, 0, 1, 1, 1].withUnsafeBufferPointer { codes in
-                let row = { (i: Int) in s[i] == nil ? -1 : i }
-                #expect(StringExtremes.rows(view, least: true, codes: codes, groups: 2, row: row) == [2, 4])
-                #expect(StringExtremes.rows(view, least: false, codes: codes, groups: 2, row: row) == [1, 3])
+                // Read through row indices (a join's output): input row i is source row 5 - i.
+                [5, 4, 3, 2, 1, 0].withUnsafeBufferPointer { rows in
+                    let row = GatheredRows(rows: rows, validity: strings.validity)
+                    #expect(StringExtremes.rows(view, least: true, codes: codes, groups: 2, row: row) == [4, 2])
+                    #expect(StringExtremes.rows(view, least: false, codes: codes, groups: 2, row: row) == [3, 1])
+                }
             }
         }
     }

@@ -6,8 +6,8 @@ extension Extremes {
     /// Input row `i` belongs to group `codes[i]` and reads source row `row(i)`, `-1` when
     /// its value is null (a join's output reads its source through row indices).
     @inlinable
-    package static func rows(_ values: UnsafePointer<T>, least: Bool, codes: UnsafeBufferPointer<Int>, groups: Int,
-                             row: (Int) -> Int) -> [Int] {
+    package static func rows<Rows: SourceRows>(_ values: UnsafePointer<T>, least: Bool, codes: UnsafeBufferPointer<Int>, groups: Int,
+                             row: Rows) -> [Int] {
         least ? rowPerGroup(codes: codes, groups: groups, row: row, accepts: { values[$0].isOrdered }, prefers: { values[$0] < values[$1] })
               : rowPerGroup(codes: codes, groups: groups, row: row, accepts: { values[$0].isOrdered }, prefers: { values[$0] > values[$1] })
     }
@@ -16,8 +16,9 @@ extension Extremes {
 extension StringExtremes {
     /// Per group, the source row holding its byte-wise least (`least`) or greatest value,
     /// `-1` for a group with none (see ``Extremes/rows(_:least:codes:groups:row:)``).
-    package static func rows(_ view: StringsView, least: Bool, codes: UnsafeBufferPointer<Int>, groups: Int,
-                             row: (Int) -> Int) -> [Int] {
+    @inlinable
+    package static func rows<Rows: SourceRows>(_ view: StringsView, least: Bool, codes: UnsafeBufferPointer<Int>, groups: Int,
+                             row: Rows) -> [Int] {
         rowPerGroup(codes: codes, groups: groups, row: row, accepts: { _ in true }) { r, c in
             let order = compareBytes(view[r], view[c])
             return least ? order < 0 : order > 0
@@ -29,7 +30,7 @@ extension StringExtremes {
 /// row `r = row(i)` is not null (`r >= 0`) and `accepts(r)`, group `codes[i]` takes `r`
 /// when it has no row yet or `prefers(r, current)` (so the first of equals stays).
 @inlinable
-package func rowPerGroup(codes: UnsafeBufferPointer<Int>, groups: Int, row: (Int) -> Int,
+package func rowPerGroup<Rows: SourceRows>(codes: UnsafeBufferPointer<Int>, groups: Int, row: Rows,
                          accepts: (Int) -> Bool, prefers: (Int, Int) -> Bool) -> [Int] {
     var chosen = [Int](repeating: -1, count: groups)
     chosen.withUnsafeMutableBufferPointer { chosen in

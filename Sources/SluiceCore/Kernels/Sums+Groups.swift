@@ -5,8 +5,8 @@ extension Sums {
     ///
     /// Input row `i` belongs to group `codes[i]` and reads source row `row(i)`.
     @inlinable
-    package static func exact<T: FixedWidthInteger & BitwiseCopyable>(_ values: UnsafePointer<T>, codes: UnsafeBufferPointer<Int>, groups: Int,
-                                                                     row: (Int) -> Int) -> [T]? {
+    package static func exact<T: FixedWidthInteger & BitwiseCopyable, Rows: SourceRows>(_ values: UnsafePointer<T>, codes: UnsafeBufferPointer<Int>, groups: Int,
+                                                                     row: Rows) -> [T]? {
         var sums = [T](repeating: 0, count: groups)
         var overflow = false
         sums.withUnsafeMutableBufferPointer { sums in
@@ -28,8 +28,8 @@ extension Sums {
     /// exactly 100.0); otherwise each group gets a ``CompensatedSum``, in which NaN
     /// propagates. Null rows (`row(i) < 0`) are skipped.
     @inlinable
-    package static func decimalExact(_ values: UnsafePointer<Double>, codes: UnsafeBufferPointer<Int>, groups: Int,
-                                     row: (Int) -> Int) -> [Double] {
+    package static func decimalExact<Rows: SourceRows>(_ values: UnsafePointer<Double>, codes: UnsafeBufferPointer<Int>, groups: Int,
+                                     row: Rows) -> [Double] {
         let n = codes.count
         // The decimal scale: the smallest s ≤ 6 such that every value is an integer number of 10^-s.
         var scale = 0

@@ -147,12 +147,12 @@ public struct AggregateSpec: Sendable, Equatable {
             let least = measure.function == .min
             let chosen: [Int]
             switch source.type {
-            case .decimal: chosen = Extremes<Int128>.rows(source.unsafeValuesAddress(as: Int128.self), least: least, codes: codes, groups: groups) { rows($0) }
-            case .string, .binary: chosen = StringExtremes.rows(source.unsafeStrings(), least: least, codes: codes, groups: groups) { rows($0) }
-            case .float64: chosen = Extremes<Double>.rows(source.unsafeValuesAddress(as: Double.self), least: least, codes: codes, groups: groups) { rows($0) }
-            case .date: chosen = Extremes<Int32>.rows(source.unsafeValuesAddress(as: Int32.self), least: least, codes: codes, groups: groups) { rows($0) }
-            case .bool: chosen = Extremes<UInt8>.rows(source.unsafeValuesAddress(as: UInt8.self), least: least, codes: codes, groups: groups) { rows($0) }
-            case .int64, .timestamp: chosen = Extremes<Int64>.rows(source.unsafeValuesAddress(as: Int64.self), least: least, codes: codes, groups: groups) { rows($0) }
+            case .decimal: chosen = Extremes<Int128>.rows(source.unsafeValuesAddress(as: Int128.self), least: least, codes: codes, groups: groups, row: rows)
+            case .string, .binary: chosen = StringExtremes.rows(source.unsafeStrings(), least: least, codes: codes, groups: groups, row: rows)
+            case .float64: chosen = Extremes<Double>.rows(source.unsafeValuesAddress(as: Double.self), least: least, codes: codes, groups: groups, row: rows)
+            case .date: chosen = Extremes<Int32>.rows(source.unsafeValuesAddress(as: Int32.self), least: least, codes: codes, groups: groups, row: rows)
+            case .bool: chosen = Extremes<UInt8>.rows(source.unsafeValuesAddress(as: UInt8.self), least: least, codes: codes, groups: groups, row: rows)
+            case .int64, .timestamp: chosen = Extremes<Int64>.rows(source.unsafeValuesAddress(as: Int64.self), least: least, codes: codes, groups: groups, row: rows)
             }
             return source.gathering(chosen)
         case .sum, .avg:
@@ -163,13 +163,13 @@ public struct AggregateSpec: Sendable, Equatable {
             let isSum = measure.function == .sum
             switch source.type {
             case .int64:
-                guard let sums = Sums.exact(source.unsafeValuesAddress(as: Int64.self), codes: codes, groups: groups, row: { rows($0) }) else {
+                guard let sums = Sums.exact(source.unsafeValuesAddress(as: Int64.self), codes: codes, groups: groups, row: rows) else {
                     throw TransformError(.overflow, message: "sum(\(measure.column!)) overflows int64 in \"\(measure.name)\"", hint: "cast the column to float64 first")
                 }
                 if isSum { return int64Column(sums, present: counts) }
                 return float64Column((0..<groups).map { Double(sums[$0]) / Double(Swift.max(counts[$0], 1)) }, present: counts)
             case .float64:
-                let sums = Sums.decimalExact(source.unsafeValuesAddress(as: Double.self), codes: codes, groups: groups) { rows($0) }
+                let sums = Sums.decimalExact(source.unsafeValuesAddress(as: Double.self), codes: codes, groups: groups, row: rows)
                 if isSum { return float64Column(sums, present: counts) }
                 return float64Column((0..<groups).map { sums[$0] / Double(Swift.max(counts[$0], 1)) }, present: counts)
             case .decimal(_, let scale):
@@ -187,7 +187,7 @@ public struct AggregateSpec: Sendable, Equatable {
     private func decimalSumOrMean<Rows: SourceRows>(_ measure: Measure, _ v: UnsafePointer<Int128>, scale: Int, _ rows: Rows,
                                                     _ codes: UnsafeBufferPointer<Int>, _ groups: Int, counts: [Int64]) throws -> Column {
         let limit = UInt128(Decimal128.maxUnscaled(precision: DataType.maxDecimalPrecision))
-        let exact = Sums.exact(v, codes: codes, groups: groups) { rows($0) }
+        let exact = Sums.exact(v, codes: codes, groups: groups, row: rows)
         guard let sums = exact, !sums.contains(where: { $0.magnitude > limit }) else {
             throw TransformError(.overflow, message: "\(measure.function.rawValue)(\(measure.column!)) in \"\(measure.name)\" exceeds 38 digits (decimal(38,\(scale)))",
                                  hint: "cast the column to a smaller scale, or to float64 for an approximate sum")
@@ -211,34 +211,6 @@ public struct AggregateSpec: Sendable, Equatable {
             }
         }
         return builder.finish()
-    }
-}
-
-/// Where a measure finds row `i`'s value: a row of the source column, or -1 when
-/// the value is null. Kernels are generic over it, so the same loop reads a built
-/// column directly or a join's output through its row indices.
-protocol SourceRows {
-    func callAsFunction(_ row: Int) -> Int
-}
-
-/// Row `i` is source row `i`.
-struct DirectRows: SourceRows {
-    let validity: Bitmap?
-    @inline(__always) func callAsFunction(_ row: Int) -> Int {
-        if let validity, !validity.isValid(row) { return -1 }
-        return row
-    }
-}
-
-/// Row `i` is source row `rows[i]` (null where negative).
-struct GatheredRows: SourceRows {
-    let rows: UnsafeBufferPointer<Int>
-    let validity: Bitmap?
-    @inline(__always) func callAsFunction(_ row: Int) -> Int {
-        let r = rows[row]
-        if r < 0 { return -1 }
-        if let validity, !validity.isValid(r) { return -1 }
-        return r
     }
 }
 
