@@ -50,6 +50,23 @@ extension SQLConnection {
 
     private func load(into name: TableName, schema: Schema, options: LoadOptions, progress: ((Int) -> Void)?,
                       batches: () throws -> Table?) throws -> LoadSummary {
+        switch try loadIntoNewDatabase(name, schema: schema, options: options, progress: progress, batches: batches) {
+        case .loaded(let summary):
+            return summary
+        case .notApplicable:
+            return try loadWithSQL(into: name, schema: schema, options: options, progress: progress, batches: batches)
+        case .replay(let collected):
+            var next = 0
+            return try loadWithSQL(into: name, schema: schema, options: options, progress: nil) {
+                defer { next += 1 }
+                return next < collected.count ? collected[next] : nil
+            }
+        }
+    }
+
+    /// Loads through SQL statements in one transaction (every case but a first load into a new SQLite file).
+    private func loadWithSQL(into name: TableName, schema: Schema, options: LoadOptions, progress: ((Int) -> Void)?,
+                             batches: () throws -> Table?) throws -> LoadSummary {
         let d = dialect
         let partitionValue = try options.partition.map { try parsePartitionValue($0, schema: schema) }
         let keyIndex = options.key.isEmpty ? nil : DuplicateKeyIndex(keyColumns: options.key.map { schema.index(of: $0)! }, schema: schema)
@@ -145,7 +162,7 @@ extension SQLConnection {
             }
             if let keyIndex, keyIndex.duplicateRows > 0, options.onDuplicate == .error {
                 try? inserter.finish()
-                throw duplicateKeyError(keyIndex, table: name)
+                throw duplicateKeyError(examples: keyIndex.examples, count: keyIndex.duplicateRows, keyNames: keyIndex.keyNames, table: name)
             }
             try inserter.finish()
             summary.duplicates = keyIndex?.duplicateRows ?? 0
@@ -289,12 +306,13 @@ extension SQLConnection {
         (engine as? SQLiteEngine)?.totalChanges ?? 0
     }
 
-    private func duplicateKeyError(_ index: DuplicateKeyIndex, table: TableName) -> SQLError {
-        let shown = index.examples.map { "\($0.key) (rows \($0.firstRow) and \($0.repeatRow))" }.joined(separator: "; ")
-        let more = index.duplicateRows > index.examples.count ? "; …" : ""
-        let keys = index.keyNames.count == 1 ? "key \(index.keyNames[0])" : "key (\(index.keyNames.joined(separator: ", ")))"
+    /// The error of a load under `on_duplicate: error`: `count` repeated rows, the first few as `examples`.
+    func duplicateKeyError(examples: [DuplicateKeyIndex.Example], count: Int, keyNames: [String], table: TableName) -> SQLError {
+        let shown = examples.map { "\($0.key) (rows \($0.firstRow) and \($0.repeatRow))" }.joined(separator: "; ")
+        let more = count > examples.count ? "; …" : ""
+        let keys = keyNames.count == 1 ? "key \(keyNames[0])" : "key (\(keyNames.joined(separator: ", ")))"
         return SQLError(.duplicateKey,
-                        message: "load into \"\(table)\": \(index.duplicateRows) row\(index.duplicateRows == 1 ? " repeats" : "s repeat") the \(keys) of an earlier row: \(shown)\(more); nothing was written",
+                        message: "load into \"\(table)\": \(count) row\(count == 1 ? " repeats" : "s repeat") the \(keys) of an earlier row: \(shown)\(more); nothing was written",
                         hint: "remove the duplicates, or choose which row wins: --on-duplicate last (or first); in a pipeline, on_duplicate: last")
     }
 
@@ -353,7 +371,7 @@ extension SQLConnection {
         }
     }
 
-    private func parsePartitionValue(_ partition: (column: String, value: String), schema: Schema) throws -> Value {
+    func parsePartitionValue(_ partition: (column: String, value: String), schema: Schema) throws -> Value {
         guard let field = schema.field(named: partition.column) else { return .string(partition.value) }
         guard let value = ScalarParser.value(partition.value, as: field.type), !value.isNull else {
             throw SQLError(.invalidArgument, message: "partition value \"\(partition.value)\" is not a \(field.type) (column \"\(field.name)\")")
@@ -362,7 +380,7 @@ extension SQLConnection {
     }
 
     /// Every row must be in the partition, or a rerun would not converge.
-    private func checkPartition(_ column: Column, equals value: Value, column name: String, rowsBefore: Int) throws {
+    func checkPartition(_ column: Column, equals value: Value, column name: String, rowsBefore: Int) throws {
         var bad: Int?
         switch (column.type, value) {
         case (.string, .string(let text)):

@@ -9,11 +9,19 @@ import SluiceCore
 
 /// An open SQLite database handle; closed when the last reference goes.
 final class SQLiteDatabase {
-    let handle: OpaquePointer
+    /// The connection; replaced only by ``install(image:)``.
+    private(set) var handle: OpaquePointer
     let path: String
+    let readOnly: Bool
 
     /// Opens `path`; `readOnly` (a source) never creates the file and refuses writes.
     init(path: String, readOnly: Bool = false) throws {
+        handle = try Self.openHandle(path: path, readOnly: readOnly)
+        self.path = path
+        self.readOnly = readOnly
+    }
+
+    private static func openHandle(path: String, readOnly: Bool) throws -> OpaquePointer {
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &db, flags, nil)
@@ -29,10 +37,96 @@ final class SQLiteDatabase {
             throw SQLError(.connection, message: "cannot open SQLite database \(path): \(message)", sqlState: "\(status)",
                            hint: readOnly ? "check the file is a SQLite database you may read" : "check the directory exists and is writable")
         }
-        handle = db
-        self.path = path
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 10_000)
+        return db
+    }
+
+    /// Whether the database file has no pages and no journal or WAL beside it: a file
+    /// SQLite created on open that nothing has written to yet.
+    var isNewFile: Bool {
+        guard !readOnly, !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return false }
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size == 0 else { return false }
+        return ["-journal", "-wal"].allSatisfy { stat(path + $0, &info) != 0 }
+    }
+
+    /// Puts the database file `image` (written beside ``path`` by ``SQLiteImageWriter``) in
+    /// place of this database if it is still empty; returns false (and leaves `image`)
+    /// when another connection wrote to it first or holds it.
+    ///
+    /// Under SQLite's own EXCLUSIVE file lock (taken through the VFS, not a transaction, so
+    /// SQLite writes no journal), with no other connection reading or writing, the file is
+    /// checked to be still empty and the image is renamed over it — one atomic step: a
+    /// crash leaves the empty database or the whole new one. The replaced file may still be
+    /// open in a connection that opened it before: it gets a header that is not a
+    /// database, so that connection fails ("file is not a database") instead of writing
+    /// where nobody will look. Then this connection reopens ``path``.
+    func install(image: String) throws -> Bool {
+        var pointer: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite3_file_control(handle, "main", SQLITE_FCNTL_FILE_POINTER, &pointer) == SQLITE_OK,
+              let file = pointer, let methods = file.pointee.pMethods?.pointee else { return false }
+        // SQLite's lock ladder, each step retried while another connection holds the file (its busy timeout).
+        var held = SQLITE_LOCK_NONE
+        defer { if held != SQLITE_LOCK_NONE { _ = methods.xUnlock(file, SQLITE_LOCK_NONE) } }
+        for level in [SQLITE_LOCK_SHARED, SQLITE_LOCK_RESERVED, SQLITE_LOCK_EXCLUSIVE] {
+            var waited = 0
+            while methods.xLock(file, level) != SQLITE_OK {
+                guard waited < 10_000 else { return false }
+                usleep(10_000)
+                waited += 10
+            }
+            held = level
+        }
+        var size: sqlite3_int64 = -1
+        var info = stat()
+        guard methods.xFileSize(file, &size) == SQLITE_OK, size == 0,
+              ["-journal", "-wal"].allSatisfy({ stat(path + $0, &info) != 0 }) else {
+            // Another load may have put its new database in place meanwhile: use that one.
+            _ = methods.xUnlock(file, SQLITE_LOCK_NONE)
+            held = SQLITE_LOCK_NONE
+            try reopenIfReplaced()
+            return false
+        }
+        guard rename(image, path) == 0 else {
+            throw SQLError(.query, message: "cannot move the new database into place at \(path): \(String(cString: strerror(errno)))",
+                           hint: "check the directory is writable")
+        }
+        var poison = [UInt8](repeating: 0, count: 512)
+        let text = Array("not a database: replaced by a sluice load; reopen \(path)\n".utf8.prefix(500))
+        poison.replaceSubrange(0..<text.count, with: text)
+        _ = poison.withUnsafeBytes { methods.xWrite(file, $0.baseAddress, 512, 0) }
+        _ = methods.xSync(file, SQLITE_SYNC_NORMAL)
+        _ = methods.xUnlock(file, SQLITE_LOCK_NONE)
+        held = SQLITE_LOCK_NONE
+        syncDirectory(of: path)
+        try reopen()
+        return true
+    }
+
+    /// Reopens ``path`` when the file this connection has open is no longer the file at
+    /// that path (another connection's ``install(image:)`` replaced it).
+    func reopenIfReplaced() throws {
+        var moved: Int32 = 0
+        guard sqlite3_file_control(handle, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK, moved != 0 else { return }
+        try reopen()
+    }
+
+    private func reopen() throws {
+        let reopened = try Self.openHandle(path: path, readOnly: readOnly)
+        sqlite3_close_v2(handle)
+        handle = reopened
+        batchSourcePointer?.deallocate()
+        batchSourcePointer = nil
+    }
+
+    /// Makes a rename in `path`'s directory durable.
+    private func syncDirectory(of path: String) {
+        let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let fd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
     }
 
     /// What this connection's batch virtual tables read (``SQLiteBatchInserter``); registered on first use.
