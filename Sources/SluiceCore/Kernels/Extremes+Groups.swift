@@ -6,6 +6,18 @@ extension Extremes {
     /// Input row `i` belongs to group `codes[i]` and reads source row `row(i)`, `-1` when
     /// its value is null (a join's output reads its source through row indices).
     @inlinable
+    // Pre-specialized for the aggregate step's row shapes: a caller in another module was
+    // measured running the generic body (a grouped min/max/sum 25% slower) although it is @inlinable.
+    @_specialize(where T == Int64, Rows == DirectRows)
+    @_specialize(where T == Int64, Rows == GatheredRows)
+    @_specialize(where T == Int32, Rows == DirectRows)
+    @_specialize(where T == Int32, Rows == GatheredRows)
+    @_specialize(where T == UInt8, Rows == DirectRows)
+    @_specialize(where T == UInt8, Rows == GatheredRows)
+    @_specialize(where T == Double, Rows == DirectRows)
+    @_specialize(where T == Double, Rows == GatheredRows)
+    @_specialize(where T == Int128, Rows == DirectRows)
+    @_specialize(where T == Int128, Rows == GatheredRows)
     package static func rows<Rows: SourceRows>(_ values: UnsafePointer<T>, least: Bool, codes: UnsafeBufferPointer<Int>, groups: Int,
                              row: Rows) -> [Int] {
         least ? rowPerGroup(codes: codes, groups: groups, row: row, accepts: { values[$0].isOrdered }, prefers: { values[$0] < values[$1] })
@@ -17,6 +29,8 @@ extension StringExtremes {
     /// Per group, the source row holding its byte-wise least (`least`) or greatest value,
     /// `-1` for a group with none (see ``Extremes/rows(_:least:codes:groups:row:)``).
     @inlinable
+    @_specialize(where Rows == DirectRows)
+    @_specialize(where Rows == GatheredRows)
     package static func rows<Rows: SourceRows>(_ view: StringsView, least: Bool, codes: UnsafeBufferPointer<Int>, groups: Int,
                              row: Rows) -> [Int] {
         rowPerGroup(codes: codes, groups: groups, row: row, accepts: { _ in true }) { r, c in

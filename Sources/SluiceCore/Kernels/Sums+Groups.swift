@@ -5,6 +5,11 @@ extension Sums {
     ///
     /// Input row `i` belongs to group `codes[i]` and reads source row `row(i)`.
     @inlinable
+    // Pre-specialized: see ``Extremes/rows(_:least:codes:groups:row:)``.
+    @_specialize(where T == Int64, Rows == DirectRows)
+    @_specialize(where T == Int64, Rows == GatheredRows)
+    @_specialize(where T == Int128, Rows == DirectRows)
+    @_specialize(where T == Int128, Rows == GatheredRows)
     package static func exact<T: FixedWidthInteger & BitwiseCopyable, Rows: SourceRows>(_ values: UnsafePointer<T>, codes: UnsafeBufferPointer<Int>, groups: Int,
                                                                      row: Rows) -> [T]? {
         var sums = [T](repeating: 0, count: groups)
@@ -28,6 +33,8 @@ extension Sums {
     /// exactly 100.0); otherwise each group gets a ``CompensatedSum``, in which NaN
     /// propagates. Null rows (`row(i) < 0`) are skipped.
     @inlinable
+    @_specialize(where Rows == DirectRows)
+    @_specialize(where Rows == GatheredRows)
     package static func decimalExact<Rows: SourceRows>(_ values: UnsafePointer<Double>, codes: UnsafeBufferPointer<Int>, groups: Int,
                                      row: Rows) -> [Double] {
         let n = codes.count
