@@ -75,6 +75,8 @@ struct SQLiteNewDatabaseLoadTests {
         let sql = try Self.load(data, into: try Self.notNew(dir.appendingPathComponent("sql.db").path), options)
         #expect(fast == sql)
         #expect(fast.duplicates > 0 && fast.inserted == fast.rows - fast.duplicates)
+        // SQLite has no NaN: both paths store NULL and say how many.
+        #expect(fast.nanStoredAsNull > 0 && fast.counts.contains("\(fast.nanStoredAsNull) NaN values stored as NULL (SQLite has no NaN)"))
         let fastPath = dir.appendingPathComponent("fast.db").path, sqlPath = dir.appendingPathComponent("sql.db").path
         #expect(try Self.integrity(fastPath) == "ok")
         let columns = data.schema.names

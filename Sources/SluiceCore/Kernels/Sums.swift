@@ -4,7 +4,7 @@
 /// sums are exact and return `nil` when the total leaves the type (the caller checks a
 /// decimal total against its precision); float sums are compensated (Neumaier) so the
 /// total does not drift with row order, and NaN propagates as IEEE arithmetic says.
-package enum Sums {
+public enum Sums {
     /// The exact sum of an integer-backed column read as `T` (`Int64`, or `Int128` for
     /// decimals); `nil` on overflow.
     @inlinable
@@ -40,7 +40,7 @@ package enum Sums {
 /// Neumaier's compensated summation: the running total plus the low-order bits each
 /// addition lost, so that a sum of decimal-looking doubles stays exact far longer
 /// than a plain `+` and does not depend on the order of the values.
-package struct CompensatedSum {
+public struct CompensatedSum {
     @usableFromInline var sum = 0.0
     @usableFromInline var compensation = 0.0
 

@@ -89,7 +89,7 @@ enum TaskExecution {
         case .transform(let action):
             let input = try context.input()
             return try await onThread(context) {
-                let transform = try action.prepared(task: task, context: context)
+                let transform = try action.prepared(task: task, context: context, input: input.schema)
                 let table = try transform.apply(to: input) { _ in try context.checkCancelled() }
                 return TaskOutput(table: table, rowsIn: input.rowCount)
             }

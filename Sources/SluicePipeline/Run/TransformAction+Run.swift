@@ -13,14 +13,22 @@ extension TransformAction {
     ///
     /// - Throws: ``PipelineError`` for a bad template, ``TransformError`` `.invalidSpec`
     ///   "cannot read …" located at the `file:` for a table that cannot be read.
-    func prepared(task: PipelineTask, context: TaskContext) throws -> Transform {
+    /// - Parameter input: the schema of the table the steps will run on; with it, a file
+    ///   joined in is read for only the columns the steps use (``Transform/columnsRead(byJoinAt:input:right:)``).
+    func prepared(task: PipelineTask, context: TaskContext, input: Schema? = nil) throws -> Transform {
         let pipeline = context.pipeline, variables = context.variables
         let ancestors = pipeline.ancestors(of: task)
-        var prepared = try transform.resolvingTables { reference in
+        var bound = transform
+        bound.steps = try transform.steps.map { try $0.mappingExpressions(variables.bindExpression) }
+        return try bound.resolvingTables { reference, step in
             if ancestors.contains(reference.name) { return try context.table(of: reference.name) }
-            return try TableFile.read(path: pipeline.resolve(try variables.renderPath(reference.name))).0
+            let path = pipeline.resolve(try variables.renderPath(reference.name))
+            var options = ReadOptions()
+            // A file that cannot be opened here is read whole below, which reports why.
+            if let input, case .join = bound.steps[step], let schema = try? TableFile.openReader(path: path).schema {
+                options.columns = bound.columnsRead(byJoinAt: step, input: input, right: schema)
+            }
+            return try TableFile.read(path: path, options: options).0
         }
-        prepared.steps = try prepared.steps.map { try $0.mappingExpressions(variables.bindExpression) }
-        return prepared
     }
 }

@@ -92,6 +92,9 @@ public struct LoadSummary: Sendable, Equatable {
     public var unchanged = 0
     /// Rows dropped because an earlier (`first`) or later (`last`) row had their key.
     public var duplicates = 0
+    /// Float NaN values written as NULL: SQLite has no NaN (it stores NULL), so a load says
+    /// how many it changed rather than losing them silently.
+    public var nanStoredAsNull = 0
     /// Whether the table was created.
     public var createdTable: Bool
     /// Columns added by schema evolution.
@@ -99,11 +102,29 @@ public struct LoadSummary: Sendable, Equatable {
 }
 
 extension LoadSummary {
-    /// `99943 inserted, 0 updated, 0 unchanged, 57 duplicate rows dropped`, for people.
+    /// `99943 inserted, 0 updated, 0 unchanged, 57 duplicate rows dropped`, for people
+    /// (and `, 3 NaN values stored as NULL (SQLite has no NaN)` when it changed any).
     public var counts: String {
         var parts = ["\(inserted) inserted"]
         if updated > 0 || unchanged > 0 || inserted != rows - duplicates { parts += ["\(updated) updated", "\(unchanged) unchanged"] }
         if duplicates > 0 { parts.append("\(duplicates) duplicate row\(duplicates == 1 ? "" : "s") dropped") }
+        if nanStoredAsNull > 0 { parts.append("\(nanStoredAsNull) NaN value\(nanStoredAsNull == 1 ? "" : "s") stored as NULL (SQLite has no NaN)") }
         return parts.joined(separator: ", ")
+    }
+}
+
+extension Table {
+    /// Float NaN values in this table, which SQLite stores as NULL.
+    func nanCount() -> Int { nanRows().reduce(0) { $0 + $1.count } }
+
+    /// The rows holding float NaN values (0-based, ascending), with how many each holds.
+    func nanRows() -> [(row: Int, count: Int)] {
+        var perRow: [Int: Int] = [:]
+        for column in columns where column.type == .float64 {
+            column.withUnsafeValues(as: Double.self) { values in
+                for row in 0..<values.count where values[row].isNaN && !column.isNull(row) { perRow[row, default: 0] += 1 }
+            }
+        }
+        return perRow.sorted { $0.key < $1.key }.map { (row: $0.key, count: $0.value) }
     }
 }

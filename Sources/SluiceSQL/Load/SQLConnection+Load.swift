@@ -144,6 +144,8 @@ extension SQLConnection {
             }
             let partitionIndex = options.partition.flatMap { schema.index(of: $0.column) }
             var written = 0
+            // Rows with float NaNs, which SQLite stores as NULL (counted for the summary).
+            var nanRows: [(row: Int, count: Int)] = []
             try withKeysChecked(batches, schema: schema, keyIndex: keyIndex, dropRepeats: options.onDuplicate == .first) { next in
                 while let checked = try next() {
                     let batch = checked.batch
@@ -156,6 +158,11 @@ extension SQLConnection {
                     if options.onDuplicate != .error || checked.duplicatesSoFar == 0 {
                         try inserter.insert(checked.rows)
                         written += checked.rows.rowCount
+                        if d.engine == .sqlite {
+                            // 1-based input rows, as the key index numbers them (`last` drops superseded ones below).
+                            let before = written - checked.rows.rowCount
+                            nanRows += checked.rows.nanRows().map { (row: before + $0.row + 1, count: $0.count) }
+                        }
                     }
                     progress?(summary.rows)
                 }
@@ -166,6 +173,8 @@ extension SQLConnection {
             }
             try inserter.finish()
             summary.duplicates = keyIndex?.duplicateRows ?? 0
+            let superseded = keepLast ? Set(keyIndex?.supersededRows ?? []) : []
+            summary.nanStoredAsNull = nanRows.reduce(0) { $0 + (superseded.contains($1.row) ? 0 : $1.count) }
             let kept = summary.rows - summary.duplicates
 
             if staged {

@@ -92,6 +92,7 @@ extension SQLConnection {
         }
         var summary = LoadSummary(rows: rows, createdTable: true, addedColumns: [])
         summary.duplicates = duplicates
+        summary.nanStoredAsNull = writer.nanStoredAsNull
         summary.inserted = rows - duplicates
         return .loaded(summary)
     }

@@ -51,6 +51,8 @@ final class SQLiteImageWriter {
     /// Finished leaves (then interior pages) with the largest rowid under each.
     private var children: [(page: Int, maxRowid: Int64)] = []
     private var sequence: Int64 = 0
+    /// Float NaN values written as NULL (SQLite stores a NaN as NULL).
+    private(set) var nanStoredAsNull = 0
     /// One record being encoded (grows for large values).
     private var record: UnsafeMutableRawPointer
     private var recordCapacity = 1 << 16
@@ -131,6 +133,7 @@ final class SQLiteImageWriter {
         } else {
             for global in 0..<total { try write(global) }
         }
+        nanStoredAsNull += sources.reduce(0) { $0 + $1.nanCount }
     }
 
     /// Adds one table-leaf cell, spilling the payload to overflow pages when it is large.
@@ -444,6 +447,9 @@ private struct RecordColumns {
     private let types: UnsafeMutablePointer<UInt64>
     private let sizes: UnsafeMutablePointer<Int>
     private let headerSize: UnsafeMutablePointer<Int>
+    /// NaN values met by ``prepare(_:)`` (written as NULL).
+    private let nans: UnsafeMutablePointer<Int>
+    var nanCount: Int { nans.pointee }
     private let slots: [SQLiteTextSlots]
     private let batch: Table
 
@@ -454,6 +460,8 @@ private struct RecordColumns {
         types = .allocate(capacity: max(count, 1))
         sizes = .allocate(capacity: max(count, 1))
         headerSize = .allocate(capacity: 1)
+        nans = .allocate(capacity: 1)
+        nans.initialize(to: 0)
         var slots: [SQLiteTextSlots] = []
         for (index, column) in batch.columns.enumerated() {
             var source = Source(kind: .rowid)
@@ -501,6 +509,7 @@ private struct RecordColumns {
         types.deallocate()
         sizes.deallocate()
         headerSize.deallocate()
+        nans.deallocate()
         for s in slots { s.deallocate() }
         withExtendedLifetime(batch) {}
     }
@@ -521,7 +530,7 @@ private struct RecordColumns {
                 case .rowid: break
                 case .int64: (type, size) = integerSerialType(source.values!.load(fromByteOffset: row &* 8, as: Int64.self))
                 case .float64:
-                    if !source.values!.load(fromByteOffset: row &* 8, as: Double.self).isNaN { (type, size) = (7, 8) }
+                    if !source.values!.load(fromByteOffset: row &* 8, as: Double.self).isNaN { (type, size) = (7, 8) } else { nans.pointee &+= 1 }
                 case .bool: type = source.values!.load(fromByteOffset: row, as: UInt8.self) != 0 ? 9 : 8
                 case .text, .blob:
                     size = Int(source.offsets![row &+ 1] &- source.offsets![row])

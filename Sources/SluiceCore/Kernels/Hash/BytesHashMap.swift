@@ -21,7 +21,7 @@ import Darwin
 ///
 /// `@unchecked Sendable`: one owner writes while building; afterwards it is shared
 /// read-only (no lock: nothing writes once it is shared).
-package final class BytesHashMap: @unchecked Sendable {
+public final class BytesHashMap: @unchecked Sendable {
     @usableFromInline let index: HashIndex
     @usableFromInline let arena = RawBuffer()
     /// Entry `e` spans `starts[e]..<starts[e + 1]` of the arena.

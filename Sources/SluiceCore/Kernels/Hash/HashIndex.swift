@@ -16,7 +16,7 @@
 ///
 /// `@unchecked Sendable`: one owner writes while building; after that it is shared
 /// read-only (no lock: nothing writes once it is shared).
-package final class HashIndex: @unchecked Sendable {
+public final class HashIndex: @unchecked Sendable {
     /// A slot: the hash and `entry + 1` (0 = empty).
     @usableFromInline struct Slot {
         @usableFromInline var hash: UInt64

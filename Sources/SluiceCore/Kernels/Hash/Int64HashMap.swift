@@ -20,7 +20,7 @@
 ///
 /// `@unchecked Sendable`: one owner writes while building; afterwards it is shared
 /// read-only (no lock: nothing writes once it is shared).
-package final class Int64HashMap: @unchecked Sendable {
+public final class Int64HashMap: @unchecked Sendable {
     /// Per slot: `entry + 1`; 0 = empty.
     @usableFromInline @exclusivity(unchecked) var slots: UnsafeMutablePointer<Int32>
     @usableFromInline @exclusivity(unchecked) var mask: Int

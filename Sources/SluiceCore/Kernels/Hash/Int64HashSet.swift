@@ -16,7 +16,7 @@
 ///
 /// `@unchecked Sendable`: one owner writes while building; afterwards it is shared
 /// read-only (no lock: nothing writes once it is shared).
-package final class Int64HashSet: @unchecked Sendable {
+public final class Int64HashSet: @unchecked Sendable {
     /// Dense mode: bit `key - denseBase` of `denseBits`; keys outside are never members.
     @usableFromInline let denseBase: Int64
     @usableFromInline let denseSpan: UInt64

@@ -15,7 +15,7 @@ import Darwin
 /// let h = KeyHash.hash(Int64(42))
 /// let k = KeyHash.key(-0.0) == KeyHash.key(0.0)    // true: one key for both zeros
 /// ```
-package enum KeyHash {
+public enum KeyHash {
     /// Spreads every input bit over every output bit (the SplitMix64 finaliser).
     @inlinable @inline(__always)
     package static func mix(_ value: UInt64) -> UInt64 {
