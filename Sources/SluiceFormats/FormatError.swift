@@ -1,6 +1,6 @@
 import SluiceCore
 
-/// An error reading or writing a file format, located to the byte that caused it.
+/// Errors reading or writing a file format (a ``DomainError``), located to the byte that caused it.
 ///
 /// ```text
 /// users.csv:14:22: error: column "age" expects int64, found "thirty"
@@ -8,65 +8,61 @@ import SluiceCore
 /// ```
 /// `line` and `column` are 1-based; `column` counts bytes from the start of the
 /// line (0 when unknown). `description` never shows more than 60 bytes of a value.
-public struct FormatError: Error, Sendable, CustomStringConvertible, Equatable {
-    /// What kind of failure; match on it rather than on the text.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Base: String {
-            case unterminatedQuote, strayQuote, fieldCount, invalidUTF8, typeMismatch
-            case malformedJSON, io, invalidOption, missingHeader, unknownColumn, unknownFormat, corruptFile
+public enum FormatErrorCode: String, ErrorCode {
+    /// A quoted field runs to the end of the input.
+    case unterminatedQuote
+    /// A quote inside an unquoted field, or text after a closing quote.
+    case strayQuote
+    /// A row with more or fewer fields than the header.
+    case fieldCount
+    /// Bytes that are not UTF-8.
+    case invalidUTF8
+    /// A value that does not parse as its column's type.
+    case typeMismatch
+    /// A JSON Lines line that is not one JSON object.
+    case malformedJSON
+    /// Opening, reading or writing a file failed.
+    case io
+    /// A reader or writer option is out of range or contradictory.
+    case invalidOption
+    /// The input has no header row although one was expected.
+    case missingHeader
+    /// A schema override names a column the input does not have.
+    case unknownColumn
+    /// A file's format could not be told from its name.
+    case unknownFormat
+    /// A binary file that is truncated, damaged, or not of the format its name says.
+    case corruptFile
+
+    /// Options, formats and schema overrides are usage errors; reading or writing a file
+    /// is permanent I/O (a missing file stays missing); everything else is about the bytes.
+    public var category: ErrorCategory {
+        switch self {
+        case .invalidOption, .unknownColumn, .unknownFormat: .usage
+        case .unterminatedQuote, .strayQuote, .fieldCount, .invalidUTF8, .typeMismatch, .malformedJSON, .missingHeader, .corruptFile: .data
+        case .io: .permanentIO
         }
-        private let base: Base
-        private init(_ base: Base) { self.base = base }
-        /// A quoted field runs to the end of the input.
-        public static let unterminatedQuote = Code(.unterminatedQuote)
-        /// A quote inside an unquoted field, or text after a closing quote.
-        public static let strayQuote = Code(.strayQuote)
-        /// A row with more or fewer fields than the header.
-        public static let fieldCount = Code(.fieldCount)
-        /// Bytes that are not UTF-8.
-        public static let invalidUTF8 = Code(.invalidUTF8)
-        /// A value that does not parse as its column's type.
-        public static let typeMismatch = Code(.typeMismatch)
-        /// A JSON Lines line that is not one JSON object.
-        public static let malformedJSON = Code(.malformedJSON)
-        /// Opening, reading or writing a file failed.
-        public static let io = Code(.io)
-        /// A reader or writer option is out of range or contradictory.
-        public static let invalidOption = Code(.invalidOption)
-        /// The input has no header row although one was expected.
-        public static let missingHeader = Code(.missingHeader)
-        /// A schema override names a column the input does not have.
-        public static let unknownColumn = Code(.unknownColumn)
-        /// A file's format could not be told from its name.
-        public static let unknownFormat = Code(.unknownFormat)
-        /// A binary file that is truncated, damaged, or not of the format its name says.
-        public static let corruptFile = Code(.corruptFile)
-        public var description: String { base.rawValue }
     }
 
-    public var code: Code
-    /// The file (or `<stdin>`, `<memory>`).
-    public var file: String
-    public var line: Int
-    public var column: Int
-    public var message: String
-    public var hint: String?
-    /// For a `.typeMismatch` in an *inferred* column: the column with the type that
-    /// would accept the value. Whole-file reads use it to widen and read again.
-    public var widenedField: Field?
+    /// What a format error carries beyond its place and text.
+    public struct Payload: ErrorPayload, Hashable {
+        /// For a `.typeMismatch` in an *inferred* column: the column with the type that
+        /// would accept the value. Whole-file reads use it to widen and read again.
+        public var widenedField: Field?
+        public init() {}
+    }
+}
 
+/// An error reading or writing a file format; see ``FormatErrorCode``.
+public typealias FormatError = DomainError<FormatErrorCode>
+
+extension DomainError where Kind == FormatErrorCode {
+    /// Creates an error at `file:line:column`, with the wider column a typed read could use.
     public init(_ code: Code, file: String, line: Int = 0, column: Int = 0, message: String, hint: String? = nil,
-                widenedField: Field? = nil) {
-        self.widenedField = widenedField
-        self.code = code
-        self.file = file
-        self.line = line
-        self.column = column
-        self.message = message
-        self.hint = hint
+                widenedField: Field?) {
+        self.init(code, file: file, line: line, column: column, message: message, hint: hint)
+        payload.widenedField = widenedField
     }
-
-    public var description: String { ErrorFormatter.format(self) }
 
     /// A value quoted for an error message, cut to `limit` bytes, control characters escaped.
     public static func quoted(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 60) -> String {
@@ -117,18 +113,4 @@ public struct ReadReport: Sendable, Equatable {
         if padded { paddedRows += 1 } else { skippedRows += 1 }
         if samples.count < 5 { samples.append(error) }
     }
-}
-
-extension FormatError: SluiceError {
-    /// Options, formats and schema overrides are usage errors; reading or writing a file
-    /// is permanent I/O (a missing file stays missing); everything else is about the bytes.
-    public var category: ErrorCategory {
-        switch code {
-        case .invalidOption, .unknownFormat, .unknownColumn: .usage
-        case .io: .permanentIO
-        default: .data
-        }
-    }
-    public var location: ErrorLocation? { ErrorLocation(file: file, line: line, column: column) }
-    public var codeName: String { code.description }
 }

@@ -310,7 +310,7 @@ public enum TableFile {
                 }
                 options.schemaOverride = Schema(fields)
                 options.widenedColumns.insert(field.name)
-                notes.append("column \"\(field.name)\" read as \(field.type): \(error.file):\(error.line) holds a value the first rows did not predict")
+                notes.append("column \"\(field.name)\" read as \(field.type): \(error.file ?? "<input>"):\(error.line) holds a value the first rows did not predict")
             }
         }
     }

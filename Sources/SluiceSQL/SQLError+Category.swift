@@ -1,6 +1,6 @@
 import SluiceCore
 
-extension SQLError: SluiceError {
+extension SQLErrorCode {
     /// What kind of failure, from the code and the engine's own code:
     ///
     /// - **transient I/O** (retried): a connection refused, reset or lost; SQLite
@@ -17,25 +17,18 @@ extension SQLError: SluiceError {
     ///   statement is the user's, but the database is what judged it, so `sluice` exits 1
     ///   as for any failed statement), a database that does not exist, authentication, a
     ///   read-only or corrupt file.
-    public var category: ErrorCategory {
-        switch code {
-        case .invalidURL, .missingVariable, .invalidArgument: return .usage
-        case .typeConflict, .schemaChange, .unsupportedValue, .duplicateKey: return .data
-        default: break
-        }
-        if let sqlState {
-            if sqlState.utf8.count == 5 { return Self.postgresCategory(sqlState) }
-            if let extended = Int32(sqlState) { return Self.sqliteCategory(extended) }
+    public static func category(of error: SQLError) -> ErrorCategory {
+        guard error.code == .connection || error.code == .query else { return error.code.category }
+        if let sqlState = error.sqlState {
+            if sqlState.utf8.count == 5 { return postgresCategory(sqlState) }
+            if let extended = Int32(sqlState) { return sqliteCategory(extended) }
         }
         // No engine code: a connection that failed or broke (libpq reports these as text).
-        let text = message.lowercased()
+        let text = error.message.lowercased()
         let permanent = ["does not exist", "authentication failed", "no pg_hba.conf entry", "permission denied", "role \""]
         if permanent.contains(where: text.contains) { return .permanentIO }
         return .transientIO
     }
-
-    public var location: ErrorLocation? { nil }
-    public var codeName: String { code.description }
 
     /// The category of a PostgreSQL SQLSTATE.
     static func postgresCategory(_ state: String) -> ErrorCategory {

@@ -164,14 +164,15 @@ public final class SpecReader {
         return string(node, what).map { [$0] }
     }
 
-    /// A finite number (integer or decimal) in `range`.
-    public func number(_ node: Node, _ what: String, in range: ClosedRange<Double>? = nil) -> Double? {
+    /// A finite number (integer or decimal) in `range`; with `allowingInfinity`, YAML's
+    /// `.inf` and `-.inf` too (bucket edges). NaN is never a number here.
+    public func number(_ node: Node, _ what: String, in range: ClosedRange<Double>? = nil, allowingInfinity: Bool = false) -> Double? {
         guard case .scalar(let s) = node, s.tagName == .int || s.tagName == .float, let value = node.float else {
             report(.wrongType, at: node, "\(what) must be a number, found \(describe(node))")
             return nil
         }
-        guard value.isFinite else {
-            report(.outOfRange, at: node, "\(what) must be a finite number, found \(s.string)",
+        guard value.isFinite || (allowingInfinity && value.isInfinite) else {
+            report(.outOfRange, at: node, "\(what) must be \(allowingInfinity ? "a number or ±.inf" : "a finite number"), found \(s.string)",
                    hint: "NaN and infinity cannot be compared; write a number" + (range.map { " in \(Self.text($0.lowerBound))…\(Self.text($0.upperBound))" } ?? ""))
             return nil
         }

@@ -2,10 +2,10 @@ import Testing
 @testable import SluiceCore
 
 /// Row counts the kernel tests sweep: empty, one, around one validity word, several words.
-private let kernelSizes = [0, 1, 63, 64, 65, 1000]
+let kernelSizes = [0, 1, 63, 64, 65, 1000]
 
 /// Seeded random int64 values with about `nullRate` nulls, in `-range...range`.
-private func randomInts(_ n: Int, seed: UInt64, nullRate: Double = 0.2, range: Int64 = 1000) -> [Int64?] {
+func randomInts(_ n: Int, seed: UInt64, nullRate: Double = 0.2, range: Int64 = 1000) -> [Int64?] {
     var rng = SplitMix64(seed: seed)
     return (0..<n).map { _ in rng.nextUnit() < nullRate ? nil : Int64(rng.next(below: UInt64(2 * range + 1))) - range }
 }

@@ -28,25 +28,19 @@ extension ExpressionEvaluator {
         let trimsLeft = chain.contains { $0 == .trim || $0 == .ltrim }
         let trimsRight = chain.contains { $0 == .trim || $0 == .rtrim }
         let caseMap = chain.last { $0 == .lower || $0 == .upper }
-        let view = x.unsafeStrings()
-        let inputBytes = Int(view.offsets[count] - view.offsets[0])
-        return withExtendedLifetime(x) {
-            Kernels.strings(count: count, capacity: inputBytes) { i, out in
-                if x.isNull(i) { return false }
-                let bytes = view[i]
-                guard isASCII(bytes) else {
-                    var current = Array(bytes)
-                    for f in chain { current = applyCaseOrTrim(f, current) }
-                    current.withUnsafeBufferPointer { out.append($0) }
-                    return true
-                }
-                var lower = 0, upper = bytes.count
-                if trimsLeft { while lower < upper && isTrimmable(bytes[lower]) { lower += 1 } }
-                if trimsRight { while upper > lower && isTrimmable(bytes[upper - 1]) { upper -= 1 } }
-                let kept = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
-                if let caseMap { out.appendASCII(kept, toUpper: caseMap == .upper) } else { out.append(kept) }
+        return ColumnExecutor.strings(x, count: count, capacity: ColumnExecutor.byteCount(x, count: count)) { bytes, out in
+            guard isASCII(bytes) else {
+                var current = Array(bytes)
+                for f in chain { current = applyCaseOrTrim(f, current) }
+                current.withUnsafeBufferPointer { out.append($0) }
                 return true
             }
+            var lower = 0, upper = bytes.count
+            if trimsLeft { while lower < upper && isTrimmable(bytes[lower]) { lower += 1 } }
+            if trimsRight { while upper > lower && isTrimmable(bytes[upper - 1]) { upper -= 1 } }
+            let kept = UnsafeBufferPointer(rebasing: bytes[lower..<upper])
+            if let caseMap { out.appendASCII(kept, toUpper: caseMap == .upper) } else { out.append(kept) }
+            return true
         }
     }
 }

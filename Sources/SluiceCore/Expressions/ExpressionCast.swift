@@ -23,10 +23,8 @@ extension ExpressionEvaluator {
         case (.timestamp, .date):
             return map(x, Int64.self, .date) { t in Int32(truncatingIfNeeded: t >= 0 ? t / 86_400_000_000 : (t - 86_399_999_999) / 86_400_000_000) }
         case (_, .string):
-            return Kernels.strings(count: count, capacity: count * 8) { i, out in
-                let value = x.unsafeValue(at: i)
-                if value.isNull { return false }
-                out.append(value.description)
+            return ColumnExecutor.buildStrings(count: count, capacity: count * 8, validity: x.validity) { i, out in
+                out.append(x.unsafeValue(at: i).description)
                 return true
             }
         case (.string, _):

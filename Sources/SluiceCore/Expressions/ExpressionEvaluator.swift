@@ -60,33 +60,25 @@ struct ExpressionEvaluator {
             }
         case .compare(let op, let l, let r):
             return compare(op, try operand(l), try operand(r))
-        case .and(let l, let r): return logical(isAnd: true, try evaluate(l), try evaluate(r))
-        case .or(let l, let r): return logical(isAnd: false, try evaluate(l), try evaluate(r))
+        case .and(let l, let r): return ColumnExecutor.kleene(isAnd: true, try operand(l), try operand(r), count: count)
+        case .or(let l, let r): return ColumnExecutor.kleene(isAnd: false, try operand(l), try operand(r), count: count)
         case .concat(let l, let r):
-            let a = try evaluate(l), b = try evaluate(r)
-            return concatenate([a, b], skipNulls: false)
+            return ColumnExecutor.concatenate([try operand(l), try operand(r)], count: count, skippingNulls: false)
         case .isNull(let inner, let negated):
-            let x = try evaluate(inner)
-            return Kernels.bools(count: count, validity: nil) { x.isNull($0) != negated }
+            return ColumnExecutor.isNull(try operand(inner), negated: negated, count: count)
         case .like(let inner, let pattern, let negated):
             return ColumnExecutor.unaryStrings(try evaluate(inner), to: .bool, UInt8.self) { pattern.matches($0) != negated ? 1 : 0 }
         case .caseWhen(let branches, let otherwise):
-            var choice = [Int](repeating: -1, count: count)
-            var decided = [Bool](repeating: false, count: count)
+            // Each row takes the first branch whose condition is true (not null), else `otherwise`.
+            let undecided = branches.count   // the index of `otherwise`
+            var choice = [Int](repeating: undecided, count: count)
             var sources: [Column] = []
             for (index, (condition, value)) in branches.enumerated() {
-                let c = try evaluate(condition)
-                sources.append(try evaluate(value))
-                c.withUnsafeValues(as: UInt8.self) { flags in
-                    for i in 0..<count where !decided[i] && flags[i] != 0 && !c.isNull(i) {
-                        decided[i] = true
-                        choice[i] = index
-                    }
-                }
+                ColumnExecutor.assign(index, where: try operand(condition), to: &choice, replacing: undecided)
+                sources.append(try operand(value))
             }
-            sources.append(try evaluate(otherwise))
-            for i in 0..<count where !decided[i] { choice[i] = branches.count }
-            return choose(sources, choice, type: e.type)
+            sources.append(try operand(otherwise))
+            return ColumnExecutor.select(sources, choice, type: e.type)
         case .function(let function, let arguments):
             return try call(function, arguments, e)
         }
@@ -110,18 +102,6 @@ struct ExpressionEvaluator {
     @inline(__always)
     func map<T: BitwiseCopyable, R: BitwiseCopyable & Numeric>(_ x: Column, _: T.Type, _ type: DataType, _ body: (T) -> R) -> Column {
         ColumnExecutor.unary(x, T.self, to: type, R.self, body)
-    }
-
-    /// Row `i` of the result is row `i` of `sources[choice[i]]` (null when `choice[i] < 0`).
-    func choose(_ sources: [Column], _ choice: [Int], type: DataType) -> Column {
-        if sources.count == 1 {
-            return sources[0].gathering(choice.enumerated().map { $0.element < 0 ? -1 : $0.offset })
-        }
-        var builder = ColumnBuilder(type: type, capacity: count)
-        for i in 0..<count {
-            if choice[i] < 0 { builder.appendNull() } else { builder.append(from: sources[choice[i]], at: i) }
-        }
-        return builder.finish()
     }
 
     func arithmeticFloat(_ op: BinaryOperator, _ a: Column, _ b: Column) throws -> Column {
@@ -193,50 +173,6 @@ struct ExpressionEvaluator {
         case .lessOrEqual: return ColumnExecutor.binary(a, T.self, b, T.self, to: .bool, count: count, UInt8.self) { $0 <= $1 ? 1 : 0 }
         case .greater: return ColumnExecutor.binary(a, T.self, b, T.self, to: .bool, count: count, UInt8.self) { $0 > $1 ? 1 : 0 }
         default: return ColumnExecutor.binary(a, T.self, b, T.self, to: .bool, count: count, UInt8.self) { $0 >= $1 ? 1 : 0 }
-        }
-    }
-
-    /// Three-valued `and` / `or`.
-    func logical(isAnd: Bool, _ a: Column, _ b: Column) -> Column {
-        a.withUnsafeValues(as: UInt8.self) { x in
-            b.withUnsafeValues(as: UInt8.self) { y in
-                if a.validity == nil && b.validity == nil {
-                    return Kernels.fixed(.bool, UInt8.self, count: count, validity: nil) { out in
-                        if isAnd { for i in 0..<count { out[i] = x[i] & y[i] } } else { for i in 0..<count { out[i] = x[i] | y[i] } }
-                    }
-                }
-                var validity = Bitmap(count: count, allValid: true)
-                var values = [UInt8](repeating: 0, count: count)
-                for i in 0..<count {
-                    let av = !a.isNull(i), bv = !b.isNull(i)
-                    let dominant: UInt8 = isAnd ? 0 : 1      // false decides `and`, true decides `or`
-                    if (av && x[i] == dominant) || (bv && y[i] == dominant) {
-                        values[i] = dominant
-                    } else if av && bv {
-                        values[i] = 1 &- dominant
-                    } else {
-                        validity.set(i, valid: false)
-                    }
-                }
-                return Kernels.fixed(.bool, UInt8.self, count: count, validity: validity) { out in
-                    for i in 0..<count { out[i] = values[i] }
-                }
-            }
-        }
-    }
-
-    /// `||` (any null gives null) or `concat()` (nulls are skipped).
-    func concatenate(_ parts: [Column], skipNulls: Bool) -> Column {
-        let views = parts.map { $0.unsafeStrings() }
-        let capacity = parts.reduce(0) { $0 + Int($1.unsafeStrings().offsets[$1.count] - $1.unsafeStrings().offsets[0]) }
-        return withExtendedLifetime(parts) {
-            Kernels.strings(count: count, capacity: capacity) { i, out in
-                for (part, view) in zip(parts, views) {
-                    if part.isNull(i) { if skipNulls { continue } else { return false } }
-                    out.append(view[i])
-                }
-                return true
-            }
         }
     }
 }

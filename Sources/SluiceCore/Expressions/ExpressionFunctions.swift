@@ -12,14 +12,15 @@ extension ExpressionEvaluator {
             return dateFunction(function, field, try evaluate(arguments[1]))
         }
         if Self.isCaseOrTrim(function) { return try caseAndTrim(function, arguments[0]) }
-        let args = try arguments.map(evaluate)
-        let views = args.map { $0.type.isVariableWidth ? $0.unsafeStrings() : nil }
+        // The first argument is a whole column; later ones are operands of the executor's
+        // kernels, so a literal (`replace(x, ',', '')`) stays one row, broadcast.
+        let args = try arguments.enumerated().map { $0.offset == 0 ? try evaluate($0.element) : try operand($0.element) }
+        let rest = Array(args.dropFirst())
         if args.first?.type.isDecimal == true, [.abs, .floor, .ceil, .round].contains(function) {
             return decimalFunction(function, args, e)
         }
+        let inputBytes = args.first.map { $0.type.isVariableWidth ? ColumnExecutor.byteCount($0, count: count) : 0 } ?? 0
         return try withExtendedLifetime(args) { () throws -> Column in
-            let s = views.first.flatMap { $0 }
-            let inputBytes = s.map { Int($0.offsets[count] - $0.offsets[0]) } ?? 0
             switch function {
             case .lower, .upper, .trim, .ltrim, .rtrim:
                 fatalError("evaluated by caseAndTrim")
@@ -33,29 +34,19 @@ extension ExpressionEvaluator {
                     return n
                 }
             case .substr:
-                let start = args[1].unsafeValuesAddress(as: Int64.self)
-                let length = args.count > 2 ? args[2].unsafeValuesAddress(as: Int64.self) : nil
-                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
-                    if args.contains(where: { $0.isNull(i) }) { return false }
-                    let bytes = s![i]
-                    // 1-based start in code points; positions before 1 count toward the length (SQL).
-                    var first = start[i] - 1
-                    var last = length.map { first + Swift.max($0[i], 0) } ?? Int64.max
-                    first = Swift.max(first, 0)
-                    last = Swift.max(last, first)
-                    var scalar: Int64 = -1, lowerByte = bytes.count, upperByte = bytes.count
-                    for (offset, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
-                        scalar += 1
-                        if scalar == first { lowerByte = offset }
-                        if scalar == last { upperByte = offset; break }
+                // 1-based start in code points; positions before 1 count toward the length (SQL).
+                if rest.count == 1 {
+                    return ColumnExecutor.strings(args[0], BytesOperand.self, rest[0], ValuesOperand<Int64>.self, count: count, capacity: inputBytes) {
+                        bytes, start, out in appendSubstring(bytes, start: start, length: nil, into: &out)
                     }
-                    if lowerByte < upperByte { out.append(UnsafeBufferPointer(rebasing: bytes[lowerByte..<upperByte])) }
-                    return true
+                }
+                return ColumnExecutor.strings(args[0], BytesOperand.self, rest[0], ValuesOperand<Int64>.self, rest[1], ValuesOperand<Int64>.self,
+                                              count: count, capacity: inputBytes) { bytes, start, length, out in
+                    appendSubstring(bytes, start: start, length: length, into: &out)
                 }
             case .replace:
-                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
-                    if args.contains(where: { $0.isNull(i) }) { return false }
-                    let bytes = s![i], from = views[1]![i], to = views[2]![i]
+                return ColumnExecutor.strings(args[0], BytesOperand.self, rest[0], BytesOperand.self, rest[1], BytesOperand.self,
+                                              count: count, capacity: inputBytes) { bytes, from, to, out in
                     var k = 0
                     while k < bytes.count {
                         if !from.isEmpty, k + from.count <= bytes.count,
@@ -70,11 +61,8 @@ extension ExpressionEvaluator {
                     return true
                 }
             case .splitPart:
-                let index = args[2].unsafeValuesAddress(as: Int64.self)
-                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
-                    if args.contains(where: { $0.isNull(i) }) { return false }
-                    let bytes = s![i], delimiter = views[1]![i]
-                    let wanted = index[i]
+                return ColumnExecutor.strings(args[0], BytesOperand.self, rest[0], BytesOperand.self, rest[1], ValuesOperand<Int64>.self,
+                                              count: count, capacity: inputBytes) { bytes, delimiter, wanted, out in
                     guard wanted >= 1 else { return false }
                     if delimiter.isEmpty { if wanted == 1 { out.append(bytes) }; return true }
                     var part: Int64 = 1, k = 0, partStart = 0
@@ -92,32 +80,32 @@ extension ExpressionEvaluator {
                     return true  // past the last part: empty string (PostgreSQL)
                 }
             case .concat:
-                return concatenate(args, skipNulls: true)
+                return ColumnExecutor.concatenate([args[0]] + rest, count: count, skippingNulls: true)
             case .coalesce:
+                // Each row takes the first argument not null there.
+                let sources = [args[0]] + rest
                 var choice = [Int](repeating: -1, count: count)
-                for i in 0..<count { choice[i] = args.firstIndex { !$0.isNull(i) } ?? -1 }
-                return choose(args, choice, type: e.type)
+                for (k, source) in sources.enumerated() { ColumnExecutor.assign(k, whereValid: source, to: &choice, replacing: -1) }
+                return ColumnExecutor.select(sources, choice, type: e.type)
             case .nullif:
-                let equal = compare(.equal, args[0], args[1])
                 var choice = [Int](repeating: 0, count: count)
-                equal.withUnsafeValues(as: UInt8.self) { flags in
-                    for i in 0..<count where flags[i] != 0 && !equal.isNull(i) { choice[i] = -1 }
-                }
-                return choose([args[0]], choice.enumerated().map { $0.element < 0 ? -1 : 0 }, type: e.type)
+                ColumnExecutor.assign(-1, where: compare(.equal, args[0], rest[0]), to: &choice)
+                return ColumnExecutor.select([args[0]], choice, type: e.type)
             case .greatest, .least:
                 // Nulls are ignored; null only when every argument is null (PostgreSQL).
+                let sources = [args[0]] + rest
                 var choice = [Int](repeating: -1, count: count)
                 let wantGreater: BinaryOperator = function == .greatest ? .greater : .less
-                for (k, column) in args.enumerated() {
-                    if k == 0 { for i in 0..<count where !column.isNull(i) { choice[i] = 0 }; continue }
-                    // Compare the argument against the current best, row by row.
-                    let best = choose(args, choice, type: e.type)
-                    let better = compare(wantGreater, column, best)
-                    better.withUnsafeValues(as: UInt8.self) { flags in
-                        for i in 0..<count where !column.isNull(i) && (choice[i] < 0 || flags[i] != 0) { choice[i] = k }
+                for (k, column) in sources.enumerated() {
+                    if k > 0 {
+                        // Where the argument beats the current best (null where either is null) …
+                        let best = ColumnExecutor.select(sources, choice, type: e.type)
+                        ColumnExecutor.assign(k, where: compare(wantGreater, column, best), to: &choice)
                     }
+                    // … or where there is no best yet, it becomes the best.
+                    ColumnExecutor.assign(k, whereValid: column, to: &choice, replacing: -1)
                 }
-                return choose(args, choice, type: e.type)
+                return ColumnExecutor.select(sources, choice, type: e.type)
             case .abs:
                 if e.type == .float64 { return map(args[0], Double.self, .float64) { Swift.abs($0) } }
                 return try arithmeticInt(.multiply, args[0], map(args[0], Int64.self, .int64) { $0 < 0 ? -1 : 1 }, e)
@@ -143,11 +131,16 @@ extension ExpressionEvaluator {
                 }
                 return map(args[0], Double.self, .float64) { roundHalfAway($0, digits: 0) }
             case .hash:
-                return Kernels.fixed(.int64, Int64.self, count: count, validity: nil) { out in
-                    for i in 0..<count {
-                        var h = StableHash()
-                        for (column, view) in zip(args, views) { h.combine(column, view, i) }
-                        out[i] = Int64(bitPattern: h.finish())
+                // Hashes every argument, nulls included (tagged), so it reads whole columns.
+                let columns = try zip(arguments, args).map { ColumnExecutor.isScalar($0.1, count: count) ? try evaluate($0.0) : $0.1 }
+                let views = columns.map { $0.type.isVariableWidth ? $0.unsafeStrings() : nil }
+                return withExtendedLifetime(columns) {
+                    Kernels.fixed(.int64, Int64.self, count: count, validity: nil) { out in
+                        for i in 0..<count {
+                            var h = StableHash()
+                            for (column, view) in zip(columns, views) { h.combine(column, view, i) }
+                            out[i] = Int64(bitPattern: h.finish())
+                        }
                     }
                 }
             case .regexpMatches, .regexpReplace:
@@ -158,9 +151,7 @@ extension ExpressionEvaluator {
                     return ColumnExecutor.unaryStrings(args[0], to: .bool, UInt8.self) { regex.matches($0) ? 1 : 0 }
                 }
                 var groups: [Range<Int>?] = []
-                return Kernels.strings(count: count, capacity: inputBytes) { i, out in
-                    if args[0].isNull(i) || args[2].isNull(i) { return false }
-                    let text = s![i], template = views[2]![i]
+                return ColumnExecutor.strings(args[0], BytesOperand.self, rest[1], BytesOperand.self, count: count, capacity: inputBytes) { text, template, out in
                     var k = 0
                     while k <= text.count, regex.firstMatch(in: text, from: k, groups: &groups), let whole = groups[0] {
                         out.append(UnsafeBufferPointer(rebasing: text[k..<whole.lowerBound]))
@@ -181,17 +172,13 @@ extension ExpressionEvaluator {
                 }
             case .strftime:
                 let micros = args[0].type == .date ? try cast(args[0], to: .timestamp, e) : args[0]
-                let t = micros.unsafeValuesAddress(as: Int64.self)
-                return withExtendedLifetime(micros) {
-                    Kernels.strings(count: count, capacity: count * 20) { i, out in
-                        if micros.isNull(i) || args[1].isNull(i) { return false }
-                        formatTimestamp(t[i], views[1]![i], into: &out)
-                        return true
-                    }
+                return ColumnExecutor.strings(micros, ValuesOperand<Int64>.self, rest[0], BytesOperand.self, count: count, capacity: count * 20) { t, format, out in
+                    formatTimestamp(t, format, into: &out)
+                    return true
                 }
             case .strptime:
                 return try ColumnExecutor.binaryStringsChecked(args[0], args[1], to: .timestamp, count: count, Int64.self, failure: { i in
-                    fail(.invalidCast, "'\(s!.string(at: i))' at row \(i) does not match the format '\(views[1]!.string(at: i))'", e,
+                    fail(.invalidCast, "'\(args[0].unsafeStrings().string(at: i))' at row \(i) does not match the format '\(args[1].unsafeStrings().string(at: ColumnExecutor.isScalar(args[1], count: count) ? 0 : i))'", e,
                          hint: "directives: %Y %m %d %H %M %S %%; other characters must match exactly")
                 }) { text, format in
                     guard let t = parseTimestamp(text, format: format) else { return (0, .failed) }
@@ -293,6 +280,23 @@ func formatTimestamp(_ micros: Int64, _ format: UnsafeBufferPointer<UInt8>, into
             k += 1
         }
     }
+}
+
+/// Appends the code points `start ..< start + length` (1-based; `length` nil: to the end)
+/// of `bytes`; positions before 1 count toward the length, as in SQL.
+func appendSubstring(_ bytes: UnsafeBufferPointer<UInt8>, start: Int64, length: Int64?, into out: inout StringOutput) -> Bool {
+    var first = start - 1
+    var last = length.map { first + Swift.max($0, 0) } ?? Int64.max
+    first = Swift.max(first, 0)
+    last = Swift.max(last, first)
+    var scalar: Int64 = -1, lowerByte = bytes.count, upperByte = bytes.count
+    for (offset, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
+        scalar += 1
+        if scalar == first { lowerByte = offset }
+        if scalar == last { upperByte = offset; break }
+    }
+    if lowerByte < upperByte { out.append(UnsafeBufferPointer(rebasing: bytes[lowerByte..<upperByte])) }
+    return true
 }
 
 /// Parses `text` with strftime-style directives (%Y %m %d %H %M %S %%); nil when it does not match.

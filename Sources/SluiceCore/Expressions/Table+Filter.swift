@@ -18,8 +18,10 @@ extension Table {
         let keep = try plan.evaluate(on: self)
         var rows: [Int] = []
         rows.reserveCapacity(rowCount)
-        keep.withUnsafeValues(as: UInt8.self) { flags in
-            for i in 0..<rowCount where flags[i] != 0 && !keep.isNull(i) { rows.append(i) }
+        keep.withUnsafeValidityWords { validity in
+            keep.withUnsafeValues(as: UInt8.self) { flags in
+                forEachValidRow(0, rowCount, validity) { i in if flags[i] != 0 { rows.append(i) } }
+            }
         }
         return rows.count == rowCount ? self : try Table(schema: schema, columns: columns.map { $0.gathering(rows) })
     }

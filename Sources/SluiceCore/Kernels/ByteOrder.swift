@@ -6,7 +6,7 @@ import Darwin
 
 /// Byte-wise, unsigned comparison of two strings' bytes (code point order for UTF-8,
 /// and Parquet's order for BYTE_ARRAY statistics): negative, zero or positive.
-@inline(__always)
+@inlinable @inline(__always)
 package func compareBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
     let n = Swift.min(a.count, b.count)
     if n > 0 {

@@ -143,27 +143,18 @@ public struct AggregateSpec: Sendable, Equatable {
             }
             return source.gathering(chosen)
         case .min, .max:
-            let wantLess = measure.function == .min
+            // The min/max rules of `Extremes` per group: nulls and NaN skipped, the first of equals.
+            let least = measure.function == .min
+            let chosen: [Int]
             switch source.type {
-            case .decimal:
-                let p = source.unsafeValuesAddress(as: Int128.self)
-                return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
-            case .string, .binary:
-                let view = source.unsafeStrings()
-                return extremes(source, rows, codes, groups) { a, b in let c = compareBytes(view[a], view[b]); return wantLess ? c < 0 : c > 0 }
-            case .float64:
-                let p = source.unsafeValuesAddress(as: Double.self)
-                return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
-            case .date:
-                let p = source.unsafeValuesAddress(as: Int32.self)
-                return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
-            case .bool:
-                let p = source.unsafeValuesAddress(as: UInt8.self)
-                return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
-            case .int64, .timestamp:
-                let p = source.unsafeValuesAddress(as: Int64.self)
-                return extremes(source, rows, codes, groups) { a, b in wantLess ? p[a] < p[b] : p[a] > p[b] }
+            case .decimal: chosen = Extremes<Int128>.rows(source.unsafeValuesAddress(as: Int128.self), least: least, codes: codes, groups: groups, row: rows)
+            case .string, .binary: chosen = StringExtremes.rows(source.unsafeStrings(), least: least, codes: codes, groups: groups, row: rows)
+            case .float64: chosen = Extremes<Double>.rows(source.unsafeValuesAddress(as: Double.self), least: least, codes: codes, groups: groups, row: rows)
+            case .date: chosen = Extremes<Int32>.rows(source.unsafeValuesAddress(as: Int32.self), least: least, codes: codes, groups: groups, row: rows)
+            case .bool: chosen = Extremes<UInt8>.rows(source.unsafeValuesAddress(as: UInt8.self), least: least, codes: codes, groups: groups, row: rows)
+            case .int64, .timestamp: chosen = Extremes<Int64>.rows(source.unsafeValuesAddress(as: Int64.self), least: least, codes: codes, groups: groups, row: rows)
             }
+            return source.gathering(chosen)
         case .sum, .avg:
             var counts = [Int64](repeating: 0, count: groups)
             counts.withUnsafeMutableBufferPointer { counts in
@@ -172,21 +163,13 @@ public struct AggregateSpec: Sendable, Equatable {
             let isSum = measure.function == .sum
             switch source.type {
             case .int64:
-                var sums = [Int64](repeating: 0, count: groups)
-                let v = source.unsafeValuesAddress(as: Int64.self)
-                try sums.withUnsafeMutableBufferPointer { sums in
-                    for i in 0..<n {
-                        let r = rows(i)
-                        if r < 0 { continue }
-                        let (s, o) = sums[codes[i]].addingReportingOverflow(v[r])
-                        if o { throw TransformError(.overflow, message: "sum(\(measure.column!)) overflows int64 in \"\(measure.name)\"", hint: "cast the column to float64 first") }
-                        sums[codes[i]] = s
-                    }
+                guard let sums = Sums.exact(source.unsafeValuesAddress(as: Int64.self), codes: codes, groups: groups, row: rows) else {
+                    throw TransformError(.overflow, message: "sum(\(measure.column!)) overflows int64 in \"\(measure.name)\"", hint: "cast the column to float64 first")
                 }
                 if isSum { return int64Column(sums, present: counts) }
                 return float64Column((0..<groups).map { Double(sums[$0]) / Double(Swift.max(counts[$0], 1)) }, present: counts)
             case .float64:
-                let sums = exactSums(source.unsafeValuesAddress(as: Double.self), rows, codes: codes, groups: groups)
+                let sums = Sums.decimalExact(source.unsafeValuesAddress(as: Double.self), codes: codes, groups: groups, row: rows)
                 if isSum { return float64Column(sums, present: counts) }
                 return float64Column((0..<groups).map { sums[$0] / Double(Swift.max(counts[$0], 1)) }, present: counts)
             case .decimal(_, let scale):
@@ -204,18 +187,8 @@ public struct AggregateSpec: Sendable, Equatable {
     private func decimalSumOrMean<Rows: SourceRows>(_ measure: Measure, _ v: UnsafePointer<Int128>, scale: Int, _ rows: Rows,
                                                     _ codes: UnsafeBufferPointer<Int>, _ groups: Int, counts: [Int64]) throws -> Column {
         let limit = UInt128(Decimal128.maxUnscaled(precision: DataType.maxDecimalPrecision))
-        var sums = [Int128](repeating: 0, count: groups)
-        var overflowed = false
-        sums.withUnsafeMutableBufferPointer { sums in
-            for i in 0..<codes.count {
-                let r = rows(i)
-                if r < 0 { continue }
-                let (s, o) = sums[codes[i]].addingReportingOverflow(v[r])
-                overflowed = overflowed || o
-                sums[codes[i]] = s
-            }
-        }
-        if overflowed || sums.contains(where: { $0.magnitude > limit }) {
+        let exact = Sums.exact(v, codes: codes, groups: groups, row: rows)
+        guard let sums = exact, !sums.contains(where: { $0.magnitude > limit }) else {
             throw TransformError(.overflow, message: "\(measure.function.rawValue)(\(measure.column!)) in \"\(measure.name)\" exceeds 38 digits (decimal(38,\(scale)))",
                                  hint: "cast the column to a smaller scale, or to float64 for an approximate sum")
         }
@@ -238,49 +211,6 @@ public struct AggregateSpec: Sendable, Equatable {
             }
         }
         return builder.finish()
-    }
-
-    /// The value per group that `better` prefers to all others (the first of equals).
-    private func extremes<Rows: SourceRows>(_ source: Column, _ rows: Rows, _ codes: UnsafeBufferPointer<Int>, _ groups: Int,
-                                            _ better: (Int, Int) -> Bool) -> Column {
-        var chosen = [Int](repeating: -1, count: groups)
-        chosen.withUnsafeMutableBufferPointer { chosen in
-            for i in 0..<codes.count {
-                let r = rows(i)
-                if r < 0 { continue }
-                let g = codes[i]
-                if chosen[g] < 0 || better(r, chosen[g]) { chosen[g] = r }
-            }
-        }
-        return source.gathering(chosen)
-    }
-}
-
-/// Where a measure finds row `i`'s value: a row of the source column, or -1 when
-/// the value is null. Kernels are generic over it, so the same loop reads a built
-/// column directly or a join's output through its row indices.
-protocol SourceRows {
-    func callAsFunction(_ row: Int) -> Int
-}
-
-/// Row `i` is source row `i`.
-struct DirectRows: SourceRows {
-    let validity: Bitmap?
-    @inline(__always) func callAsFunction(_ row: Int) -> Int {
-        if let validity, !validity.isValid(row) { return -1 }
-        return row
-    }
-}
-
-/// Row `i` is source row `rows[i]` (null where negative).
-struct GatheredRows: SourceRows {
-    let rows: UnsafeBufferPointer<Int>
-    let validity: Bitmap?
-    @inline(__always) func callAsFunction(_ row: Int) -> Int {
-        let r = rows[row]
-        if r < 0 { return -1 }
-        if let validity, !validity.isValid(r) { return -1 }
-        return r
     }
 }
 
@@ -309,67 +239,6 @@ private func fixedColumn<T: BitwiseCopyable & Numeric>(_ type: DataType, _ value
         validity = Bitmap(words: words, count: n)
     }
     return Column(type: type, values: buffer, count: n, validity: validity)
-}
-
-/// Per-group sums of float64 values that are exact for decimal data: when every
-/// value has at most 6 decimals (and the scaled values fit comfortably in an
-/// Int64), sums integers in units of 10^-scale; otherwise Neumaier-compensated sums.
-func exactSums<Rows: SourceRows>(_ v: UnsafePointer<Double>, _ rows: Rows, codes: UnsafeBufferPointer<Int>, groups: Int) -> [Double] {
-    let n = codes.count
-    // The decimal scale: the smallest s ≤ 6 such that every value is an integer number of 10^-s.
-    var scale = 0
-    var scaleFactor = 1.0
-    var exact = true
-    for i in 0..<n {
-        let r = rows(i)
-        if r < 0 { continue }
-        let x = v[r]
-        guard x.isFinite, Swift.abs(x) < 1e12 else { exact = false; break }
-        while scale <= 6 {
-            let scaled = x * scaleFactor
-            if (roundedHalfAway(scaled) / scaleFactor) == x { break }
-            scale += 1
-            scaleFactor *= 10
-        }
-        if scale > 6 { exact = false; break }
-    }
-    if exact {
-        var sums = [Int64](repeating: 0, count: groups)
-        var overflow = false
-        sums.withUnsafeMutableBufferPointer { sums in
-            for i in 0..<n {
-                let r = rows(i)
-                if r < 0 { continue }
-                let (s, o) = sums[codes[i]].addingReportingOverflow(Int64(roundedHalfAway(v[r] * scaleFactor)))
-                sums[codes[i]] = s
-                overflow = overflow || o
-            }
-        }
-        if !overflow { return sums.map { Double($0) / scaleFactor } }
-    }
-    var sums = [Double](repeating: 0, count: groups), compensation = [Double](repeating: 0, count: groups)
-    for i in 0..<n {
-        let r = rows(i)
-        if r < 0 { continue }
-        let g = codes[i], x = v[r], s = sums[g], t = s + x
-        compensation[g] += Swift.abs(s) >= Swift.abs(x) ? (s - t) + x : (x - t) + s
-        sums[g] = t
-    }
-    return (0..<groups).map { sums[$0] + compensation[$0] }
-}
-
-/// `x.rounded()` (to nearest, halves away from zero) without the libm call for
-/// magnitudes below 2^51: adding and subtracting 1.5 · 2^52 rounds to nearest even,
-/// and a half that went toward zero is moved away from it. (A result of zero may have
-/// the other sign than `rounded()`'s, which the sums above cannot observe.)
-@inline(__always) func roundedHalfAway(_ x: Double) -> Double {
-    guard Swift.abs(x) < 0x1p51 else { return x.rounded() }
-    let magic = 0x1.8p52
-    let r = (x + magic) - magic
-    let d = r - x    // exact (Sterbenz, or r = 0)
-    if d == -0.5 && x > 0 { return r + 1 }
-    if d == 0.5 && x < 0 { return r - 1 }
-    return r
 }
 
 extension String {

@@ -91,16 +91,8 @@ struct TransformSpecParser {
         try read { $0.pairs(node, what) }.map { ($0.key, $0.value) }
     }
 
-    func double(_ node: Node, _ what: String) throws -> Double {
-        let text = try string(node, what).lowercased()
-        switch text {
-        case ".inf", "inf", "+inf", "infinity", "+.inf": return .infinity
-        case "-.inf", "-inf", "-infinity": return -.infinity
-        default:
-            guard let value = Double(text), !value.isNaN else { throw fail(node, "\(what) must be a number, found '\(text)'") }
-            return value
-        }
-    }
+    /// A number (YAML's grammar, `.inf` and `-.inf` allowed) read by the spec layer.
+    func double(_ node: Node, _ what: String) throws -> Double { try read { $0.number(node, what, allowingInfinity: true) } }
 
     /// Checks a map's keys against the allowed ones; returns a lookup.
     func options(_ node: Node, _ step: String, allowed: [String], required: [String]) throws -> [String: Node] {
@@ -180,24 +172,16 @@ struct TransformSpecParser {
                 }
             })
         case "fill_null":
-            return .fillNull(try pairs(value, "fill_null").map { pair in
-                let scalar = pair.1.scalar
-                let text = scalar?.string ?? ""
-                let value: Value
-                if scalar?.style == .plain, let i = Int64(text) { value = .int64(i) }
-                else if scalar?.style == .plain, let d = Double(text) { value = .float64(d) }
-                else if scalar?.style == .plain, text == "true" || text == "false" { value = .bool(text == "true") }
-                else { value = .string(text) }
-                return (pair.0, value)
-            })
+            // A typed scalar by the spec layer's rules: 0 an int, 0.5 a float, true a bool, "0" text.
+            return .fillNull(try pairs(value, "fill_null").map { pair in (pair.0, try read { $0.value(pair.1, "fill_null.\(pair.0)") }) })
         case "bucket":
             let o = try options(value, "bucket", allowed: Transform.stepSection("bucket").names, required: ["column", "edges"])
             guard let edges = o["edges"]?.sequence else { throw fail(o["edges"], "edges must be a list of numbers") }
             return .bucket(BucketSpec(column: try string(o["column"]!, "column"), into: try o["into"].map { try string($0, "into") },
                                       edges: try edges.map { try double($0, "an edge") },
                                       labels: try o["labels"].map { try strings($0, "labels") },
-                                      right: try o["right"].map { try bool($0) } ?? true,
-                                      includeLowest: try o["include_lowest"].map { try bool($0) } ?? false))
+                                      right: try o["right"].map { try bool($0, "right") } ?? true,
+                                      includeLowest: try o["include_lowest"].map { try bool($0, "include_lowest") } ?? false))
         case "dedupe":
             if value.mapping != nil {
                 let o = try options(value, "dedupe", allowed: Transform.stepSection("dedupe").names, required: [])
@@ -221,8 +205,7 @@ struct TransformSpecParser {
                 return SortKey(column, descending: descending, nullsFirst: nullsFirst)
             })
         case "limit":
-            guard let n = Int(try string(value, "limit")), n >= 0 else { throw fail(value, "limit must be a whole number ≥ 0") }
-            return .limit(n)
+            return .limit(try read { $0.integer(value, "limit", in: 0...Int.max) })
         case "join":
             let o = try options(value, "join", allowed: Transform.stepSection("join").names, required: ["file", "on"])
             let how = try o["how"].map { try string($0, "how") } ?? "inner"
@@ -263,13 +246,8 @@ struct TransformSpecParser {
         return text
     }
 
-    func bool(_ node: Node) throws -> Bool {
-        switch try string(node, "a flag").lowercased() {
-        case "true", "yes", "on": return true
-        case "false", "no", "off": return false
-        default: throw fail(node, "expected true or false")
-        }
-    }
+    /// `true` or `false` (YAML's grammar: also yes/no, on/off) read by the spec layer.
+    func bool(_ node: Node, _ what: String) throws -> Bool { try read { $0.bool(node, what) } }
 
     /// A `file:` as a name to read when the step runs.
     func table(_ node: Node) throws -> StepTable {

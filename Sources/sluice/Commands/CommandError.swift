@@ -1,39 +1,44 @@
 import SluiceCore
 
-/// A failure the command line itself reports (a run that failed, a gate that failed, an
-/// argument that names nothing): a ``SluiceError`` like every library error, so it
+/// Failures the command line itself reports (a run that failed, a gate that failed, an
+/// argument that names nothing): a ``DomainError`` like every library error, so it
 /// prints through the one ``ErrorFormatter`` (`location: error: message`, `  hint: …`)
 /// and its category gives the exit status.
-struct CommandError: SluiceError, Equatable {
-    /// What went wrong; match on it rather than on the text.
-    struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Kind: String { case usage, failed, checksFailed, notDelivered }
-        private let kind: Kind
-        /// The command line names something that is not there, or two things that conflict.
-        static let usage = Code(kind: .usage)
-        /// The work the command started failed (a run, a backfill interval, a lint).
-        static let failed = Code(kind: .failed)
-        /// A data-quality gate failed (`sluice check`, exit 3).
-        static let checksFailed = Code(kind: .checksFailed)
-        /// Messages or alerts were not delivered.
-        static let notDelivered = Code(kind: .notDelivered)
-        var description: String { kind.rawValue }
+enum CommandErrorCode: String, ErrorCode {
+    /// The command line names something that is not there, or two things that conflict.
+    case usage
+    /// The work the command started failed (a run, a backfill interval, a lint).
+    case failed
+    /// A data-quality gate failed (`sluice check`, exit 3).
+    case checksFailed
+    /// Messages or alerts were not delivered.
+    case notDelivered
+
+    var category: ErrorCategory {
+        switch self {
+        case .usage: .usage
+        case .failed, .checksFailed, .notDelivered: .data
+        }
     }
 
-    var code: Code
-    var category: ErrorCategory
-    var location: ErrorLocation?
-    var message: String
-    var hint: String?
-    var codeName: String { code.description }
-    var description: String { ErrorFormatter.format(self) }
+    /// What a command error carries: the category and detail of the error it stands for.
+    struct Payload: ErrorPayload, Equatable {
+        var category: ErrorCategory?
+        var detail: String?
+    }
 
+    static func category(of error: CommandError) -> ErrorCategory { error.payload.category ?? error.code.category }
+    static func detail(of error: CommandError) -> String? { error.payload.detail }
+}
+
+/// A failure the command line itself reports; see ``CommandErrorCode``.
+typealias CommandError = DomainError<CommandErrorCode>
+
+extension DomainError where Kind == CommandErrorCode {
     init(_ code: Code, _ message: String, hint: String? = nil, location: ErrorLocation? = nil, category: ErrorCategory? = nil) {
-        self.code = code
-        self.message = message
-        self.hint = hint
-        self.location = location
-        self.category = category ?? (code == .usage ? .usage : .data)
+        self.init(code, message: message, hint: hint, payload: .init())
+        site = location
+        payload.category = category
     }
 
     /// A usage error (exit 2): the command line asks for something that is not there.
@@ -58,16 +63,14 @@ struct CommandError: SluiceError, Equatable {
         var location = error.location ?? ErrorLocation()
         location.file = file
         var wrapped = CommandError(.usage, error.message, hint: error.hint, location: location, category: error.category)
-        wrapped.detail = error.detail
+        wrapped.payload.detail = error.detail
         return wrapped
     }
-
-    var detail: String?
 }
 
 import SluiceObserve
 
-extension CommandError {
+extension DomainError where Kind == CommandErrorCode {
     /// An observability spec's error (alert channels, metrics options) as a usage error.
     init(usage error: ObserveError) {
         self.init(.usage, error.message, hint: error.hint, location: error.location)
