@@ -11,7 +11,7 @@ pinned below, installed only when missing). Data comes from
 
 Each case is an entry in CASES: how to build every tool's command and how to
 check the answers. Every command runs as its own process; wall time and peak
-RSS (wait4 rusage) are measured per run: one warm-up round, then RUNS rounds
+RSS (GNU time's %M, the tool's own peak) are measured per run: one warm-up round, then RUNS rounds
 interleaved across tools (A B C D A B C D ...) so machine drift hits all alike.
 If the tools disagree on the answer, or one fails, the case is FAILED and the
 harness exits 1. Results go to the terminal, bench/results/*.json and
@@ -24,6 +24,7 @@ import os
 import platform
 import re
 import statistics
+import signal
 import subprocess
 import sys
 import tempfile
@@ -944,27 +945,43 @@ CASES = [ReadCSV(), ConvertLarge(), LoadSQLite(), TransformUserAnalytics(), Load
 
 # ---------------------------------------------------------------- measuring
 
+TIME = "/usr/bin/time"
+
+
 def run_once(argv):
-    """Runs argv; returns (seconds, peak RSS in KiB, exit status, stdout, stderr)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Runs argv; returns (seconds, peak RSS in KiB, exit status, stdout, stderr).
+
+    The peak is GNU time's (`/usr/bin/time -f %M`, apt package `time`): a child of this
+    Python process would start its ru_maxrss at this process's size (fork copies the page
+    tables, vfork shares them), so the tool is started from that small process instead.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(mode="r", suffix=".rss") as peak:
         start = time.perf_counter()
         try:
-            process = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=ROOT)
+            process = subprocess.Popen([TIME, "-q", "-f", "%M", "-o", peak.name, *argv], stdout=out, stderr=err,
+                                       stdin=subprocess.DEVNULL, cwd=ROOT, start_new_session=True)
         except OSError as error:
-            hint = " (build it: swift build -c release, or make bench)" if "sluice" in Path(argv[0]).name else ""
-            return 0.0, 0, 127, "", f"cannot start {relative(argv[0])}: {error.strerror}{hint}"
-        timer = threading.Timer(RUN_TIMEOUT_S, process.kill)
+            return 0.0, 0, 127, "", f"cannot start {TIME}: {error.strerror} (install it: apt-get install time, or make deps)"
+        # The whole group: GNU time and the tool it started.
+        timer = threading.Timer(RUN_TIMEOUT_S, lambda: os.killpg(process.pid, signal.SIGKILL))
         timer.start()
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            process.wait()
         finally:
             timer.cancel()
         seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)   # reaped here, not by Popen
         out.seek(0)
         err.seek(0)
-        return (seconds, usage.ru_maxrss, process.returncode,
-                out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+        stderr = err.read().decode("utf-8", "replace")
+        peak.seek(0)
+        lines = [line for line in peak.read().splitlines() if line.strip()]
+        rss = int(lines[-1]) if lines and lines[-1].strip().isdigit() else 0
+        status = process.returncode
+        if status == 127:
+            hint = " (build it: swift build -c release, or make bench)" if "sluice" in Path(argv[0]).name else ""
+            stderr = f"cannot start {relative(argv[0])}{hint}: {stderr.strip()}"
+        return (seconds, rss, status, out.read().decode("utf-8", "replace"), stderr)
 
 
 def run_case(case, data, tools, runs):
@@ -1125,8 +1142,9 @@ release binary, creates `bench/.venv` with pinned peer packages (installed only
 when missing) and generates `bench/data/users-$USERS` with
 `sluice generate users-orders --seed 42` (reused if present). Each tool runs as
 its own process: one warm-up round, then `RUNS` rounds interleaved across tools.
-Wall time is measured around the process; peak RSS is `ru_maxrss` from
-`wait4`. Answers (row counts, sums within relative 1e-9) are checked across all
+Wall time is measured around the process; peak RSS is GNU time's `%M` (the tool's own
+`ru_maxrss`: started from this Python process directly, a tool's peak would start at the
+harness's own size, which inflated earlier figures). Answers (row counts, sums within relative 1e-9) are checked across all
 tools; a disagreement marks the case FAILED and the harness exits 1. The ratio
 is the tool's median divided by the baseline's (sluice when it ran).
 

@@ -88,3 +88,15 @@ class CompareWithPrevious(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PeakMemory(unittest.TestCase):
+    def test_a_small_command_is_not_charged_with_this_process_s_peak(self):
+        # This process touches 400 MiB; a command run after it must report its own peak
+        # (a vforked child's ru_maxrss would start at this process's).
+        ballast = bytearray(400 * 1024 * 1024)
+        ballast[::4096] = b"1" * len(ballast[::4096])
+        seconds, rss_kib, status, _, _ = bench.run_once(["true"])
+        self.assertEqual(status, 0)
+        self.assertLess(rss_kib, 100 * 1024)
+        del ballast

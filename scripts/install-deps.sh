@@ -14,7 +14,8 @@ set -euo pipefail
 # observability tests start on 127.0.0.1 (never as system services).
 APT_PACKAGES="pkg-config libsqlite3-dev libpq-dev postgresql librdkafka-dev
  libsnappy-dev libzstd-dev liblz4-dev zlib1g-dev
- prometheus prometheus-pushgateway prometheus-alertmanager"
+ prometheus prometheus-pushgateway prometheus-alertmanager
+ time"
 
 # python3 -m venv is needed by bench/bench.py; pyenv's Python has it built in,
 # Debian's python3 needs python3-venv.
