@@ -9,24 +9,14 @@ import Testing
 /// layer's node limit, located, in bounded time, as in the four spec kinds.
 @Suite("Observe specs: alias bombs")
 struct ObserveAliasBombTests {
-    /// `levels` of anchors, each a list of ten aliases of the one before (10^levels nodes
-    /// expanded), as top-level keys.
-    static func bomb(levels: Int) -> String {
-        var text = "x0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-        for i in 1...levels {
-            text += "x\(i): &x\(i) [" + Array(repeating: "*x\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
-        }
-        return text
-    }
-
     /// Each reader, with the bomb where it would look.
     static let readers: [(name: String, read: @Sendable (String) throws -> Void, text: String)] = [
         ("alert spec", { _ = try AlertsSpec.section("alerts", inFile: $0) },
-         "pipeline: p\n" + bomb(levels: 9) + "alerts:\n  on: failure\n  command: *x9\n"),
+         "pipeline: p\n" + yamlAliasBomb(levels: 9) + "alerts:\n  on: failure\n  command: *x9\n"),
         ("project file", { _ = try ProjectConfig(path: $0) },
-         bomb(levels: 9).replacingOccurrences(of: "x9: &x9", with: "alerts: &x9")),
+         yamlAliasBomb(levels: 9).replacingOccurrences(of: "x9: &x9", with: "alerts: &x9")),
         ("callbacks", { _ = try CallbackObserver.callbacks(inFile: $0) },
-         "pipeline: p\n" + bomb(levels: 9) + "on_failure: *x9\ntasks: {}\n"),
+         "pipeline: p\n" + yamlAliasBomb(levels: 9) + "on_failure: *x9\ntasks: {}\n"),
     ]
 
     @Test("a billion laughs is refused, located, within seconds", arguments: 0..<3)

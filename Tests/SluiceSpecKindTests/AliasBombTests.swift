@@ -5,33 +5,24 @@ import SluiceQuality
 import SluiceSpec
 import SluiceStream
 import SluiceTransform
+import SluiceTestSupport
 import Testing
 
 /// A YAML alias bomb ("billion laughs") in each of the four spec kinds: a located error
 /// naming the node limit, in bounded time and memory, before any reader walks the tree.
 @Suite("Spec kinds: alias bombs")
 struct AliasBombTests {
-    /// `levels` of anchors, each a list of ten aliases of the one before (10^levels nodes
-    /// expanded), as top-level keys.
-    static func bomb(levels: Int) -> String {
-        var text = "x0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-        for i in 1...levels {
-            text += "x\(i): &x\(i) [" + Array(repeating: "*x\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
-        }
-        return text
-    }
-
     /// The four spec kinds, each with the bomb where its reader would look: at the top
     /// level and inside a value it reads.
     static let kinds: [(name: String, parse: @Sendable (String) throws -> Void, text: String)] = [
         ("pipeline", { _ = try Pipeline.parse($0, file: "/nonexistent/bomb/pipeline.yaml") },
-         "pipeline: p\n" + bomb(levels: 9) + "tasks:\n  a: { shell: \"true\", env: { A: *x9 } }\n"),
+         "pipeline: p\n" + yamlAliasBomb(levels: 9) + "tasks:\n  a: { shell: \"true\", env: { A: *x9 } }\n"),
         ("suite", { _ = try SuiteSpec.parse($0, file: "bomb.yaml") },
-         "dataset: d.csv\n" + bomb(levels: 9) + "checks:\n  - not_null: [*x9]\n"),
+         "dataset: d.csv\n" + yamlAliasBomb(levels: 9) + "checks:\n  - not_null: [*x9]\n"),
         ("stream", { _ = try StreamSpec(yaml: $0, file: "bomb.yaml") },
-         "stream: s\n" + bomb(levels: 9) + "input: { file: in.jsonl }\nprocessors:\n  - validate: { required: *x9 }\noutput: { file: o.jsonl }\n"),
+         "stream: s\n" + yamlAliasBomb(levels: 9) + "input: { file: in.jsonl }\nprocessors:\n  - validate: { required: *x9 }\noutput: { file: o.jsonl }\n"),
         ("transform", { _ = try Transform(yaml: $0, file: "bomb.yaml", loadTable: { _ in Table.empty }) },
-         bomb(levels: 9) + "steps:\n  - select: [a]\n  - drop: *x9\n"),
+         yamlAliasBomb(levels: 9) + "steps:\n  - select: [a]\n  - drop: *x9\n"),
     ]
 
     @Test("a billion laughs is refused in every spec kind, located, within seconds", arguments: 0..<4)
@@ -54,7 +45,7 @@ struct AliasBombTests {
     func fewLevels(kind: Int) throws {
         let (name, parse, text) = Self.kinds[kind]
         let small = text.replacingOccurrences(of: "*x9", with: "*x1")
-            .replacingOccurrences(of: Self.bomb(levels: 9), with: Self.bomb(levels: 2))
+            .replacingOccurrences(of: yamlAliasBomb(levels: 9), with: yamlAliasBomb(levels: 2))
         do { try parse(small) } catch let error as any SluiceError {
             #expect(!error.description.contains("YAML nodes"), "\(name): \(error)")
         }

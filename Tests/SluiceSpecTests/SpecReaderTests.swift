@@ -1,4 +1,5 @@
 import SluiceCore
+import SluiceTestSupport
 import Testing
 import Yams
 @testable import SluiceSpec
@@ -86,20 +87,11 @@ struct SpecReaderTests {
 
 @Suite("SpecDocument")
 struct SpecDocumentTests {
-    /// `levels` of aliases, each a list of ten of the one before: 10^levels nodes expanded.
-    static func aliasBomb(levels: Int) -> String {
-        var text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-        for i in 1...levels {
-            text += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
-        }
-        return text
-    }
-
     @Test("a billion laughs is refused fast with a located error")
     func aliasBomb() {
         let clock = ContinuousClock()
         let started = clock.now
-        let error = #expect(throws: SpecDiagnostic.self) { try SpecDocument.compose(Self.aliasBomb(levels: 9), file: "bomb.yaml") }
+        let error = #expect(throws: SpecDiagnostic.self) { try SpecDocument.compose(yamlAliasBomb(levels: 9), file: "bomb.yaml") }
         #expect(error?.code == .limit)
         #expect(error?.file == "bomb.yaml" && (error?.line ?? 0) > 0)
         #expect(error?.description.contains("more than 200000 YAML nodes") == true)
@@ -108,7 +100,7 @@ struct SpecDocumentTests {
 
     @Test("a spec with a few aliases is fine")
     func fewAliases() throws {
-        #expect(try SpecDocument.compose(Self.aliasBomb(levels: 2), file: "ok.yaml") != nil)
+        #expect(try SpecDocument.compose(yamlAliasBomb(levels: 2), file: "ok.yaml") != nil)
     }
 
     @Test("bad YAML and deep nesting are located syntax errors")
