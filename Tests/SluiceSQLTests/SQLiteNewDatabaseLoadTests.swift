@@ -206,6 +206,14 @@ struct SQLiteNewDatabaseLoadTests {
 
 @Suite("SQLite image writer")
 struct SQLiteImageWriterTests {
+    @Test("a file it cannot create is a permanent I/O error naming it, as SQLite's CANTOPEN")
+    func cannotCreate() throws {
+        let path = try temporaryDirectory("image").appendingPathComponent("missing/dir/x.db").path
+        let error = #expect(throws: SQLError.self) { _ = try SQLiteImageWriter(path: path, pageSize: 4096) }
+        #expect(error?.category == .permanentIO)
+        #expect(error?.message.contains(path) == true)
+    }
+
     @Test("small pages: three levels of interior pages, negative and extreme rowids, an intact file SQLite reads")
     func deepTree() throws {
         let dir = try temporaryDirectory("image")

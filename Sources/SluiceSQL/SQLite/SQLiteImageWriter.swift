@@ -65,8 +65,9 @@ final class SQLiteImageWriter {
         self.pageSize = pageSize
         descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
+            // SQLite's own codes, so the category is what SQLite's would be (CANTOPEN: permanent).
             throw SQLError(.query, message: "cannot create \(path): \(String(cString: strerror(errno)))",
-                           hint: "check the directory is writable")
+                           sqlState: "\(SQLITE_CANTOPEN)", hint: "check the directory is writable")
         }
         do {
             output = try ChunkWriter(descriptor: descriptor, path: path, chunkBytes: pageSize * bufferPages)
@@ -419,7 +420,9 @@ private func pwriteAll(_ descriptor: Int32, _ bytes: UnsafeRawPointer, count: In
 }
 
 private func fileError(_ doing: String, _ path: String) -> SQLError {
+    // SQLite's codes for the same failures: FULL and IOERR, both transient (retried by a task's policy).
     SQLError(.query, message: "\(doing) \(path): \(String(cString: strerror(errno)))",
+             sqlState: "\(errno == ENOSPC ? SQLITE_FULL : SQLITE_IOERR)",
              hint: errno == ENOSPC ? "free disk space and load again" : "check the file system")
 }
 
