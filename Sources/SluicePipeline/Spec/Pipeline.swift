@@ -237,7 +237,7 @@ public struct SQLAction: Sendable {
 public struct TransformAction: Sendable {
     /// The steps, parsed when the pipeline is loaded. Their `join`/`union` tables are still
     /// names (an upstream task, or a file path that may hold `{{ }}` templates), read when
-    /// the task runs (``TransformAction/prepared(task:context:)``).
+    /// the task runs (``TransformAction/prepared(task:context:input:)``).
     public var transform: Transform
 
     public init(transform: Transform) { self.transform = transform }

@@ -77,9 +77,12 @@ extension SQLConnection {
                     throw duplicateKeyError(examples: examples, count: repeats.count, keyNames: options.key, table: name)
                 }
             }
-            let kept = keys.kept(keepLast: options.onDuplicate == .last)
-            // Keyed tables store rows in key order; others in input order, without the dropped repeats.
-            order = keyedTable ? kept : (duplicates == 0 ? nil : kept.sorted())
+            // Input that already ascends strictly is in key order with no repeats: written as it is.
+            if keys.sorted != nil {
+                let kept = keys.kept(keepLast: options.onDuplicate == .last)
+                // Keyed tables store rows in key order; others in input order, without the dropped repeats.
+                order = keyedTable ? kept : (duplicates == 0 ? nil : kept.sorted())
+            }
         }
 
         let image = Self.imagePath(beside: sqlite.database.path)

@@ -89,8 +89,9 @@ final class SQLiteDatabase {
             return false
         }
         guard rename(image, path) == 0 else {
+            // SQLite's CANTOPEN: a permanent I/O error (a directory that refuses the rename stays so).
             throw SQLError(.query, message: "cannot move the new database into place at \(path): \(String(cString: strerror(errno)))",
-                           hint: "check the directory is writable")
+                           sqlState: "\(SQLITE_CANTOPEN)", hint: "check the directory is writable")
         }
         var poison = [UInt8](repeating: 0, count: 512)
         let text = Array("not a database: replaced by a sluice load; reopen \(path)\n".utf8.prefix(500))
