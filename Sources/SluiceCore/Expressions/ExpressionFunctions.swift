@@ -125,23 +125,25 @@ extension ExpressionEvaluator {
                     }
                 }
                 if args.count == 2 {
+                    if ColumnExecutor.isScalar(args[1], count: count), !args[1].isNull(0) {
+                        // The usual `round(x, 2)`: the scale is worked out once, not per row.
+                        let rounding = HalfAwayRounding(digits: Int(args[1].withUnsafeValues(as: Int64.self) { $0[0] }))
+                        return map(args[0], Double.self, .float64) { rounding($0) }
+                    }
                     return ColumnExecutor.binary(args[0], Double.self, args[1], Int64.self, to: .float64, count: count, Double.self) {
-                        roundHalfAway($0, digits: Int($1))
+                        HalfAwayRounding(digits: Int($1))($0)
                     }
                 }
-                return map(args[0], Double.self, .float64) { roundHalfAway($0, digits: 0) }
+                return map(args[0], Double.self, .float64) { $0.isFinite ? $0.rounded(.toNearestOrAwayFromZero) : $0 }
             case .hash:
                 // Hashes every argument, nulls included (tagged), so it reads whole columns.
                 let columns = try zip(arguments, args).map { ColumnExecutor.isScalar($0.1, count: count) ? try evaluate($0.0) : $0.1 }
-                let views = columns.map { $0.type.isVariableWidth ? $0.unsafeStrings() : nil }
-                return withExtendedLifetime(columns) {
-                    Kernels.fixed(.int64, Int64.self, count: count, validity: nil) { out in
-                        for i in 0..<count {
-                            var h = StableHash()
-                            for (column, view) in zip(columns, views) { h.combine(column, view, i) }
-                            out[i] = Int64(bitPattern: h.finish())
-                        }
-                    }
+                return Kernels.fixed(.int64, Int64.self, count: count, validity: nil) { out in
+                    // The output holds each row's hash state while the columns are folded in, one column at a time.
+                    let states = UnsafeMutableRawPointer(out).assumingMemoryBound(to: UInt64.self)
+                    states.update(repeating: StableHash().state, count: count)
+                    for column in columns { StableHash.combine(column, into: states, count: count) }
+                    for i in 0..<count { states[i] = StableHash(state: states[i]).finish() }
                 }
             case .regexpMatches, .regexpReplace:
                 // Sluice's one regex dialect (POSIX extended, on the bytes), compiled once per evaluation.
@@ -340,24 +342,40 @@ func parseTimestamp(_ text: UnsafeBufferPointer<UInt8>, format: UnsafeBufferPoin
 /// `value` rounded to `digits` decimals, halves away from zero. A value that is a
 /// half *as written* (its shortest decimal form ends in 5 at digit `digits + 1`, like
 /// 2.675 stored as 2.67499999…) rounds away from zero too, as a user reading it expects.
-func roundHalfAway(_ value: Double, digits: Int) -> Double {
-    guard value.isFinite else { return value }
-    if digits == 0 { return value.rounded(.toNearestOrAwayFromZero) }
-    let scale = pow10(digits)
-    let scaled = value * scale
-    let fraction = (scaled - scaled.rounded(.towardZero)).magnitude
-    if digits > 0, Swift.abs(fraction - 0.5) < 1e-6 {
+struct HalfAwayRounding {
+    let digits: Int
+    let scale: Double
+
+    init(digits: Int) {
+        self.digits = digits
+        scale = pow10(digits)
+    }
+
+    @inline(__always)
+    func callAsFunction(_ value: Double) -> Double {
+        guard value.isFinite else { return value }
+        if digits == 0 { return value.rounded(.toNearestOrAwayFromZero) }
+        let scaled = value * scale
+        let fraction = (scaled - scaled.rounded(.towardZero)).magnitude
+        if digits > 0, Swift.abs(fraction - 0.5) < 1e-6 { return tie(value, scaled) }
+        return scaled.rounded(.toNearestOrAwayFromZero) / scale
+    }
+
+    /// Near a tie: the shortest decimal text of `value` decides whether it really is one
+    /// (rare, so kept out of the row loop).
+    @inline(never)
+    func tie(_ value: Double, _ scaled: Double) -> Double {
         let text = formatDouble(value)
         if let dot = text.firstIndex(of: "."), !text.contains("e"), text[text.index(after: dot)...].count == digits + 1, text.last == "5" {
             return (scaled.rounded(.towardZero) + (value > 0 ? 1 : -1)) / scale
         }
+        return scaled.rounded(.toNearestOrAwayFromZero) / scale
     }
-    return scaled.rounded(.toNearestOrAwayFromZero) / scale
 }
 
 func pow10(_ n: Int) -> Double {
     var r = 1.0
-    for _ in 0..<Swift.abs(n) { r *= 10 }
+    for _ in 0..<Swift.min(Swift.abs(n), 400) { r *= 10 }   // past 10^400 it is inf (or 0) anyway
     return n >= 0 ? r : 1 / r
 }
 
@@ -374,27 +392,46 @@ struct StableHash {
         for k in 0..<8 { byte(UInt8(truncatingIfNeeded: w >> UInt64(k * 8))) }
     }
 
-    mutating func combine(_ column: Column, _ view: StringsView?, _ i: Int) {
-        if column.isNull(i) { byte(0); return }
+    /// Folds `column`'s rows into `states[0..<count]` (one state per row): a type tag and
+    /// the value's bytes, or a lone 0 for a null.
+    static func combine(_ column: Column, into states: UnsafeMutablePointer<UInt64>, count: Int) {
+        func each<T: BitwiseCopyable>(_: T.Type, tag: UInt8, _ body: (inout StableHash, T) -> Void) {
+            column.withUnsafeValues(as: T.self) { v in
+                for i in 0..<count {
+                    var h = StableHash(state: states[i])
+                    if column.isNull(i) { h.byte(0) } else { h.byte(tag); body(&h, v[i]) }
+                    states[i] = h.state
+                }
+            }
+        }
         switch column.type {
         case .string, .binary:
-            byte(column.type == .string ? 1 : 8)
-            let bytes = view![i]
-            word(UInt64(bytes.count))
-            for b in bytes { byte(b) }
-        case .bool: byte(2); byte(column.unsafeValuesAddress(as: UInt8.self)[i])
-        case .int64: byte(3); word(UInt64(bitPattern: column.unsafeValuesAddress(as: Int64.self)[i]))
-        case .float64:
-            byte(4)
-            let v = column.unsafeValuesAddress(as: Double.self)[i]
-            word(v == 0 ? 0 : v.isNaN ? Double.nan.bitPattern : v.bitPattern)
-        case .date: byte(5); word(UInt64(bitPattern: Int64(column.unsafeValuesAddress(as: Int32.self)[i])))
-        case .timestamp: byte(6); word(UInt64(bitPattern: column.unsafeValuesAddress(as: Int64.self)[i]))
+            let tag: UInt8 = column.type == .string ? 1 : 8
+            column.withUnsafeStrings { view in
+                for i in 0..<count {
+                    var h = StableHash(state: states[i])
+                    if column.isNull(i) {
+                        h.byte(0)
+                    } else {
+                        h.byte(tag)
+                        let bytes = view[i]
+                        h.word(UInt64(bytes.count))
+                        for b in bytes { h.byte(b) }
+                    }
+                    states[i] = h.state
+                }
+            }
+        case .bool: each(UInt8.self, tag: 2) { $0.byte($1) }
+        case .int64: each(Int64.self, tag: 3) { $0.word(UInt64(bitPattern: $1)) }
+        case .float64: each(Double.self, tag: 4) { $0.word($1 == 0 ? 0 : $1.isNaN ? Double.nan.bitPattern : $1.bitPattern) }
+        case .date: each(Int32.self, tag: 5) { $0.word(UInt64(bitPattern: Int64($1))) }
+        case .timestamp: each(Int64.self, tag: 6) { $0.word(UInt64(bitPattern: $1)) }
         case .decimal(_, let scale):
             // Hash the normalised number so equal values at different scales hash alike.
-            byte(7)
-            let n = Decimal128(unscaled: column.unsafeValuesAddress(as: Int128.self)[i], scale: scale).normalized
-            word(UInt64(truncatingIfNeeded: n.unscaled)); word(UInt64(truncatingIfNeeded: n.unscaled >> 64)); byte(UInt8(n.scale))
+            each(Int128.self, tag: 7) { h, v in
+                let n = Decimal128(unscaled: v, scale: scale).normalized
+                h.word(UInt64(truncatingIfNeeded: n.unscaled)); h.word(UInt64(truncatingIfNeeded: n.unscaled >> 64)); h.byte(UInt8(n.scale))
+            }
         }
     }
 
