@@ -37,4 +37,18 @@ struct GenerateCommand: ParsableCommand {
 
         func validate() throws { try requireOutput(output, deprecated: deprecatedOut) }
     }
+
+    /// users-orders writes two files into a directory.
+    enum Directory: Target {
+        static let seedHelp = "Seed of every random choice; the same seed gives byte-identical files."
+        static let outputHelp = ArgumentHelp("Where to write: a directory (created if missing).", valueName: "dir")
+        static let defaultOutput = "."
+    }
+
+    /// user-events writes one file (or standard output).
+    enum File: Target {
+        static let seedHelp = "Seed of every random choice; the same seed gives a byte-identical file."
+        static let outputHelp = ArgumentHelp("Where to write the events (- for standard output).", valueName: "file")
+        static let defaultOutput = "-"
+    }
 }

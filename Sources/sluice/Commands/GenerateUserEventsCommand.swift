@@ -3,11 +3,7 @@ import SluiceFormats
 
 extension GenerateCommand {
     /// `sluice generate user-events`.
-    struct UserEvents: ParsableCommand, GenerateCommand.Target {
-        static let seedHelp = "Seed of every random choice; the same seed gives a byte-identical file."
-        static let outputHelp = ArgumentHelp("Where to write the events (- for standard output).", valueName: "file")
-        static let defaultOutput = "-"
-
+    struct UserEvents: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "user-events",
             abstract: "Write user events as JSON Lines, a few percent of them bad.",
@@ -26,7 +22,7 @@ extension GenerateCommand {
         @Option(help: "Number of lines.")
         var events: Int
 
-        @OptionGroup var options: GenerateCommand.Options<Self>
+        @OptionGroup var options: GenerateCommand.Options<GenerateCommand.File>
 
         func validate() throws {
             guard events >= 0 else { throw ValidationError("--events must be 0 or more.") }

@@ -4,11 +4,7 @@ import SluiceFormats
 
 extension GenerateCommand {
     /// `sluice generate users-orders`.
-    struct UsersOrders: ParsableCommand, GenerateCommand.Target {
-        static let seedHelp = "Seed of every random choice; the same seed gives byte-identical files."
-        static let outputHelp = ArgumentHelp("Where to write: a directory (created if missing).", valueName: "dir")
-        static let defaultOutput = "."
-
+    struct UsersOrders: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "users-orders",
             abstract: "Write users.csv and orders.csv for the user-analytics ETL.",
@@ -31,7 +27,7 @@ extension GenerateCommand {
         @Option(help: "Mean orders per user (0 to 8).")
         var ordersPerUser: Double = 3
 
-        @OptionGroup var options: GenerateCommand.Options<Self>
+        @OptionGroup var options: GenerateCommand.Options<GenerateCommand.Directory>
 
         func validate() throws {
             guard users >= 0 else { throw ValidationError("--users must be 0 or more.") }
