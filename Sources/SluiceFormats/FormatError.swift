@@ -65,7 +65,7 @@ extension DomainError where Kind == FormatErrorCode {
     }
 
     /// A value quoted for an error message, cut to `limit` bytes, control characters escaped.
-    public static func quoted(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 60) -> String {
+    package static func quoted(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 60) -> String {
         let shown = bytes.prefix(limit)
         var text = ""
         for scalar in String(decoding: shown, as: UTF8.self).unicodeScalars {
