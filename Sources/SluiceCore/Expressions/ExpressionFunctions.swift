@@ -125,11 +125,16 @@ extension ExpressionEvaluator {
                     }
                 }
                 if args.count == 2 {
+                    if ColumnExecutor.isScalar(args[1], count: count), !args[1].isNull(0) {
+                        // The usual `round(x, 2)`: the scale is worked out once, not per row.
+                        let rounding = HalfAwayRounding(digits: Int(args[1].withUnsafeValues(as: Int64.self) { $0[0] }))
+                        return map(args[0], Double.self, .float64) { rounding($0) }
+                    }
                     return ColumnExecutor.binary(args[0], Double.self, args[1], Int64.self, to: .float64, count: count, Double.self) {
-                        roundHalfAway($0, digits: Int($1))
+                        HalfAwayRounding(digits: Int($1))($0)
                     }
                 }
-                return map(args[0], Double.self, .float64) { roundHalfAway($0, digits: 0) }
+                return map(args[0], Double.self, .float64) { $0.isFinite ? $0.rounded(.toNearestOrAwayFromZero) : $0 }
             case .hash:
                 // Hashes every argument, nulls included (tagged), so it reads whole columns.
                 let columns = try zip(arguments, args).map { ColumnExecutor.isScalar($0.1, count: count) ? try evaluate($0.0) : $0.1 }
@@ -340,24 +345,40 @@ func parseTimestamp(_ text: UnsafeBufferPointer<UInt8>, format: UnsafeBufferPoin
 /// `value` rounded to `digits` decimals, halves away from zero. A value that is a
 /// half *as written* (its shortest decimal form ends in 5 at digit `digits + 1`, like
 /// 2.675 stored as 2.67499999…) rounds away from zero too, as a user reading it expects.
-func roundHalfAway(_ value: Double, digits: Int) -> Double {
-    guard value.isFinite else { return value }
-    if digits == 0 { return value.rounded(.toNearestOrAwayFromZero) }
-    let scale = pow10(digits)
-    let scaled = value * scale
-    let fraction = (scaled - scaled.rounded(.towardZero)).magnitude
-    if digits > 0, Swift.abs(fraction - 0.5) < 1e-6 {
+struct HalfAwayRounding {
+    let digits: Int
+    let scale: Double
+
+    init(digits: Int) {
+        self.digits = digits
+        scale = pow10(digits)
+    }
+
+    @inline(__always)
+    func callAsFunction(_ value: Double) -> Double {
+        guard value.isFinite else { return value }
+        if digits == 0 { return value.rounded(.toNearestOrAwayFromZero) }
+        let scaled = value * scale
+        let fraction = (scaled - scaled.rounded(.towardZero)).magnitude
+        if digits > 0, Swift.abs(fraction - 0.5) < 1e-6 { return tie(value, scaled) }
+        return scaled.rounded(.toNearestOrAwayFromZero) / scale
+    }
+
+    /// Near a tie: the shortest decimal text of `value` decides whether it really is one
+    /// (rare, so kept out of the row loop).
+    @inline(never)
+    func tie(_ value: Double, _ scaled: Double) -> Double {
         let text = formatDouble(value)
         if let dot = text.firstIndex(of: "."), !text.contains("e"), text[text.index(after: dot)...].count == digits + 1, text.last == "5" {
             return (scaled.rounded(.towardZero) + (value > 0 ? 1 : -1)) / scale
         }
+        return scaled.rounded(.toNearestOrAwayFromZero) / scale
     }
-    return scaled.rounded(.toNearestOrAwayFromZero) / scale
 }
 
 func pow10(_ n: Int) -> Double {
     var r = 1.0
-    for _ in 0..<Swift.abs(n) { r *= 10 }
+    for _ in 0..<Swift.min(Swift.abs(n), 400) { r *= 10 }   // past 10^400 it is inf (or 0) anyway
     return n >= 0 ? r : 1 / r
 }
 

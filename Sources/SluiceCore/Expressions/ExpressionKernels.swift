@@ -4,6 +4,11 @@
 enum Kernels {
     /// A fixed-width column of `count` values written by `fill`; null slots are zeroed
     /// afterwards so that the "null slots hold zero" invariant holds.
+    ///
+    /// Always inlined, like the other `fixed`: `fill` is the row loop of an executor, and
+    /// only when it is inlined into its call site is the per-row operation a known body
+    /// rather than a closure called once per row.
+    @inline(__always)
     static func fixed<T: BitwiseCopyable & Numeric>(_ type: DataType, _: T.Type, count: Int, validity: Bitmap?,
                                                     _ fill: (UnsafeMutablePointer<T>) throws -> Void) rethrows -> Column {
         try fixed(type, T.self, count: count) { out in
@@ -14,11 +19,19 @@ enum Kernels {
 
     /// A fixed-width column of `count` values written by `fill`, which returns the
     /// validity it decided on (`nil` = all valid); null slots are zeroed afterwards.
+    @inline(__always)
     static func fixed<T: BitwiseCopyable & Numeric>(_ type: DataType, _: T.Type, count: Int,
                                                     _ fill: (UnsafeMutablePointer<T>) throws -> Bitmap?) rethrows -> Column {
         let buffer = RawBuffer(heapCapacity: Swift.max(count, 1) * MemoryLayout<T>.stride)
         let out = buffer.mutablePointer.assumingMemoryBound(to: T.self)
         let validity = try fill(out)
+        return finish(type, buffer, out, count: count, validity: validity)
+    }
+
+    /// Zeroes the null slots of a filled buffer and wraps it as a column (kept out of line:
+    /// it is the same for every operation).
+    static func finish<T: BitwiseCopyable & Numeric>(_ type: DataType, _ buffer: RawBuffer, _ out: UnsafeMutablePointer<T>,
+                                                     count: Int, validity: Bitmap?) -> Column {
         buffer.count = count * MemoryLayout<T>.stride
         if let validity {
             var row = 0
