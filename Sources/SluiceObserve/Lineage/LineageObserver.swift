@@ -98,7 +98,7 @@ public final class LineageObserver: EventObserver, @unchecked Sendable {   // mu
         for transport in transports {
             do { try transport.send(event, json: json) } catch {
                 lock.locked { failureCount += 1 }
-                log("warning: \(error) (the run goes on)")
+                log("warning: \((error as? any SluiceError)?.message ?? "\(error)") (the run goes on)")
             }
         }
     }
