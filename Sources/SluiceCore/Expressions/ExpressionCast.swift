@@ -23,44 +23,90 @@ extension ExpressionEvaluator {
         case (.timestamp, .date):
             return map(x, Int64.self, .date) { t in Int32(truncatingIfNeeded: t >= 0 ? t / 86_400_000_000 : (t - 86_399_999_999) / 86_400_000_000) }
         case (_, .string):
-            return ColumnExecutor.buildStrings(count: count, capacity: count * 8, validity: x.validity) { i, out in
-                out.append(x.unsafeValue(at: i).description)
-                return true
-            }
+            return castToText(x)
         case (.string, _):
-            let view = x.unsafeStrings()
-            var builder = ColumnBuilder(type: type, capacity: count)
-            try withExtendedLifetime(x) {
-                for i in 0..<count {
-                    if x.isNull(i) { builder.appendNull(); continue }
-                    let bytes = view[i]
-                    var lower = 0, upper = bytes.count
-                    while lower < upper && isTrimmable(bytes[lower]) { lower += 1 }
-                    while upper > lower && isTrimmable(bytes[upper - 1]) { upper -= 1 }
-                    let p = bytes.baseAddress! + lower, n = upper - lower
-                    var ok = true
-                    switch type {
-                    case .int64: if let v = ScalarParser.int64(p, n) { builder.append(int64: v) } else { ok = false }
-                    case .float64: if let v = ScalarParser.float64(p, n) { builder.append(float64: v) } else { ok = false }
-                    case .bool: if let v = ScalarParser.bool(p, n) { builder.append(bool: v) } else { ok = false }
-                    case .date: if let v = ScalarParser.date(p, n) { builder.append(date: v) } else { ok = false }
-                    case .timestamp: if let v = ScalarParser.timestamp(p, n) { builder.append(timestamp: v) } else { ok = false }
-                    case .decimal(let precision, let scale):
-                        if let v = Decimal128.parse(p, n, scale: scale, precision: precision) { builder.append(decimal: v) } else { ok = false }
-                    case .binary:
-                        var out: [UInt8] = []
-                        if BinaryText.decodeHex(p, n, into: &out) { out.withUnsafeBytes { builder.append(bytes: $0) } } else { ok = false }
-                    case .string: break
-                    }
-                    if !ok {
-                        throw fail(.invalidCast, "cannot cast '\(view.string(at: i))' at row \(i) to \(type)", e,
-                                   hint: "clean the value first, e.g. with case when … or nullif(…)")
-                    }
-                }
-            }
-            return builder.finish()
+            return try castFromText(x, to: type, e)
         default:
             throw fail(.invalidCast, "cannot cast \(x.type) to \(type)", e)
         }
     }
+
+    /// The text of every value, as ``ByteWriter`` writes it (the text CSV gets): no
+    /// `Value` or `String` per row.
+    private func castToText(_ x: Column) -> Column {
+        var scratch = ByteWriter(capacity: 64)
+        defer { scratch.deallocate() }
+        func text<T: BitwiseCopyable>(_: T.Type, _ put: (inout ByteWriter, T) -> Void) -> Column {
+            x.withUnsafeValues(as: T.self) { v in
+                ColumnExecutor.buildStrings(count: x.count, capacity: x.count * 8, validity: x.validity) { i, out in
+                    scratch.count = 0
+                    put(&scratch, v[i])
+                    out.append(scratch.written)
+                    return true
+                }
+            }
+        }
+        switch x.type {
+        case .int64: return text(Int64.self) { $0.put(int64: $1) }
+        case .float64: return text(Double.self) { $0.put(float64: $1) }
+        case .bool: return text(UInt8.self) { $0.put($1 != 0 ? "true" : "false") }
+        case .date: return text(Int32.self) { $0.put(date: $1) }
+        case .timestamp: return text(Int64.self) { $0.put(timestamp: $1) }
+        case .decimal(_, let scale): return text(Int128.self) { $0.put(decimal: $1, scale: scale) }
+        case .binary:
+            return ColumnExecutor.strings(x, count: x.count, capacity: x.count * 8) { bytes, out in
+                scratch.count = 0
+                scratch.put(hex: bytes)
+                out.append(scratch.written)
+                return true
+            }
+        case .string: return x
+        }
+    }
+
+    /// Strings parsed with Sluice's scalar parsers (surrounding ASCII whitespace
+    /// trimmed); a value that does not parse throws `.invalidCast` naming the row.
+    private func castFromText(_ x: Column, to type: DataType, _ e: BoundExpression) throws -> Column {
+        let failure: (Int) -> any Error = { i in
+            fail(.invalidCast, "cannot cast '\(x.unsafeStrings().string(at: i))' at row \(i) to \(type)", e,
+                 hint: "clean the value first, e.g. with case when … or nullif(…)")
+        }
+        func parsed<R: BitwiseCopyable & Numeric>(_: R.Type, _ parse: (UnsafePointer<UInt8>, Int) -> R?) throws -> Column {
+            try ColumnExecutor.unaryStringsChecked(x, to: type, R.self, failure: failure) { bytes in
+                let (p, n) = trimmed(bytes)
+                guard let v = parse(p, n) else { return (0, .failed) }
+                return (v, .value)
+            }
+        }
+        switch type {
+        case .int64: return try parsed(Int64.self) { ScalarParser.int64($0, $1) }
+        case .float64: return try parsed(Double.self) { ScalarParser.float64($0, $1) }
+        case .bool: return try parsed(UInt8.self) { p, n in ScalarParser.bool(p, n).map { $0 ? 1 : 0 } }
+        case .date: return try parsed(Int32.self) { ScalarParser.date($0, $1) }
+        case .timestamp: return try parsed(Int64.self) { ScalarParser.timestamp($0, $1) }
+        case .decimal(let precision, let scale):
+            return try parsed(Int128.self) { Decimal128.parse($0, $1, scale: scale, precision: precision) }
+        case .binary:
+            var decoded: [UInt8] = []
+            var failed: Int?
+            let column = ColumnExecutor.buildStrings(count: x.count, capacity: x.count * 8, validity: x.validity, type: .binary) { i, out in
+                guard failed == nil else { return true }
+                let (p, n) = trimmed(x.unsafeStrings()[i])
+                decoded.removeAll(keepingCapacity: true)
+                if BinaryText.decodeHex(p, n, into: &decoded) { decoded.withUnsafeBufferPointer { out.append($0) } } else { failed = i }
+                return true
+            }
+            if let failed { throw failure(failed) }
+            return column
+        case .string: return x
+        }
+    }
+}
+
+/// `bytes` without surrounding ASCII whitespace, as a pointer and count.
+@inline(__always) private func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> (UnsafePointer<UInt8>, Int) {
+    var lower = 0, upper = bytes.count
+    while lower < upper && isTrimmable(bytes[lower]) { lower += 1 }
+    while upper > lower && isTrimmable(bytes[upper - 1]) { upper -= 1 }
+    return ((bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!) + lower, upper - lower)
 }

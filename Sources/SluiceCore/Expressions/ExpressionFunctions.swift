@@ -138,15 +138,12 @@ extension ExpressionEvaluator {
             case .hash:
                 // Hashes every argument, nulls included (tagged), so it reads whole columns.
                 let columns = try zip(arguments, args).map { ColumnExecutor.isScalar($0.1, count: count) ? try evaluate($0.0) : $0.1 }
-                let views = columns.map { $0.type.isVariableWidth ? $0.unsafeStrings() : nil }
-                return withExtendedLifetime(columns) {
-                    Kernels.fixed(.int64, Int64.self, count: count, validity: nil) { out in
-                        for i in 0..<count {
-                            var h = StableHash()
-                            for (column, view) in zip(columns, views) { h.combine(column, view, i) }
-                            out[i] = Int64(bitPattern: h.finish())
-                        }
-                    }
+                return Kernels.fixed(.int64, Int64.self, count: count, validity: nil) { out in
+                    // The output holds each row's hash state while the columns are folded in, one column at a time.
+                    let states = UnsafeMutableRawPointer(out).assumingMemoryBound(to: UInt64.self)
+                    states.update(repeating: StableHash().state, count: count)
+                    for column in columns { StableHash.combine(column, into: states, count: count) }
+                    for i in 0..<count { states[i] = StableHash(state: states[i]).finish() }
                 }
             case .regexpMatches, .regexpReplace:
                 // Sluice's one regex dialect (POSIX extended, on the bytes), compiled once per evaluation.
@@ -395,27 +392,46 @@ struct StableHash {
         for k in 0..<8 { byte(UInt8(truncatingIfNeeded: w >> UInt64(k * 8))) }
     }
 
-    mutating func combine(_ column: Column, _ view: StringsView?, _ i: Int) {
-        if column.isNull(i) { byte(0); return }
+    /// Folds `column`'s rows into `states[0..<count]` (one state per row): a type tag and
+    /// the value's bytes, or a lone 0 for a null.
+    static func combine(_ column: Column, into states: UnsafeMutablePointer<UInt64>, count: Int) {
+        func each<T: BitwiseCopyable>(_: T.Type, tag: UInt8, _ body: (inout StableHash, T) -> Void) {
+            column.withUnsafeValues(as: T.self) { v in
+                for i in 0..<count {
+                    var h = StableHash(state: states[i])
+                    if column.isNull(i) { h.byte(0) } else { h.byte(tag); body(&h, v[i]) }
+                    states[i] = h.state
+                }
+            }
+        }
         switch column.type {
         case .string, .binary:
-            byte(column.type == .string ? 1 : 8)
-            let bytes = view![i]
-            word(UInt64(bytes.count))
-            for b in bytes { byte(b) }
-        case .bool: byte(2); byte(column.unsafeValuesAddress(as: UInt8.self)[i])
-        case .int64: byte(3); word(UInt64(bitPattern: column.unsafeValuesAddress(as: Int64.self)[i]))
-        case .float64:
-            byte(4)
-            let v = column.unsafeValuesAddress(as: Double.self)[i]
-            word(v == 0 ? 0 : v.isNaN ? Double.nan.bitPattern : v.bitPattern)
-        case .date: byte(5); word(UInt64(bitPattern: Int64(column.unsafeValuesAddress(as: Int32.self)[i])))
-        case .timestamp: byte(6); word(UInt64(bitPattern: column.unsafeValuesAddress(as: Int64.self)[i]))
+            let tag: UInt8 = column.type == .string ? 1 : 8
+            column.withUnsafeStrings { view in
+                for i in 0..<count {
+                    var h = StableHash(state: states[i])
+                    if column.isNull(i) {
+                        h.byte(0)
+                    } else {
+                        h.byte(tag)
+                        let bytes = view[i]
+                        h.word(UInt64(bytes.count))
+                        for b in bytes { h.byte(b) }
+                    }
+                    states[i] = h.state
+                }
+            }
+        case .bool: each(UInt8.self, tag: 2) { $0.byte($1) }
+        case .int64: each(Int64.self, tag: 3) { $0.word(UInt64(bitPattern: $1)) }
+        case .float64: each(Double.self, tag: 4) { $0.word($1 == 0 ? 0 : $1.isNaN ? Double.nan.bitPattern : $1.bitPattern) }
+        case .date: each(Int32.self, tag: 5) { $0.word(UInt64(bitPattern: Int64($1))) }
+        case .timestamp: each(Int64.self, tag: 6) { $0.word(UInt64(bitPattern: $1)) }
         case .decimal(_, let scale):
             // Hash the normalised number so equal values at different scales hash alike.
-            byte(7)
-            let n = Decimal128(unscaled: column.unsafeValuesAddress(as: Int128.self)[i], scale: scale).normalized
-            word(UInt64(truncatingIfNeeded: n.unscaled)); word(UInt64(truncatingIfNeeded: n.unscaled >> 64)); byte(UInt8(n.scale))
+            each(Int128.self, tag: 7) { h, v in
+                let n = Decimal128(unscaled: v, scale: scale).normalized
+                h.word(UInt64(truncatingIfNeeded: n.unscaled)); h.word(UInt64(truncatingIfNeeded: n.unscaled >> 64)); h.byte(UInt8(n.scale))
+            }
         }
     }
 

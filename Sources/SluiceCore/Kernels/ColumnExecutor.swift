@@ -101,6 +101,26 @@ enum ColumnExecutor {
         }
     }
 
+    /// `op(x[i])` over the bytes of a string column that may null a row or fail (see
+    /// ``unaryChecked``).
+    @inline(__always)
+    static func unaryStringsChecked<R: BitwiseCopyable & Numeric>(
+        _ x: Column, to type: DataType, _: R.Type,
+        failure: (Int) -> any Error, _ op: (UnsafeBufferPointer<UInt8>) -> (R, RowOutcome)
+    ) throws -> Column {
+        try x.withUnsafeStrings { v in
+            try Kernels.fixed(type, R.self, count: x.count) { out in
+                var seen: UInt8 = 0
+                for i in 0..<x.count {
+                    let (r, outcome) = op(v[i])
+                    out[i] = r
+                    seen |= outcome.rawValue
+                }
+                return try settle(seen, x.validity, count: x.count, failure: failure) { op(v[$0]).1 }
+            }
+        }
+    }
+
     // MARK: Binary
 
     /// `op(a[i], b[i])` over two fixed-width operands (either may be a one-row scalar).

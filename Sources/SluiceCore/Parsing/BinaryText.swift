@@ -10,23 +10,30 @@ public enum BinaryText {
     @usableFromInline static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
     @usableFromInline static let base64Alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    /// Appends `\x` and two lowercase hex digits per byte.
+    /// Bytes of `\x` and two lowercase hex digits per byte.
+    @inlinable public static func hexLength(_ count: Int) -> Int { 2 + count * 2 }
+
+    /// Writes `\x` and two lowercase hex digits per byte at `out` (room for
+    /// ``hexLength(_:)``); returns the bytes written.
     @inlinable
-    package static func appendHex(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "x"))
-        hexDigits.withUnsafeBufferPointer { digits in
+    package static func writeHex(_ bytes: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        out[0] = UInt8(ascii: "\\"); out[1] = UInt8(ascii: "x")
+        return hexDigits.withUnsafeBufferPointer { digits in
+            var o = 2
             for b in bytes {
-                out.append(digits[Int(b >> 4)])
-                out.append(digits[Int(b & 0x0f)])
+                out[o] = digits[Int(b >> 4)]
+                out[o + 1] = digits[Int(b & 0x0f)]
+                o += 2
             }
+            return o
         }
     }
 
     /// `\x` and lowercase hex.
     public static func hex(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        bytes.withUnsafeBufferPointer { appendHex($0, to: &out) }
-        return String(decoding: out, as: UTF8.self)
+        bytes.withUnsafeBufferPointer { bytes in
+            String(unsafeUninitializedCapacity: hexLength(bytes.count)) { out in writeHex(bytes, to: out.baseAddress!) }
+        }
     }
 
     /// Decodes hex text, with or without a leading `\x` (or `0x`), any case, into `out`;

@@ -79,25 +79,21 @@ public enum CivilCalendar {
     }
 }
 
-/// `2024-01-02` for a count of days since 1970-01-01.
+/// `2024-01-02` for a count of days since 1970-01-01 (``ByteWriter``'s text).
 public func formatDate(daysSinceEpoch days: Int32) -> String {
-    let (y, m, d) = CivilCalendar.civil(fromDays: Int(days))
-    return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+    var writer = ByteWriter(capacity: 24)
+    defer { writer.deallocate() }
+    writer.put(date: days)
+    return writer.text
 }
 
-/// `2024-01-02T03:04:05Z`, with a fraction (`.25`, `.000123`) only when non-zero.
+/// `2024-01-02T03:04:05Z`, with a fraction (`.25`, `.000123`) only when non-zero
+/// (``ByteWriter``'s text).
 public func formatTimestamp(microsecondsSinceEpoch micros: Int64) -> String {
-    let (days, rest) = floorDivide(micros, 86_400_000_000)
-    let (y, m, d) = CivilCalendar.civil(fromDays: Int(days))
-    let seconds = Int(rest / 1_000_000), fraction = Int(rest % 1_000_000)
-    var text = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T"
-        + pad(seconds / 3600, 2) + ":" + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
-    if fraction != 0 {
-        var digits = pad(fraction, 6)
-        while digits.hasSuffix("0") { digits.removeLast() }
-        text += "." + digits
-    }
-    return text + "Z"
+    var writer = ByteWriter(capacity: 48)
+    defer { writer.deallocate() }
+    writer.put(timestamp: micros)
+    return writer.text
 }
 
 /// Shortest text that reads back to the same `Double` (`12.5`, `100.0`, `1e-07`, `nan`, `inf`).
@@ -107,14 +103,9 @@ public func formatDouble(_ value: Double) -> String {
     return value.description
 }
 
+/// `a / b` rounded toward negative infinity, and the (non-negative) remainder.
 @inlinable
 func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
     let q = a / b, r = a % b
     return r < 0 ? (q - 1, r + b) : (q, r)
-}
-
-private func pad(_ value: Int, _ width: Int) -> String {
-    let digits = String(abs(value))
-    let padded = digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    return value < 0 ? "-" + padded : padded
 }

@@ -1,3 +1,5 @@
+import SluiceCore
+
 extension ByteWriter {
     /// Makes room for `n` more bytes, first writing out what is buffered once it
     /// passes 1 MiB, so generating a file of any size uses a fixed buffer.

@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// Words packed into one UTF-8 byte buffer plus offsets, for appending without
 /// `String` work on the hot path.
 struct WordList: Sendable {

@@ -1,9 +1,9 @@
-import SluiceCore
-
 /// A byte buffer that writers format into through a raw pointer: a capacity
 /// check per value (``reserve(_:)``), then plain stores.
 ///
-/// Full buffers are handed to an ``OutputFile`` with ``drain(to:)``.
+/// The one formatter of values as text: writers format into it and hand full buffers
+/// to an output file (`drain(to:)` in SluiceFormats); casts to string, and the text of
+/// dates and timestamps (``formatDate(daysSinceEpoch:)``), use it too.
 package struct ByteWriter {
     package private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
@@ -49,12 +49,11 @@ package struct ByteWriter {
         put(word.utf8Start, word.utf8CodeUnitCount)
     }
 
-    /// Writes the buffered bytes to `output` and empties the buffer.
-    package mutating func drain(to output: OutputFile) throws {
-        guard count > 0 else { return }
-        try output.write(UnsafeRawBufferPointer(start: base, count: count))
-        count = 0
-    }
+    /// The bytes written so far.
+    package var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// The bytes written so far as text.
+    package var text: String { String(decoding: written, as: UTF8.self) }
 
     // MARK: Numbers and times
 

@@ -1,5 +1,3 @@
-import SluiceCore
-
 extension ByteWriter {
     /// Appends a decimal's exact text (`-12.30`), reserving room.
     @inline(__always) package mutating func put(decimal unscaled: Int128, scale: Int) {
@@ -9,11 +7,8 @@ extension ByteWriter {
 
     /// Appends bytes as `\x` and lowercase hex, reserving room.
     package mutating func put(hex value: UnsafeBufferPointer<UInt8>) {
-        reserve(2 + value.count * 2)
-        put(UInt8(ascii: "\\")); put(UInt8(ascii: "x"))
-        let digits: StaticString = "0123456789abcdef"
-        let d = digits.utf8Start
-        for b in value { put(d[Int(b >> 4)]); put(d[Int(b & 0x0f)]) }
+        reserve(BinaryText.hexLength(value.count))
+        count &+= BinaryText.writeHex(value, to: base + count)
     }
 
     /// Appends the padded base64 of `value`, reserving room.
