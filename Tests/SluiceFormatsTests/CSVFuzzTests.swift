@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SluiceCore
 @testable import SluiceFormats
@@ -92,5 +93,76 @@ struct CSVFuzzTests {
             let whole = try ReadOutcome(prefix, options: CSVReadOptions())
             #expect(whole == (try ReadOutcome(prefix, options: CSVReadOptions(), chunkSizes: [1])), "prefix \(n)")
         }
+    }
+}
+
+/// The committed seed corpus: quoted fields with doubled quotes and line breaks, every
+/// inferred type, a byte order mark with `\r\n` line ends, null tokens, a `;` dialect.
+/// Reproducers of anything the fuzzer finds are added here.
+private let csvCorpusDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/csv-corpus").path
+
+@Suite("CSVReader: fuzz over the committed corpus")
+struct CSVCorpusFuzzTests {
+    /// Byte strings CSV readers trip on: quotes, separators, line ends, hostile numbers and UTF-8.
+    static let tokens: [[UInt8]] = [
+        "\"", "\"\"", ",", ";", "\n", "\r\n", "\r", "\t", " ", "\",\"", "\"\n\"", "NULL", "NA", "nan", "inf", "-",
+        "1e400", "99999999999999999999", "-9223372036854775809", "0.", ".5", "1e", "2024-02-30", "2024-01-01T25:00:00Z",
+        "true", "TRUE", "tru", String(repeating: "\"", count: 65), String(repeating: ",", count: 300),
+    ].map { Array($0.utf8) } + [
+        [0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xEF, 0xBB, 0xBF], [0x00], [0x80],
+    ]
+
+    static func corpus() throws -> [[UInt8]] {
+        try FileManager.default.contentsOfDirectory(atPath: csvCorpusDirectory).sorted().map { try readFile(csvCorpusDirectory + "/" + $0) }
+    }
+
+    @Test("every seed of the committed corpus reads")
+    func corpusReads() throws {
+        let corpus = try Self.corpus()
+        #expect(corpus.count >= 4)
+        for seed in corpus {
+            var options = CSVReadOptions()
+            if seed.starts(with: Array("name;".utf8)) { options.dialect.delimiter = UInt8(ascii: ";") }
+            guard case .table(let table, _) = try ReadOutcome(seed, options: options) else {
+                Issue.record("a seed does not read: \(String(decoding: seed, as: UTF8.self))")
+                continue
+            }
+            #expect(table.rowCount >= 2)
+        }
+    }
+
+    @Test("mutated seeds (4 s): a table or a FormatError located to a line of the input, the same whatever the read split")
+    func fuzz() throws {
+        let corpus = try Self.corpus()
+        var random = SplitMix64(seed: 23)
+        var outcomes: [String: Int] = [:]
+        var tries = 0
+        let deadline = ContinuousClock.now + .seconds(4)
+        while ContinuousClock.now < deadline || tries < 300 {
+            let bytes = JSONLinesFuzzTests.mutate(corpus, &random, tokens: Self.tokens)
+            let options = CSVFuzzTests.randomOptions(&random)
+            tries += 1
+            let whole = try ReadOutcome(bytes, options: options)
+            let byteByByte = try ReadOutcome(bytes, options: options, chunkSizes: [1])
+            #expect(whole == byteByByte, "input \(tries): \(bytes)")
+            let chunked = try ReadOutcome(bytes, options: options, chunkSizes: randomChunkSizes(seed: UInt64(tries), maximum: 17))
+            #expect(whole == chunked, "input \(tries): \(bytes)")
+            switch whole {
+            case .table: outcomes["table", default: 0] += 1
+            case .error(let code, let line, _, let message):
+                outcomes["\(code)", default: 0] += 1
+                #expect(!message.isEmpty)
+                // Located: a line of the input (a record may span lines; the error names one of
+                // them). Lines end at `\n`, `\r\n` or a lone `\r`, as the reader counts them.
+                var lines = 1
+                for (i, byte) in bytes.enumerated() where byte == 0x0A || (byte == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A)) {
+                    lines += 1
+                }
+                #expect(line >= 1 && line <= lines, "\(whole) for \(bytes)")
+            }
+        }
+        #expect(tries >= 300)
+        #expect(outcomes["table", default: 0] > tries / 20, "\(outcomes)")
+        #expect(outcomes.keys.count >= 3, "\(outcomes)")
     }
 }

@@ -42,8 +42,9 @@ struct JSONLinesFuzzTests {
     }
 
     /// One to six mutations of a seed: bit flips, token insertions, deletions, duplicated
-    /// ranges, splices from another seed, truncation, and stray line breaks.
-    static func mutate(_ corpus: [[UInt8]], _ random: inout SplitMix64) -> [UInt8] {
+    /// ranges, splices from another seed, truncation, and stray line breaks (the CSV fuzz
+    /// test passes its own tokens).
+    static func mutate(_ corpus: [[UInt8]], _ random: inout SplitMix64, tokens: [[UInt8]] = tokens) -> [UInt8] {
         func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(random.next() % UInt64(n)) }
         var bytes = corpus[below(corpus.count)]
         for _ in 0..<(1 + below(6)) {

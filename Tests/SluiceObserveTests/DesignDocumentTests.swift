@@ -102,7 +102,9 @@ struct DesignDocumentTests {
         try "alerts: {}\n".write(to: directory.appendingPathComponent("sluice.yaml"), atomically: true, encoding: .utf8)
         let pipelines = DesignDocument.pipelines(inDirectory: directory.path)
         #expect(pipelines.map(\.name) == ["a", "b"])
-        let written = try DesignDocument.writeSite(for: pipelines, format: .html, to: directory.path + "/site")
+        var warnings: [String] = []
+        let written = try DesignDocument.writeSite(for: pipelines, format: .html, to: directory.path + "/site") { warnings.append($0) }
+        #expect(warnings.isEmpty)
         #expect(written.map { $0.split(separator: "/").last! } == ["a.html", "b.html", "index.html"])
         let index = try String(contentsOfFile: directory.path + "/site/index.html", encoding: .utf8)
         #expect(index.contains("<a href=\"a.html\">a</a>") && index.contains("pipeline b"))

@@ -112,7 +112,7 @@ struct HTTPLineageTransportTests {
         let port = receiver.port
         let event = OpenLineageEvent(.start, time: 0, runID: "01900000-0000-7000-8000-000000000000", job: .init(namespace: "sluice", name: "x"))
         let http = HTTPLineageTransport(url: "http://127.0.0.1:\(port)/api/v1/lineage", tries: 3, backoffSeconds: 0, sleep: { _ in })
-        #expect(throws: LineageDeliveryError.self) { try http.send(event, json: event.json().rendered()) }
+        #expect(throws: ObserveError.self) { try http.send(event, json: event.json().rendered()) }
         #expect(receiver.received.count == 1)
         receiver.stop()
         let down = HTTPLineageTransport(url: "http://127.0.0.1:\(port)/api/v1/lineage", apiKey: "secret-key", tries: 2, backoffSeconds: 0, sleep: { _ in })

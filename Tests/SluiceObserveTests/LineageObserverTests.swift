@@ -136,7 +136,7 @@ struct LineageObserverTests {
 
     @Test("a transport that fails is logged and does not fail the run")
     func failingTransport() async throws {
-        struct Broken: LineageTransport { func send(_ event: OpenLineageEvent, json: String) throws { throw LineageDeliveryError(message: "down") } }
+        struct Broken: LineageTransport { func send(_ event: OpenLineageEvent, json: String) throws { throw ObserveError(.delivery, message: "lineage: down") } }
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let pipeline = try Self.makePipeline(in: directory)

@@ -19,7 +19,7 @@ import Darwin
 /// Its fields opt out of dynamic exclusivity checks (`@exclusivity(unchecked)`):
 /// a buffer has one writer at a time by construction, and the checks cost more
 /// than the append they guard.
-public final class RawBuffer: @unchecked Sendable {   // one writer at a time by construction (its owner); readers after it is built
+@usableFromInline package final class RawBuffer: @unchecked Sendable {   // one writer at a time by construction (its owner); readers after it is built
     /// Start of the memory; valid until the next `reserve` that grows it.
     @usableFromInline @exclusivity(unchecked) var base: UnsafeMutableRawPointer
     /// Bytes allocated.

@@ -12,7 +12,7 @@ extension Column {
     }
 
     /// ``gathering(_:)-([Int])`` over a buffer of row indices.
-    public func gathering(_ rows: UnsafeBufferPointer<Int>) -> Column {
+    package func gathering(_ rows: UnsafeBufferPointer<Int>) -> Column {
         let n = rows.count
         // Consecutive rows (all of them, or a range): a slice shares the buffers instead
         // of copying them into fresh memory, whose page faults cost more than the copy.

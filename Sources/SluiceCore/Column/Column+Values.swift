@@ -7,7 +7,7 @@ extension Column {
     }
 
     /// The value at `index`; `index` must be in range (checked only in debug builds).
-    public func unsafeValue(at index: Int) -> Value {
+    package func unsafeValue(at index: Int) -> Value {
         assert(index >= 0 && index < count)
         if let validity, !validity.isValid(index) { return .null }
         switch type {
@@ -47,7 +47,7 @@ extension Column {
         }
     }
     /// A `binary` column from byte arrays (`nil` is null).
-    public init(binary values: [[UInt8]?]) { self = Column.build(.binary, values) { b, v in v.withUnsafeBytes { b.append(bytes: $0) } } }
+    public init(binary values: [[UInt8]?]) { self = Column.build(.binary, values) { b, v in b.append(bytes: v) } }
 
     /// A column of `type` from values; each non-null value must have that type
     /// (an `int64` value is accepted in a `float64` column, a `date` in a `timestamp` column).

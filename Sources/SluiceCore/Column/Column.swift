@@ -84,6 +84,10 @@ public struct Column: Sendable {
     ///
     /// `T` must match the layout of ``type`` (`Int64` for int64 and timestamp,
     /// `Double` for float64, `Int32` for date, `UInt8` for bool, `Int128` unscaled for decimal).
+    ///
+    /// Public on purpose: a library user's kernel reads a column at memory speed. The
+    /// pointer is scoped to `body` (the column is kept alive until it returns); do not
+    /// let it escape. Inside the package, ``unsafeValuesAddress(as:)`` is the unscoped form.
     @inlinable
     public func withUnsafeValues<T: BitwiseCopyable, R>(as _: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
         precondition(!type.isVariableWidth && MemoryLayout<T>.stride == type.byteWidth, "\(type) column read as \(T.self)")
@@ -94,6 +98,9 @@ public struct Column: Sendable {
     }
 
     /// The strings of a string column (or the bytes of a `binary` one) as offsets and bytes.
+    ///
+    /// Public on purpose, like ``withUnsafeValues(as:_:)``: the view and the buffers its
+    /// subscript returns are valid only inside `body`.
     @inlinable
     public func withUnsafeStrings<R>(_ body: (StringsView) throws -> R) rethrows -> R {
         precondition(type.isVariableWidth, "\(type) column read as strings")
@@ -139,11 +146,12 @@ public struct Column: Sendable {
 }
 
 /// Read-only access to the strings of a string column, valid inside
-/// ``Column/withUnsafeStrings(_:)``.
+/// ``Column/withUnsafeStrings(_:)``. Its raw `offsets` and `bytes` pointers are `package`:
+/// outside Sluice a row is read only through the subscript or ``string(at:)``.
 public struct StringsView {
     /// `count + 1` offsets; row `i` spans `offsets[i]..<offsets[i+1]` of `bytes`.
-    public let offsets: UnsafePointer<Int64>
-    public let bytes: UnsafePointer<UInt8>
+    @usableFromInline package let offsets: UnsafePointer<Int64>
+    @usableFromInline package let bytes: UnsafePointer<UInt8>
     public let count: Int
 
     @inlinable init(offsets: UnsafePointer<Int64>, bytes: UnsafePointer<UInt8>, count: Int) {
@@ -152,7 +160,8 @@ public struct StringsView {
         self.count = count
     }
 
-    /// The UTF-8 bytes of row `index` (unchecked; empty for nulls).
+    /// The UTF-8 bytes of row `index` (unchecked; empty for nulls), valid only inside the
+    /// ``Column/withUnsafeStrings(_:)`` call that gave this view.
     @inlinable public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
         let lower = Int(offsets[index]), upper = Int(offsets[index &+ 1])
         return UnsafeBufferPointer(start: bytes + lower, count: upper &- lower)

@@ -81,12 +81,17 @@ public struct ColumnBuilder {
     }
 
     /// Appends the bytes of a `binary` value.
-    @inlinable public mutating func append(bytes value: UnsafeRawBufferPointer) {
+    public mutating func append(bytes value: [UInt8]) {
+        value.withUnsafeBytes { append(bytes: $0) }
+    }
+
+    /// Appends the bytes of a `binary` value (readers inside the package, without a copy).
+    @inlinable package mutating func append(bytes value: UnsafeRawBufferPointer) {
         appendVariable(value, accepted: type == .binary, "append(bytes:)")
     }
 
     /// Appends a string given as UTF-8 bytes (the caller guarantees valid UTF-8).
-    @inlinable public mutating func append(utf8 value: UnsafeRawBufferPointer) {
+    @inlinable package mutating func append(utf8 value: UnsafeRawBufferPointer) {
         appendVariable(value, accepted: type == .string, "append(utf8:)")
     }
 

@@ -349,7 +349,8 @@ public struct StateStoreFailed: Sendable, Equatable {
     /// The task the operation was for; nil for run-level ones (the heartbeat).
     public var task: String?
     /// `heartbeat`, `set_task_state`, `start_try`, `finish_try`, `record_checks`,
-    /// `record_fingerprint`, `read_task_instances`, `read_runs`.
+    /// `record_fingerprint`, `read_task_instances`, `read_runs`, `read_notifications`,
+    /// `record_notification`.
     public var operation: String
     public var error: EventError
     public var time: Int64

@@ -16,7 +16,7 @@ public enum BinaryText {
     /// Writes `\x` and two lowercase hex digits per byte at `out` (room for
     /// ``hexLength(_:)``); returns the bytes written.
     @inlinable
-    public static func writeHex(_ bytes: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func writeHex(_ bytes: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
         out[0] = UInt8(ascii: "\\"); out[1] = UInt8(ascii: "x")
         return hexDigits.withUnsafeBufferPointer { digits in
             var o = 2
@@ -39,7 +39,7 @@ public enum BinaryText {
     /// Decodes hex text, with or without a leading `\x` (or `0x`), any case, into `out`;
     /// `false` (and `out` unspecified) when it is not an even number of hex digits.
     @inlinable
-    public static func decodeHex(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt8]) -> Bool {
+    package static func decodeHex(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt8]) -> Bool {
         var i = 0
         if n >= 2 && (p[0] == UInt8(ascii: "\\") || p[0] == UInt8(ascii: "0")) && (p[1] | 0x20) == UInt8(ascii: "x") { i = 2 }
         guard (n - i) % 2 == 0 else { return false }
@@ -75,7 +75,7 @@ public enum BinaryText {
     /// Writes the padded base64 of `bytes` at `out` (room for ``base64Length(_:)``);
     /// returns the bytes written.
     @inlinable
-    public static func writeBase64(_ bytes: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func writeBase64(_ bytes: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>) -> Int {
         base64Alphabet.withUnsafeBufferPointer { a in
             var i = 0, o = 0
             let n = bytes.count
@@ -97,7 +97,7 @@ public enum BinaryText {
     }
 
     /// Appends the padded base64 of `bytes`.
-    public static func appendBase64(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    package static func appendBase64(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         let start = out.count, n = base64Length(bytes.count)
         out.append(contentsOf: repeatElement(0, count: n))
         out.withUnsafeMutableBufferPointer { _ = writeBase64(bytes, to: $0.baseAddress! + start) }
@@ -124,7 +124,7 @@ public enum BinaryText {
     /// Decodes base64 (standard or URL alphabet, padding optional) into `out`;
     /// `false` when it is not base64.
     @inlinable
-    public static func decodeBase64(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt8]) -> Bool {
+    package static func decodeBase64(_ p: UnsafePointer<UInt8>, _ n: Int, into out: inout [UInt8]) -> Bool {
         var end = n
         while end > 0 && p[end - 1] == UInt8(ascii: "=") { end -= 1 }
         guard n - end <= 2, end % 4 != 1 else { return false }

@@ -32,7 +32,7 @@ public enum ScalarParser {
 
     /// Parses a signed 64-bit decimal integer.
     @inlinable
-    public static func int64(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    package static func int64(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
         guard n > 0 else { return nil }
         let (negative, start) = sign(p)
         var i = start
@@ -77,7 +77,7 @@ public enum ScalarParser {
     /// Short decimals (≤ 15 significant digits, ≤ 22 fraction digits) take an exact
     /// fast path; everything else goes through the C library's `strtod`.
     @inlinable
-    public static func float64(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+    package static func float64(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
         guard n > 0 else { return nil }
         let (negative, start) = sign(p)
         var i = start
@@ -159,7 +159,7 @@ public enum ScalarParser {
 
     /// Parses `true` / `false` in any letter case.
     @inlinable
-    public static func bool(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool? {
+    package static func bool(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool? {
         if n == 4 && (p[0] | 0x20) == UInt8(ascii: "t") && (p[1] | 0x20) == UInt8(ascii: "r")
             && (p[2] | 0x20) == UInt8(ascii: "u") && (p[3] | 0x20) == UInt8(ascii: "e") { return true }
         if n == 5 && (p[0] | 0x20) == UInt8(ascii: "f") && (p[1] | 0x20) == UInt8(ascii: "a")
@@ -177,7 +177,7 @@ public enum ScalarParser {
 
     /// Parses `YYYY-MM-DD` into days since 1970-01-01.
     @inlinable
-    public static func date(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32? {
+    package static func date(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32? {
         guard n == 10 else { return nil }
         return datePrefix(p).map { Int32($0) }
     }
@@ -195,7 +195,7 @@ public enum ScalarParser {
     /// Parses an ISO-8601 timestamp into microseconds since the epoch, UTC.
     /// Without an offset the time is taken as UTC.
     @inlinable
-    public static func timestamp(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    package static func timestamp(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
         guard n >= 16, let days = datePrefix(p) else { return nil }
         guard p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: " ") || p[10] == UInt8(ascii: "t") else { return nil }
         guard let hour = twoDigits(p + 11), p[13] == UInt8(ascii: ":"), let minute = twoDigits(p + 14),
@@ -247,7 +247,7 @@ public enum ScalarParser {
     /// The narrowest type whose parser accepts the text, trying
     /// bool → int64 → float64 → date → timestamp, else `string`.
     @inlinable
-    public static func narrowestType(_ p: UnsafePointer<UInt8>, _ n: Int) -> DataType {
+    package static func narrowestType(_ p: UnsafePointer<UInt8>, _ n: Int) -> DataType {
         guard n > 0 else { return .string }
         let c = p[0]
         if c &- 48 < 10 || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".") {
@@ -266,7 +266,7 @@ public enum ScalarParser {
 
     /// Whether `type`'s parser accepts the text.
     @inlinable
-    public static func accepts(_ type: DataType, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    package static func accepts(_ type: DataType, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         switch type {
         case .string: return true
         case .bool: return bool(p, n) != nil

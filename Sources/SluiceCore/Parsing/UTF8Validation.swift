@@ -1,9 +1,9 @@
 /// UTF-8 validation on raw bytes (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF).
-public enum UTF8Validation {
+package enum UTF8Validation {
     /// The offset of the first byte that starts an invalid sequence, or `nil` when
     /// all `n` bytes are valid UTF-8.
     @inlinable
-    public static func firstInvalidOffset(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+    package static func firstInvalidOffset(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
         var i = 0
         while i < n {
             // Skip ASCII eight bytes at a time.

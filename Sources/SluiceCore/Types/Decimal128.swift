@@ -46,7 +46,7 @@ public struct Decimal128: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// Digits after the `.` in decimal text (0 without a point); `nil` when the text
     /// is not `[-+]digits[.digits]`.
-    public static func fractionDigits(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+    package static func fractionDigits(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
         var i = 0
         if n > 0 && (p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+")) { i = 1 }
         var digits = 0, fraction = -1
@@ -64,7 +64,7 @@ public struct Decimal128: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// `nil` when the text is not a decimal, has non-zero digits beyond `scale`, or
     /// needs more than `precision` digits. Leading/trailing ASCII spaces are not accepted.
     @inlinable
-    public static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, scale: Int, precision: Int) -> Int128? {
+    package static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, scale: Int, precision: Int) -> Int128? {
         var i = 0
         var negative = false
         if n > 0 && (p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+")) {
@@ -123,7 +123,7 @@ public struct Decimal128: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// Writes `unscaled` at `scale` as text at `out` (room for ``maxTextLength`` bytes);
     /// returns the bytes written.
     @inlinable
-    public static func write(_ unscaled: Int128, scale: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func write(_ unscaled: Int128, scale: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var magnitude = unscaled.magnitude
         // Digits go in backwards from the end of the room, then move to the front.
         var end = maxTextLength, written = 0

@@ -28,13 +28,13 @@ public enum XXHash64 {
     }
 
     /// The checksum of `bytes` with `seed`.
-    public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
+    package static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {
         guard let base = bytes.baseAddress else { return hash(base: UnsafeRawPointer(bitPattern: 8)!, count: 0, seed: seed) }
         return hash(base: base, count: bytes.count, seed: seed)
     }
 
     /// The checksum of `count` bytes at `base` with `seed`.
-    public static func hash(base: UnsafeRawPointer, count: Int, seed: UInt64 = 0) -> UInt64 {
+    package static func hash(base: UnsafeRawPointer, count: Int, seed: UInt64 = 0) -> UInt64 {
         var p = 0
         var h: UInt64
         if count >= 32 {

@@ -12,6 +12,11 @@ public protocol ByteSource {
     /// The name used in error messages (`data/users.csv`, `<stdin>`).
     var name: String { get }
     /// Reads up to `buffer.count` bytes; returns 0 at end of input.
+    ///
+    /// Public with a pointer on purpose: a library user's own source (a socket, a
+    /// decompressor) fills the reader's window in place, without a copy per chunk. The
+    /// buffer is the reader's, valid only during the call: a conformer writes into it and
+    /// never keeps it.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
 }
 

@@ -99,7 +99,7 @@ public final class OutputFile {
     }
 
     /// Appends bytes.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
         if bytes.count >= OutputFile.flushThreshold {
             try flush()
             try writeAll(bytes)

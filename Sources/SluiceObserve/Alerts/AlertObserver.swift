@@ -209,7 +209,8 @@ public final class AlertObserver: EventObserver, @unchecked Sendable {   // muta
     func resolve(subject: String, kind: String, runID: String, summary: String) {
         guard spec.resolve else { return }
         var open: [String: (severity: String, summary: String)] = [:]
-        if let store, let records = try? store.notifications(subject: subject, limit: 500) {
+        let records = notifications(subject: subject, limit: 500)
+        if let records {
             for record in records.reversed() where record.outcome == "delivered" {
                 if record.status == "firing" { open[record.rule] = (record.severity, record.summary) } else { open[record.rule] = nil }
             }
@@ -220,7 +221,7 @@ public final class AlertObserver: EventObserver, @unchecked Sendable {   // muta
             for key in firing.keys where key.hasPrefix(prefix) { firing[key] = nil }
             return found
         }
-        for (alert, _) in memory where open[alert.rule] == nil && store == nil { open[alert.rule] = (alert.severity, alert.summary) }
+        for (alert, _) in memory where open[alert.rule] == nil && records == nil { open[alert.rule] = (alert.severity, alert.summary) }
         for (ruleName, last) in open.sorted(by: { $0.key < $1.key }) {
             guard let rule = spec.rules.first(where: { $0.name == ruleName }) else { continue }
             var alert = Alert(rule: ruleName, event: rule.event.rawValue, severity: last.severity, subjectKind: kind, subject: subject,
@@ -236,7 +237,7 @@ public final class AlertObserver: EventObserver, @unchecked Sendable {   // muta
         delivering.locked {
             let names = rule.to.isEmpty ? channels.keys.sorted() : rule.to
             let dedupeKey = [alert.subject, alert.rule, instance, alert.status.rawValue].joined(separator: "|")
-            let previous = (try? store?.notifications(subject: alert.subject, limit: 1000)) ?? nil
+            let previous = notifications(subject: alert.subject, limit: 1000)
             if !alert.isTest {
                 if lock.locked({ sent.contains(dedupeKey) }) { return }
                 if previous?.contains(where: { $0.rule == alert.rule && $0.instance == instance && $0.status == alert.status.rawValue && $0.outcome == "delivered" }) == true {
@@ -284,9 +285,36 @@ public final class AlertObserver: EventObserver, @unchecked Sendable {   // muta
     }
 
     func record(_ alert: Alert, instance: String, channel: String, outcome: String, attempts: Int, error: String?) {
-        try? store?.recordNotification(NotificationRecord(
-            subject: alert.subject, runID: alert.runID ?? "", rule: alert.rule, instance: instance, status: alert.status.rawValue,
-            channel: channel, outcome: outcome, attempts: attempts, error: error, severity: alert.severity, summary: alert.summary, time: now()))
+        guard let store else { return }
+        do {
+            try store.recordNotification(NotificationRecord(
+                subject: alert.subject, runID: alert.runID ?? "", rule: alert.rule, instance: instance, status: alert.status.rawValue,
+                channel: channel, outcome: outcome, attempts: attempts, error: error, severity: alert.severity, summary: alert.summary, time: now()))
+        } catch {
+            reportStateFailure(error, .recordNotification, subject: alert.subject)
+        }
+    }
+
+    /// The notification history of `subject` (newest first), or nil without a store or when
+    /// the store cannot be read (reported): dedupe and throttling then rely on this
+    /// process's memory, and the alert is still sent.
+    func notifications(subject: String, limit: Int) -> [NotificationRecord]? {
+        guard let store else { return nil }
+        do {
+            return try store.notifications(subject: subject, limit: limit)
+        } catch {
+            reportStateFailure(error, .readNotifications, subject: subject)
+            return nil
+        }
+    }
+
+    /// Reports a failed state-store operation the way the runner and scheduler report theirs:
+    /// a ``StateStoreFailed`` to metrics (`sluice_state_store_failures_total{pipeline,operation}`)
+    /// and a warning on `log`. An observer never fails a run, so nothing is thrown.
+    func reportStateFailure(_ error: any Error, _ operation: StateWrite, subject: String) {
+        let failure = operation.failure(error, pipeline: subject, time: now())
+        metrics?.observe(.stateStoreFailed(failure))
+        log("warning: \(failure.error.message)")
     }
 
     /// Sends a sample alert of every rule to its channels (`sluice alerts test`), bypassing dedupe and throttling.

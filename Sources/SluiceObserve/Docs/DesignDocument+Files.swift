@@ -29,11 +29,15 @@ extension DesignDocument {
     }
 
     /// Writes one document per pipeline of `directory` and an index into `output`; returns the paths written.
-    public static func writeSite(for pipelines: [Pipeline], format: Format, to output: String, withHistory: Bool = true) throws -> [String] {
+    ///
+    /// - Parameters:
+    ///   - warn: gets a warning for each pipeline whose run history cannot be read (its document says so too).
+    public static func writeSite(for pipelines: [Pipeline], format: Format, to output: String, withHistory: Bool = true,
+                                 warn: (String) -> Void) throws -> [String] {
         var written: [String] = []
         var entries: [(pipeline: Pipeline, link: String)] = []
         for pipeline in pipelines {
-            let document = DesignDocument(pipeline: pipeline, history: withHistory ? history(of: pipeline) : [])
+            let document = withHistory ? DesignDocument.withHistory(of: pipeline, warn: warn) : DesignDocument(pipeline: pipeline)
             let name = pipeline.name + "." + format.fileExtension
             try write(document.rendered(format), to: output + "/" + name)
             written.append(output + "/" + name)

@@ -16,6 +16,7 @@ extension DesignDocument {
 
     var statisticsLines: [String] {
         let stats = RunStatistics(history)
+        if let historyUnavailable { return ["Run history unavailable: \(historyUnavailable)"] }
         guard !history.isEmpty else { return ["No runs recorded yet (no state store beside the pipeline)."] }
         func secs(_ v: Double?) -> String { v.map { formatDouble(($0 * 100).rounded() / 100) + " s" } ?? "-" }
         var lines = ["Runs considered: \(history.count) (newest \(history[0].runID))",

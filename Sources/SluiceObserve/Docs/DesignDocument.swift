@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SluiceCore
 import SluiceFormats
 import SluicePipeline
@@ -20,11 +25,16 @@ public struct DesignDocument: Sendable {
     public let lint: PipelineLint
     /// Runs, newest first (empty when there is no state store).
     public let history: [RunStatistics.Run]
+    /// Why the run history could not be read (`state store read_runs for pipeline … failed: …`),
+    /// or nil: the document then says "Run history unavailable: <reason>" instead of
+    /// "no runs recorded yet".
+    public let historyUnavailable: String?
     /// The spec's text with connection passwords masked.
     public let specText: String
 
-    public init(pipeline: Pipeline, history: [RunStatistics.Run] = []) {
+    public init(pipeline: Pipeline, history: [RunStatistics.Run] = [], historyUnavailable: String? = nil) {
         self.pipeline = pipeline
+        self.historyUnavailable = historyUnavailable
         self.lineage = PipelineLineage(pipeline)
         self.lint = PipelineLint(pipeline: pipeline)
         self.history = history
@@ -32,11 +42,22 @@ public struct DesignDocument: Sendable {
         self.specText = LineageObserver.maskedSource(text, pipeline: pipeline, settings: pipeline.lineage ?? LineageSettings())
     }
 
-    /// Reads the run history from the pipeline's default state store, if that file exists.
-    public static func history(of pipeline: Pipeline, limit: Int = 30) -> [RunStatistics.Run] {
+    /// A pipeline's document with its run history read from its default state store
+    /// (`.sluice/state.db` beside the pipeline; none there: no history). A store that exists
+    /// but cannot be opened or read does not fail the document: it says why the history is
+    /// missing (``historyUnavailable``), and the same message goes to `warn` (the command's
+    /// standard error).
+    public static func withHistory(of pipeline: Pipeline, limit: Int = 30, warn: (String) -> Void) -> DesignDocument {
         let path = pipeline.resolve(".sluice/state.db")
-        guard (try? FileByteSource.readAll(path: path)) != nil, let store = try? StateStore(url: "sqlite:" + path) else { return [] }
-        return RunStatistics.runs(of: pipeline, in: store, limit: limit)
+        guard access(path, F_OK) == 0 else { return DesignDocument(pipeline: pipeline) }
+        do {
+            let store = try StateStore(url: "sqlite:" + path)
+            return DesignDocument(pipeline: pipeline, history: try RunStatistics.runs(of: pipeline, in: store, limit: limit))
+        } catch {
+            let reason = StateWrite.readRuns.failure(error, pipeline: pipeline.name, time: 0).error.message
+            warn("warning: run history unavailable: \(reason)")
+            return DesignDocument(pipeline: pipeline, historyUnavailable: reason)
+        }
     }
 
     // MARK: - Facts the sections use

@@ -25,10 +25,13 @@ public struct RunStatistics: Sendable {
     public init(_ runs: [Run]) { self.runs = runs }
 
     /// The runs of `pipeline` in `store`, newest logical date first.
-    public static func runs(of pipeline: Pipeline, in store: StateStore, limit: Int) -> [Run] {
+    ///
+    /// - Throws: the store's error when its runs or their task instances cannot be read
+    ///   (a history with runs silently missing would misstate durations and failure rates).
+    public static func runs(of pipeline: Pipeline, in store: StateStore, limit: Int) throws -> [Run] {
         let loads = Set(pipeline.tasks.filter { if case .load = $0.action { true } else { false } }.map(\.name))
-        return ((try? store.runs(pipeline: pipeline.name, limit: limit)) ?? []).map { run in
-            let tasks = (try? store.taskInstances(pipeline: pipeline.name, runID: run.runID)) ?? []
+        return try store.runs(pipeline: pipeline.name, limit: limit).map { run in
+            let tasks = try store.taskInstances(pipeline: pipeline.name, runID: run.runID)
             let loaded = tasks.filter { loads.contains($0.task) }.compactMap(\.rowsOut)
             let rows = loaded.isEmpty ? tasks.compactMap(\.rowsOut).last : loaded.reduce(0, +)
             let seconds = run.startedAt.flatMap { s in run.endedAt.map { Double($0 - s) / 1e6 } }

@@ -23,14 +23,15 @@ import SluiceQuality
 ///                               transports: [FileLineageTransport(path: "lineage.jsonl")])
 /// runner.observer = BufferedObserver(lineage)
 /// ```
-public final class LineageObserver: EventObserver, @unchecked Sendable {   // all state guarded by `lock`
+public final class LineageObserver: EventObserver, @unchecked Sendable {   // mutable state guarded by `lock`; the two settings are @Synchronized
     let builders: [String: LineageEventBuilder]
     let transports: [any LineageTransport]
     let log: @Sendable (String) -> Void
-    /// The least time between two RUNNING events of a stream, µs.
-    public var runningInterval: Int64 = 60_000_000
-    /// The job namespace of streams.
-    public var streamNamespace = "sluice"
+    /// The least time between two RUNNING events of a stream, µs (synchronized: set by
+    /// the caller, read on the thread that delivers events).
+    @Synchronized public var runningInterval: Int64 = 60_000_000
+    /// The job namespace of streams (synchronized, like ``runningInterval``).
+    @Synchronized public var streamNamespace = "sluice"
     public let engineVersion: String
 
     private let lock = Lock()
@@ -97,7 +98,7 @@ public final class LineageObserver: EventObserver, @unchecked Sendable {   // al
         for transport in transports {
             do { try transport.send(event, json: json) } catch {
                 lock.locked { failureCount += 1 }
-                log("warning: \(error) (the run goes on)")
+                log("warning: \((error as? any SluiceError)?.message ?? "\(error)") (the run goes on)")
             }
         }
     }

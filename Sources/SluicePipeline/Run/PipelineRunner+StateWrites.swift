@@ -1,10 +1,26 @@
 import SluiceCore
 
 /// A state-store operation whose failure is reported, named as events and metrics name it.
-enum StateWrite: String, Sendable {
+package enum StateWrite: String, Sendable {
     case heartbeat, setTaskState = "set_task_state", startTry = "start_try", finishTry = "finish_try"
     case recordChecks = "record_checks", recordFingerprint = "record_fingerprint"
     case readTaskInstances = "read_task_instances", readRuns = "read_runs"
+    /// The alert observer's notification history (dedupe, throttle, resolve) and its record.
+    case readNotifications = "read_notifications", recordNotification = "record_notification"
+
+    /// The report of this operation failing on `pipeline`'s state outside a run's own writes
+    /// (the scheduler's scans, the alert observer's history, the docs' run history): one
+    /// masked message (`state store <operation> for pipeline <name> failed: <reason>`) in a
+    /// ``StateStoreFailed`` for observers, whose category keeps a transient store error
+    /// transient (anything else is permanent I/O).
+    package func failure(_ error: any Error, pipeline: String, run: RunIdentity? = nil, task: String? = nil,
+                         time: Int64) -> StateStoreFailed {
+        let underlying = error as? any SluiceError
+        let message = Secrets.mask("state store \(rawValue) for pipeline \(pipeline) failed: \(underlying?.message ?? String(describing: error))")
+        let category: ErrorCategory = underlying?.category == .transientIO ? .transientIO : .permanentIO
+        return StateStoreFailed(pipeline: pipeline, run: run, task: task, operation: rawValue,
+                                error: EventError(message: message, category: category.identifier), time: time)
+    }
 }
 
 extension PipelineRunner {

@@ -227,11 +227,8 @@ extension Scheduler {
     /// Reports a failed state-store read or write the scheduler made: a `runError` line for the
     /// output and a ``StateStoreFailed`` for observers (metrics count it).
     func reportStateFailure(_ error: any Error, pipeline: String, operation: StateWrite, now: Int64) {
-        let underlying = error as? any SluiceError
-        let message = Secrets.mask("state store \(operation.rawValue) for pipeline \(pipeline) failed: \(underlying?.message ?? String(describing: error))")
-        onEvent?(.runError(pipeline: pipeline, runID: "-", error: message))
-        let category: ErrorCategory = underlying?.category == .transientIO ? .transientIO : .permanentIO
-        observer?.observe(.stateStoreFailed(StateStoreFailed(pipeline: pipeline, run: nil, task: nil, operation: operation.rawValue,
-                                                             error: EventError(message: message, category: category.identifier), time: now)))
+        let failure = operation.failure(error, pipeline: pipeline, time: now)
+        onEvent?(.runError(pipeline: pipeline, runID: "-", error: failure.error.message))
+        observer?.observe(.stateStoreFailed(failure))
     }
 }

@@ -21,7 +21,8 @@ public final class RawBatch: @unchecked Sendable {   // built by one source, the
     /// Whether `origin` is a Kafka topic (else a file path, `-` for standard input).
     public let isKafka: Bool
     /// For files: the byte offset and line count just past the batch's last record.
-    public var fileEnd: (byteOffset: Int64, line: Int64)?
+    /// Set by the file source while it builds the batch, before the batch is shared.
+    public internal(set) var fileEnd: (byteOffset: Int64, line: Int64)?
 
     public init(origin: String, isKafka: Bool, capacity: Int = 10_000) {
         self.origin = origin
@@ -44,7 +45,7 @@ public final class RawBatch: @unchecked Sendable {   // built by one source, the
     }
 
     /// Appends a record.
-    public func append(_ record: UnsafeRawBufferPointer, partition: Int32 = -1, offset: Int64) {
+    package func append(_ record: UnsafeRawBufferPointer, partition: Int32 = -1, offset: Int64) {
         starts.append(bytes.count)
         if let base = record.baseAddress, record.count > 0 { bytes.append(base, byteCount: record.count) }
         ends.append(bytes.count)

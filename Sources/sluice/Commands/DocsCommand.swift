@@ -41,12 +41,12 @@ struct DocsCommand: ParsableCommand {
             guard !pipelines.isEmpty else {
                 throw CommandError.usage("holds no pipeline files (*.yaml with `pipeline:` and `tasks:`)", location: ErrorLocation(file: path))
             }
-            let written = try DesignDocument.writeSite(for: pipelines, format: format, to: output ?? path + "/docs")
+            let written = try DesignDocument.writeSite(for: pipelines, format: format, to: output ?? path + "/docs", warn: printError)
             for file in written { printError("wrote \(file)") }
             return
         }
         let pipeline = try loadPipeline(path)
-        let document = DesignDocument(pipeline: pipeline, history: DesignDocument.history(of: pipeline))
+        let document = DesignDocument.withHistory(of: pipeline, warn: printError)
         let text = document.rendered(format)
         if let output {
             try DesignDocument.write(text, to: output)

@@ -49,7 +49,8 @@ public struct HTTPLineageTransport: LineageTransport {
             }
             if attempt < tries { sleep(backoffSeconds * Double(1 << (attempt - 1))) }
         }
-        throw LineageDeliveryError(message: "POST \(Secrets.maskURL(url)) gave up after \(tries) tr\(tries == 1 ? "y" : "ies"): \(lastProblem)")
+        throw ObserveError(.delivery, message: "lineage: POST \(Secrets.maskURL(url)) gave up after \(tries) tr\(tries == 1 ? "y" : "ies"): \(lastProblem)",
+                           hint: "check that the lineage endpoint is reachable; this event is not sent again")
     }
 }
 

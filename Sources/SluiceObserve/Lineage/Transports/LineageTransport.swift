@@ -23,7 +23,8 @@ public struct FileLineageTransport: LineageTransport {
     public func send(_ event: OpenLineageEvent, json: String) throws {
         if let slash = path.lastIndex(of: "/"), slash != path.startIndex { try? makeLineageDirectories(String(path[..<slash])) }
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw LineageDeliveryError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ObserveError(.io, file: path, message: "lineage: cannot open \(path): \(String(cString: strerror(errno)))",
+                                            hint: "check that the lineage file's directory exists and is writable") }
         defer { close(fd) }
         let bytes = Array((json + "\n").utf8)
         var written = 0
@@ -31,7 +32,8 @@ public struct FileLineageTransport: LineageTransport {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw LineageDeliveryError(message: "cannot write \(path): \(String(cString: strerror(errno)))")
+                throw ObserveError(.io, file: path, message: "lineage: cannot write \(path): \(String(cString: strerror(errno)))",
+                                  hint: "check the disk space and permissions of the lineage file")
             }
             written += n
         }
@@ -52,19 +54,14 @@ public struct ConsoleLineageTransport: LineageTransport {
     public func send(_ event: OpenLineageEvent, json: String) throws { print(json) }
 }
 
-/// A transport failed to deliver an event.
-public struct LineageDeliveryError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { "lineage: \(message)" }
-}
-
 /// Creates `path` and its parents.
 func makeLineageDirectories(_ path: String) throws {
     var current = path.hasPrefix("/") ? "" : "."
     for part in path.split(separator: "/") {
         current += "/" + part
         if mkdir(current, 0o755) != 0 && errno != EEXIST {
-            throw LineageDeliveryError(message: "cannot create directory \(current)")
+            throw ObserveError(.io, file: current, message: "lineage: cannot create directory \(current): \(String(cString: strerror(errno)))",
+                               hint: "check the permissions of its parent directory")
         }
     }
 }
