@@ -1226,7 +1226,15 @@ def main():
     parser.add_argument("--case", action="append", help="case to run (repeatable; default: all)")
     parser.add_argument("--no-doc", action="store_true", help="do not update docs/BENCHMARKS.md")
     parser.add_argument("--list", action="store_true", help="list cases and tools, then exit")
+    parser.add_argument("--sluice", metavar="PATH",
+                        help="the sluice binary to time (default .build/release/sluice); with --no-doc, "
+                             "for timing an older build against this one")
     args = parser.parse_args()
+    if args.sluice:
+        global RELEASE_SLUICE
+        RELEASE_SLUICE = Path(args.sluice).resolve()
+        if not RELEASE_SLUICE.exists():
+            parser.error(f"--sluice {args.sluice}: no such file")
 
     if args.list:
         for case in CASES:

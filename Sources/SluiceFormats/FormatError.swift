@@ -63,22 +63,6 @@ extension DomainError where Kind == FormatErrorCode {
         self.init(code, file: file, line: line, column: column, message: message, hint: hint)
         payload.widenedField = widenedField
     }
-
-    /// A value quoted for an error message, cut to `limit` bytes, control characters escaped.
-    package static func quoted(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 60) -> String {
-        let shown = bytes.prefix(limit)
-        var text = ""
-        for scalar in String(decoding: shown, as: UTF8.self).unicodeScalars {
-            switch scalar {
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case "\"": text += "\\\""
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        return "\"" + text + (bytes.count > limit ? "…" : "") + "\""
-    }
 }
 
 /// What a reader does with a row or line it cannot use.

@@ -50,7 +50,7 @@ public final class SpecReader {
             case .float: return "the number \(s.string)"
             case .bool: return "the boolean \(s.string)"
             case .null: return "null"
-            default: return "the text \"\(shown(s.string))\""
+            default: return "the text \(quotedForMessage(s.string))"
             }
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -59,22 +59,6 @@ public final class SpecReader {
     }
 
     public func describe(_ node: Node) -> String { Self.describe(node) }
-
-    /// Text cut to 60 characters with control characters escaped, for messages.
-    public static func shown(_ text: String) -> String {
-        var out = ""
-        for (i, scalar) in text.unicodeScalars.enumerated() {
-            if i == 60 { out += "…"; break }
-            switch scalar {
-            case "\0": out += "\\0"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
 
     /// "did you mean `x`?" with the list of choices, or just the choices.
     public static func didYouMean(_ word: String, among names: [String], listing: Bool = true) -> String {
@@ -100,7 +84,7 @@ public final class SpecReader {
                 continue
             }
             guard allowed.contains(key.string) else {
-                report(.unknownKey, at: keyNode, "unknown key \"\(Self.shown(key.string))\" in \(what)",
+                report(.unknownKey, at: keyNode, "unknown key \(quotedForMessage(key.string)) in \(what)",
                        hint: Self.didYouMean(key.string, among: allowed))
                 continue
             }
@@ -190,7 +174,7 @@ public final class SpecReader {
             return nil
         }
         guard let value = node.int ?? Int(s.string) else {
-            report(.outOfRange, at: node, "\(what) is too large: \(Self.shown(s.string))" + (range.map { " (at most \($0.upperBound))" } ?? ""))
+            report(.outOfRange, at: node, "\(what) is too large: \(escapedForMessage(s.string))" + (range.map { " (at most \($0.upperBound))" } ?? ""))
             return nil
         }
         if let range, !range.contains(value) {
@@ -228,10 +212,10 @@ public final class SpecReader {
             }
             return seconds
         case .failure(.notADuration):
-            report(.invalidValue, at: node, "\(what) must be a duration such as \(SpecDuration.examples), found \"\(Self.shown(s.string))\"",
+            report(.invalidValue, at: node, "\(what) must be a duration such as \(SpecDuration.examples), found \(quotedForMessage(s.string))",
                    hint: "write e.g. 90s, 30m, 24h, 7d")
         case .failure(let problem):
-            report(.outOfRange, at: node, "\(what) \(problem), found \"\(Self.shown(s.string))\"", hint: "durations are 0 to 3650d")
+            report(.outOfRange, at: node, "\(what) \(problem), found \(quotedForMessage(s.string))", hint: "durations are 0 to 3650d")
         }
         return nil
     }
@@ -247,12 +231,12 @@ public final class SpecReader {
         var number = Substring(text), scale = 1
         for (suffix, factor) in units where text.hasSuffix(suffix) { number = text.dropLast(suffix.count); scale = factor; break }
         guard let value = Int(String(number).trimmingASCIIWhitespace()), value >= 0 else {
-            report(.invalidValue, at: node, "\(what) must be a size such as 65536, 64KB or 16MB, found \"\(Self.shown(s.string))\"")
+            report(.invalidValue, at: node, "\(what) must be a size such as 65536, 64KB or 16MB, found \(quotedForMessage(s.string))")
             return nil
         }
         let (bytes, overflow) = value.multipliedReportingOverflow(by: scale)
         guard !overflow, range.contains(bytes) else {
-            report(.outOfRange, at: node, "\(what) must be in \(range.lowerBound)…\(range.upperBound) bytes, found \(Self.shown(s.string))")
+            report(.outOfRange, at: node, "\(what) must be in \(range.lowerBound)…\(range.upperBound) bytes, found \(escapedForMessage(s.string))")
             return nil
         }
         return bytes
@@ -263,7 +247,7 @@ public final class SpecReader {
         guard let text = string(node, what) else { return nil }
         if let value = T(rawValue: text) { return value }
         let names = T.allCases.map(\.rawValue)
-        report(.invalidValue, at: node, "unknown \(what) \"\(Self.shown(text))\"", hint: Self.didYouMean(text, among: names, listing: false))
+        report(.invalidValue, at: node, "unknown \(what) \(quotedForMessage(text))", hint: Self.didYouMean(text, among: names, listing: false))
         return nil
     }
 

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The one bounded queue: a blocking hand-off of items (batches) from one producer
 /// thread to one consumer. The producer waits while `capacity` items are queued, so a
 /// slow consumer slows the producer and memory stays bounded (backpressure); the
@@ -20,11 +14,9 @@ import Darwin
 /// producer.join()
 /// ```
 ///
-/// A mutex with a condition variable (a `Synchronization.Mutex` cannot be waited on),
-/// both allocated once so their addresses never move.
-package final class BoundedQueue<Element: Sendable>: @unchecked Sendable {   // every field is guarded by `mutex` (with `changed`)
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+/// Its state is guarded by one ``Condition`` (a mutex a thread can wait on).
+package final class BoundedQueue<Element: Sendable>: @unchecked Sendable {   // every field is guarded by `changed`
+    private let changed = Condition()
     private var items: [Element] = []
     private let capacity: Int
     private var finished = false
@@ -33,50 +25,35 @@ package final class BoundedQueue<Element: Sendable>: @unchecked Sendable {   // 
 
     package init(capacity: Int) {
         self.capacity = Swift.max(capacity, 1)
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(changed, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        changed.deallocate()
-    }
-
-    private func locked<R>(_ body: () -> R) -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return body()
     }
 
     /// Queues `item`, waiting for room. Returns `false` when the consumer has
     /// cancelled: the producer should stop.
     package func put(_ item: Element) -> Bool {
-        locked {
-            while items.count >= capacity && !cancelled { pthread_cond_wait(changed, mutex) }
+        changed.locked {
+            while items.count >= capacity && !cancelled { changed.wait() }
             guard !cancelled else { return false }
             items.append(item)
-            pthread_cond_broadcast(changed)
+            changed.broadcast()
             return true
         }
     }
 
     /// The producer is done; `error` says why it stopped early, if it did.
     package func finish(throwing error: (any Error)? = nil) {
-        locked {
+        changed.locked {
             finished = true
             failure = error
-            pthread_cond_broadcast(changed)
+            changed.broadcast()
         }
     }
 
     /// The consumer gives up: the producer's next `put` returns `false`.
     package func cancel() {
-        locked {
+        changed.locked {
             cancelled = true
             items.removeAll()
-            pthread_cond_broadcast(changed)
+            changed.broadcast()
         }
     }
 
@@ -85,11 +62,11 @@ package final class BoundedQueue<Element: Sendable>: @unchecked Sendable {   // 
     ///
     /// - Throws: the producer's error, after the items queued before it.
     package func take() throws -> Element? {
-        let (item, error): (Element?, (any Error)?) = locked {
-            while items.isEmpty && !finished { pthread_cond_wait(changed, mutex) }
+        let (item, error): (Element?, (any Error)?) = changed.locked {
+            while items.isEmpty && !finished { changed.wait() }
             if !items.isEmpty {
                 let item = items.removeFirst()
-                pthread_cond_broadcast(changed)
+                changed.broadcast()
                 return (item, nil)
             }
             return (nil, failure)

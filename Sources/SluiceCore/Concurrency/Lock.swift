@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// A class whose fields are read and written from several threads holds one and says
 /// which fields it guards (its `@unchecked Sendable` comment names it). Code that must
-/// wait for a state change uses ``BoundedQueue`` (or its own condition) instead.
+/// wait for a state change uses ``BoundedQueue`` or, for other state, ``Condition`` (the
+/// one mutex a thread can wait on) instead.
 ///
 /// ```swift
 /// let lock = Lock()

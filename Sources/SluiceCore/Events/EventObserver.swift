@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Subscribes to ``SluiceEvent``s. Every method has a no-op default: implement the ones you need.
 ///
 /// Emitters call observers synchronously on their own threads, so an observer must be
@@ -102,7 +96,7 @@ public final class RecordingObserver: EventObserver, @unchecked Sendable {   // 
 /// ...
 /// alerts.flush()       // before the process exits: waits until the buffer is empty
 /// ```
-public final class BufferedObserver: EventObserver, @unchecked Sendable {   // queue state guarded by `mutex`/`condition`
+public final class BufferedObserver: EventObserver, @unchecked Sendable {   // queue state guarded by `changed`
     private let wrapped: any EventObserver
     private let capacity: Int
     private var queue: [SluiceEvent] = []
@@ -111,8 +105,7 @@ public final class BufferedObserver: EventObserver, @unchecked Sendable {   // q
     private var closed = false
     private var droppedCount = 0
     private let onDrop: (@Sendable () -> Void)?
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)   // allocated: a pthread mutex must not move
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let changed = Condition()
     private var thread: WorkerThread?
 
     /// - Parameters:
@@ -125,84 +118,73 @@ public final class BufferedObserver: EventObserver, @unchecked Sendable {   // q
         wrapped = observer
         self.capacity = capacity
         self.onDrop = onDrop
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
         // No thread to be had: `observe` delivers in place (an observer never fails a run).
         thread = try? WorkerThread.start(name: "a buffered observer", detached: true) { [self] in drainLoop() }
     }
 
     public func observe(_ event: SluiceEvent) {
-        pthread_mutex_lock(mutex)
-        if thread == nil {
-            pthread_mutex_unlock(mutex)
-            wrapped.observe(event)       // no thread could be started: deliver in place
-            return
-        }
-        let drop = queue.count - head >= capacity || closed
-        if drop {
-            droppedCount += 1
-        } else {
+        enum Outcome { case queued, dropped, inPlace }
+        let outcome: Outcome = changed.locked {
+            if thread == nil { return .inPlace }
+            if queue.count - head >= capacity || closed {
+                droppedCount += 1
+                return .dropped
+            }
             queue.append(event)
-            pthread_cond_broadcast(condition)
+            changed.broadcast()
+            return .queued
         }
-        pthread_mutex_unlock(mutex)
-        if drop { onDrop?() }
+        switch outcome {
+        case .queued: break
+        case .dropped: onDrop?()
+        case .inPlace: wrapped.observe(event)       // no thread could be started: deliver in place
+        }
     }
 
     /// Events dropped because the buffer was full.
     public var dropped: Int {
-        pthread_mutex_lock(mutex); defer { pthread_mutex_unlock(mutex) }
-        return droppedCount
+        changed.locked { droppedCount }
     }
 
     /// Waits until every event observed so far has been handed to the wrapped observer
     /// (at most `timeoutSeconds`). Returns false on timeout.
     @discardableResult
     public func flush(timeoutSeconds: Double = 30) -> Bool {
-        var deadline = timespec()
-        clock_gettime(CLOCK_REALTIME, &deadline)
-        let whole = Int(timeoutSeconds)
-        deadline.tv_sec += whole
-        deadline.tv_nsec += Int((timeoutSeconds - Double(whole)) * 1e9)
-        if deadline.tv_nsec >= 1_000_000_000 { deadline.tv_sec += 1; deadline.tv_nsec -= 1_000_000_000 }
-        pthread_mutex_lock(mutex); defer { pthread_mutex_unlock(mutex) }
-        while head < queue.count || busy {
-            if pthread_cond_timedwait(condition, mutex, &deadline) != 0 { return head >= queue.count && !busy }
+        let deadline = Condition.Deadline(secondsFromNow: timeoutSeconds)
+        return changed.locked {
+            while head < queue.count || busy {
+                if !changed.wait(until: deadline) { return head >= queue.count && !busy }
+            }
+            return true
         }
-        return true
     }
 
     /// Flushes, then stops the thread; later events are dropped.
     public func close(timeoutSeconds: Double = 30) {
         flush(timeoutSeconds: timeoutSeconds)
-        pthread_mutex_lock(mutex)
-        closed = true
-        pthread_cond_broadcast(condition)
-        pthread_mutex_unlock(mutex)
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
+        changed.locked {
+            closed = true
+            changed.broadcast()
+        }
     }
 
     private func drainLoop() {
-        pthread_mutex_lock(mutex)
         while true {
-            while head >= queue.count && !closed { pthread_cond_wait(condition, mutex) }
-            if head >= queue.count && closed { break }
-            let event = queue[head]
-            head += 1
-            if head > 1024 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
-            busy = true
-            pthread_mutex_unlock(mutex)
+            let next: SluiceEvent? = changed.locked {
+                while head >= queue.count && !closed { changed.wait() }
+                if head >= queue.count && closed { return nil }
+                let event = queue[head]
+                head += 1
+                if head > 1024 && head * 2 > queue.count { queue.removeFirst(head); head = 0 }
+                busy = true
+                return event
+            }
+            guard let event = next else { return }
             wrapped.observe(event)
-            pthread_mutex_lock(mutex)
-            busy = false
-            pthread_cond_broadcast(condition)
+            changed.locked {
+                busy = false
+                changed.broadcast()
+            }
         }
-        pthread_mutex_unlock(mutex)
     }
 }

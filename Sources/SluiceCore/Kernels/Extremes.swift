@@ -7,26 +7,16 @@ package protocol OrderedElement: Comparable, BitwiseCopyable {
     var isOrdered: Bool { get }
 }
 
-extension Int64: OrderedElement {
-    @inlinable package static var orderGreatest: Int64 { .max }
-    @inlinable package static var orderLeast: Int64 { .min }
+/// Integers order over their whole range and always have a place in it.
+extension OrderedElement where Self: FixedWidthInteger {
+    @inlinable package static var orderGreatest: Self { .max }
+    @inlinable package static var orderLeast: Self { .min }
     @inlinable package var isOrdered: Bool { true }
 }
-extension Int32: OrderedElement {
-    @inlinable package static var orderGreatest: Int32 { .max }
-    @inlinable package static var orderLeast: Int32 { .min }
-    @inlinable package var isOrdered: Bool { true }
-}
-extension UInt8: OrderedElement {
-    @inlinable package static var orderGreatest: UInt8 { .max }
-    @inlinable package static var orderLeast: UInt8 { .min }
-    @inlinable package var isOrdered: Bool { true }
-}
-extension Int128: OrderedElement {
-    @inlinable package static var orderGreatest: Int128 { .max }
-    @inlinable package static var orderLeast: Int128 { .min }
-    @inlinable package var isOrdered: Bool { true }
-}
+extension Int64: OrderedElement {}
+extension Int32: OrderedElement {}
+extension UInt8: OrderedElement {}
+extension Int128: OrderedElement {}
 extension Double: OrderedElement {
     @inlinable package static var orderGreatest: Double { .infinity }
     @inlinable package static var orderLeast: Double { -.infinity }

@@ -888,7 +888,7 @@ final class CSVParser {
         case .typeMismatch(let start, let stop):
             let (l, c) = at(start)
             let type = schema.fields[column].type
-            let text = FormatError.quoted(UnsafeBufferPointer(start: window + start, count: stop - start))
+            let text = quotedForMessage(UnsafeBufferPointer(start: window + start, count: stop - start))
             var widened: Field?
             if inferred[column] {
                 let found = valueType(start, stop)

@@ -237,12 +237,12 @@ public struct JSONLinesReader: TableReader {
         let value: String
         switch slot.kind {
         case .string:
-            value = "string " + FormatError.quoted(UnsafeBufferPointer(start: decoder.text(slot, line: line), count: slot.textCount))
+            value = "string " + quotedForMessage(UnsafeBufferPointer(start: decoder.text(slot, line: line), count: slot.textCount))
         case .integer, .number: value = "number " + String(decoding: raw.prefix(60), as: UTF8.self)
         case .trueValue: value = "true"
         case .falseValue: value = "false"
-        case .object: value = "object " + FormatError.quoted(raw)
-        case .array: value = "array " + FormatError.quoted(raw)
+        case .object: value = "object " + quotedForMessage(raw)
+        case .array: value = "array " + quotedForMessage(raw)
         case .null: value = "null"
         }
         let widenedType = type.widened(with: decoder.inferredType(slot, line: line) ?? type)

@@ -63,85 +63,98 @@ struct ParquetHybridDecoder {
         }
     }
 
-    /// Decodes exactly `count` values into `output`.
-    mutating func decode(into output: UnsafeMutablePointer<UInt32>, count: Int) throws {
+    /// The current run as the run loop hands it out.
+    private enum Run {
+        case repeated(UInt32)
+        case packed(PackedRun)
+    }
+
+    /// The one run loop: hands `body` each stretch of the next `count` values that lies in
+    /// one run — its offset in the output, its length, the run, and (packed runs) the
+    /// index of its first value in the run — reading run headers as it goes.
+    @inline(__always)
+    private mutating func forEachStretch(count: Int, _ body: (_ offset: Int, _ length: Int, _ run: Run, _ from: Int) -> Void) throws {
         var done = 0
         while done < count {
             if runLeft == 0 { try nextRun() }
             let n = Swift.min(runLeft, count - done)
             if isRepeat {
-                let v = repeatValue
-                for i in 0..<n { output[done + i] = v }
+                body(done, n, .repeated(repeatValue), 0)
             } else {
-                unpack(into: output + done, from: packedIndex, count: n)
+                body(done, n, .packed(PackedRun(bytes: base + packedStart, count: position - packedStart, bitWidth: bitWidth)), packedIndex)
                 packedIndex += n
             }
             runLeft -= n
             done += n
+        }
+    }
+
+    /// Decodes exactly `count` values into `output`.
+    mutating func decode(into output: UnsafeMutablePointer<UInt32>, count: Int) throws {
+        try forEachStretch(count: count) { offset, n, run, from in
+            switch run {
+            case .repeated(let value): (output + offset).update(repeating: value, count: n)
+            case .packed(let packed): packed.unpack(into: output + offset, from: from, count: n)
+            }
         }
     }
 
     /// Decodes exactly `count` values of at most 8 bits, one byte each (definition
     /// levels of flat columns, booleans).
     mutating func decode(bytes output: UnsafeMutablePointer<UInt8>, count: Int) throws {
-        var done = 0
-        while done < count {
-            if runLeft == 0 { try nextRun() }
-            let n = Swift.min(runLeft, count - done)
-            if isRepeat {
-                (output + done).update(repeating: UInt8(truncatingIfNeeded: repeatValue), count: n)
-            } else if bitWidth == 1 {
-                let packed = base + packedStart
-                var i = 0
-                let start = packedIndex
-                while i < n {
-                    let bit = start + i
-                    output[done + i] = (packed[bit >> 3] >> UInt8(bit & 7)) & 1
-                    i += 1
-                }
-                packedIndex += n
-            } else {
+        try forEachStretch(count: count) { offset, n, run, from in
+            switch run {
+            case .repeated(let value):
+                (output + offset).update(repeating: UInt8(truncatingIfNeeded: value), count: n)
+            case .packed(let packed) where packed.bitWidth == 1:
                 for i in 0..<n {
-                    output[done + i] = UInt8(truncatingIfNeeded: unpackOne(packedIndex + i))
+                    let bit = from + i
+                    output[offset + i] = (packed.bytes[bit >> 3] >> UInt8(bit & 7)) & 1
                 }
-                packedIndex += n
+            case .packed(let packed):
+                for i in 0..<n { output[offset + i] = UInt8(truncatingIfNeeded: packed.value(at: from + i)) }
             }
-            runLeft -= n
-            done += n
         }
     }
+}
 
-    /// Bit-packed values `from..<from+count` of the current run (little-endian bit order).
-    private func unpack(into output: UnsafeMutablePointer<UInt32>, from: Int, count: Int) {
+/// The bytes of one bit-packed run: values of `bitWidth` bits, little-endian bit order.
+private struct PackedRun {
+    let bytes: UnsafePointer<UInt8>
+    /// The run's bytes present (the last run may be cut short).
+    let count: Int
+    let bitWidth: Int
+
+    /// Values `from..<from+count` of the run.
+    func unpack(into output: UnsafeMutablePointer<UInt32>, from: Int, count: Int) {
         let width = bitWidth
         guard width > 0 else { output.update(repeating: 0, count: count); return }
-        let packed = UnsafeRawPointer(base + packedStart)
-        let runBytes = position - packedStart
+        let packed = UnsafeRawPointer(bytes)
         let mask: UInt64 = (1 << UInt64(width)) &- 1
         var i = 0
         // Fast path: an 8-byte window stays inside the run's bytes.
         while i < count {
             let bit = (from + i) &* width
             let byte = bit >> 3
-            if byte &+ 8 > runBytes { break }
+            if byte &+ 8 > self.count { break }
             let word = UInt64(littleEndian: packed.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
             output[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
             i &+= 1
         }
         while i < count {
-            output[i] = unpackOne(from + i)
+            output[i] = value(at: from + i)
             i += 1
         }
     }
 
-    private func unpackOne(_ index: Int) -> UInt32 {
+    /// Value `index` of the run (bits past the bytes present read as 0).
+    func value(at index: Int) -> UInt32 {
         let width = bitWidth
         let bit = index * width
         var value: UInt64 = 0
-        let runBytes = position - packedStart
         let first = bit >> 3
-        let last = Swift.min((bit + width + 7) >> 3, runBytes)
-        for b in first..<last { value |= UInt64(base[packedStart + b]) << UInt64((b - first) * 8) }
+        let last = Swift.min((bit + width + 7) >> 3, count)
+        for b in first..<last { value |= UInt64(bytes[b]) << UInt64((b - first) * 8) }
         return UInt32(truncatingIfNeeded: (value >> UInt64(bit & 7)) & ((1 << UInt64(width)) - 1))
     }
 }

@@ -31,16 +31,7 @@ func runShell(_ command: String, environment: [String: String], directory: Strin
     // A declared environment, not the runner's: the few variables a shell needs to work,
     // then the run's variables and the task's `env:`. Connection secrets and other
     // variables of the scheduler's environment are not passed on.
-    var merged: [String: String] = [:]
-    var index = 0
-    while let entry = environ[index] {
-        let text = String(cString: entry)
-        if let eq = text.firstIndex(of: "=") {
-            let name = String(text[..<eq])
-            if shellBaseEnvironment.contains(name) { merged[name] = String(text[text.index(after: eq)...]) }
-        }
-        index += 1
-    }
+    var merged = processEnvironment().filter { shellBaseEnvironment.contains($0.key) }
     for (k, v) in environment { merged[k] = v }
     // Commands run in the pipeline's directory (posix_spawn's chdir action is not portable).
     merged["SLUICE_PIPELINE_DIR"] = directory

@@ -92,7 +92,7 @@ struct PipelineParser {
                 pipeline.name = name
                 // Like a task name: it names directories (.sluice/artifacts/<pipeline>/), so no `.`, `/` or NUL.
                 guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "_-".contains($0) }) else {
-                    fail(value, "pipeline name \"\(SpecReader.shown(name))\" must be letters, digits, _ or -")
+                    fail(value, "pipeline name \(quotedForMessage(name)) must be letters, digits, _ or -")
                     continue
                 }
             case "description": pipeline.description = reader.string(value, "description")
@@ -114,7 +114,7 @@ struct PipelineParser {
             case "start_date":
                 guard let text = reader.string(value, "start_date") else { continue }
                 guard let instant = parseInstant(text) else {
-                    fail(value, "start_date must be a date (2024-01-01) or a timestamp, found \"\(SpecReader.shown(text))\"")
+                    fail(value, "start_date must be a date (2024-01-01) or a timestamp, found \(quotedForMessage(text))")
                     continue
                 }
                 pipeline.startDate = instant
@@ -168,7 +168,7 @@ struct PipelineParser {
 
     func task(name: String, nameNode: Node, _ node: Node) -> PipelineTask? {
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || "_-".contains($0) }), !name.isEmpty else {
-            fail(nameNode, "task name \"\(SpecReader.shown(name))\" must be letters, digits, _ or -")
+            fail(nameNode, "task name \(quotedForMessage(name)) must be letters, digits, _ or -")
             return nil
         }
         guard case .mapping(let mapping) = node else {
@@ -191,7 +191,7 @@ struct PipelineParser {
             }
             guard Pipeline.taskKeys.contains(key) else {
                 let all = Pipeline.kinds + Pipeline.taskKeys
-                reader.report(.unknownKey, at: keyNode, "unknown key \"\(SpecReader.shown(key))\" in task \"\(name)\"",
+                reader.report(.unknownKey, at: keyNode, "unknown key \(quotedForMessage(key)) in task \"\(name)\"",
                               hint: suggestion(for: key, among: all).map { "did you mean `\($0)`?" } ?? "keys: \(all.joined(separator: ", "))")
                 continue
             }
@@ -319,7 +319,7 @@ struct PipelineParser {
                 case "fail_on":
                     guard let text = reader.string(value, "fail_on") else { continue }
                     guard let severity = Severity(rawValue: text) else {
-                        fail(value, "fail_on must be warning, error or critical, found \"\(SpecReader.shown(text))\"")
+                        fail(value, "fail_on must be warning, error or critical, found \(quotedForMessage(text))")
                         continue
                     }
                     failOn = severity
@@ -370,7 +370,7 @@ struct PipelineParser {
                     guard let text = reader.string(value, "mode") else { continue }
                     guard let m = LoadMode(rawValue: text) else {
                         let names = LoadMode.allCases.map(\.rawValue)
-                        fail(value, "unknown load mode \"\(SpecReader.shown(text))\"",
+                        fail(value, "unknown load mode \(quotedForMessage(text))",
                              hint: suggestion(for: text, among: names).map { "did you mean `\($0)`?" } ?? "one of \(names.joined(separator: ", "))")
                         continue
                     }
@@ -383,7 +383,7 @@ struct PipelineParser {
                     guard let text = reader.string(value, "on_duplicate") else { continue }
                     guard let policy = DuplicatePolicy(rawValue: text) else {
                         let names = DuplicatePolicy.allCases.map(\.rawValue)
-                        fail(value, "on_duplicate must be one of \(names.joined(separator: ", ")), not \"\(SpecReader.shown(text))\"",
+                        fail(value, "on_duplicate must be one of \(names.joined(separator: ", ")), not \(quotedForMessage(text))",
                              hint: suggestion(for: text, among: names).map { "did you mean `\($0)`?" })
                         continue
                     }

@@ -142,17 +142,8 @@ public struct ConnectionURL: Sendable, Equatable, CustomStringConvertible {
 
     public static func == (lhs: ConnectionURL, rhs: ConnectionURL) -> Bool { lhs.unmaskedText == rhs.unmaskedText }
 
-    /// The current process environment.
-    public static func processEnvironment() -> [String: String] {
-        var result: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let eq = text.firstIndex(of: "=") { result[String(text[..<eq])] = String(text[text.index(after: eq)...]) }
-            pointer += 1
-        }
-        return result
-    }
+    /// The current process environment (SluiceCore's ``processEnvironment()``).
+    public static func processEnvironment() -> [String: String] { SluiceCore.processEnvironment() }
 
     /// Replaces each `${NAME}` with the variable's value.
     /// - Throws: ``SQLError`` `.missingVariable` naming the first unset variable.

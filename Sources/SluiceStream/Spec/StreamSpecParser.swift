@@ -67,7 +67,7 @@ struct StreamSpecParser {
     }
 
     func unknownKey(_ key: String, _ node: Node, in what: String, allowed: [String]) {
-        reader.report(.unknownKey, at: node, "unknown key \"\(SpecReader.shown(key))\" in \(what)", hint: SpecReader.didYouMean(key, among: allowed))
+        reader.report(.unknownKey, at: node, "unknown key \(quotedForMessage(key)) in \(what)", hint: SpecReader.didYouMean(key, among: allowed))
     }
 
     /// A scalar's text with `${VAR}` substituted.
@@ -350,7 +350,7 @@ struct StreamSpecParser {
                 switch SpecDuration.seconds(text) {
                 case .success(let seconds): return .milliseconds(Int64((seconds * 1000).rounded()))
                 case .failure(.notADuration): report(value, "\(key) must be a duration such as 500ms, 2s or 1m")
-                case .failure(let problem): report(value, "\(key) \(problem), found \"\(SpecReader.shown(text))\"", hint: "durations are 0 to 3650d")
+                case .failure(let problem): report(value, "\(key) \(problem), found \(quotedForMessage(text))", hint: "durations are 0 to 3650d")
                 }
                 return nil
             }

@@ -79,11 +79,7 @@ struct CheckCommand: ParsableCommand {
         do { _ = try ReportFormat(name: format) } catch let error as QualityError {
             throw ValidationError("--format: \(error.message)" + (error.hint.map { " (\($0))" } ?? ""))
         }
-        guard Severity(rawValue: failOn.lowercased()) != nil else {
-            let names = Severity.allCases.map(\.rawValue)
-            throw ValidationError("--fail-on must be one of \(names.joined(separator: ", ")), not '\(failOn)'"
-                                  + (suggestion(for: failOn, among: names).map { " (did you mean '\($0)'?)" } ?? ""))
-        }
+        try requireChoice(failOn, among: Severity.allCases.map(\.rawValue), for: "--fail-on", ignoringCase: true)
     }
 
     @OptionGroup var metricsOptions: ExportMetricsOptions

@@ -32,12 +32,7 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         guard inferRows >= 1 else { throw ValidationError("--infer-rows must be at least 1") }
-        guard BadRowPolicy(rawValue: badRows) != nil else {
-            let names = BadRowPolicy.allCases.map(\.rawValue)
-            var message = "--bad-rows must be one of \(names.joined(separator: ", ")), not '\(badRows)'"
-            if let near = suggestion(for: badRows, among: names) { message += " (did you mean '\(near)'?)" }
-            throw ValidationError(message)
-        }
+        try requireChoice(badRows, among: BadRowPolicy.allCases.map(\.rawValue), for: "--bad-rows")
         if let delimiter, Self.delimiterByte(delimiter) == nil {
             throw ValidationError("--delimiter must be one ASCII character (or \\t), not '\(delimiter)'")
         }

@@ -26,9 +26,7 @@ struct LineageCommand: ParsableCommand {
     var format: String = "text"
 
     func validate() throws {
-        guard PipelineLineage.Format(rawValue: format) != nil else {
-            throw ValidationError("--format must be one of \(PipelineLineage.Format.allCases.map(\.rawValue).joined(separator: ", ")), not '\(format)'")
-        }
+        try requireChoice(format, among: PipelineLineage.Format.allCases.map(\.rawValue), for: "--format")
     }
 
     func run() throws {

@@ -17,23 +17,17 @@ struct LintCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Pipeline files (YAML).")
-    var pipelines: [String]
+    @OptionGroup var pipelines: PipelineFiles
 
-    @Option(name: .long, help: ArgumentHelp("Report format: text or json.", valueName: "format"))
-    var format: String = "text"
+    @OptionGroup var output: OutputFormatOption
 
     @Flag(name: .long, help: "Exit 1 when any checklist line misses.")
     var strict = false
 
-    func validate() throws {
-        guard format == "text" || format == "json" else { throw ValidationError("--format must be text or json, not '\(format)'") }
-    }
-
     func run() throws {
         var reports: [PipelineLint] = []
-        for path in pipelines { reports.append(PipelineLint(pipeline: try loadPipeline(path))) }
-        if format == "json" {
+        for path in pipelines.paths { reports.append(PipelineLint(pipeline: try loadPipeline(path))) }
+        if output.isJSON {
             print((reports.count == 1 ? reports[0].json() : .array(reports.map { $0.json() })).rendered(pretty: true))
         } else {
             print(reports.map { $0.text() }.joined(separator: "\n"), terminator: "")

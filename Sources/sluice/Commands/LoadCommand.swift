@@ -65,12 +65,7 @@ struct LoadCommand: ParsableCommand {
     @OptionGroup var inputOptions: InputOptions
 
     func validate() throws {
-        guard LoadMode(rawValue: mode) != nil else {
-            let names = LoadMode.allCases.map(\.rawValue)
-            var message = "--mode must be one of \(names.joined(separator: ", ")), not '\(mode)'"
-            if let near = suggestion(for: mode, among: names) { message += " (did you mean '\(near)'?)" }
-            throw ValidationError(message)
-        }
+        try requireChoice(mode, among: LoadMode.allCases.map(\.rawValue), for: "--mode")
         guard SchemaChangePolicy(rawValue: onSchemaChange) != nil else {
             throw ValidationError("--on-schema-change must be add or fail, not '\(onSchemaChange)'")
         }
@@ -78,11 +73,7 @@ struct LoadCommand: ParsableCommand {
             throw ValidationError("--copy-format must be auto, text or csv, not '\(copyFormat)'")
         }
         if let onDuplicate {
-            guard DuplicatePolicy(rawValue: onDuplicate) != nil else {
-                let names = DuplicatePolicy.allCases.map(\.rawValue)
-                throw ValidationError("--on-duplicate must be one of \(names.joined(separator: ", ")), not '\(onDuplicate)'"
-                                      + (suggestion(for: onDuplicate, among: names).map { " (did you mean '\($0)'?)" } ?? ""))
-            }
+            try requireChoice(onDuplicate, among: DuplicatePolicy.allCases.map(\.rawValue), for: "--on-duplicate")
             if key == nil { throw ValidationError("--on-duplicate needs --key (the columns whose repeats it handles)") }
         }
         if let partition, !partition.contains("=") {

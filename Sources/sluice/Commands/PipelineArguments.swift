@@ -32,3 +32,9 @@ func parseParams(_ items: [String]) throws -> [String: String] {
 func loadPipeline(_ path: String) throws -> Pipeline {
     try Pipeline.load(path: path)
 }
+
+/// The pipeline files a command reads (validate, lint, schedule): one or more YAML paths.
+struct PipelineFiles: ParsableArguments {
+    @Argument(help: ArgumentHelp("Pipeline files (YAML).", valueName: "pipelines"))
+    var paths: [String]
+}

@@ -67,14 +67,14 @@ struct ScanCommand: AsyncParsableCommand {
 struct FileScan: Sendable {
     var file: String
     var rows: Int
-    var columns: [ColumnStats]
+    var columns: [ColumnSummary]
     var report: ReadReport
 
     init(file: String, table: Table, report: ReadReport) {
         self.file = file
         self.report = report
         rows = table.rowCount
-        columns = zip(table.schema.fields, table.columns).map { ColumnStats(field: $0.0, column: $0.1) }
+        columns = zip(table.schema.fields, table.columns).map { ColumnSummary(field: $0.0, column: $0.1) }
     }
 
     var json: JSONValue {
@@ -105,43 +105,5 @@ struct FileScan: Sendable {
             lines.append(line)
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Per-column facts computed with one pass over the column's buffer.
-struct ColumnStats: Sendable {
-    var name: String
-    var type: DataType
-    var nulls: Int
-    var sum: String?
-    var min: String?
-    var max: String?
-
-    init(field: Field, column: Column) {
-        name = field.name
-        type = field.type
-        nulls = column.nullCount
-        // Sums and extremes by the one set of kernels (SluiceCore `Sums`, `Extremes`).
-        switch column.type {
-        case .decimal(_, let scale):
-            // Exact: an Int128 total, printed with the column's scale (none past 38 digits).
-            let total = Sums.exact(column, as: Int128.self)
-            let fits = total.map { $0.magnitude <= UInt128(Decimal128.maxUnscaled(precision: DataType.maxDecimalPrecision)) } ?? false
-            sum = fits ? total.map { Decimal128.format($0, scale: scale) } : nil
-            if let e = Extremes<Int128>.of(column) { min = Decimal128.format(e.min, scale: scale); max = Decimal128.format(e.max, scale: scale) }
-        case .int64:
-            sum = Sums.exact(column, as: Int64.self).map { String($0) }
-            if let e = Extremes<Int64>.of(column) { min = String(e.min); max = String(e.max) }
-        case .float64:
-            // Compensated: the printed total does not drift with row order.
-            sum = formatDouble(Sums.compensated(column))
-            if let e = Extremes<Double>.of(column) { min = formatDouble(e.min); max = formatDouble(e.max) }
-        case .date:
-            if let e = Extremes<Int32>.of(column) { min = formatDate(daysSinceEpoch: e.min); max = formatDate(daysSinceEpoch: e.max) }
-        case .timestamp:
-            if let e = Extremes<Int64>.of(column) { min = formatTimestamp(microsecondsSinceEpoch: e.min); max = formatTimestamp(microsecondsSinceEpoch: e.max) }
-        case .string, .bool, .binary:
-            break
-        }
     }
 }

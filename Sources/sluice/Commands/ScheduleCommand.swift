@@ -29,8 +29,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: "Pipeline files (YAML).")
-    var pipelines: [String]
+    @OptionGroup var pipelines: PipelineFiles
 
     @Option(name: .long, help: ArgumentHelp("How long running tasks may finish after SIGTERM before they are cancelled.", valueName: "duration"))
     var grace: String = "30s"
@@ -46,7 +45,7 @@ struct ScheduleCommand: AsyncParsableCommand {
     func run() async throws {
         guard let graceSeconds = parseDuration(grace) else { throw ValidationError("--grace must be a duration like 30s or 2m, not '\(grace)'") }
         var entries: [Scheduler.Entry] = []
-        let specs = try pipelines.map(loadPipeline)
+        let specs = try pipelines.paths.map(loadPipeline)
         // Column references are bound before the scheduler starts (and again, with each run's
         // values, before that run): a typo stops here with the `sluice validate` report.
         for spec in specs { _ = try spec.bindColumns() }
@@ -56,7 +55,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         defer { server?.stop(); observability.flush() }
         let lineage = LineageSetup(for: specs, observability: observability)
         defer { lineage.flush() }
-        for ((path, spec), store) in zip(zip(pipelines, specs), stores) {
+        for ((path, spec), store) in zip(zip(pipelines.paths, specs), stores) {
             if spec.schedule == nil { printError("warning: \(path) has no schedule; the scheduler will not start it") }
             let runner = PipelineRunner(pipeline: spec, store: store)
             runner.observer = lineage.observer(with: observability.observer)

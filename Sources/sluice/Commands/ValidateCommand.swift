@@ -21,11 +21,10 @@ struct ValidateCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Pipeline files (YAML).")
-    var pipelines: [String]
+    @OptionGroup var pipelines: PipelineFiles
 
     func run() throws {
-        for path in pipelines {
+        for path in pipelines.paths {
             let pipeline = try loadPipeline(path)
             let binding = try pipeline.bindColumns()
             let drawing = pipeline.drawing()
