@@ -12,8 +12,9 @@ public func quotedForMessage(_ text: String, limit: Int = 60) -> String {
     "\"" + escapedForMessage(text, limit: limit) + "\""
 }
 
-/// `bytes` quoted for an error message, as ``quotedForMessage(_:limit:)`` quotes text.
-public func quotedForMessage(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 60) -> String {
+/// `bytes` quoted for an error message, as ``quotedForMessage(_:limit:)`` quotes text
+/// (`package`: readers inside Sluice quote their buffers; library users pass text).
+package func quotedForMessage(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 60) -> String {
     "\"" + escapedForMessage(bytes, limit: limit) + "\""
 }
 
@@ -25,7 +26,7 @@ public func escapedForMessage(_ text: String, limit: Int = 60) -> String {
 }
 
 /// What ``quotedForMessage(_:limit:)`` puts between the quotes, from bytes.
-public func escapedForMessage(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 60) -> String {
+package func escapedForMessage(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 60) -> String {
     var cut = Swift.min(Swift.max(limit, 0), bytes.count)
     if cut < bytes.count {
         // Back up to the start of the character the cut falls in (at most 3 continuation bytes).
