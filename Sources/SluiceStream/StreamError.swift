@@ -27,12 +27,15 @@ public enum StreamErrorCode: String, ErrorCode {
 
     public typealias Payload = SpecProblems
 
-    /// The first diagnostic's place, when the spec has problems.
-    public static func location(of error: StreamError) -> ErrorLocation? { error.diagnostics.first?.location }
+    /// The earliest problem's place, when the spec has problems.
+    public static func location(of error: StreamError) -> ErrorLocation? {
+        error.diagnostics.min(by: SpecDiagnostic.byLocation)?.location
+    }
 
-    /// Every problem of the spec in the order found, one per paragraph; else the error itself.
+    /// Every problem of the spec sorted by location, one per paragraph (as every spec kind
+    /// reports them); else the error itself.
     public static func description(of error: StreamError) -> String {
-        if !error.diagnostics.isEmpty { return error.diagnostics.map(\.description).joined(separator: "\n") }
+        if !error.diagnostics.isEmpty { return error.diagnostics.report }
         return ErrorFormatter.format(error)
     }
 }

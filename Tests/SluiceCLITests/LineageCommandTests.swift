@@ -44,6 +44,20 @@ struct LineageCommandTests {
         #expect(try CLI.run(["lint", careless.path]).status == 0)
     }
 
+    @Test("docs with a state store it cannot read: the document says so, standard error warns, the command succeeds")
+    func docsUnreadableHistory() throws {
+        let directory = try temporaryDirectory("cli")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "pipeline: hist\ntasks:\n  hello: { shell: echo hi }\n".write(to: directory.appendingPathComponent("pipeline.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent(".sluice"), withIntermediateDirectories: true)
+        try String(repeating: "not a database ", count: 100).write(to: directory.appendingPathComponent(".sluice/state.db"), atomically: true, encoding: .utf8)
+        let docs = try CLI.run(["docs", "pipeline.yaml"], in: directory)
+        #expect(docs.status == 0, "\(docs.stderr)")
+        #expect(docs.stderr.hasPrefix("warning: run history unavailable: state store read_runs for pipeline hist failed: "), "\(docs.stderr)")
+        #expect(docs.stdout.contains("Run history unavailable: state store read_runs for pipeline hist failed: "))
+        #expect(!docs.stdout.contains("No runs recorded yet"))
+    }
+
     @Test("a stream run emits START and COMPLETE to the project's lineage file, with record counts")
     func streamLineage() throws {
         let directory = try temporaryDirectory("cli")

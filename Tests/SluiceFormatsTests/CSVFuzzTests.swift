@@ -131,38 +131,44 @@ struct CSVCorpusFuzzTests {
         }
     }
 
-    @Test("mutated seeds (4 s): a table or a FormatError located to a line of the input, the same whatever the read split")
-    func fuzz() throws {
+    @Test("mutated seeds (4 s, off the cooperative pool): a table or a FormatError located to a line of the input, the same whatever the read split")
+    func fuzz() async throws {
         let corpus = try Self.corpus()
+        let (tries, outcomes, problems) = try await offPool { try Self.fuzz(corpus, seconds: 4) }
+        #expect(problems.isEmpty, "\(problems.prefix(5))")
+        #expect(tries >= 300)
+        #expect(outcomes["table", default: 0] > tries / 20, "\(outcomes)")
+        #expect(outcomes.keys.count >= 3, "\(outcomes)")
+    }
+
+    /// The mutation loop: inputs tried, outcomes by kind, and what went wrong (empty when all is well).
+    static func fuzz(_ corpus: [[UInt8]], seconds: Int) throws -> (Int, [String: Int], [String]) {
         var random = SplitMix64(seed: 23)
-        var outcomes: [String: Int] = [:]
+        var outcomes: [String: Int] = [:], problems: [String] = []
         var tries = 0
-        let deadline = ContinuousClock.now + .seconds(4)
+        let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline || tries < 300 {
-            let bytes = JSONLinesFuzzTests.mutate(corpus, &random, tokens: Self.tokens)
+            let bytes = JSONLinesFuzzTests.mutate(corpus, &random, tokens: tokens)
             let options = CSVFuzzTests.randomOptions(&random)
             tries += 1
             let whole = try ReadOutcome(bytes, options: options)
-            let byteByByte = try ReadOutcome(bytes, options: options, chunkSizes: [1])
-            #expect(whole == byteByByte, "input \(tries): \(bytes)")
+            if whole != (try ReadOutcome(bytes, options: options, chunkSizes: [1])) { problems.append("byte by byte differs: input \(tries): \(bytes)") }
             let chunked = try ReadOutcome(bytes, options: options, chunkSizes: randomChunkSizes(seed: UInt64(tries), maximum: 17))
-            #expect(whole == chunked, "input \(tries): \(bytes)")
+            if whole != chunked { problems.append("chunked read differs: input \(tries): \(bytes)") }
             switch whole {
             case .table: outcomes["table", default: 0] += 1
             case .error(let code, let line, _, let message):
                 outcomes["\(code)", default: 0] += 1
-                #expect(!message.isEmpty)
+                if message.isEmpty { problems.append("empty message: \(whole) for \(bytes)") }
                 // Located: a line of the input (a record may span lines; the error names one of
                 // them). Lines end at `\n`, `\r\n` or a lone `\r`, as the reader counts them.
                 var lines = 1
                 for (i, byte) in bytes.enumerated() where byte == 0x0A || (byte == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A)) {
                     lines += 1
                 }
-                #expect(line >= 1 && line <= lines, "\(whole) for \(bytes)")
+                if line < 1 || line > lines { problems.append("not on a line of the input: \(whole) for \(bytes)") }
             }
         }
-        #expect(tries >= 300)
-        #expect(outcomes["table", default: 0] > tries / 20, "\(outcomes)")
-        #expect(outcomes.keys.count >= 3, "\(outcomes)")
+        return (tries, outcomes, problems)
     }
 }

@@ -12,7 +12,8 @@ public func quotedForMessage(_ text: String, limit: Int = 60) -> String {
     "\"" + escapedForMessage(text, limit: limit) + "\""
 }
 
-/// `bytes` quoted for an error message, as ``quotedForMessage(_:limit:)`` quotes text.
+/// `bytes` quoted for an error message, as ``quotedForMessage(_:limit:)`` quotes text
+/// (`package`: readers inside Sluice quote their buffers; library users pass text).
 package func quotedForMessage(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 60) -> String {
     "\"" + escapedForMessage(bytes, limit: limit) + "\""
 }

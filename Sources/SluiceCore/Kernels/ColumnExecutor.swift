@@ -89,35 +89,20 @@ enum ColumnExecutor {
         failure: (Int) -> any Error, _ op: (T) -> (R, RowOutcome)
     ) throws -> Column {
         try x.withUnsafeValues(as: T.self) { v in
-            try Kernels.fixed(type, R.self, count: x.count) { out in
-                var seen: UInt8 = 0
-                for i in 0..<x.count {
-                    let (r, outcome) = op(v[i])
-                    out[i] = r
-                    seen |= outcome.rawValue
-                }
-                return try settle(seen, x.validity, count: x.count, failure: failure) { op(v[$0]).1 }
-            }
+            try unaryChecked(FixedReader(base: v.baseAddress ?? dangling()), count: x.count, validity: x.validity,
+                             to: type, R.self, failure: failure, op)
         }
     }
 
     /// `op(x[i])` over the bytes of a string column that may null a row or fail (see
-    /// ``unaryChecked``).
+    /// ``unaryChecked(_:_:to:_:failure:_:)``).
     @inline(__always)
     static func unaryStringsChecked<R: BitwiseCopyable & Numeric>(
         _ x: Column, to type: DataType, _: R.Type,
         failure: (Int) -> any Error, _ op: (UnsafeBufferPointer<UInt8>) -> (R, RowOutcome)
     ) throws -> Column {
         try x.withUnsafeStrings { v in
-            try Kernels.fixed(type, R.self, count: x.count) { out in
-                var seen: UInt8 = 0
-                for i in 0..<x.count {
-                    let (r, outcome) = op(v[i])
-                    out[i] = r
-                    seen |= outcome.rawValue
-                }
-                return try settle(seen, x.validity, count: x.count, failure: failure) { op(v[$0]).1 }
-            }
+            try unaryChecked(v, count: x.count, validity: x.validity, to: type, R.self, failure: failure, op)
         }
     }
 
@@ -186,6 +171,22 @@ enum ColumnExecutor {
     }
 
     // MARK: Loops
+
+    @inline(__always)
+    static func unaryChecked<X: ColumnReader, R: BitwiseCopyable & Numeric>(
+        _ x: X, count: Int, validity: Bitmap?, to type: DataType, _: R.Type,
+        failure: (Int) -> any Error, _ op: (X.Element) -> (R, RowOutcome)
+    ) throws -> Column {
+        try Kernels.fixed(type, R.self, count: count) { out in
+            var seen: UInt8 = 0
+            for i in 0..<count {
+                let (r, outcome) = op(x[i])
+                out[i] = r
+                seen |= outcome.rawValue
+            }
+            return try settle(seen, validity, count: count, failure: failure) { op(x[$0]).1 }
+        }
+    }
 
     @inline(__always)
     static func binary<X: ColumnReader, Y: ColumnReader, R: BitwiseCopyable & Numeric>(
