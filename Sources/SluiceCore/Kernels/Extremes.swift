@@ -45,8 +45,8 @@ package struct Extremes<T: OrderedElement> {
 
     /// The extremes of rows `start..<end` (`start` a multiple of 64) merged with `current`.
     @inlinable
-    // Pre-specialized too: a caller in another module (the CLI's `scan`) was measured calling the
-    // generic body (3× slower) although it is @inlinable.
+    // Pre-specialized too: a caller in another module (then the CLI's `scan`, whose statistics are now
+    // `ColumnSummary`) was measured calling the generic body (3× slower) although it is @inlinable.
     @_specialize(where T == Int64)
     @_specialize(where T == Int32)
     @_specialize(where T == UInt8)
