@@ -15,13 +15,18 @@ private func breakTable(_ table: String, at path: String) throws {
 
 @Suite("State-store failures of the alert observer and the docs are reported, not swallowed")
 struct ObserverStateStoreFailureTests {
-    @Test("alert history that cannot be read or recorded is counted and logged; the alert is still sent and the run is unaffected")
-    func alertHistory() async throws {
+    /// A temporary directory with a state store whose alert-notification table is broken.
+    static func storeWithBrokenAlertHistory() throws -> (URL, StateStore) {
         let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("state.db").path
         try breakTable("sluice_alert_notifications", at: path)
-        let store = try StateStore(url: "sqlite:" + path)
+        return (dir, try StateStore(url: "sqlite:" + path))
+    }
+
+    @Test("alert history that cannot be read or recorded is counted and logged; the alert is still sent and the run is unaffected")
+    func alertHistory() async throws {
+        let (dir, store) = try Self.storeWithBrokenAlertHistory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let channel = RecordingChannel()
         let log = LogLines()
         let metrics = SluiceMetrics()
@@ -43,11 +48,8 @@ struct ObserverStateStoreFailureTests {
 
     @Test("a resolve whose history cannot be read falls back to this process's firing alerts")
     func resolveWithoutHistory() async throws {
-        let dir = try temporaryDirectory()
+        let (dir, store) = try Self.storeWithBrokenAlertHistory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("state.db").path
-        try breakTable("sluice_alert_notifications", at: path)
-        let store = try StateStore(url: "sqlite:" + path)
         let channel = RecordingChannel()
         let metrics = SluiceMetrics()
         let spec = try alertsSpec("rules: [ failure ]\nwebhook: http://unused")

@@ -71,4 +71,33 @@ struct ReplaceKeepsTableTests {
         try connection.execute(SQLTemplate("DROP VIEW \(connection.dialect.quote(TableName(view)))"))
         #expect(try connection.load(reshaped, into: t, options: LoadOptions(mode: .replace)).rows == 1)
     }
+
+    @Test("PostgreSQL: a replace empties the table with TRUNCATE, or DELETE where a foreign key or an ON DELETE trigger needs it")
+    func postgresEmptying() throws {
+        let db = try TestDatabase(.postgres)
+        let connection = try db.connect()
+        let d = connection.dialect
+        let parent = db.table("parent"), child = db.table("child"), audited = db.table("audited"), log = db.table("deleted_log")
+        let qp = d.quote(TableName(parent)), qc = d.quote(TableName(child)), qa = d.quote(TableName(audited)), ql = d.quote(TableName(log))
+        // A table another table's foreign key refers to: TRUNCATE is refused, DELETE goes through.
+        try connection.execute(SQLTemplate("CREATE TABLE \(qp) (id BIGINT PRIMARY KEY, name TEXT)"))
+        try connection.execute(SQLTemplate("CREATE TABLE \(qc) (parent_id BIGINT REFERENCES \(qp) (id))"))
+        try connection.load(try Self.data([1, 2], ["a", "b"]), into: parent, options: LoadOptions(mode: .append))
+        #expect(try connection.load(try Self.data([3, 4, 5], ["c", "d", "e"]), into: parent, options: LoadOptions(mode: .replace)).rows == 3)
+        #expect(try db.count(connection, parent) == 3)
+        // A row referring to an old key: the replace fails on the foreign key and keeps the old rows.
+        try connection.execute(SQLTemplate("INSERT INTO \(qc) VALUES (3)"))
+        #expect(throws: SQLError.self) { try connection.load(try Self.data([9], ["z"]), into: parent, options: LoadOptions(mode: .replace)) }
+        #expect(try db.count(connection, parent) == 3)
+        // A row-level ON DELETE trigger sees every replaced row.
+        let f = d.quote(TableName(audited + "_fn"))
+        try connection.execute(SQLTemplate("CREATE TABLE \(ql) (id BIGINT)"))
+        try connection.execute(SQLTemplate("CREATE TABLE \(qa) (id BIGINT, name TEXT)"))
+        try connection.execute(SQLTemplate("CREATE FUNCTION \(f)() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO \(ql) VALUES (OLD.id); RETURN OLD; END $$"))
+        try connection.execute(SQLTemplate("CREATE TRIGGER \(d.quote(TableName(audited + "_trg"))) AFTER DELETE ON \(qa) FOR EACH ROW EXECUTE FUNCTION \(f)()"))
+        try connection.load(try Self.data([1, 2, 3, 4], ["a", "b", "c", "d"]), into: audited, options: LoadOptions(mode: .append))
+        try connection.load(try Self.data([5], ["e"]), into: audited, options: LoadOptions(mode: .replace))
+        #expect(try db.count(connection, audited) == 1)
+        #expect(try db.count(connection, log) == 4)
+    }
 }

@@ -4,25 +4,29 @@
 /// The one formatter of values as text: writers format into it and hand full buffers
 /// to an output file (`drain(to:)` in SluiceFormats); casts to string, and the text of
 /// dates and timestamps (``formatDate(daysSinceEpoch:)``), use it too.
-package struct ByteWriter {
-    package private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var capacity: Int
-    package var count = 0
+///
+/// A public type whose members are `package` and `@inlinable`: its writers (CSV, JSON
+/// Lines, COPY, the stream encoders) live in other modules, and only inlinable members
+/// of a public type are inlined there — a per-value call costs the writers a third.
+public struct ByteWriter {
+    @usableFromInline package var base: UnsafeMutablePointer<UInt8>   // set only by `grow`
+    @usableFromInline var capacity: Int
+    @usableFromInline package var count = 0
 
-    package init(capacity: Int = 1 << 20) {
+    @inlinable package init(capacity: Int = 1 << 20) {
         self.capacity = capacity
         base = .allocate(capacity: capacity)
     }
 
     /// Frees the memory; the writer must not be used afterwards.
-    package func deallocate() { base.deallocate() }
+    @inlinable package func deallocate() { base.deallocate() }
 
     /// Makes room for `n` more bytes.
-    @inline(__always) package mutating func reserve(_ n: Int) {
+    @inlinable @inline(__always) package mutating func reserve(_ n: Int) {
         if count &+ n > capacity { grow(count + n) }
     }
 
-    @inline(never) private mutating func grow(_ needed: Int) {
+    @usableFromInline @inline(never) mutating func grow(_ needed: Int) {
         let bigger = Swift.max(needed, capacity * 2)
         let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
         fresh.update(from: base, count: count)
@@ -32,40 +36,40 @@ package struct ByteWriter {
     }
 
     /// Appends one byte (room must have been reserved).
-    @inline(__always) package mutating func put(_ byte: UInt8) {
+    @inlinable @inline(__always) package mutating func put(_ byte: UInt8) {
         base[count] = byte
         count &+= 1
     }
 
     /// Appends `n` bytes (room must have been reserved).
-    @inline(__always) package mutating func put(_ source: UnsafePointer<UInt8>, _ n: Int) {
+    @inlinable @inline(__always) package mutating func put(_ source: UnsafePointer<UInt8>, _ n: Int) {
         (base + count).update(from: source, count: n)
         count &+= n
     }
 
     /// Appends a static ASCII word, reserving room.
-    package mutating func put(_ word: StaticString) {
+    @inlinable package mutating func put(_ word: StaticString) {
         reserve(word.utf8CodeUnitCount)
         put(word.utf8Start, word.utf8CodeUnitCount)
     }
 
     /// The bytes written so far.
-    package var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    @inlinable package var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
     /// The bytes written so far as text.
-    package var text: String { String(decoding: written, as: UTF8.self) }
+    @inlinable package var text: String { String(decoding: written, as: UTF8.self) }
 
     // MARK: Numbers and times
 
     /// Decimal digits of `value` (reserves room).
-    @inline(__always) package mutating func put(int64 value: Int64) {
+    @inlinable @inline(__always) package mutating func put(int64 value: Int64) {
         reserve(20)
         if value < 0 { put(UInt8(ascii: "-")) }
         putDigits(value.magnitude, minimumWidth: 1)
     }
 
     /// At least `minimumWidth` digits, zero-padded (room must have been reserved: 20 bytes).
-    @inline(__always) package mutating func putDigits(_ value: UInt64, minimumWidth: Int) {
+    @inlinable @inline(__always) package mutating func putDigits(_ value: UInt64, minimumWidth: Int) {
         var width = 1
         var limit: UInt64 = 10
         while width < 20 && value >= limit {
@@ -86,14 +90,14 @@ package struct ByteWriter {
     /// `value` as JSON: a number when finite, else the string `"NaN"`, `"Infinity"` or
     /// `"-Infinity"` — JSON has no such numbers; pandas, Spark and Sluice's JSON Lines
     /// reader read these strings back as floats.
-    package mutating func put(jsonFloat64 value: Double) {
+    @inlinable package mutating func put(jsonFloat64 value: Double) {
         if value.isFinite { put(float64: value); return }
         reserve(12)
         put(value.isNaN ? "\"NaN\"" : value.sign == .minus ? "\"-Infinity\"" : "\"Infinity\"")
     }
 
     /// The shortest text that reads back to `value` (`12.5`, `100.0`, `nan`, `inf`).
-    package mutating func put(float64 value: Double) {
+    @inlinable package mutating func put(float64 value: Double) {
         reserve(32)
         // Plain decimals where Swift's own description uses them (1e-4 ≤ |v| < 1e15),
         // so the text matches `formatDouble`; the rest go through it.
@@ -122,13 +126,13 @@ package struct ByteWriter {
     }
 
     /// `YYYY-MM-DD` (reserves room).
-    package mutating func put(date days: Int32) {
+    @inlinable package mutating func put(date days: Int32) {
         reserve(24)
         let (y, m, d) = CivilCalendar.civil(fromDays: Int(days))
         putDate(y, m, d)
     }
 
-    @inline(__always) private mutating func putDate(_ y: Int, _ m: Int, _ d: Int) {
+    @inlinable @inline(__always) mutating func putDate(_ y: Int, _ m: Int, _ d: Int) {
         if y < 0 { put(UInt8(ascii: "-")) }
         putDigits(UInt64(y.magnitude), minimumWidth: 4)
         put(UInt8(ascii: "-"))
@@ -138,7 +142,7 @@ package struct ByteWriter {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`, the fraction only when non-zero (reserves room).
-    package mutating func put(timestamp micros: Int64) {
+    @inlinable package mutating func put(timestamp micros: Int64) {
         reserve(48)
         var days = micros / 86_400_000_000
         var rest = micros % 86_400_000_000
