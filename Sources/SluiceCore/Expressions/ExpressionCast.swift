@@ -89,12 +89,14 @@ extension ExpressionEvaluator {
         case .binary:
             var decoded: [UInt8] = []
             var failed: Int?
-            let column = ColumnExecutor.buildStrings(count: x.count, capacity: x.count * 8, validity: x.validity, type: .binary) { i, out in
-                guard failed == nil else { return true }
-                let (p, n) = trimmed(x.unsafeStrings()[i])
-                decoded.removeAll(keepingCapacity: true)
-                if BinaryText.decodeHex(p, n, into: &decoded) { decoded.withUnsafeBufferPointer { out.append($0) } } else { failed = i }
-                return true
+            let column = x.withUnsafeStrings { view in
+                ColumnExecutor.buildStrings(count: x.count, capacity: x.count * 8, validity: x.validity, type: .binary) { i, out in
+                    guard failed == nil else { return true }
+                    let (p, n) = trimmed(view[i])
+                    decoded.removeAll(keepingCapacity: true)
+                    if BinaryText.decodeHex(p, n, into: &decoded) { decoded.withUnsafeBufferPointer { out.append($0) } } else { failed = i }
+                    return true
+                }
             }
             if let failed { throw failure(failed) }
             return column
